@@ -1,0 +1,39 @@
+# rtprelay: top-level targets. See README.md.
+include mk/common.mk
+
+.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz run bench clean style
+
+all:
+	$(Q)$(MAKE) --no-print-directory -C lib
+	$(Q)$(MAKE) --no-print-directory -C daemon
+
+deps:
+	$(Q)scripts/deps.sh build
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	./daemon/rtprelay --config-file=etc/rtprelay.conf --foreground --log-stderr
+
+# Everything that runs on a 2-core machine without network: unit tests, the
+# integration tests against a real daemon, both again under ASan+UBSan, and
+# the fuzz targets for a bounded number of inputs.
+check:
+	$(Q)scripts/deps.sh check
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -C t unit
+	$(Q)$(MAKE) --no-print-directory -C t integ
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 all
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 -C t unit integ fuzz
+	@echo "make check: all tests passed"
+
+bench: all
+	$(Q)$(MAKE) --no-print-directory -C t bench
+
+style:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	$(Q)$(MAKE) --no-print-directory -C lib clean
+	$(Q)$(MAKE) --no-print-directory -C daemon clean
+	$(Q)$(MAKE) --no-print-directory -C t clean
+	rm -rf build

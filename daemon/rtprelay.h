@@ -1,0 +1,30 @@
+/*
+ * rtprelay: the daemon context handed to every module: the configuration,
+ * the main event base, and the top-level objects. Owned by main.c, which
+ * creates and destroys its parts in mirrored order.
+ */
+#ifndef RTPRELAY_RTPRELAY_H
+#define RTPRELAY_RTPRELAY_H
+
+#include <time.h>
+
+struct event_base;
+struct rtprelay_config;
+struct calls;
+struct ports;
+struct ng_cache;
+struct ng_transports;
+struct stats;
+
+struct rtprelay {
+	struct rtprelay_config *cfg;
+	struct event_base *base;     /* the main (control) thread's loop */
+	struct calls *calls;         /* call registry (call.h) */
+	struct ports *ports;         /* per-interface port pools (ports.h) */
+	struct stats *stats;         /* counters (stats.h) */
+	struct ng_cache *ng_cache;   /* retransmission cache (ng.h) */
+	struct ng_transports *ng;    /* listening sockets (ng_transport.h) */
+	time_t started;
+};
+
+#endif

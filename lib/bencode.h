@@ -1,0 +1,108 @@
+/*
+ * bencode: decoder (zero-copy: string items point into the input buffer,
+ * which must outlive them) and builder/encoder for the ng protocol.
+ *
+ * Items live in an arena (arena.h) with the lifetime of one request.
+ * Dictionaries keep their keys in wire order (the ng protocol does not sort
+ * them, and neither do Kamailio or rtpengine); lookups return the first
+ * match. A dictionary's children alternate key (a STRING item), value.
+ */
+#ifndef RTPRELAY_BENCODE_H
+#define RTPRELAY_BENCODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "arena.h"
+#include "str.h"
+
+enum bencode_type {
+	BENCODE_STRING,
+	BENCODE_INT,
+	BENCODE_LIST,
+	BENCODE_DICT,
+};
+
+typedef struct bencode_item bencode_item;
+struct bencode_item {
+	enum bencode_type type;
+	str str;       /* STRING: the bytes */
+	int64_t num;   /* INT */
+	bencode_item *child, *last; /* LIST, DICT: first and last child */
+	bencode_item *next;         /* next sibling in the parent */
+	size_t count;  /* LIST: elements; DICT: key/value pairs */
+	str raw;       /* decoded items: the item's encoded bytes in the input */
+};
+
+struct bencode_limits {
+	unsigned max_depth;   /* nesting of lists/dicts; 0 = default 32 */
+	size_t max_items;     /* items in one document; 0 = default 65536 */
+	size_t max_string;    /* bytes in one string; 0 = no limit but the input */
+};
+
+struct bencode_error {
+	size_t offset;      /* byte offset in the input where decoding failed */
+	const char *reason; /* static text, e.g. "expected ':' after string length" */
+};
+
+/*
+ * Decode the first bencode item of buf[0..len). On success returns 0 and
+ * sets *out and *consumed (bytes of that item; trailing bytes are the
+ * caller's business). Returns -EAGAIN when buf holds an incomplete but so
+ * far valid item (more bytes may complete it), -EINVAL for malformed input
+ * and -E2BIG when a limit is exceeded; both fill *err. lim may be NULL.
+ */
+int bencode_decode(struct arena *a, const char *buf, size_t len,
+		   const struct bencode_limits *lim, bencode_item **out,
+		   size_t *consumed, struct bencode_error *err);
+
+/*
+ * Length of the first complete item in buf, without building anything (for
+ * framing a byte stream). Same return codes as bencode_decode, but positive
+ * length on success.
+ */
+long bencode_measure(const char *buf, size_t len, const struct bencode_limits *lim,
+		     struct bencode_error *err);
+
+/* Lookups; NULL/false when absent or of another type. */
+bencode_item *bencode_dict_get(const bencode_item *dict, const char *key);
+bool bencode_dict_get_str(const bencode_item *dict, const char *key, str *out);
+bool bencode_dict_get_int(const bencode_item *dict, const char *key, int64_t *out);
+
+#define bencode_dict_foreach(dict, k, v)                                       \
+	for (bencode_item *k = (dict)->child, *v = k ? k->next : NULL; k && v; \
+	     k = v->next, v = k ? k->next : NULL)
+#define bencode_list_foreach(list, it)                                         \
+	for (bencode_item *it = (list)->child; it; it = it->next)
+
+/* Builders. Values are copied into the arena unless the name says _ref. */
+bencode_item *bencode_new_dict(struct arena *a);
+bencode_item *bencode_new_list(struct arena *a);
+bencode_item *bencode_new_int(struct arena *a, int64_t v);
+bencode_item *bencode_new_str(struct arena *a, str s);
+bencode_item *bencode_new_str_ref(struct arena *a, str s); /* s must outlive the arena */
+
+void bencode_list_append(bencode_item *list, bencode_item *v);
+/* key is copied; returns v. Adding an existing key adds a second pair. */
+bencode_item *bencode_dict_set(struct arena *a, bencode_item *dict, const char *key,
+			       bencode_item *v);
+
+bencode_item *bencode_dict_add_str(struct arena *a, bencode_item *d, const char *key, str v);
+bencode_item *bencode_dict_add_cstr(struct arena *a, bencode_item *d, const char *key,
+				    const char *v);
+bencode_item *bencode_dict_add_int(struct arena *a, bencode_item *d, const char *key, int64_t v);
+bencode_item *bencode_dict_add_dict(struct arena *a, bencode_item *d, const char *key);
+bencode_item *bencode_dict_add_list(struct arena *a, bencode_item *d, const char *key);
+bencode_item *bencode_list_add_str(struct arena *a, bencode_item *l, str v);
+bencode_item *bencode_list_add_cstr(struct arena *a, bencode_item *l, const char *v);
+bencode_item *bencode_list_add_int(struct arena *a, bencode_item *l, int64_t v);
+bencode_item *bencode_list_add_dict(struct arena *a, bencode_item *l);
+bencode_item *bencode_list_add_list(struct arena *a, bencode_item *l);
+
+/* Append the encoding of item to out. */
+void bencode_encode(const bencode_item *item, GString *out);
+
+#endif
