@@ -1,0 +1,131 @@
+/*
+ * call: the call model and its lifecycle.
+ *
+ *   call (call-id)
+ *    └─ monologue: one party, known by its tag (a callee is first known by
+ *       its via-branch until an answer names its to-tag)
+ *        └─ media: one per m= line, with the port pair facing this party
+ *            └─ stream: RTP and RTCP (struct stream, in media.h)
+ *
+ * A monologue owns the sockets its party sends to: the SDP given to a party
+ * carries the ports of that party's own monologue. Every monologue points
+ * to the peer it last exchanged offer/answer with.
+ *
+ * Deletion is two steps: a deleted monologue (or call) lingers until its
+ * delete_at (delete-delay) so late retransmissions still work and query
+ * still answers, then it is freed and its ports released. Every call has
+ * one timer armed for its earliest deadline (delete, offer-timeout,
+ * final-timeout): no scans over all calls.
+ *
+ * Threading: the registry and the model are touched by the main thread only
+ * (the ng commands and the timers). The media workers of the media issue
+ * will see streams, not this structure.
+ */
+#ifndef RTPRELAY_CALL_H
+#define RTPRELAY_CALL_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "str.h"
+
+struct rtprelay;
+struct event;
+struct media;
+struct config_interface;
+
+/* Why a call ended: indexes the statistics counters. */
+enum call_end {
+	CALL_END_DELETE,        /* delete command (after its delay) */
+	CALL_END_OFFER_TIMEOUT, /* never answered within offer-timeout */
+	CALL_END_FINAL_TIMEOUT, /* reached final-timeout */
+	CALL_END_TIMEOUT,       /* no media (media issue) */
+	CALL_END_SILENT_TIMEOUT,/* no media while on hold (media issue) */
+	CALL_END_SHUTDOWN,      /* daemon stopping */
+	CALL_END_COUNT
+};
+
+struct monologue {
+	struct call *call;
+	char *tag;          /* NULL until known */
+	char *via_branch;   /* NULL when none was given */
+	char *label;        /* NULL when none was given */
+	struct monologue *peer; /* the other side of the last offer/answer */
+	GPtrArray *medias;  /* struct media *, in m= order */
+	const struct config_interface *intf; /* the interface facing this party */
+	int64_t created_us;
+	int64_t delete_at_us; /* monotonic; 0 = live */
+
+	/* SDP bookkeeping for "replace sdp-version" / origin: the o= line we
+	 * last sent towards this party, and the body it was derived from. */
+	char *sent_origin_version; /* NULL until an SDP was sent */
+	char *last_body_in;        /* the last SDP the other side gave us for it */
+};
+
+struct call {
+	struct rtprelay *rp;
+	char *callid;
+	GPtrArray *monologues;   /* struct monologue *, creation order */
+	int64_t created_us;
+	time_t last_signal;
+	int64_t delete_at_us;    /* monotonic, whole call: 0 = live */
+	int64_t offer_deadline_us;  /* monotonic; 0 = none (answered, or no offer-timeout) */
+	int64_t final_deadline_us;  /* monotonic; 0 = none */
+	bool answered;
+	struct event *timer;
+	GList *link;             /* in the registry's creation-order queue */
+	int64_t timer_at_us;     /* monotonic time the timer fires; 0 = unarmed */
+};
+
+struct calls;
+
+/* The registry; main thread. */
+struct calls *calls_new(struct rtprelay *rp);
+/* Frees every call at once (shutdown), counting them as CALL_END_SHUTDOWN. */
+void calls_free(struct calls *c);
+unsigned calls_count(const struct calls *c);
+/* Calls in creation order (oldest first). */
+GList *calls_list(const struct calls *c);
+
+struct call *call_find(struct calls *c, str callid);
+/* A new call; the caller has checked max-sessions. */
+struct call *call_new(struct calls *c, str callid);
+/* Free now (ports released, counted under why). */
+void call_destroy(struct call *call, enum call_end why);
+
+struct monologue *call_find_tag(const struct call *call, str tag);
+/* A monologue whose peer is offerer and whose via-branch is branch
+ * (STR_NULL matches a monologue without one); NULL if none. */
+struct monologue *call_find_branch(const struct call *call, const struct monologue *offerer,
+				   str branch);
+struct monologue *monologue_new(struct call *call, str tag, str branch);
+void monologue_set_tag(struct monologue *ml, str tag);
+/* Free now: unlink from the call and its peer, release ports. */
+void monologue_destroy(struct monologue *ml);
+bool monologue_is_live(const struct monologue *ml);
+
+/*
+ * Mark for deletion after delay_s seconds (0 = free now). A call whose
+ * monologues are all deleted is deleted as a whole. Returns true if call
+ * was freed already (the pointer is then invalid).
+ */
+bool call_delete_all(struct call *call, unsigned delay_s);
+bool call_delete_monologue(struct monologue *ml, unsigned delay_s);
+
+/* True if some live monologue has a live peer. */
+bool call_has_dialogue(const struct call *call);
+
+/* Undo a pending deletion (an offer/answer for it arrived in time). */
+void call_revive(struct call *call);
+void monologue_revive(struct monologue *ml);
+
+/* Re-arm the call's timer for its earliest deadline. */
+void call_schedule(struct call *call);
+
+/* Wall clock (for display) and monotonic (for deadlines), microseconds. */
+int64_t now_us(void);
+int64_t mono_us(void);
+
+#endif

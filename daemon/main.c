@@ -1,0 +1,116 @@
+/*
+ * rtprelay: start, run the main loop, stop, in mirrored order.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <glib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "call.h"
+#include "config.h"
+#include "log.h"
+#include "ng.h"
+#include "ng_transport.h"
+#include "options.h"
+#include "ports.h"
+#include "process.h"
+#include "rtprelay.h"
+#include "stats.h"
+
+static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct rtprelay *rp = arg;
+
+	log_notice("signal %d received, shutting down", (int)sig);
+	event_base_loopbreak(rp->base);
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	log_notice("SIGHUP received: nothing is reloadable yet; restart to apply changes");
+}
+
+static void apply_log_levels(const struct rtprelay_config *cfg)
+{
+	log_set_all_levels(cfg->log_level);
+	for (int i = 0; i < LOG_SUBSYS_COUNT && i < (int)G_N_ELEMENTS(cfg->log_levels); i++)
+		if (cfg->log_levels[i] >= 0)
+			log_levels[i] = cfg->log_levels[i];
+}
+
+int main(int argc, char **argv)
+{
+	struct rtprelay_config cfg;
+	struct rtprelay rp = { .cfg = &cfg };
+	struct stats stats = { 0 };
+	struct event *sig_term, *sig_int, *sig_hup;
+	g_autofree char *err = NULL;
+	int ret = 1;
+
+	if (options_parse(argc, argv, &cfg, &err) < 0) {
+		fprintf(stderr, "rtprelay: %s\n", err);
+		return 1;
+	}
+	if (cfg.check_config) {
+		printf("rtprelay: configuration OK\n");
+		return 0;
+	}
+	if (cfg.log_stderr)
+		log_init("rtprelay", true, cfg.log_facility);
+	else
+		log_init("rtprelay", false, cfg.log_facility);
+	apply_log_levels(&cfg);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (!cfg.foreground && process_daemonize() < 0)
+		fatal("cannot daemonize");
+	if (cfg.pidfile[0] && process_pidfile_write(cfg.pidfile) < 0)
+		fatal("cannot write pidfile %s", cfg.pidfile);
+
+	rp.started = time(NULL);
+	rp.stats = &stats;
+	rp.base = event_base_new();
+	if (!rp.base)
+		fatalx("cannot create the event base");
+	rp.ports = ports_new(&cfg);
+	if (!rp.ports) {
+		log_errx("invalid port range %u..%u", cfg.port_min, cfg.port_max);
+		goto err_free_base;
+	}
+	rp.calls = calls_new(&rp);
+	rp.ng_cache = ng_cache_new();
+	if (ng_transport_start(&rp) < 0)
+		goto err_free_calls;
+
+	sig_term = evsignal_new(rp.base, SIGTERM, on_stop_signal, &rp);
+	sig_int = evsignal_new(rp.base, SIGINT, on_stop_signal, &rp);
+	sig_hup = evsignal_new(rp.base, SIGHUP, on_hup, &rp);
+	evsignal_add(sig_term, NULL);
+	evsignal_add(sig_int, NULL);
+	evsignal_add(sig_hup, NULL);
+
+	log_notice("rtprelay %s ready: %u interface(s), ports %u-%u", RTPRELAY_VERSION,
+		   cfg.n_interfaces, cfg.port_min, cfg.port_max);
+	process_notify("READY=1");
+	event_base_dispatch(rp.base);
+	process_notify("STOPPING=1");
+	ret = 0;
+
+	event_free(sig_hup);
+	event_free(sig_int);
+	event_free(sig_term);
+	ng_transport_stop(&rp);
+err_free_calls:
+	ng_cache_free(rp.ng_cache);
+	calls_free(rp.calls);
+	ports_free(rp.ports);
+err_free_base:
+	event_base_free(rp.base);
+	process_pidfile_remove(cfg.pidfile);
+	log_notice("rtprelay stopped");
+	return ret;
+}

@@ -1,0 +1,454 @@
+/*
+ * The offer and answer commands.
+ *
+ * Both run in two phases so that a failure changes nothing: phase 1
+ * validates the request and the SDP, resolves (without creating) the call
+ * and the two monologues, and binds every port pair the request needs;
+ * if anything fails, the pairs go back and the reply is an error. Phase 2
+ * cannot fail: it creates what is missing, installs the ports, records
+ * what the sender described, and rewrites the SDP for the receiver.
+ */
+#define LOG_SUBSYS control
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "call.h"
+#include "config.h"
+#include "log.h"
+#include "media.h"
+#include "ng_commands.h"
+#include "ng_flags.h"
+#include "ports.h"
+#include "rtprelay.h"
+#include "sdp.h"
+#include "sdp_rewrite.h"
+#include "stats.h"
+
+#define OA_MAX_MEDIA 64
+
+/* One party of the exchange, before and after phase 2. */
+struct side {
+	struct monologue *ml; /* NULL until created in phase 2 */
+	str tag, branch;      /* what a new monologue is created with */
+	const struct config_interface *intf;
+	struct port_pair pp[OA_MAX_MEDIA];
+	bool have_pp[OA_MAX_MEDIA];
+};
+
+static const struct config_interface *pick_intf(const struct rtprelay_config *cfg, str name,
+						int family)
+{
+	for (unsigned i = 0; i < cfg->n_interfaces; i++) {
+		const struct config_interface *ci = &cfg->interfaces[i];
+
+		if (name.s && !str_eq_c(name, ci->name))
+			continue;
+		if (family && ci->family != family)
+			continue;
+		return ci;
+	}
+	/* A named interface without an address of that family: take any. */
+	if (name.s)
+		for (unsigned i = 0; i < cfg->n_interfaces; i++)
+			if (str_eq_c(name, cfg->interfaces[i].name))
+				return &cfg->interfaces[i];
+	return NULL;
+}
+
+static const struct sdp_line *find_line(const GPtrArray *lines, char type, const char *attr)
+{
+	int i = sdp_find(lines, 0, type, attr);
+
+	return i < 0 ? NULL : lines->pdata[i];
+}
+
+/* The connection of a media: its own c=, else the session's. */
+static int media_connection(const struct sdp_session *s, const struct sdp_media *sm,
+			    struct sdp_connection *c)
+{
+	const struct sdp_line *l = find_line(sm->lines, 'c', NULL);
+
+	if (!l)
+		l = find_line(s->lines, 'c', NULL);
+	if (!l)
+		return -1;
+	return sdp_parse_connection(l->value, c);
+}
+
+static int family_of(str addrtype)
+{
+	if (str_eq_c(addrtype, "IP4"))
+		return AF_INET;
+	if (str_eq_c(addrtype, "IP6"))
+		return AF_INET6;
+	return 0;
+}
+
+static int make_sockaddr(int family, str addr, unsigned port, struct sockaddr_storage *ss)
+{
+	char buf[INET6_ADDRSTRLEN];
+	str host;
+
+	str_split(addr, '/', &host); /* multicast "addr/ttl" */
+	if (host.len >= sizeof(buf))
+		return -1;
+	memcpy(buf, host.s, host.len);
+	buf[host.len] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		return inet_pton(AF_INET, buf, &sin->sin_addr) == 1 ? 0 : -1;
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	return inet_pton(AF_INET6, buf, &sin6->sin6_addr) == 1 ? 0 : -1;
+}
+
+/*
+ * Check the SDP carries what a relay needs; returns the address family of
+ * the sender's media (AF_INET when every media is rejected), or -1.
+ */
+static int validate_sdp(struct ng_request *req, const struct sdp_session *s)
+{
+	int family = 0;
+
+	if (s->media->len > OA_MAX_MEDIA)
+		return ng_error(req, "Too many media sections in SDP (%u, at most %d)",
+				s->media->len, OA_MAX_MEDIA);
+	for (unsigned i = 0; i < s->media->len; i++) {
+		const struct sdp_media *sm = s->media->pdata[i];
+		struct sdp_connection c;
+		struct sockaddr_storage ss;
+
+		if (sm->port == 0)
+			continue;
+		if (media_connection(s, sm, &c))
+			return ng_error(req, "SDP media %u has no valid connection line", i + 1);
+		int fam = family_of(c.addrtype);
+
+		if (!fam || make_sockaddr(fam, c.address, sm->port, &ss))
+			return ng_error(req, "SDP media %u has an invalid connection address '%.*s'",
+					i + 1, STR_FMT(c.address));
+		if (!family)
+			family = fam;
+	}
+	return family ? family : AF_INET;
+}
+
+static void release(struct ports *ports, struct side *sd)
+{
+	for (unsigned i = 0; i < OA_MAX_MEDIA; i++)
+		if (sd->have_pp[i]) {
+			ports_put(ports, &sd->pp[i]);
+			sd->have_pp[i] = false;
+		}
+}
+
+/* Phase 1: bind the pairs this side lacks for the media the SDP keeps. */
+static int acquire(struct ng_request *req, struct side *sd, const struct sdp_session *s)
+{
+	struct rtprelay *rp = req->rp;
+
+	for (unsigned i = 0; i < s->media->len; i++) {
+		const struct sdp_media *sm = s->media->pdata[i];
+		struct media *m = sd->ml && i < sd->ml->medias->len ? sd->ml->medias->pdata[i] : NULL;
+
+		if (sm->port == 0 || (m && m->ports.intf == sd->intf))
+			continue;
+		if (ports_get(rp->ports, sd->intf, &sd->pp[i]) < 0) {
+			rp->stats->offers_failed_ports++;
+			return ng_error(req, "Ran out of ports");
+		}
+		sd->have_pp[i] = true;
+	}
+	return 0;
+}
+
+/* Phase 2: the monologue exists and holds a media for every m= line. */
+static void install(struct call *call, struct side *sd, unsigned n_media)
+{
+	if (!sd->ml)
+		sd->ml = monologue_new(call, sd->tag, sd->branch);
+	sd->ml->intf = sd->intf;
+	while (sd->ml->medias->len < n_media)
+		g_ptr_array_add(sd->ml->medias, media_new(sd->ml, sd->ml->medias->len + 1));
+	for (unsigned i = 0; i < n_media; i++)
+		if (sd->have_pp[i]) {
+			media_set_ports(sd->ml->medias->pdata[i], &sd->pp[i]);
+			sd->have_pp[i] = false;
+		}
+}
+
+static void set_direction(struct media *m, const struct sdp_line *dir)
+{
+	m->send = m->recv = true;
+	if (!dir)
+		return;
+	if (str_eq_c(dir->attr_name, "sendonly"))
+		m->recv = false;
+	else if (str_eq_c(dir->attr_name, "recvonly"))
+		m->send = false;
+	else if (str_eq_c(dir->attr_name, "inactive"))
+		m->send = m->recv = false;
+}
+
+static const struct sdp_line *direction_line(const GPtrArray *lines)
+{
+	static const char *const dirs[] = { "sendrecv", "sendonly", "recvonly", "inactive" };
+
+	for (size_t d = 0; d < G_N_ELEMENTS(dirs); d++) {
+		const struct sdp_line *l = find_line(lines, 'a', dirs[d]);
+
+		if (l)
+			return l;
+	}
+	return NULL;
+}
+
+/* Record what the sender said about where it receives. */
+static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const struct ng_flags *f,
+		      bool sip_source)
+{
+	const struct sdp_line *session_dir = direction_line(s->lines);
+
+	for (unsigned i = 0; i < s->media->len; i++) {
+		const struct sdp_media *sm = s->media->pdata[i];
+		struct media *m = ml->medias->pdata[i];
+		struct sdp_connection c;
+		const struct sdp_line *dir = direction_line(sm->lines);
+
+		g_free(m->type);
+		m->type = str_dup(sm->media);
+		g_free(m->protocol);
+		m->protocol = str_dup(sm->proto);
+		m->rejected = sm->port == 0;
+		m->have_sdp = true;
+		m->rtcp_mux = find_line(sm->lines, 'a', "rtcp-mux") != NULL;
+		set_direction(m, dir ? dir : session_dir);
+		m->asymmetric = f->asymmetric;
+		m->symmetric = f->symmetric;
+		m->strict_source = f->strict_source;
+		if (media_connection(s, sm, &c))
+			continue;
+		int fam = family_of(c.addrtype);
+		str addr = c.address;
+
+		if (f->media_address.s)
+			addr = f->media_address;
+		else if (sip_source && f->received_from_address.s && f->received_from_family == fam)
+			addr = f->received_from_address;
+		unsigned rtcp_port = m->rtcp_mux ? sm->port : sm->port + 1;
+		const struct sdp_line *rtcp = find_line(sm->lines, 'a', "rtcp");
+		int64_t v;
+
+		if (rtcp && !str_is_null(rtcp->attr_value)) {
+			str port;
+
+			str_split(rtcp->attr_value, ' ', &port);
+			if (!str_to_int64(port, 1, 65535, &v))
+				rtcp_port = (unsigned)v;
+		}
+		struct stream *rtp_s = &m->streams[STREAM_RTP], *rtcp_s = &m->streams[STREAM_RTCP];
+
+		if (make_sockaddr(fam, addr, sm->port, &rtp_s->advertised) == 0)
+			rtp_s->endpoint = rtp_s->advertised;
+		if (make_sockaddr(fam, addr, sm->port ? rtcp_port : 0, &rtcp_s->advertised) == 0)
+			rtcp_s->endpoint = rtcp_s->advertised;
+	}
+}
+
+static int check_ids(struct ng_request *req, const struct ng_flags *f, bool answer)
+{
+	if (!f->call_id.s)
+		return ng_error(req, "No call-id in message");
+	if (!f->from_tag.s || !f->from_tag.len)
+		return ng_error(req, "No from-tag in message");
+	if (answer && (!f->to_tag.s || !f->to_tag.len))
+		return ng_error(req, "No to-tag in message");
+	if (!f->sdp.s)
+		return ng_error(req, "No SDP body in message");
+	return 0;
+}
+
+static int offer_answer(struct ng_request *req, bool answer)
+{
+	struct rtprelay *rp = req->rp;
+	const struct rtprelay_config *cfg = rp->cfg;
+	struct ng_flags f;
+	struct side from = { 0 }, to = { 0 };
+	struct sdp_session *s = NULL;
+	const char *err = NULL;
+	unsigned err_line = 0;
+	int ret = -1;
+
+	ng_flags_init(&f);
+	if (ng_flags_parse(req, &f) || check_ids(req, &f, answer))
+		return -1;
+	s = sdp_parse(req->arena, f.sdp, &err, &err_line);
+	if (!s)
+		return ng_error(req, "Failed to parse SDP: %s (line %u)", err, err_line);
+	int family = validate_sdp(req, s);
+
+	if (family < 0)
+		goto out;
+
+	/* Phase 1: resolve, without creating anything. */
+	struct call *call = call_find(rp->calls, f.call_id);
+
+	if (!answer && !call && cfg->max_sessions >= 0 &&
+	    calls_count(rp->calls) >= (unsigned)cfg->max_sessions) {
+		rp->stats->calls_refused_max_sessions++;
+		ng_error(req, "Parallel session limit reached");
+		goto out;
+	}
+	if (answer && !call) {
+		ng_error(req, "Unknown call-id");
+		goto out;
+	}
+	from.tag = f.from_tag;
+	from.ml = call ? call_find_tag(call, f.from_tag) : NULL;
+	if (answer) {
+		/* The answer comes from the callee (to-tag); from-tag is the offerer. */
+		struct monologue *offerer = from.ml;
+
+		if (!offerer) {
+			ng_error(req, "Unknown from-tag");
+			goto out;
+		}
+		to.ml = offerer;
+		to.intf = offerer->intf;
+		from.ml = call_find_tag(call, f.to_tag);
+		from.tag = f.to_tag;
+		from.branch = f.via_branch;
+		if (from.ml == offerer) {
+			ng_error(req, "from-tag and to-tag are the same");
+			goto out;
+		}
+		if (!from.ml) {
+			/* The branch placeholder the offer created, if still untagged;
+			 * else a new fork of the same offer gets its own monologue. */
+			struct monologue *cand = f.via_branch.s
+				? call_find_branch(call, offerer, f.via_branch)
+				: offerer->peer;
+
+			if (cand && !cand->tag)
+				from.ml = cand;
+			from.intf = offerer->peer ? offerer->peer->intf : NULL;
+		}
+		if (from.ml)
+			from.intf = from.ml->intf;
+		if (!from.intf || from.intf->family != family)
+			from.intf = pick_intf(cfg, STR_NULL, family);
+		if (!from.intf)
+			from.intf = &cfg->interfaces[0];
+	} else {
+		if (call && f.to_tag.s && f.to_tag.len)
+			to.ml = call_find_tag(call, f.to_tag);
+		if (!to.ml && from.ml)
+			to.ml = call_find_branch(call, from.ml, f.via_branch);
+		if (!to.ml && from.ml && !f.via_branch.s && from.ml->peer)
+			to.ml = from.ml->peer;
+		if (to.ml == from.ml && to.ml) {
+			ng_error(req, "from-tag and to-tag are the same");
+			goto out;
+		}
+		to.tag = f.to_tag;
+		to.branch = f.via_branch;
+
+		/* Interfaces: direction names them (offerer's side first);
+		 * otherwise the sender's family, and "address family" for the
+		 * callee. A side keeps its interface unless told otherwise. */
+		str dir_from = f.n_directions > 0 ? f.direction[0] : STR_NULL;
+		str dir_to = f.n_directions > 1 ? f.direction[1] : STR_NULL;
+
+		if (from.ml && !dir_from.s)
+			from.intf = from.ml->intf;
+		if (!from.intf || from.intf->family != family)
+			from.intf = pick_intf(cfg, dir_from, family);
+		int to_family = f.address_family ? f.address_family
+				: to.ml && to.ml->intf ? to.ml->intf->family : family;
+
+		if (to.ml && !dir_to.s && !f.address_family)
+			to.intf = to.ml->intf;
+		if (!to.intf || to.intf->family != to_family)
+			to.intf = pick_intf(cfg, dir_to, to_family);
+		if (!from.intf || !to.intf) {
+			if ((dir_from.s && !pick_intf(cfg, dir_from, 0)) ||
+			    (dir_to.s && !pick_intf(cfg, dir_to, 0)))
+				ng_error(req, "Unknown interface in direction");
+			else
+				ng_error(req, "No interface for address family %s",
+					 (!to.intf ? to_family : family) == AF_INET6 ? "IP6" : "IP4");
+			goto out;
+		}
+	}
+	if (acquire(req, &from, s) || acquire(req, &to, s))
+		goto out;
+
+	/* Phase 2: nothing below fails. */
+	bool new_call = !call;
+
+	if (new_call) {
+		call = call_new(rp->calls, f.call_id);
+		if (cfg->offer_timeout)
+			call->offer_deadline_us = mono_us() + (int64_t)cfg->offer_timeout * 1000000;
+	}
+	log_set_context(f.call_id, f.from_tag);
+	install(call, &from, s->media->len);
+	install(call, &to, s->media->len);
+	if (from.ml->tag == NULL && from.tag.s && from.tag.len)
+		monologue_set_tag(from.ml, from.tag);
+	if (to.ml->tag == NULL && to.tag.s && to.tag.len)
+		monologue_set_tag(to.ml, to.tag);
+	if (f.label.s) {
+		g_free(from.ml->label);
+		from.ml->label = str_dup(f.label);
+	}
+	from.ml->peer = to.ml;
+	to.ml->peer = from.ml;
+	monologue_revive(from.ml);
+	monologue_revive(to.ml);
+	learn_sdp(from.ml, s, &f, f.sip_source_address);
+	call->last_signal = now_us() / 1000000;
+	if (answer) {
+		call->answered = true;
+		call->offer_deadline_us = 0;
+	}
+	call_schedule(call);
+
+	if (sdp_rewrite(s, f.sdp, to.ml, &f, &err)) {
+		/* Only internal inconsistencies get here; the call stays. */
+		ng_error(req, "%s", err);
+		goto out_ctx;
+	}
+	GString *out = g_string_sized_new(f.sdp.len + 128);
+
+	sdp_print(s, out);
+	bencode_dict_add_str(req->arena, req->reply, "sdp", (str){ out->str, out->len });
+	g_string_free(out, TRUE);
+	log_info("%s processed: %u media", answer ? "answer" : "offer", s->media->len);
+	ret = 0;
+out_ctx:
+	log_set_context(STR_NULL, STR_NULL);
+out:
+	release(rp->ports, &from);
+	release(rp->ports, &to);
+	sdp_session_free(s);
+	return ret;
+}
+
+int ng_cmd_offer(struct ng_request *req)
+{
+	return offer_answer(req, false);
+}
+
+int ng_cmd_answer(struct ng_request *req)
+{
+	return offer_answer(req, true);
+}

@@ -1,0 +1,169 @@
+/*
+ * query and list, and the call report that query and delete return. The
+ * report follows rtpengine's shape (created, last signal, tags -> medias ->
+ * streams, totals) so that existing tooling keeps working.
+ */
+#define LOG_SUBSYS control
+#include <arpa/inet.h>
+
+#include "call.h"
+#include "config.h"
+#include "media.h"
+#include "ng_commands.h"
+#include "rtprelay.h"
+
+static void endpoint_to_bencode(struct arena *a, bencode_item *d, const char *key,
+				const struct sockaddr_storage *ss)
+{
+	char buf[INET6_ADDRSTRLEN] = "";
+	unsigned port = 0;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		inet_ntop(AF_INET, &sin->sin_addr, buf, sizeof(buf));
+		port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, buf, sizeof(buf));
+		port = ntohs(sin6->sin6_port);
+	} else {
+		return;
+	}
+	bencode_item *e = bencode_dict_add_dict(a, d, key);
+
+	bencode_dict_add_cstr(a, e, "family", ss->ss_family == AF_INET ? "IPv4" : "IPv6");
+	bencode_dict_add_cstr(a, e, "address", buf);
+	bencode_dict_add_int(a, e, "port", port);
+}
+
+static void stream_to_bencode(struct arena *a, bencode_item *list, const struct stream *st)
+{
+	const struct media *m = st->media;
+	bencode_item *d = bencode_list_add_dict(a, list);
+
+	if (m->ports.intf) {
+		bencode_dict_add_int(a, d, "local port", st->local_port);
+		bencode_dict_add_cstr(a, d, "local address", m->ports.intf->local_str);
+		bencode_dict_add_cstr(a, d, "family",
+				      m->ports.intf->family == AF_INET6 ? "IPv6" : "IPv4");
+	}
+	endpoint_to_bencode(a, d, "endpoint", &st->endpoint);
+	endpoint_to_bencode(a, d, "advertised endpoint", &st->advertised);
+	bencode_item *flags = bencode_dict_add_list(a, d, "flags");
+
+	bencode_list_add_cstr(a, flags, st->kind == STREAM_RTP ? "RTP" : "RTCP");
+	if (m->have_sdp)
+		bencode_list_add_cstr(a, flags, "filled");
+	bencode_item *stats = bencode_dict_add_dict(a, d, "stats");
+
+	/* Packet counters arrive with the media path. */
+	bencode_dict_add_int(a, stats, "packets", 0);
+	bencode_dict_add_int(a, stats, "bytes", 0);
+	bencode_dict_add_int(a, stats, "errors", 0);
+}
+
+static void monologue_to_bencode(struct arena *a, bencode_item *tags, const struct monologue *ml)
+{
+	bencode_item *d = bencode_dict_add_dict(a, tags, ml->tag ? ml->tag : "");
+
+	bencode_dict_add_cstr(a, d, "tag", ml->tag ? ml->tag : "");
+	if (ml->via_branch)
+		bencode_dict_add_cstr(a, d, "via-branch", ml->via_branch);
+	if (ml->label)
+		bencode_dict_add_cstr(a, d, "label", ml->label);
+	bencode_dict_add_int(a, d, "created", ml->created_us / 1000000);
+	if (ml->delete_at_us)
+		bencode_dict_add_int(a, d, "deleting in ms",
+				     (ml->delete_at_us - mono_us()) / 1000 > 0
+					     ? (ml->delete_at_us - mono_us()) / 1000 : 0);
+	if (ml->peer && ml->peer->tag)
+		bencode_dict_add_cstr(a, d, "in dialogue with", ml->peer->tag);
+	bencode_item *medias = bencode_dict_add_list(a, d, "medias");
+
+	for (unsigned i = 0; i < ml->medias->len; i++) {
+		const struct media *m = ml->medias->pdata[i];
+		bencode_item *md = bencode_list_add_dict(a, medias);
+
+		bencode_dict_add_int(a, md, "index", m->index);
+		bencode_dict_add_cstr(a, md, "type", m->type ? m->type : "");
+		bencode_dict_add_cstr(a, md, "protocol", m->protocol ? m->protocol : "");
+		bencode_item *streams = bencode_dict_add_list(a, md, "streams");
+
+		stream_to_bencode(a, streams, &m->streams[STREAM_RTP]);
+		stream_to_bencode(a, streams, &m->streams[STREAM_RTCP]);
+		bencode_item *flags = bencode_dict_add_list(a, md, "flags");
+
+		if (m->have_sdp)
+			bencode_list_add_cstr(a, flags, "initialized");
+		if (m->send)
+			bencode_list_add_cstr(a, flags, "send");
+		if (m->recv)
+			bencode_list_add_cstr(a, flags, "recv");
+		if (m->rtcp_mux)
+			bencode_list_add_cstr(a, flags, "rtcp-mux");
+		if (m->rejected)
+			bencode_list_add_cstr(a, flags, "rejected");
+	}
+}
+
+void ng_call_report(struct call *call, struct arena *a, bencode_item *dict)
+{
+	bencode_dict_add_int(a, dict, "created", call->created_us / 1000000);
+	bencode_dict_add_int(a, dict, "created_us", call->created_us % 1000000);
+	bencode_dict_add_int(a, dict, "last signal", call->last_signal);
+	if (call->delete_at_us)
+		bencode_dict_add_int(a, dict, "deleting in ms",
+				     (call->delete_at_us - mono_us()) / 1000 > 0
+					     ? (call->delete_at_us - mono_us()) / 1000 : 0);
+	bencode_dict_add_dict(a, dict, "SSRC");
+	bencode_item *tags = bencode_dict_add_dict(a, dict, "tags");
+
+	for (unsigned i = 0; i < call->monologues->len; i++)
+		monologue_to_bencode(a, tags, call->monologues->pdata[i]);
+	bencode_item *totals = bencode_dict_add_dict(a, dict, "totals");
+
+	for (int k = 0; k < 2; k++) {
+		bencode_item *t = bencode_dict_add_dict(a, totals, k ? "RTCP" : "RTP");
+
+		bencode_dict_add_int(a, t, "packets", 0);
+		bencode_dict_add_int(a, t, "bytes", 0);
+		bencode_dict_add_int(a, t, "errors", 0);
+	}
+}
+
+int ng_cmd_query(struct ng_request *req)
+{
+	str callid;
+
+	if (!bencode_dict_get_str(req->dict, "call-id", &callid))
+		return ng_error(req, "No call-id in message");
+	struct call *call = call_find(req->rp->calls, callid);
+
+	if (!call)
+		return ng_error(req, "Unknown call-id");
+	ng_call_report(call, req->arena, req->reply);
+	return 0;
+}
+
+int ng_cmd_list(struct ng_request *req)
+{
+	int64_t limit = 32;
+	bencode_item *lim = bencode_dict_get(req->dict, "limit");
+
+	if (lim) {
+		if (lim->type == BENCODE_INT)
+			limit = lim->num;
+		else if (lim->type != BENCODE_STRING ||
+			 str_to_int64(lim->str, 0, INT64_MAX, &limit))
+			return ng_error(req, "Invalid 'limit': not a non-negative number");
+		if (limit < 0)
+			return ng_error(req, "Invalid 'limit': not a non-negative number");
+	}
+	bencode_item *calls = bencode_dict_add_list(req->arena, req->reply, "calls");
+
+	for (GList *l = calls_list(req->rp->calls); l && limit > 0; l = l->next, limit--)
+		bencode_list_add_cstr(req->arena, calls, ((struct call *)l->data)->callid);
+	return 0;
+}

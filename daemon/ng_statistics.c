@@ -1,0 +1,100 @@
+/*
+ * statistics: the daemon's counters in rtpengine's shape (currentstatistics,
+ * totalstatistics, controlstatistics, interfaces), so that existing
+ * monitoring keeps reading the same keys; rtprelay's own additions are in
+ * "controlstatistics.commands" and "memory" (later).
+ */
+#define LOG_SUBSYS control
+#include <time.h>
+
+#include "call.h"
+#include "config.h"
+#include "ng_commands.h"
+#include "ports.h"
+#include "rtprelay.h"
+#include "stats.h"
+
+static void add_seconds(struct arena *a, bencode_item *d, const char *key, double v)
+{
+	bencode_dict_set(a, d, key, bencode_new_str(a, arena_printf(a, "%.6f", v)));
+}
+
+void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
+{
+	const struct stats *st = rp->stats;
+	unsigned sessions = calls_count(rp->calls);
+
+	bencode_item *cur = bencode_dict_add_dict(a, dict, "currentstatistics");
+
+	bencode_dict_add_int(a, cur, "sessionsown", sessions);
+	bencode_dict_add_int(a, cur, "sessionsforeign", 0);
+	bencode_dict_add_int(a, cur, "sessionstotal", sessions);
+	bencode_dict_add_int(a, cur, "transcodedmedia", 0);
+	bencode_dict_add_int(a, cur, "packetrate", 0);
+	bencode_dict_add_int(a, cur, "byterate", 0);
+	bencode_dict_add_int(a, cur, "errorrate", 0);
+
+	bencode_item *tot = bencode_dict_add_dict(a, dict, "totalstatistics");
+
+	bencode_dict_set(a, tot, "uptime",
+			 bencode_new_str(a, arena_printf(a, "%ld", (long)(time(NULL) - rp->started))));
+	bencode_dict_add_int(a, tot, "managedsessions", st->calls_created);
+	bencode_dict_add_int(a, tot, "rejectedsessions", st->calls_refused_max_sessions);
+	bencode_dict_add_int(a, tot, "timeoutsessions", st->calls_ended[CALL_END_TIMEOUT]);
+	bencode_dict_add_int(a, tot, "silenttimeoutsessions",
+			     st->calls_ended[CALL_END_SILENT_TIMEOUT]);
+	bencode_dict_add_int(a, tot, "finaltimeoutsessions",
+			     st->calls_ended[CALL_END_FINAL_TIMEOUT]);
+	bencode_dict_add_int(a, tot, "offertimeoutsessions",
+			     st->calls_ended[CALL_END_OFFER_TIMEOUT]);
+	bencode_dict_add_int(a, tot, "regularterminatedsessions", st->calls_ended[CALL_END_DELETE]);
+	bencode_dict_add_int(a, tot, "forcedterminatedsessions", st->calls_ended[CALL_END_SHUTDOWN]);
+	bencode_dict_add_int(a, tot, "relayedpackets", 0);
+	bencode_dict_add_int(a, tot, "relayedbytes", 0);
+	bencode_dict_add_int(a, tot, "relayedpacketerrors", 0);
+	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
+
+	bencode_item *ctl = bencode_dict_add_dict(a, dict, "controlstatistics");
+	uint64_t errors = 0;
+
+	for (struct ng_command *c = ng_commands; c->name; c++) {
+		bencode_dict_set(a, ctl, arena_printf(a, "total%scount", c->name).s,
+				 bencode_new_int(a, (int64_t)c->count));
+		errors += c->errors;
+	}
+	bencode_dict_add_int(a, ctl, "errorcount", (int64_t)errors);
+	bencode_item *cmds = bencode_dict_add_dict(a, ctl, "commands");
+
+	for (struct ng_command *c = ng_commands; c->name; c++) {
+		bencode_item *d = bencode_dict_add_dict(a, cmds, c->name);
+
+		bencode_dict_add_int(a, d, "count", (int64_t)c->count);
+		bencode_dict_add_int(a, d, "errors", (int64_t)c->errors);
+		add_seconds(a, d, "duration", (double)c->usec_total / 1e6);
+	}
+
+	bencode_item *ifs = bencode_dict_add_list(a, dict, "interfaces");
+	const struct rtprelay_config *cfg = rp->cfg;
+
+	for (unsigned i = 0; i < cfg->n_interfaces; i++) {
+		bencode_item *d = bencode_list_add_dict(a, ifs);
+
+		bencode_dict_add_cstr(a, d, "name", cfg->interfaces[i].name);
+		bencode_dict_add_cstr(a, d, "address", cfg->interfaces[i].local_str);
+		bencode_dict_add_cstr(a, d, "advertised", cfg->interfaces[i].advertised_str);
+	}
+	bencode_item *ports = bencode_dict_add_dict(a, dict, "ports");
+
+	bencode_dict_add_int(a, ports, "min", cfg->port_min);
+	bencode_dict_add_int(a, ports, "max", cfg->port_max);
+	bencode_dict_add_int(a, ports, "pairs", ports_capacity(rp->ports));
+	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
+}
+
+int ng_cmd_statistics(struct ng_request *req)
+{
+	bencode_item *d = bencode_dict_add_dict(req->arena, req->reply, "statistics");
+
+	stats_to_bencode(req->rp, req->arena, d);
+	return 0;
+}

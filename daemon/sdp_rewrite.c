@@ -1,0 +1,299 @@
+/*
+ * SDP rewriting for plain RTP. See sdp_rewrite.h for the layout contract.
+ * All new strings come from the session's arena; nothing here frees.
+ */
+#define LOG_SUBSYS control
+#include "sdp_rewrite.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "call.h"
+#include "config.h"
+#include "media.h"
+#include "ng_flags.h"
+
+static const char *const static_rtpmaps[35] = {
+	[0] = "PCMU/8000",     [3] = "GSM/8000",     [4] = "G723/8000",
+	[5] = "DVI4/8000",     [6] = "DVI4/16000",   [7] = "LPC/8000",
+	[8] = "PCMA/8000",     [9] = "G722/8000",    [10] = "L16/44100/2",
+	[11] = "L16/44100",    [12] = "QCELP/8000",  [13] = "CN/8000",
+	[14] = "MPA/90000",    [15] = "G728/8000",   [16] = "DVI4/11025",
+	[17] = "DVI4/22050",   [18] = "G729/8000",   [25] = "CelB/90000",
+	[26] = "JPEG/90000",   [28] = "nv/90000",    [31] = "H261/90000",
+	[32] = "MPV/90000",    [33] = "MP2T/90000",  [34] = "H263/90000",
+};
+
+const char *sdp_static_rtpmap(unsigned pt)
+{
+	return pt < G_N_ELEMENTS(static_rtpmaps) ? static_rtpmaps[pt] : NULL;
+}
+
+static bool is_ice_attr(str name)
+{
+	static const char *const ice[] = { "ice-ufrag", "ice-pwd", "ice-options", "ice-lite",
+					   "ice-mismatch", "ice-pacing", "candidate",
+					   "end-of-candidates", "remote-candidates" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ice); i++)
+		if (str_eq_c(name, ice[i]))
+			return true;
+	return false;
+}
+
+static bool is_direction(str name)
+{
+	return str_eq_c(name, "sendrecv") || str_eq_c(name, "sendonly") ||
+	       str_eq_c(name, "recvonly") || str_eq_c(name, "inactive");
+}
+
+static bool is_zero_address(str addr)
+{
+	return str_eq_c(addr, "0.0.0.0") || str_eq_c(addr, "::");
+}
+
+static const char *family_token(const struct config_interface *intf)
+{
+	return intf->family == AF_INET6 ? "IP6" : "IP4";
+}
+
+/* c= line: the relay's address, unless it is the hold address 0.0.0.0. */
+static void rewrite_connection(struct sdp_session *s, struct sdp_line *l,
+			       const struct config_interface *intf, const struct ng_flags *f)
+{
+	struct sdp_connection c;
+
+	if (sdp_parse_connection(l->value, &c) == 0 && is_zero_address(c.address) &&
+	    !f->replace_zero_address)
+		return;
+	sdp_line_set(s, l, arena_printf(s->arena, "IN %s %s", family_token(intf),
+					intf->advertised_str));
+}
+
+/* The payload type that an "a=rtpmap:PT ...", "a=fmtp:PT ..." line is about. */
+static int attr_pt(const struct sdp_line *l)
+{
+	str pt;
+	int64_t v;
+
+	if (str_is_null(l->attr_value))
+		return -1;
+	str_split(l->attr_value, ' ', &pt);
+	if (str_to_int64(pt, 0, 127, &v))
+		return -1;
+	return (int)v;
+}
+
+static void rewrite_origin(struct sdp_session *s, struct sdp_line *l, str body,
+			   struct monologue *to, const struct ng_flags *f)
+{
+	struct sdp_origin o;
+
+	if (sdp_parse_origin(l->value, &o))
+		return;
+	str user = o.username, nettype = o.nettype, addrtype = o.addrtype, addr = o.address;
+	str version = o.version;
+
+	if (f->replace_origin) {
+		nettype = STR_C("IN");
+		addrtype = str_from(family_token(to->intf));
+		addr = str_from(to->intf->advertised_str);
+	}
+	if (f->replace_username)
+		user = STR_C("-");
+	if (f->replace_sdp_version || f->replace_force_increment_sdp_version) {
+		/* Keep the version the receiving party saw unless the body changed
+		 * (or an increment is forced); never let it go backwards. */
+		if (to->sent_origin_version) {
+			uint64_t v = g_ascii_strtoull(to->sent_origin_version, NULL, 10);
+			bool changed = !to->last_body_in || !str_eq_c(body, to->last_body_in);
+
+			if (changed || f->replace_force_increment_sdp_version)
+				v++;
+			version = arena_printf(s->arena, "%" G_GUINT64_FORMAT, v);
+		}
+	}
+	g_free(to->sent_origin_version);
+	to->sent_origin_version = str_dup(version);
+	g_free(to->last_body_in);
+	to->last_body_in = str_dup(body);
+	sdp_line_set(s, l,
+		     arena_printf(s->arena, "%.*s %.*s %.*s %.*s %.*s %.*s", STR_FMT(user),
+				  STR_FMT(o.session_id), STR_FMT(version), STR_FMT(nettype),
+				  STR_FMT(addrtype), STR_FMT(addr)));
+}
+
+static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct media *m,
+			 const struct sdp_line *session_dir, const struct ng_flags *f,
+			 const char **err)
+{
+	const struct config_interface *intf = m->ml->intf;
+	GPtrArray *in = sm->lines, *out = g_ptr_array_sized_new(in->len + 8);
+	GPtrArray *other = g_ptr_array_new(), *codec = g_ptr_array_new();
+	GPtrArray *ice = g_ptr_array_new();
+	struct sdp_line *dir = NULL, *mux = NULL;
+	GPtrArray *ptimes = g_ptr_array_new();
+	bool rejected = sm->port == 0;
+	unsigned port = rejected ? 0 : m->ports.rtp_port;
+	str proto = f->transport_protocol.s ? f->transport_protocol : sm->proto;
+
+	if (!rejected && !m->ports.intf) {
+		*err = "internal error: media without ports";
+		goto err_free;
+	}
+	/* m= line: our port, no port count (one pair per media). */
+	struct sdp_line *ml = in->pdata[0];
+
+	sdp_line_set(s, ml,
+		     arena_printf(s->arena, "%.*s %u %.*s%s%.*s", STR_FMT(sm->media), port,
+				  STR_FMT(proto), sm->fmts.len ? " " : "", STR_FMT(sm->fmts)));
+	g_ptr_array_add(out, ml);
+	for (unsigned i = 1; i < in->len; i++) {
+		struct sdp_line *l = in->pdata[i];
+
+		if (l->type != 'a') {
+			if (l->type == 'c' && !rejected)
+				rewrite_connection(s, l, intf, f);
+			g_ptr_array_add(out, l);
+		} else if (is_ice_attr(l->attr_name)) {
+			g_ptr_array_add(ice, l);
+		} else if (str_eq_c(l->attr_name, "rtpmap") || str_eq_c(l->attr_name, "fmtp") ||
+			   (str_eq_c(l->attr_name, "rtcp-fb") && attr_pt(l) >= 0)) {
+			g_ptr_array_add(codec, l);
+		} else if (is_direction(l->attr_name)) {
+			dir = l;
+		} else if (str_eq_c(l->attr_name, "rtcp")) {
+			/* replaced by ours below */
+		} else if (str_eq_c(l->attr_name, "rtcp-mux")) {
+			mux = l;
+		} else if (str_eq_c(l->attr_name, "ptime")) {
+			g_ptr_array_add(ptimes, l);
+		} else {
+			g_ptr_array_add(other, l);
+		}
+	}
+	if (rejected) {
+		/* A rejected stream is passed on as it came. */
+		g_ptr_array_set_size(out, 0);
+		for (unsigned i = 0; i < in->len; i++)
+			g_ptr_array_add(out, in->pdata[i]);
+		goto done;
+	}
+	for (unsigned i = 0; i < other->len; i++)
+		g_ptr_array_add(out, other->pdata[i]);
+	/* Per codec, in m= order: rtpmap (made up for static types), fmtp, rtcp-fb. */
+	if (str_has_prefix(proto, "RTP/") || str_has_prefix(proto, "UDP/TLS/RTP/")) {
+		str rest = sm->fmts, tok;
+
+		while (rest.len) {
+			rest = str_split(rest, ' ', &tok);
+			int64_t pt;
+
+			if (!tok.len)
+				continue;
+			if (str_to_int64(tok, 0, 127, &pt))
+				continue;
+			bool have_rtpmap = false;
+
+			for (unsigned i = 0; i < codec->len; i++) {
+				struct sdp_line *l = codec->pdata[i];
+
+				if (attr_pt(l) == pt && str_eq_c(l->attr_name, "rtpmap"))
+					have_rtpmap = true;
+			}
+			if (!have_rtpmap && sdp_static_rtpmap((unsigned)pt))
+				g_ptr_array_add(out, sdp_line_new(s, 'a',
+					arena_printf(s->arena, "rtpmap:%d %s", (int)pt,
+						     sdp_static_rtpmap((unsigned)pt))));
+			for (const char *kind = "rtpmap"; kind;
+			     kind = !strcmp(kind, "rtpmap") ? "fmtp"
+				    : !strcmp(kind, "fmtp") ? "rtcp-fb" : NULL)
+				for (unsigned i = 0; i < codec->len; i++) {
+					struct sdp_line *l = codec->pdata[i];
+
+					if (attr_pt(l) == pt && str_eq_c(l->attr_name, kind)) {
+						g_ptr_array_add(out, l);
+						codec->pdata[i] = NULL;
+						g_ptr_array_remove_index(codec, i--);
+					}
+				}
+		}
+	}
+	/* Codec attributes for payload types not in the m= line stay. */
+	for (unsigned i = 0; i < codec->len; i++)
+		g_ptr_array_add(out, codec->pdata[i]);
+	if (!dir && !f->original_sendrecv)
+		dir = session_dir ? sdp_line_new(s, 'a', session_dir->value)
+				  : sdp_line_new(s, 'a', STR_C("sendrecv"));
+	if (dir)
+		g_ptr_array_add(out, dir);
+	if (!f->no_rtcp_attribute) {
+		unsigned rtcp = m->rtcp_mux && mux ? port : port + 1;
+
+		if (f->full_rtcp_attribute)
+			g_ptr_array_add(out, sdp_line_new(s, 'a',
+				arena_printf(s->arena, "rtcp:%u IN %s %s", rtcp,
+					     family_token(intf), intf->advertised_str)));
+		else
+			g_ptr_array_add(out, sdp_line_new(s, 'a',
+				arena_printf(s->arena, "rtcp:%u", rtcp)));
+	}
+	if (f->rtcp_mux_demux || f->rtcp_mux_reject)
+		mux = NULL;
+	else if (!mux && (f->rtcp_mux_offer || f->rtcp_mux_require))
+		mux = sdp_line_new(s, 'a', STR_C("rtcp-mux"));
+	if (mux)
+		g_ptr_array_add(out, mux);
+	for (unsigned i = 0; i < ptimes->len; i++)
+		g_ptr_array_add(out, ptimes->pdata[i]);
+	/* ICE lines are dropped: the relay does not do ICE yet, and the
+	 * party's own candidates would route media around the relay. */
+	(void)ice;
+done:
+	g_ptr_array_free(sm->lines, TRUE);
+	sm->lines = out;
+	sdp_media_reparse(sm);
+	g_ptr_array_free(other, TRUE);
+	g_ptr_array_free(codec, TRUE);
+	g_ptr_array_free(ice, TRUE);
+	g_ptr_array_free(ptimes, TRUE);
+	return 0;
+
+err_free:
+	g_ptr_array_free(out, TRUE);
+	g_ptr_array_free(other, TRUE);
+	g_ptr_array_free(codec, TRUE);
+	g_ptr_array_free(ice, TRUE);
+	g_ptr_array_free(ptimes, TRUE);
+	return -1;
+}
+
+int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
+		const struct ng_flags *f, const char **err)
+{
+	const struct sdp_line *session_dir = NULL;
+
+	if (s->media->len > to->medias->len) {
+		*err = "internal error: more m= lines than medias";
+		return -1;
+	}
+	for (unsigned i = 0; i < s->lines->len;) {
+		struct sdp_line *l = s->lines->pdata[i];
+
+		if (l->type == 'o')
+			rewrite_origin(s, l, body, to, f);
+		else if (l->type == 'c')
+			rewrite_connection(s, l, to->intf, f);
+		else if (l->type == 'a' && is_ice_attr(l->attr_name)) {
+			g_ptr_array_remove_index(s->lines, i);
+			continue;
+		} else if (l->type == 'a' && is_direction(l->attr_name))
+			session_dir = l;
+		i++;
+	}
+	for (unsigned i = 0; i < s->media->len; i++)
+		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], session_dir, f, err))
+			return -1;
+	return 0;
+}
