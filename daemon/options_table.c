@@ -1,0 +1,375 @@
+/*
+ * The one table of the options rtprelay implements (see options.h), their
+ * value parsers and the defaults. options.c feeds it from the command line
+ * and the config file; options_compat.c lists the rtpengine options that are
+ * accepted and ignored.
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "interface.h"
+#include "log.h"
+
+#define CFG(field) offsetof(struct rtprelay_config, field)
+#define CFG_SIZE(field) sizeof(((struct rtprelay_config *)0)->field)
+
+_Static_assert(LOG_SUBSYS_COUNT <= CFG_SIZE(log_levels) / sizeof(int),
+	       "struct rtprelay_config.log_levels is too small for LOG_SUBSYSTEMS");
+
+static int parse_interface(const struct option_def *def, const char *value, bool first,
+			   struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+			   char **err)
+{
+	int n;
+
+	if (first)
+		cfg->n_interfaces = 0;
+	n = interface_expand(value, &cfg->interfaces[cfg->n_interfaces],
+			     CONFIG_MAX_INTERFACES - cfg->n_interfaces, warn, ctx, err);
+	if (n < 0)
+		return -1;
+	/* A name may hold one address of each family (see interface.h). */
+	for (unsigned i = cfg->n_interfaces; i < cfg->n_interfaces + (unsigned)n; i++) {
+		const struct config_interface *ni = &cfg->interfaces[i];
+
+		for (unsigned j = 0; j < i; j++) {
+			const struct config_interface *oi = &cfg->interfaces[j];
+
+			if (strcmp(oi->name, ni->name) == 0 && oi->family == ni->family) {
+				*err = g_strdup_printf("interface '%s' is given two %s addresses "
+						       "(%s and %s)", ni->name,
+						       interface_family_name(ni->family),
+						       oi->local_str, ni->local_str);
+				return -1;
+			}
+		}
+	}
+	cfg->n_interfaces += (unsigned)n;
+	return 0;
+}
+
+/* The three listener lists share one parser; offset picks the array. */
+static int parse_listen(const struct option_def *def, const char *value, bool first,
+			struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
+{
+	struct config_listen *arr = (struct config_listen *)((char *)cfg + def->offset);
+	unsigned *n;
+
+	if (def->offset == CFG(listen_ng))
+		n = &cfg->n_listen_ng;
+	else if (def->offset == CFG(listen_tcp_ng))
+		n = &cfg->n_listen_tcp_ng;
+	else
+		n = &cfg->n_listen_http;
+	if (first)
+		*n = 0;
+	if (*n >= CONFIG_MAX_LISTENERS) {
+		*err = g_strdup_printf("too many addresses (at most %d)", CONFIG_MAX_LISTENERS);
+		return -1;
+	}
+	if (listen_parse(value, &arr[*n], err) < 0)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int parse_endpoint_learning(const struct option_def *def, const char *value, bool first,
+				   struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+				   char **err)
+{
+	static const struct {
+		const char *name;
+		enum endpoint_learning el;
+	} modes[] = {
+		{ "delayed", EL_DELAYED },
+		{ "immediate", EL_IMMEDIATE },
+		{ "off", EL_OFF },
+		{ "heuristic", EL_HEURISTIC },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(modes); i++) {
+		if (strcmp(value, modes[i].name) == 0) {
+			cfg->endpoint_learning = modes[i].el;
+			return 0;
+		}
+	}
+	*err = g_strdup_printf("'%s' is not one of delayed, immediate, off, heuristic", value);
+	return -1;
+}
+
+static int parse_facility(const struct option_def *def, const char *value, bool first,
+			  struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
+{
+	static const struct {
+		const char *name;
+		int facility;
+	} facilities[] = {
+		{ "auth", LOG_AUTH },	  { "authpriv", LOG_AUTHPRIV }, { "cron", LOG_CRON },
+		{ "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },	      { "kern", LOG_KERN },
+		{ "lpr", LOG_LPR },	  { "mail", LOG_MAIL },	      { "news", LOG_NEWS },
+		{ "syslog", LOG_SYSLOG }, { "user", LOG_USER },	      { "uucp", LOG_UUCP },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },   { "local2", LOG_LOCAL2 },
+		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },   { "local5", LOG_LOCAL5 },
+		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(facilities); i++) {
+		if (g_ascii_strcasecmp(value, facilities[i].name) == 0) {
+			cfg->log_facility = facilities[i].facility;
+			return 0;
+		}
+	}
+	*err = g_strdup_printf("'%s' is not a syslog facility (daemon, local0 .. local7, user, ...)",
+			       value);
+	return -1;
+}
+
+static int parse_number(const char *value, long long min, long long max, long long *out,
+			char **err)
+{
+	const char *s = value;
+	char *end;
+	long long v;
+
+	while (g_ascii_isspace(*s))
+		s++;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	while (g_ascii_isspace(*end))
+		end++;
+	if (end == s || *end || errno == ERANGE) {
+		*err = g_strdup_printf("'%s' is not a number", value);
+		return -1;
+	}
+	if (v < min || v > max) {
+		*err = g_strdup_printf("%lld is out of range %lld..%lld", v, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* rtpengine: any negative table means "no kernel forwarding". */
+static int parse_table(const struct option_def *def, const char *value, bool first,
+		       struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
+{
+	long long v;
+
+	if (parse_number(value, INT_MIN, def->max, &v, err) < 0)
+		return -1;
+	cfg->table = v < 0 ? -1 : (int)v;
+	return 0;
+}
+
+static int parse_version(const struct option_def *def, const char *value, bool first,
+			 struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
+{
+	printf("Version: %s\n", RTPRELAY_VERSION);
+	fflush(stdout);
+	exit(0);
+}
+
+static int parse_bool(const char *value, bool *out, char **err)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	if (!value) {
+		*out = true;
+		return 0;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
+		if (g_ascii_strcasecmp(value, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (g_ascii_strcasecmp(value, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	*err = g_strdup_printf("'%s' is not a boolean (true or false)", value);
+	return -1;
+}
+
+int options_apply(const struct option_def *def, const char *value, bool first,
+		  struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
+{
+	void *field = (char *)cfg + def->offset;
+	long long v;
+
+	if (!value && def->type != OPT_BOOL && def->type != OPT_ACTION) {
+		*err = g_strdup("missing value");
+		return -1;
+	}
+	switch (def->type) {
+	case OPT_BOOL:
+		return parse_bool(value, field, err);
+	case OPT_INT:
+		if (parse_number(value, def->min, def->max, &v, err) < 0)
+			return -1;
+		*(int *)field = (int)v;
+		return 0;
+	case OPT_UINT:
+		if (parse_number(value, def->min, def->max, &v, err) < 0)
+			return -1;
+		*(unsigned *)field = (unsigned)v;
+		return 0;
+	case OPT_STRING:
+		if (strlen(value) >= def->size) {
+			*err = g_strdup_printf("'%s' is longer than %zu characters", value,
+					       def->size - 1);
+			return -1;
+		}
+		g_strlcpy(field, value, def->size);
+		return 0;
+	case OPT_CUSTOM:
+	case OPT_ACTION:
+		return def->parse(def, value, first, cfg, warn, ctx, err);
+	}
+	*err = g_strdup("bad option type");
+	return -1;
+}
+
+/* Seconds: rtpengine takes an int; a year is more than any call needs. */
+#define SECS_MAX 31536000
+
+#define LOG_LEVEL_OPT(n, d)                                                    \
+	{ .name = "log-level-" #n, .type = OPT_INT,                            \
+	  .offset = CFG(log_levels) + LOG_SUBSYS_##n * sizeof(int), .min = 0,  \
+	  .max = 7, .help = "Log level for: " d " (default: log-level)",       \
+	  .arg = "INT" },
+
+const struct option_def options_table[] = {
+	{ .name = "version", .short_name = 'v', .type = OPT_ACTION, .cmdline_only = true,
+	  .parse = parse_version, .help = "Print the version and exit" },
+	{ .name = "config-file", .type = OPT_STRING, .cmdline_only = true,
+	  .offset = CFG(config_file), .size = CFG_SIZE(config_file),
+	  .def = OPTIONS_DEFAULT_CONFIG_FILE,
+	  .help = "Load config from this file ('none': no file)", .arg = "FILE" },
+	{ .name = "config-section", .type = OPT_STRING, .cmdline_only = true,
+	  .offset = CFG(config_section), .size = CFG_SIZE(config_section),
+	  .help = "Config file section to use (default: rtprelay, else rtpengine)",
+	  .arg = "STRING" },
+	{ .name = "check-config", .type = OPT_BOOL, .cmdline_only = true,
+	  .offset = CFG(check_config), .help = "Validate the configuration and exit (0: valid)" },
+
+	{ .name = "interface", .short_name = 'i', .type = OPT_CUSTOM, .list = true,
+	  .parse = parse_interface,
+	  .help = "Local interface for RTP (repeatable; ADDR: IP, 'any', device or host name)",
+	  .arg = "[NAME/]ADDR[!IP]" },
+	{ .name = "listen-ng", .short_name = 'n', .type = OPT_CUSTOM, .list = true,
+	  .offset = CFG(listen_ng), .parse = parse_listen,
+	  .help = "UDP port to listen on, NG protocol (repeatable)",
+	  .arg = "[IP46|HOSTNAME:]PORT" },
+	{ .name = "listen-tcp-ng", .short_name = 'N', .type = OPT_CUSTOM, .list = true,
+	  .offset = CFG(listen_tcp_ng), .parse = parse_listen,
+	  .help = "TCP port to listen on, NG protocol (repeatable)",
+	  .arg = "[IP46|HOSTNAME:]PORT" },
+	{ .name = "listen-http", .type = OPT_CUSTOM, .list = true, .offset = CFG(listen_http),
+	  .parse = parse_listen, .help = "Interface for HTTP (POST /ng) (repeatable)",
+	  .arg = "[IP46|HOSTNAME:]PORT" },
+
+	{ .name = "port-min", .short_name = 'm', .type = OPT_UINT, .offset = CFG(port_min),
+	  .min = 1, .max = 65535, .def = "30000", .help = "Lowest port to use for RTP",
+	  .arg = "INT" },
+	{ .name = "port-max", .short_name = 'M', .type = OPT_UINT, .offset = CFG(port_max),
+	  .min = 1, .max = 65535, .def = "40000", .help = "Highest port to use for RTP",
+	  .arg = "INT" },
+	{ .name = "timeout", .short_name = 'o', .type = OPT_UINT, .offset = CFG(timeout),
+	  .min = 0, .max = SECS_MAX, .def = "60", .help = "RTP timeout", .arg = "SECS" },
+	{ .name = "silent-timeout", .short_name = 's', .type = OPT_UINT,
+	  .offset = CFG(silent_timeout), .min = 0, .max = SECS_MAX, .def = "3600",
+	  .help = "RTP timeout for muted", .arg = "SECS" },
+	{ .name = "final-timeout", .short_name = 'a', .type = OPT_UINT,
+	  .offset = CFG(final_timeout), .min = 0, .max = SECS_MAX, .def = "0",
+	  .help = "Call timeout (0: none)", .arg = "SECS" },
+	{ .name = "offer-timeout", .type = OPT_UINT, .offset = CFG(offer_timeout), .min = 0,
+	  .max = SECS_MAX, .def = "3600", .help = "Timeout for incomplete one-sided calls",
+	  .arg = "SECS" },
+	{ .name = "delete-delay", .short_name = 'd', .type = OPT_UINT,
+	  .offset = CFG(delete_delay), .min = 0, .max = SECS_MAX, .def = "30",
+	  .help = "Delay for deleting a session from memory", .arg = "INT" },
+	{ .name = "max-sessions", .type = OPT_INT, .offset = CFG(max_sessions), .min = -1,
+	  .max = INT_MAX, .def = "-1", .help = "Limit of maximum number of sessions (-1: none)",
+	  .arg = "INT" },
+	{ .name = "num-threads", .type = OPT_UINT, .offset = CFG(num_threads), .min = 1,
+	  .max = 256, .help = "Number of worker threads to create (default: number of CPUs)",
+	  .arg = "INT" },
+	{ .name = "table", .short_name = 't', .type = OPT_CUSTOM, .offset = CFG(table),
+	  .max = 255, .parse = parse_table, .def = "0",
+	  .help = "Kernel table to use (negative: no kernel forwarding)", .arg = "INT" },
+	{ .name = "no-fallback", .short_name = 'F', .type = OPT_BOOL, .offset = CFG(no_fallback),
+	  .def = "false", .help = "Only start when kernel module is available" },
+	{ .name = "tos", .short_name = 'T', .type = OPT_INT, .offset = CFG(tos), .min = 0,
+	  .max = 255, .def = "184", .help = "Default TOS value to set on streams", .arg = "INT" },
+	{ .name = "endpoint-learning", .type = OPT_CUSTOM, .parse = parse_endpoint_learning,
+	  .def = "delayed", .help = "RTP endpoint learning algorithm",
+	  .arg = "delayed|immediate|off|heuristic" },
+
+	{ .name = "log-level", .short_name = 'L', .type = OPT_INT, .offset = CFG(log_level),
+	  .min = 0, .max = 7, .def = "6", .help = "Default log level", .arg = "INT" },
+	LOG_SUBSYSTEMS(LOG_LEVEL_OPT)
+	{ .name = "log-stderr", .short_name = 'E', .type = OPT_BOOL, .offset = CFG(log_stderr),
+	  .def = "false", .help = "Log on stderr instead of syslog" },
+	{ .name = "log-facility", .type = OPT_CUSTOM, .parse = parse_facility, .def = "daemon",
+	  .help = "Syslog facility to use for logging", .arg = "daemon|local0|...|local7" },
+	{ .name = "foreground", .short_name = 'f', .type = OPT_BOOL, .offset = CFG(foreground),
+	  .def = "false", .help = "Don't fork to background" },
+	{ .name = "pidfile", .short_name = 'p', .type = OPT_STRING, .offset = CFG(pidfile),
+	  .size = CFG_SIZE(pidfile), .help = "Write PID to file", .arg = "FILE" },
+};
+
+const size_t options_table_len = G_N_ELEMENTS(options_table);
+
+const struct option_def *options_find(const char *name)
+{
+	for (size_t i = 0; i < options_table_len; i++)
+		if (strcmp(options_table[i].name, name) == 0)
+			return &options_table[i];
+	return NULL;
+}
+
+const struct option_def *options_find_short(char c)
+{
+	for (size_t i = 0; c && i < options_table_len; i++)
+		if (options_table[i].short_name == c)
+			return &options_table[i];
+	return NULL;
+}
+
+static unsigned cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* rtpengine's fallback when the count is unknown. */
+	if (n < 1)
+		return 4;
+	return n > 256 ? 256 : (unsigned)n;
+}
+
+void options_defaults(struct rtprelay_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < options_table_len; i++) {
+		const struct option_def *def = &options_table[i];
+		g_autofree char *err = NULL;
+
+		/* The defaults are ours: a failure here is a bug in the table. */
+		if (def->def && options_apply(def, def->def, true, cfg, NULL, NULL, &err) < 0)
+			g_error("default of option '%s': %s", def->name, err);
+	}
+	cfg->num_threads = cpu_count();
+	for (size_t i = 0; i < G_N_ELEMENTS(cfg->log_levels); i++)
+		cfg->log_levels[i] = -1;
+	/* As rtpengine: internals stays quiet unless asked for explicitly. */
+	cfg->log_levels[LOG_SUBSYS_internals] = LOG_EMERG;
+}
