@@ -37,6 +37,10 @@ struct bencode_item {
 	str raw;       /* decoded items: the item's encoded bytes in the input */
 };
 
+/* max_depth above this is treated as this (the measure pass keeps its
+ * container stack in a fixed array so that it never allocates). */
+#define BENCODE_DEPTH_CAP 1024
+
 struct bencode_limits {
 	unsigned max_depth;   /* nesting of lists/dicts; 0 = default 32 */
 	size_t max_items;     /* items in one document; 0 = default 65536 */
@@ -104,5 +108,12 @@ bencode_item *bencode_list_add_list(struct arena *a, bencode_item *l);
 
 /* Append the encoding of item to out. */
 void bencode_encode(const bencode_item *item, GString *out);
+
+/*
+ * Structural equality: same types, bytes, numbers, and children in the same
+ * order (dict pairs compared in order, duplicates included). raw is ignored.
+ * Two NULLs are equal.
+ */
+bool bencode_equal(const bencode_item *a, const bencode_item *b);
 
 #endif
