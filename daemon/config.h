@@ -1,8 +1,9 @@
 /*
  * config: the daemon's explicit configuration, filled once at start-up by
  * options.c from the command line and the config file (one table drives
- * both), then passed to the modules that need it. Only SIGHUP reload
- * (options_reload) changes the reloadable fields, on the main thread.
+ * both, options_table.c), then passed to the modules that need it. Nothing
+ * is reloadable yet; a future SIGHUP reload would change the reloadable
+ * fields on the main thread only.
  */
 #ifndef RTPRELAY_CONFIG_H
 #define RTPRELAY_CONFIG_H
@@ -12,7 +13,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* One --interface=[NAME/]IP[!ADVERTISED] entry. */
+/*
+ * One --interface=[NAME/]IP[!ADVERTISED] entry (interface.h). A NAME has at
+ * most one address per family: options reject a second one.
+ */
 struct config_interface {
 	char name[64];                  /* "default" when not given */
 	struct sockaddr_storage local;  /* port 0 */
@@ -24,7 +28,11 @@ struct config_interface {
 #define CONFIG_MAX_INTERFACES 32
 #define CONFIG_MAX_LISTENERS 8
 
-/* A listen address "[IP46|HOSTNAME:]PORT"; without IP: all addresses. */
+/*
+ * A listen address "[IP46|HOSTNAME:]PORT" (interface.h); without IP: the
+ * IPv4 any-address 0.0.0.0. addr carries the port; text is "IP:PORT" or
+ * "[IPv6]:PORT".
+ */
 struct config_listen {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
@@ -63,13 +71,16 @@ struct rtprelay_config {
 	enum endpoint_learning endpoint_learning;
 
 	int log_level;                 /* -L, default 6 (LOG_INFO) */
-	int log_levels[16];            /* per subsystem, -1 = log_level */
+	int log_levels[16];            /* per subsystem (enum log_subsys), -1 =
+					* log_level; internals defaults to 0 (quiet),
+					* as rtpengine */
 	bool log_stderr;               /* -E */
-	int log_facility;              /* syslog facility, default LOG_DAEMON */
+	int log_facility;              /* syslog facility (LOG_LOCAL0...), default LOG_DAEMON */
 	bool foreground;               /* -f */
 	char pidfile[256];             /* -p, "" = none */
-	char config_file[256];
-	char config_section[64];       /* "rtprelay", or "rtpengine" */
+	char config_file[256];         /* default /etc/rtprelay/rtprelay.conf; "none" */
+	char config_section[64];       /* the section read: "rtprelay", or
+					* "rtpengine"; "" when no file was read */
 	bool check_config;             /* --check-config: validate and exit */
 };
 

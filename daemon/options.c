@@ -115,9 +115,31 @@ static const char *keep(struct parse_state *st, char *s)
 	return s;
 }
 
+/* " (default: ...)" for --help; per-subsystem levels read options_defaults. */
+static const char *help_text(struct parse_state *st, const struct option_def *d,
+			     const struct rtprelay_config *defaults)
+{
+	size_t lo = offsetof(struct rtprelay_config, log_levels);
+
+	if (d->offset >= lo && d->offset < lo + sizeof(defaults->log_levels) &&
+	    d->type == OPT_INT) {
+		int v = *(const int *)((const char *)defaults + d->offset);
+
+		if (v < 0)
+			return keep(st, g_strdup_printf("%s (default: log-level)", d->help));
+		return keep(st, g_strdup_printf("%s (default: %d)", d->help, v));
+	}
+	if (d->def && d->type != OPT_BOOL)
+		return keep(st, g_strdup_printf("%s (default: %s)", d->help, d->def));
+	return d->help;
+}
+
 static GOptionEntry *main_entries(struct parse_state *st)
 {
 	GOptionEntry *e = g_new0(GOptionEntry, options_table_len + 1);
+	g_autofree struct rtprelay_config *defaults = g_new(struct rtprelay_config, 1);
+
+	options_defaults(defaults);
 
 	for (size_t i = 0; i < options_table_len; i++) {
 		const struct option_def *d = &options_table[i];
@@ -128,10 +150,7 @@ static GOptionEntry *main_entries(struct parse_state *st)
 		e[i].arg_data = (gpointer)on_option;
 		if (d->type == OPT_BOOL || d->type == OPT_ACTION)
 			e[i].flags = G_OPTION_FLAG_NO_ARG;
-		e[i].description = d->help;
-		if (d->def && d->type != OPT_BOOL)
-			e[i].description =
-				keep(st, g_strdup_printf("%s (default: %s)", d->help, d->def));
+		e[i].description = help_text(st, d, defaults);
 		e[i].arg_description = d->arg;
 	}
 	return e;

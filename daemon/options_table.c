@@ -245,7 +245,7 @@ int options_apply(const struct option_def *def, const char *value, bool first,
 #define LOG_LEVEL_OPT(n, d)                                                    \
 	{ .name = "log-level-" #n, .type = OPT_INT,                            \
 	  .offset = CFG(log_levels) + LOG_SUBSYS_##n * sizeof(int), .min = 0,  \
-	  .max = 7, .help = "Log level for: " d " (default: log-level)",       \
+	  .max = 7, .help = "Log level for: " d,                               \
 	  .arg = "INT" },
 
 const struct option_def options_table[] = {
