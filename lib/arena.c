@@ -3,7 +3,9 @@
 
 #include <glib.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define ARENA_ALIGN 16
 
@@ -40,6 +42,10 @@ void arena_free(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+	/* Rounding up (and the chunk header) must not wrap a huge request
+	 * around to a tiny one; such a request can only fail, as OOM does. */
+	if (size > SIZE_MAX - ARENA_ALIGN - sizeof(struct chunk))
+		abort();
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	struct chunk *c = a->head;
 

@@ -48,7 +48,7 @@ str str_split(str a, char sep, str *head)
 
 int str_to_int64(str a, int64_t min, int64_t max, int64_t *out)
 {
-	bool neg = false;
+	bool neg = false, overflow = false;
 	uint64_t v = 0;
 	size_t i = 0;
 
@@ -56,13 +56,18 @@ int str_to_int64(str a, int64_t min, int64_t max, int64_t *out)
 		neg = true, i = 1;
 	if (i == a.len)
 		return -EINVAL;
+	/* Scan every byte even after overflow: "999...9x" is not a number
+	 * (-EINVAL), not merely out of range. */
 	for (; i < a.len; i++) {
 		if (a.s[i] < '0' || a.s[i] > '9')
 			return -EINVAL;
 		if (v > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(a.s[i] - '0');
+			overflow = true;
+		else
+			v = v * 10 + (uint64_t)(a.s[i] - '0');
 	}
+	if (overflow)
+		return -ERANGE;
 	if (neg) {
 		if (v > (uint64_t)INT64_MAX + 1)
 			return -ERANGE;
