@@ -11,7 +11,13 @@
  * therefore has to fire as early as the prefix allows: "i-0" fails at the
  * '0' (both "i-0e" and "i-0<digit>" are invalid), an integer fails at the
  * digit that takes it out of int64 range, a string length at the digit that
- * takes it past max_string or past what a long can describe.
+ * takes it past max_string or past what a long can describe, a dict key when
+ * the item limit leaves no room for its value.
+ *
+ * The error offset is that deciding byte (for limits on items and depth, the
+ * first byte of the item that breaks them). So for any error at offset o,
+ * the first o bytes alone give -EAGAIN, the first o+1 bytes the same error.
+ * -EAGAIN reports offset = len.
  */
 #include "bencode.h"
 
@@ -115,16 +121,16 @@ static int scan_str(struct scan *s, size_t max_string, str *out)
 			n = n * 10 + d;
 			/* More digits only make it longer. */
 			if (max_string && n > max_string)
-				return fail(s, -E2BIG, s->pos, "string longer than limit");
+				return fail(s, -E2BIG, p, "string longer than limit");
 		}
 	}
 	if (p == s->len)
 		return fail(s, -EAGAIN, p, "string length incomplete");
 	if (s->buf[p] != ':')
 		return fail(s, -EINVAL, p, "expected ':' after string length");
+	if (n > STRLEN_MAX - (p + 1))
+		return fail(s, -EINVAL, p, "string length overflows");
 	p++;
-	if (n > STRLEN_MAX - p)
-		return fail(s, -EINVAL, s->pos, "string length overflows");
 	if (n > s->len - p)
 		return fail(s, -EAGAIN, s->len, "string runs past end of input");
 	*out = str_make(s->buf + p, (size_t)n);
@@ -203,7 +209,9 @@ static long scan(struct scan *s, const struct bencode_limits *lim, bencode_item 
 			return fail(s, -EINVAL, start, "dict key is not a string");
 		if (c != 'i' && c != 'l' && c != 'd' && !is_digit(c))
 			return fail(s, -EINVAL, start, "unknown type byte");
-		if (++items > max_items)
+		/* A key promises a value: a key that only fits without its
+		 * value can never complete. */
+		if (++items > max_items || (in_dict && !want_value && items == max_items))
 			return fail(s, -E2BIG, start, "too many items");
 
 		if (c == 'l' || c == 'd') {

@@ -247,7 +247,11 @@ TEST(malformed)
 		{ "3", -EAGAIN, 1 },
 		{ "5:abc", -EAGAIN, 5 },
 		{ "99999999999999999999:x", -EINVAL, 18 },
-		{ "9223372036854775807:", -EINVAL, 0 },
+		{ "9223372036854775807:", -EINVAL, 19 },
+		/* the item's length must fit a long: 20 + n <= LONG_MAX */
+		{ "9223372036854775788", -EAGAIN, 19 }, /* the ':' decides */
+		{ "9223372036854775788:", -EINVAL, 19 },
+		{ "9223372036854775787:", -EAGAIN, 20 },
 		{ "-1:a", -EINVAL, 0 },
 		/* dicts */
 		{ "di1ei2ee", -EINVAL, 1 },
@@ -465,6 +469,14 @@ TEST(limit_items)
 	CHECK(expect("d1:ai1e1:b", &lim, -E2BIG, 7));
 	CHECK(expect("llleee", &lim, 0, 6));
 	CHECK(expect("lllleeee", &lim, -E2BIG, 3));
+	/* a key with no room left for its value can never complete */
+	CHECK(expect("ld1:a", &lim, -E2BIG, 2));
+	CHECK(expect("ld1:", &lim, -E2BIG, 2));
+	lim.max_items = 2;
+	CHECK(expect("d1:a", &lim, -E2BIG, 1));
+	CHECK(expect("d", &lim, -EAGAIN, 1));
+	CHECK(expect("de", &lim, 0, 2));
+	lim.max_items = 3;
 	/* a malformation is still reported as such */
 	CHECK(expect("li1ei2ex", &lim, -EINVAL, 7));
 
@@ -488,7 +500,8 @@ TEST(limit_string)
 	CHECK(expect("0:", &lim, 0, 2));
 	CHECK(expect("4:abcd", &lim, -E2BIG, 0));
 	CHECK(expect("4:", &lim, -E2BIG, 0)); /* before the bytes arrive */
-	CHECK(expect("10", &lim, -E2BIG, 0));
+	CHECK(expect("10", &lim, -E2BIG, 1));
+	CHECK(expect("l1:a10:", &lim, -E2BIG, 5));
 	CHECK(expect("1", &lim, -EAGAIN, 1));
 	CHECK(expect("d1:a3:xyz4:long2:okee", &lim, -E2BIG, 9));
 	lim.max_string = 0;
