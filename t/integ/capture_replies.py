@@ -112,8 +112,10 @@ def main():
         p("  `flags: [\"fatal\"]`, which makes it `result: error`.")
         p("- `statistics` values: counters are integers, but `uptime`, averages,")
         p("  durations and delays are STRINGS (`\"0.000000\"`).")
-        p("- Top-level `SSRC` in query/delete stays `{}` with plain RTP (it fills from")
-        p("  RTCP); the per-stream `SSRC` integer appears once RTP was received.")
+        p("- Top-level `SSRC` in query/delete stayed `{}` in this capture (5 RTP")
+        p("  packets each way, no RTCP); the per-stream `SSRC` integer and `codec`")
+        p("  appear once RTP was received.")
+        p("- `delete delay`, `via-branch`, `to-tag`-only deletes: see the cases below.")
         p()
 
         show("ping", c, {"command": "ping"})

@@ -349,15 +349,23 @@ class Daemon:
     def http(self, **kw):
         return self.client("http", **kw)
 
-    def log_text(self):
+    def log_size(self):
+        try:
+            return os.path.getsize(self.log_path)
+        except (OSError, TypeError):
+            return 0
+
+    def log_text(self, since=0):
+        """The daemon's log (stdout+stderr) from byte offset `since`."""
         try:
             with open(self.log_path, "rb") as f:
+                f.seek(since)
                 return f.read().decode("utf-8", "replace")
         except (OSError, TypeError):
             return ""
 
-    def log_tail(self, lines=150):
-        t = self.log_text().splitlines()
+    def log_tail(self, lines=150, since=0):
+        t = self.log_text(since).splitlines()
         return "\n".join(t[-lines:])
 
     def sanitizer_report(self):

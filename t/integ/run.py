@@ -67,6 +67,7 @@ def run_file(path, pattern):
         if pattern and pattern not in full:
             continue
         before = len(daemon.started)
+        offsets = {id(d): d.log_size() for d in daemon._shared.values()}
         t0 = time.monotonic()
         err = None
         try:
@@ -92,8 +93,9 @@ def run_file(path, pattern):
         print("FAIL %s (%.2fs)\n%s" % (full, dt, err.rstrip()), flush=True)
         used = daemon.started[before:] + [d for d in daemon._shared.values() if d not in daemon.started[before:]]
         for d in used:
-            print("---- log of %s (%s), last 150 lines:\n%s\n---- end of log" % (d.name, d.log_path, d.log_tail()),
-                  flush=True)
+            # a shared daemon's log: only what this test produced
+            print("---- log of %s (%s), last 150 lines:\n%s\n---- end of log" % (
+                d.name, d.log_path, d.log_tail(since=offsets.get(id(d), 0))), flush=True)
         if isinstance(err, str) and err.startswith("SystemExit"):
             break
     try:
@@ -117,7 +119,9 @@ def run_child(path, pattern, timeout):
     fails, oks, skips = 0, 0, 0
     timed_out = False
     # Read with a deadline: select + os.read on the pipe keeps this
-    # single-threaded and bounded.
+    # single-threaded and bounded. On timeout the child's group gets
+    # SIGTERM and 5 more seconds to report (the test process unwinds,
+    # prints the FAIL with the daemon log, stops its daemons), then SIGKILL.
     import select
     fd = proc.stdout.fileno()
     buf = b""
@@ -125,8 +129,14 @@ def run_child(path, pattern, timeout):
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
+            if timed_out:
+                break
             timed_out = True
-            break
+            fails_at_timeout = fails
+            print("FAIL %s: timed out after %ds; sending SIGTERM" % (rel(path), timeout), flush=True)
+            signal_group(proc, signal.SIGTERM)
+            deadline = time.monotonic() + 5
+            continue
         r, _, _ = select.select([fd], [], [], min(left, 1.0))
         if not r:
             continue
@@ -142,8 +152,8 @@ def run_child(path, pattern, timeout):
             oks, fails, skips = emit(line, oks, fails, skips)
     if timed_out:
         stop_group(proc)
-        print("FAIL %s: timed out after %ds" % (rel(path), timeout), flush=True)
-        return oks, fails + 1, skips
+        # one failure for the overrun, unless the test already reported it
+        return oks, fails if fails > fails_at_timeout else fails + 1, skips
     try:
         rc = proc.wait(10)
     except subprocess.TimeoutExpired:
@@ -165,6 +175,13 @@ def emit(line, oks, fails, skips):
     elif text.startswith("skip "):
         skips += 1
     return oks, fails, skips
+
+
+def signal_group(proc, sig):
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def stop_group(proc):
