@@ -220,8 +220,6 @@ class Daemon:
                 return self
             except DaemonError as e:
                 last = e
-                if "did not answer ping" in str(e) and self.proc is None:
-                    continue
                 if not self._looks_like_port_clash():
                     raise
         raise last

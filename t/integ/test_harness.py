@@ -49,3 +49,22 @@ def test_json_request_gets_json_reply():
     d = daemon.shared("v4")
     raw = d.ng.send_raw(b'j1 {"command":"ping"}', cookie="j1")
     check.eq(raw, b'j1 {"result":"pong"}', "raw JSON reply")
+
+
+def test_media_relay_both_ways():
+    import media
+    d = daemon.shared("v4")
+    call = "harness-media-%d" % os.getpid()
+    with media.Peer() as a, media.Peer() as b:
+        r = d.ng.offer(a.sdp(), call, "A")
+        to_a = media.sdp_port(r["sdp"])  # the offer's output is B's view: B sends here
+        r = d.ng.answer(b.sdp(), call, "A", "B")
+        to_b = media.sdp_port(r["sdp"])
+        for seq in range(1, 4):
+            a.send(media.rtp(seq=seq, ssrc=0xA), to_b)
+            b.send(media.rtp(seq=seq, ssrc=0xB), to_a)
+        pkt, _ = b.recv()
+        check.eq(media.rtp_header(pkt)[4], 0xA, "SSRC arriving at B")
+        pkt, _ = a.recv()
+        check.eq(media.rtp_header(pkt)[4], 0xB, "SSRC arriving at A")
+        d.ng.delete(call, "A")

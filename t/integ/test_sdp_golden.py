@@ -20,12 +20,12 @@ _seq = [0]
 
 def d4():
     """Shared daemon with one IPv4 interface, 127.0.0.1."""
-    return daemon.shared("v4")
+    return daemon.shared("v4", media_ports=500)
 
 
 def d46():
     """Shared daemon with an IPv4 and an IPv6 interface (127.0.0.1, ::1)."""
-    return daemon.shared("v46", interfaces=["127.0.0.1", "::1"])
+    return daemon.shared("v46", interfaces=["127.0.0.1", "::1"], media_ports=200)
 
 
 def new_call(name):
