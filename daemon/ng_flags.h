@@ -4,6 +4,21 @@
  * as the single string "rtpp_flags" that newer Kamailio modules send; both
  * parse into this one struct (ng_flags_parse). Strings are views into the
  * request (valid for the request's lifetime).
+ *
+ * Precedence (as rtpengine): the dictionary is applied in wire order and
+ * "rtpp_flags" is expanded at its own position, so a later setting of a
+ * field overwrites an earlier one; bools are only ever set, never cleared.
+ * Within one rtpp_flags string, the bare transport tokens (RTP, SRTP, AVP,
+ * AVPF, DTLS, RTP/SAVP, ...) are combined and applied at the end of that
+ * string. direction entries are positional: "direction" list element i,
+ * "from-interface" (0), "to-interface" (1) and the i-th "direction=" token
+ * of an rtpp_flags string each set direction[i]; n_directions is one past
+ * the highest index set (a lower index may then be STR_NULL).
+ *
+ * Names: dictionary keys match with ' ', '-' and '_' interchangeable
+ * ("address family" == "address-family"), flags with ' ' == '-'; both are
+ * otherwise case-sensitive, with the case variants rtpengine lists
+ * ("ICE"/"ice", "SIP-source-address"/"sip-source-address").
  */
 #ifndef RTPRELAY_NG_FLAGS_H
 #define RTPRELAY_NG_FLAGS_H
@@ -32,7 +47,9 @@ struct ng_flags {
 	str call_id, from_tag, to_tag, via_branch, label;
 	str sdp;
 	str transport_protocol;      /* "RTP/AVP", "RTP/SAVP", ...; STR_NULL = keep */
-	str media_address;           /* "media address" */
+	str media_address;           /* "media address": a valid IPv4/IPv6 literal */
+	int media_address_family;    /* AF_INET / AF_INET6 of media_address; 0 = not given */
+	bool transport_protocol_accept; /* transport-protocol "accept" */
 	str direction[NG_MAX_DIRECTIONS]; /* interface names, in order */
 	unsigned n_directions;
 	int address_family;          /* AF_INET / AF_INET6; 0 = keep the offered one */
@@ -40,6 +57,7 @@ struct ng_flags {
 	int received_from_family;    /* 0 = not given */
 	str received_from_address;
 	int64_t delete_delay;        /* "delete delay" / "delete-delay"; -1 = not given */
+	int tos;                     /* "TOS": 0..255, -1 = leave unchanged; NG_TOS_UNSET = not given */
 
 	/* "replace" list */
 	bool replace_origin;
@@ -49,6 +67,7 @@ struct ng_flags {
 	bool replace_session_name;
 	bool replace_zero_address;
 	bool replace_force_increment_sdp_version;
+	bool replace_origin_full;
 
 	enum ng_ice ice;
 
@@ -69,10 +88,18 @@ struct ng_flags {
 	bool fast;                   /* delete: skip statistics in the reply ("fast") */
 	bool reset;
 	bool generate_mid, strip_extmap;
-	bool record_call;
+	bool record_call;            /* flag "record-call", or key record-call=on/yes */
+	bool to_tag_flag;            /* flag "to-tag": delete only the to-tag's side */
+	bool directional;            /* flag "directional"; rtpp_flags from-tag=... sets it */
+	bool ice_reject;             /* flag "reject-ICE" / "ICE-reject" */
+	bool unidirectional;
 
-	unsigned unknown_flags;      /* flags given that we do not know (logged) */
+	unsigned unknown_flags;      /* flags/replace/rtcp-mux items we do not know (logged) */
+	unsigned ignored_flags;      /* flags rtpengine knows but rtprelay ignores (SDES-, codec-, ...) */
+	unsigned unknown_keys;       /* dictionary keys we do not know (logged, not an error) */
 };
+
+#define NG_TOS_UNSET 256
 
 /*
  * Parse req->dict (structured keys, then "rtpp_flags") into *f. Returns 0,
@@ -84,10 +111,40 @@ int ng_flags_parse(struct ng_request *req, struct ng_flags *f);
 
 /*
  * Parse only an rtpp_flags string into *f (on top of what *f holds).
- * Exposed for unit tests. Returns 0, or -1 with *err set to a static reason.
+ * Exposed for unit tests and the fuzzer. Returns 0, or -1 with *err set to
+ * the reason (a static string or one in a). Views in *f point into rtpp.
  */
 int ng_flags_parse_rtpp(struct arena *a, str rtpp, struct ng_flags *f, const char **err);
 
+/* Defaults: everything off/absent, delete_delay -1, tos NG_TOS_UNSET. */
 void ng_flags_init(struct ng_flags *f);
+
+/*
+ * Internal: shared by ng_flags.c (dictionary keys, flags) and
+ * ng_flags_rtpp.c (the rtpp_flags string). Not for commands.
+ */
+struct ng_flags_ctx {
+	struct arena *a;
+	struct ng_flags *f;
+	const char *err;   /* set by ng_flags_fail() */
+	bool in_rtpp;      /* inside an rtpp_flags string */
+};
+
+/* Record a failure reason (formatted into the arena); returns -1. */
+int ng_flags_fail(struct ng_flags_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Apply one dictionary key with its value. 0 or -1 (c->err set). */
+int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v);
+/* Apply one flag as in the "flags" list. 0 or -1 (c->err set). */
+int ng_flags_flag(struct ng_flags_ctx *c, str flag);
+/* Expand an rtpp_flags string. 0 or -1 (c->err set). */
+int ng_flags_rtpp(struct ng_flags_ctx *c, str rtpp);
+/*
+ * Copy name into buf (NG_FLAGS_NAME_MAX bytes) turning ' ' (and, if
+ * underscores, '_') into '-'. False if it does not fit (it then matches no
+ * known name).
+ */
+#define NG_FLAGS_NAME_MAX 64
+bool ng_flags_normalise(str name, bool underscores, char *buf, str *out);
 
 #endif

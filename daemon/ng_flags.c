@@ -1,0 +1,710 @@
+/*
+ * ng_flags: the structured keys of an ng request ("call-id", "flags",
+ * "replace", "ICE", "direction", ...) and the flag names shared with
+ * rtpp_flags, applied onto struct ng_flags. See ng_flags.h for precedence
+ * and name matching; the rtpp_flags string itself is in ng_flags_rtpp.c.
+ *
+ * Tolerance follows rtpengine where it is tolerant about names (an unknown
+ * key or flag is logged at debug and counted, never an error), and is
+ * strict about values: a known key with a value of the wrong type or an
+ * invalid value fails the request, because such values end up in SDP.
+ */
+#define LOG_SUBSYS control
+
+#include "ng_flags.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "log.h"
+#include "ng.h"
+
+/* Longest value quoted back in an error reason. */
+#define QUOTE_MAX 64
+#define QUOTE(x_) (int)((x_).len > QUOTE_MAX ? QUOTE_MAX : (x_).len), (x_).s
+
+void ng_flags_init(struct ng_flags *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->delete_delay = -1;
+	f->tos = NG_TOS_UNSET;
+	f->ice = NG_ICE_DEFAULT;
+}
+
+int ng_flags_fail(struct ng_flags_ctx *c, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	c->err = arena_strdup(c->a, str_from(buf)).s;
+	return -1;
+}
+
+bool ng_flags_normalise(str name, bool underscores, char *buf, str *out)
+{
+	if (name.len >= NG_FLAGS_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < name.len; i++) {
+		char ch = name.s[i];
+
+		buf[i] = ch == ' ' || (underscores && ch == '_') ? '-' : ch;
+	}
+	buf[name.len] = '\0';
+	*out = str_make(buf, name.len);
+	return true;
+}
+
+/* Index of name in a NULL-terminated list of spellings, or -1. */
+static int lookup(str name, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (str_eq_c(name, names[i]))
+			return i;
+	return -1;
+}
+
+static bool is_one_of(str name, const char *const *names)
+{
+	return lookup(name, names) >= 0;
+}
+
+/* ---- "flags" ---- */
+
+struct bool_flag {
+	const char *name;
+	size_t offset;
+};
+
+#define BOOL_FLAG(n, field) { n, offsetof(struct ng_flags, field) }
+
+/* Spellings after ' ' -> '-'; case variants listed as rtpengine lists them. */
+static const struct bool_flag bool_flags[] = {
+	BOOL_FLAG("trust-address", trust_address),
+	BOOL_FLAG("SIP-source-address", sip_source_address),
+	BOOL_FLAG("sip-source-address", sip_source_address),
+	BOOL_FLAG("symmetric", symmetric),
+	BOOL_FLAG("asymmetric", asymmetric),
+	BOOL_FLAG("strict-source", strict_source),
+	BOOL_FLAG("media-handover", media_handover),
+	BOOL_FLAG("port-latching", port_latching),
+	BOOL_FLAG("no-port-latching", no_port_latching),
+	BOOL_FLAG("no-rtcp-attribute", no_rtcp_attribute),
+	BOOL_FLAG("no-RTCP-attribute", no_rtcp_attribute),
+	BOOL_FLAG("full-rtcp-attribute", full_rtcp_attribute),
+	BOOL_FLAG("full-RTCP-attribute", full_rtcp_attribute),
+	BOOL_FLAG("loop-protect", loop_protect),
+	BOOL_FLAG("original-sendrecv", original_sendrecv),
+	BOOL_FLAG("all", all),
+	BOOL_FLAG("fatal", fatal),
+	BOOL_FLAG("fast", fast),
+	BOOL_FLAG("reset", reset),
+	BOOL_FLAG("generate-mid", generate_mid),
+	BOOL_FLAG("strip-extmap", strip_extmap),
+	BOOL_FLAG("record-call", record_call),
+	BOOL_FLAG("to-tag", to_tag_flag),
+	BOOL_FLAG("to_tag", to_tag_flag),
+	BOOL_FLAG("directional", directional),
+	BOOL_FLAG("ICE-reject", ice_reject),
+	BOOL_FLAG("ice-reject", ice_reject),
+	BOOL_FLAG("reject-ICE", ice_reject),
+	BOOL_FLAG("reject-ice", ice_reject),
+	BOOL_FLAG("unidirectional", unidirectional),
+};
+
+/*
+ * Flags rtpengine knows whose features rtprelay does not have (yet):
+ * accepted without effect, counted in ignored_flags.
+ */
+static const char *const ignored_flag_names[] = {
+	"no-redis-update", "debug", "debugging", "trickle-ICE", "trickle-ice",
+	"pierce-NAT", "pierce-nat", "NAT-wait", "nat-wait", "single-codec",
+	"allow-transcoding", "force-transcoding", "always-transcode", "passthrough",
+	"no-passthrough", "no-jitter-buffer", "pad-crypto", "inject-DTMF", "inject-dtmf",
+	"detect-DTMF", "detect-dtmf", "block-DTMF", "block-dtmf", "inactive", "early-media",
+	"egress", "block-egress", "fragment", "provisional", "recrypt", "SIPREC", "siprec",
+	"webrtc", "webRTC", "WebRTC", "mix", "mixed", "new-branch", "reuse-codecs",
+	"no-codec-renegotiation", "static-codecs", "static-codec", "skip-recording-db",
+	"discard-recording", "exclude-recording", "generate-RTCP", "generate-rtcp",
+	"mirror-RTCP", "mirror-rtcp", "RTCP-mirror", "rtcp-mirror", "bidirectional",
+	"audio-player", "player", "no-player", "no-audio-player", "asymmetric-codecs",
+	"symmetric-codecs", "reorder-codecs", "allow-asymmetric-codecs", "no-tls-id",
+	"block-short", "allow-no-codec-media", "recording-vsc", "recording-announcement",
+	"force", "force-answer", NULL,
+};
+
+static const char *const ignored_flag_prefixes[] = {
+	"SDES-", "OSRTP-", "codec-", "transcode-", "T38-", "T.38-", "BUNDLE-",
+	"endpoint-learning-", "from-tags-", "sdp-attr-", NULL,
+};
+
+static bool has_prefix_of(str name, const char *const *prefixes)
+{
+	for (int i = 0; prefixes[i]; i++)
+		if (str_has_prefix(name, prefixes[i]) && name.len > strlen(prefixes[i]))
+			return true;
+	return false;
+}
+
+static void unknown_item(struct ng_flags_ctx *c, const char *what, str name)
+{
+	c->f->unknown_flags++;
+	log_debug("unknown %s '%.*s' ignored", what, QUOTE(name));
+}
+
+/* One element of "replace" (or a "replace-..." flag). */
+static int replace_item(struct ng_flags_ctx *c, str item)
+{
+	static const char *const origin[] = { "origin", NULL };
+	static const char *const origin_full[] = { "origin-full", NULL };
+	static const char *const sess_conn[] = { "session-connection", NULL };
+	static const char *const sdp_version[] = { "sdp-version", "SDP-version", NULL };
+	static const char *const username[] = { "username", NULL };
+	static const char *const sess_name[] = { "session-name", NULL };
+	static const char *const zero_addr[] = { "zero-address", NULL };
+	static const char *const force_inc[] = {
+		"force-increment-sdp-version", "force-increment-SDP-version",
+		"force-increment-sdp-ver", "force-increment-SDP-ver", NULL,
+	};
+	char buf[NG_FLAGS_NAME_MAX];
+	str n;
+
+	if (!ng_flags_normalise(item, true, buf, &n))
+		goto unknown;
+	if (is_one_of(n, origin))
+		c->f->replace_origin = true;
+	else if (is_one_of(n, origin_full))
+		c->f->replace_origin_full = true;
+	else if (is_one_of(n, sess_conn))
+		c->f->replace_session_connection = true;
+	else if (is_one_of(n, sdp_version))
+		c->f->replace_sdp_version = true;
+	else if (is_one_of(n, username))
+		c->f->replace_username = true;
+	else if (is_one_of(n, sess_name))
+		c->f->replace_session_name = true;
+	else if (is_one_of(n, zero_addr))
+		c->f->replace_zero_address = true;
+	else if (is_one_of(n, force_inc))
+		c->f->replace_force_increment_sdp_version = true;
+	else
+		goto unknown;
+	return 0;
+unknown:
+	unknown_item(c, "replace item", item);
+	return 0;
+}
+
+/* One element of "rtcp-mux" (or an "rtcp-mux-..." flag). */
+static int rtcp_mux_item(struct ng_flags_ctx *c, str item)
+{
+	if (str_eq_c(item, "offer")) {
+		c->f->rtcp_mux_offer = true;
+	} else if (str_eq_c(item, "require")) {
+		/* requiring implies offering (rtpengine does the same) */
+		c->f->rtcp_mux_require = true;
+		c->f->rtcp_mux_offer = true;
+	} else if (str_eq_c(item, "demux")) {
+		c->f->rtcp_mux_demux = true;
+	} else if (str_eq_c(item, "accept")) {
+		c->f->rtcp_mux_accept = true;
+	} else if (str_eq_c(item, "reject")) {
+		c->f->rtcp_mux_reject = true;
+	} else {
+		unknown_item(c, "rtcp-mux item", item);
+	}
+	return 0;
+}
+
+int ng_flags_flag(struct ng_flags_ctx *c, str flag)
+{
+	char buf[NG_FLAGS_NAME_MAX];
+	str n;
+
+	if (!flag.len)
+		return 0;
+	if (!ng_flags_normalise(flag, false, buf, &n))
+		goto unknown;
+	for (size_t i = 0; i < G_N_ELEMENTS(bool_flags); i++) {
+		if (str_eq_c(n, bool_flags[i].name)) {
+			*(bool *)((char *)c->f + bool_flags[i].offset) = true;
+			return 0;
+		}
+	}
+	if (str_has_prefix(n, "replace-"))
+		return replace_item(c, str_skip(flag, strlen("replace-")));
+	if (str_has_prefix(n, "rtcp-mux-"))
+		return rtcp_mux_item(c, str_skip(n, strlen("rtcp-mux-")));
+	if (is_one_of(n, ignored_flag_names) || has_prefix_of(n, ignored_flag_prefixes)) {
+		c->f->ignored_flags++;
+		log_debug("flag '%.*s' not supported, ignored", QUOTE(flag));
+		return 0;
+	}
+unknown:
+	unknown_item(c, "flag", flag);
+	return 0;
+}
+
+/* ---- typed values ---- */
+
+static int want_str(struct ng_flags_ctx *c, str key, const bencode_item *v, str *out)
+{
+	if (v->type != BENCODE_STRING)
+		return ng_flags_fail(c, "'%.*s' must be a string", QUOTE(key));
+	*out = v->str;
+	return 0;
+}
+
+/* An integer, or a string of decimal digits (Kamailio sends both). */
+static int want_int(struct ng_flags_ctx *c, str key, const bencode_item *v, int64_t min,
+		    int64_t max, int64_t *out)
+{
+	int64_t n;
+
+	if (v->type == BENCODE_INT) {
+		n = v->num;
+	} else if (v->type == BENCODE_STRING) {
+		if (str_to_int64(v->str, INT64_MIN, INT64_MAX, &n))
+			return ng_flags_fail(c, "'%.*s' is not a number: '%.*s'", QUOTE(key),
+					     QUOTE(v->str));
+	} else {
+		return ng_flags_fail(c, "'%.*s' must be an integer", QUOTE(key));
+	}
+	if (n < min || n > max)
+		return ng_flags_fail(c, "'%.*s' out of range (%lld..%lld): %lld", QUOTE(key),
+				     (long long)min, (long long)max, (long long)n);
+	*out = n;
+	return 0;
+}
+
+/* Call fn for each string of a list; other element types are an error. */
+static int each_str(struct ng_flags_ctx *c, str key, const bencode_item *v,
+		    int (*fn)(struct ng_flags_ctx *, str))
+{
+	unsigned i = 0;
+
+	if (v->type != BENCODE_LIST)
+		return ng_flags_fail(c, "'%.*s' must be a list", QUOTE(key));
+	bencode_list_foreach(v, it) {
+		if (it->type != BENCODE_STRING)
+			return ng_flags_fail(c, "'%.*s': element %u is not a string",
+					     QUOTE(key), i);
+		if (fn(c, it->str))
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+/* "IP4"/"IP6" -> AF_INET/AF_INET6, else 0. */
+static int family_of(str s)
+{
+	if (str_eq_c(s, "IP4"))
+		return AF_INET;
+	if (str_eq_c(s, "IP6"))
+		return AF_INET6;
+	return 0;
+}
+
+/* True if s is an address literal of family (0: either; *family gets it). */
+static bool parse_addr(str s, int *family)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	unsigned char bin[sizeof(struct in6_addr)];
+
+	if (!s.len || s.len >= sizeof(buf))
+		return false;
+	memcpy(buf, s.s, s.len);
+	buf[s.len] = '\0';
+	if (*family == AF_INET || *family == AF_INET6)
+		return inet_pton(*family, buf, bin) == 1;
+	if (inet_pton(AF_INET, buf, bin) == 1) {
+		*family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, buf, bin) == 1) {
+		*family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+static int set_direction(struct ng_flags_ctx *c, unsigned idx, str name)
+{
+	struct ng_flags *f = c->f;
+
+	if (idx >= NG_MAX_DIRECTIONS)
+		return ng_flags_fail(c, "more than %d directions given", NG_MAX_DIRECTIONS);
+	if (!name.len)
+		return ng_flags_fail(c, "empty interface name in direction");
+	f->direction[idx] = name;
+	if (f->n_directions < idx + 1)
+		f->n_directions = idx + 1;
+	return 0;
+}
+
+/* ---- keys ---- */
+
+enum key_id {
+	K_COMMAND,
+	K_CALL_ID,
+	K_FROM_TAG,
+	K_TO_TAG,
+	K_VIA_BRANCH,
+	K_LABEL,
+	K_SDP,
+	K_FLAGS,
+	K_REPLACE,
+	K_ICE,
+	K_DIRECTION,
+	K_FROM_INTERFACE,
+	K_TO_INTERFACE,
+	K_RECEIVED_FROM,
+	K_TRANSPORT,
+	K_ADDRESS_FAMILY,
+	K_MEDIA_ADDRESS,
+	K_RTCP_MUX,
+	K_DELETE_DELAY,
+	K_RTPP_FLAGS,
+	K_TOS,
+	K_RECORD_CALL,
+	K_ALL,
+	K_IGNORED,
+};
+
+struct key_name {
+	const char *name; /* after ' ' and '_' -> '-' */
+	enum key_id id;
+};
+
+static const struct key_name key_names[] = {
+	{ "command", K_COMMAND },
+	{ "call-id", K_CALL_ID },
+	{ "call-ID", K_CALL_ID },
+	{ "from-tag", K_FROM_TAG },
+	{ "to-tag", K_TO_TAG },
+	{ "via-branch", K_VIA_BRANCH },
+	{ "label", K_LABEL },
+	{ "from-label", K_LABEL },
+	{ "sdp", K_SDP },
+	{ "SDP", K_SDP },
+	{ "flags", K_FLAGS },
+	{ "replace", K_REPLACE },
+	{ "ICE", K_ICE },
+	{ "ice", K_ICE },
+	{ "direction", K_DIRECTION },
+	{ "from-interface", K_FROM_INTERFACE },
+	{ "to-interface", K_TO_INTERFACE },
+	{ "received-from", K_RECEIVED_FROM },
+	{ "transport-protocol", K_TRANSPORT },
+	{ "address-family", K_ADDRESS_FAMILY },
+	{ "media-address", K_MEDIA_ADDRESS },
+	{ "rtcp-mux", K_RTCP_MUX },
+	{ "RTCP-mux", K_RTCP_MUX },
+	{ "delete-delay", K_DELETE_DELAY },
+	{ "rtpp-flags", K_RTPP_FLAGS },
+	{ "TOS", K_TOS },
+	{ "tos", K_TOS },
+	{ "record-call", K_RECORD_CALL },
+	{ "all", K_ALL },
+	/* known to rtpengine, no effect here (yet) */
+	{ "SDES", K_IGNORED },
+	{ "sdes", K_IGNORED },
+	{ "DTLS", K_IGNORED },
+	{ "dtls", K_IGNORED },
+	{ "DTLS-reverse", K_IGNORED },
+	{ "DTLS-fingerprint", K_IGNORED },
+	{ "OSRTP", K_IGNORED },
+	{ "osrtp", K_IGNORED },
+	{ "codec", K_IGNORED },
+	{ "T38", K_IGNORED },
+	{ "T.38", K_IGNORED },
+	{ "metadata", K_IGNORED },
+	{ "supports", K_IGNORED },
+	{ "ICE-lite", K_IGNORED },
+	{ "ice-lite", K_IGNORED },
+	{ "to-label", K_IGNORED },
+	{ "set-label", K_IGNORED },
+	{ "interface", K_IGNORED },
+	{ "address", K_IGNORED },
+	{ "drop-traffic", K_IGNORED },
+	{ "endpoint-learning", K_IGNORED },
+	{ "ptime", K_IGNORED },
+	{ "ptime-reverse", K_IGNORED },
+	{ "generate-RTCP", K_IGNORED },
+	{ "passthrough", K_IGNORED },
+	{ "media-echo", K_IGNORED },
+	{ "xmlrpc-callback", K_IGNORED },
+	{ "XMLRPC-callback", K_IGNORED },
+	{ "repacketize", K_IGNORED },
+	{ "BUNDLE", K_IGNORED },
+	{ "extmap", K_IGNORED },
+	{ "from-tags", K_IGNORED },
+	{ "sdp-attr", K_IGNORED },
+	{ "audio-player", K_IGNORED },
+	{ "delay-buffer", K_IGNORED },
+};
+
+/* rtpp_flags spellings of codec options: "codec-strip=PCMA", "transcode=..." */
+static const char *const ignored_key_prefixes[] = { "codec-", "transcode", NULL };
+
+static int key_ice(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	char buf[NG_FLAGS_NAME_MAX];
+	str s = STR_NULL, n;
+
+	if (want_str(c, key, v, &s))
+		return -1;
+	if (!ng_flags_normalise(s, true, buf, &n))
+		goto invalid;
+	if (str_eq_c(n, "remove"))
+		c->f->ice = NG_ICE_REMOVE;
+	else if (str_eq_c(n, "force"))
+		c->f->ice = NG_ICE_FORCE;
+	else if (str_eq_c(n, "force-relay"))
+		c->f->ice = NG_ICE_FORCE_RELAY;
+	else if (str_eq_c(n, "optional"))
+		c->f->ice = NG_ICE_OPTIONAL;
+	else if (str_eq_c(n, "default"))
+		c->f->ice = NG_ICE_DEFAULT_EXPLICIT;
+	else
+		goto invalid;
+	return 0;
+invalid:
+	return ng_flags_fail(c, "invalid ICE value '%.*s' (remove, force, force-relay, "
+			     "optional or default)", QUOTE(s));
+}
+
+static int key_direction(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	unsigned i = 0;
+
+	if (v->type != BENCODE_LIST)
+		return ng_flags_fail(c, "'%.*s' must be a list", QUOTE(key));
+	if (v->count > NG_MAX_DIRECTIONS)
+		return ng_flags_fail(c, "'%.*s' lists %zu interfaces, at most %d", QUOTE(key),
+				     v->count, NG_MAX_DIRECTIONS);
+	bencode_list_foreach(v, it) {
+		if (it->type != BENCODE_STRING)
+			return ng_flags_fail(c, "'%.*s': element %u is not a string",
+					     QUOTE(key), i);
+		if (set_direction(c, i, it->str))
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+/* [ "IP4"|"IP6", "address" ] */
+static int key_received_from(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	const bencode_item *fam, *addr;
+	int family;
+
+	if (v->type != BENCODE_LIST || v->count != 2 || !v->child || !v->child->next)
+		return ng_flags_fail(c, "'%.*s' must be a list of 2 strings "
+				     "(address family, address)", QUOTE(key));
+	fam = v->child;
+	addr = fam->next;
+	if (fam->type != BENCODE_STRING || addr->type != BENCODE_STRING)
+		return ng_flags_fail(c, "'%.*s' must be a list of 2 strings "
+				     "(address family, address)", QUOTE(key));
+	family = family_of(fam->str);
+	if (!family)
+		return ng_flags_fail(c, "'%.*s': invalid address family '%.*s' (IP4 or IP6)",
+				     QUOTE(key), QUOTE(fam->str));
+	if (!parse_addr(addr->str, &family))
+		return ng_flags_fail(c, "'%.*s': invalid %s address '%.*s'", QUOTE(key),
+				     family == AF_INET ? "IPv4" : "IPv6", QUOTE(addr->str));
+	c->f->received_from_family = family;
+	c->f->received_from_address = addr->str;
+	return 0;
+}
+
+static int key_transport(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	static const char *const protocols[] = {
+		"RTP/AVP", "RTP/SAVP", "RTP/AVPF", "RTP/SAVPF",
+		"UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF", NULL,
+	};
+	str s = STR_NULL;
+
+	if (want_str(c, key, v, &s))
+		return -1;
+	if (str_eq_c(s, "accept")) {
+		c->f->transport_protocol_accept = true;
+		return 0;
+	}
+	/* It goes into m= lines verbatim: only known names get through. */
+	if (!is_one_of(s, protocols))
+		return ng_flags_fail(c, "unsupported transport-protocol '%.*s'", QUOTE(s));
+	c->f->transport_protocol = s;
+	c->f->transport_protocol_accept = false;
+	return 0;
+}
+
+static int key_record_call(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	static const char *const on[] = { "on", "yes", "enable", "enabled", NULL };
+	static const char *const off[] = { "off", "no", "disable", "disabled", NULL };
+	str s = STR_NULL;
+
+	if (want_str(c, key, v, &s))
+		return -1;
+	if (is_one_of(s, on))
+		c->f->record_call = true;
+	else if (is_one_of(s, off))
+		c->f->record_call = false;
+	else
+		log_debug("unknown record-call value '%.*s' ignored", QUOTE(s));
+	return 0;
+}
+
+int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	struct ng_flags *f = c->f;
+	char buf[NG_FLAGS_NAME_MAX];
+	enum key_id id = K_IGNORED;
+	int64_t n;
+	str name;
+	bool found = false;
+
+	if (ng_flags_normalise(key, true, buf, &name)) {
+		for (size_t i = 0; i < G_N_ELEMENTS(key_names); i++) {
+			if (str_eq_c(name, key_names[i].name)) {
+				id = key_names[i].id;
+				found = true;
+				break;
+			}
+		}
+		if (!found && has_prefix_of(name, ignored_key_prefixes))
+			found = true;
+	}
+	if (!found) {
+		f->unknown_keys++;
+		log_debug("unknown key '%.*s' ignored", QUOTE(key));
+		return 0;
+	}
+
+	switch (id) {
+	case K_COMMAND:
+	case K_IGNORED:
+		return 0;
+	case K_CALL_ID:
+		return want_str(c, key, v, &f->call_id);
+	case K_FROM_TAG:
+		return want_str(c, key, v, &f->from_tag);
+	case K_TO_TAG:
+		return want_str(c, key, v, &f->to_tag);
+	case K_VIA_BRANCH:
+		return want_str(c, key, v, &f->via_branch);
+	case K_LABEL:
+		return want_str(c, key, v, &f->label);
+	case K_SDP:
+		return want_str(c, key, v, &f->sdp);
+	case K_FLAGS:
+		return each_str(c, key, v, ng_flags_flag);
+	case K_REPLACE:
+		return each_str(c, key, v, replace_item);
+	case K_RTCP_MUX:
+		return each_str(c, key, v, rtcp_mux_item);
+	case K_ICE:
+		return key_ice(c, key, v);
+	case K_DIRECTION:
+		return key_direction(c, key, v);
+	case K_FROM_INTERFACE:
+	case K_TO_INTERFACE: {
+		str s = STR_NULL;
+
+		if (want_str(c, key, v, &s))
+			return -1;
+		return set_direction(c, id == K_FROM_INTERFACE ? 0 : 1, s);
+	}
+	case K_RECEIVED_FROM:
+		return key_received_from(c, key, v);
+	case K_TRANSPORT:
+		return key_transport(c, key, v);
+	case K_ADDRESS_FAMILY: {
+		str s = STR_NULL;
+		int fam;
+
+		if (want_str(c, key, v, &s))
+			return -1;
+		fam = family_of(s);
+		if (!fam)
+			return ng_flags_fail(c, "invalid '%.*s' '%.*s' (IP4 or IP6)",
+					     QUOTE(key), QUOTE(s));
+		f->address_family = fam;
+		return 0;
+	}
+	case K_MEDIA_ADDRESS: {
+		str s = STR_NULL;
+		int fam = 0;
+
+		if (want_str(c, key, v, &s))
+			return -1;
+		if (!parse_addr(s, &fam))
+			return ng_flags_fail(c, "invalid '%.*s' '%.*s' (an IPv4 or IPv6 address)",
+					     QUOTE(key), QUOTE(s));
+		f->media_address = s;
+		f->media_address_family = fam;
+		return 0;
+	}
+	case K_DELETE_DELAY:
+		if (want_int(c, key, v, 0, INT32_MAX, &n))
+			return -1;
+		f->delete_delay = n;
+		return 0;
+	case K_TOS:
+		if (want_int(c, key, v, -1, 255, &n))
+			return -1;
+		f->tos = (int)n;
+		return 0;
+	case K_RECORD_CALL:
+		return key_record_call(c, key, v);
+	case K_ALL: {
+		str s = STR_NULL;
+
+		if (want_str(c, key, v, &s))
+			return -1;
+		if (str_eq_c(s, "all"))
+			f->all = true;
+		else if (str_eq_c(s, "none"))
+			f->all = false;
+		else
+			log_debug("'all' value '%.*s' not supported, ignored", QUOTE(s));
+		return 0;
+	}
+	case K_RTPP_FLAGS: {
+		str s = STR_NULL;
+
+		if (c->in_rtpp)
+			return ng_flags_fail(c, "rtpp_flags inside rtpp_flags");
+		if (want_str(c, key, v, &s))
+			return -1;
+		return ng_flags_rtpp(c, s);
+	}
+	}
+	return 0;
+}
+
+int ng_flags_parse(struct ng_request *req, struct ng_flags *f)
+{
+	struct ng_flags_ctx c = { .a = req->arena, .f = f };
+
+	if (!req->dict || req->dict->type != BENCODE_DICT)
+		return ng_error(req, "request is not a dictionary");
+	bencode_dict_foreach(req->dict, k, v) {
+		if (k->type != BENCODE_STRING)
+			return ng_error(req, "dictionary key is not a string");
+		if (ng_flags_key(&c, k->str, v))
+			return ng_error(req, "%s", c.err ? c.err : "invalid options");
+	}
+	return 0;
+}
