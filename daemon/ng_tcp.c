@@ -1,0 +1,254 @@
+/*
+ * ng_tcp: the ng protocol over TCP (--listen-tcp-ng). Each connection is a
+ * bufferevent; its input is framed with ng_tcp_frame() (partial and
+ * pipelined messages both work), every complete message goes through
+ * ng_process(), and the replies are written in order.
+ *
+ * Bounds: the read high-watermark keeps at most NG_MAX_MESSAGE bytes of
+ * unframed input per connection (a longer message is answered with an
+ * error and the connection closed); a client that does not read its
+ * replies stops being read once TCP_MAX_PENDING_OUT bytes are queued for
+ * it, until they drain. A peer that vanishes mid-message frees everything.
+ */
+#define LOG_SUBSYS control
+
+#include "ng_tcp.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "ng.h"
+#include "ng_listen.h"
+#include "rtprelay.h"
+
+#define TCP_MAX_CONNECTIONS 1024
+#define TCP_MAX_PENDING_OUT (4 * NG_MAX_MESSAGE)
+/* Messages handled per read callback before the loop gets its turn. */
+#define TCP_BATCH 64
+
+struct ng_tcp {
+	struct rtprelay *rp;
+	struct evconnlistener *listener;
+	GQueue conns; /* struct conn * */
+	char text[80];
+};
+
+struct conn {
+	GList link; /* in ng_tcp.conns; link.data = the conn */
+	struct ng_tcp *owner;
+	struct bufferevent *bev;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	char peer_str[64];
+	bool closing;   /* flush the output, then free */
+	bool throttled; /* reading paused until the output drains */
+};
+
+static void conn_free(struct conn *c)
+{
+	g_queue_unlink(&c->owner->conns, &c->link);
+	bufferevent_free(c->bev);
+	g_free(c);
+}
+
+/* Stop reading; free once the replies already queued are written. */
+static void conn_close(struct conn *c)
+{
+	c->closing = true;
+	bufferevent_disable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_free(c);
+}
+
+/* Handle the complete messages in the input. False when c was closed
+ * (and maybe freed): the caller must not touch it again. */
+static bool drain_input(struct conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	GString *out = g_string_sized_new(256);
+	bool alive = true;
+
+	for (int i = 0; i < TCP_BATCH && !c->throttled; i++) {
+		size_t len = evbuffer_get_length(in);
+		struct ng_tcp_frame f;
+
+		if (len == 0)
+			break;
+		const char *buf = (const char *)evbuffer_pullup(in, -1);
+		enum ng_tcp_frame_result r = ng_tcp_frame(buf, len, &f);
+
+		if (r == NG_FRAME_MORE) {
+			evbuffer_drain(in, f.skip);
+			break;
+		}
+		if (r == NG_FRAME_MALFORMED) {
+			log_ratelimited(LOG_WARNING, "ng TCP %s: malformed stream from %s: %s",
+					c->owner->text, c->peer_str, f.error);
+			if (f.cookie_len) {
+				g_string_truncate(out, 0);
+				ng_msg_encode_error(str_make(buf + f.skip, f.cookie_len), f.format,
+						    f.error, out);
+				bufferevent_write(c->bev, out->str, out->len);
+			}
+			conn_close(c);
+			alive = false;
+			break;
+		}
+
+		g_string_truncate(out, 0);
+		ng_process(c->owner->rp, c->owner->rp->ng_cache, str_make(buf + f.skip, f.len),
+			   NG_TCP, (struct sockaddr *)&c->peer, c->peer_len, out);
+		evbuffer_drain(in, f.skip + f.len);
+		if (out->len == 0) {
+			/* cannot happen: the frame had a cookie */
+			conn_close(c);
+			alive = false;
+			break;
+		}
+		bufferevent_write(c->bev, out->str, out->len);
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > TCP_MAX_PENDING_OUT) {
+			log_ratelimited(LOG_WARNING, "ng TCP %s: %s is not reading its replies",
+					c->owner->text, c->peer_str);
+			c->throttled = true;
+			bufferevent_disable(c->bev, EV_READ);
+		}
+	}
+	g_string_free(out, TRUE);
+	return alive;
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (!drain_input(c))
+		return;
+	/* a full batch leaves work: come back through the loop */
+	if (!c->throttled && !c->closing &&
+	    evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS | BEV_TRIG_IGNORE_WATERMARKS);
+}
+
+/* The output is fully written (low watermark 0). */
+static void on_write(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->closing) {
+		conn_free(c);
+		return;
+	}
+	if (c->throttled) {
+		c->throttled = false;
+		bufferevent_enable(bev, EV_READ);
+		on_read(bev, c);
+	}
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (what & BEV_EVENT_ERROR) {
+		log_debug("ng TCP %s: connection from %s: %s", c->owner->text, c->peer_str,
+			  g_strerror(EVUTIL_SOCKET_ERROR()));
+		conn_free(c);
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		/* the peer has sent everything; what is left unframed is lost,
+		 * but replies already queued are still delivered */
+		size_t left = evbuffer_get_length(bufferevent_get_input(bev));
+		if (left)
+			log_debug("ng TCP %s: %s closed with %zu bytes of a partial message",
+				  c->owner->text, c->peer_str, left);
+		conn_close(c);
+	}
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+		      int salen, void *arg)
+{
+	struct ng_tcp *t = arg;
+	struct conn *c;
+
+	if (t->conns.length >= TCP_MAX_CONNECTIONS) {
+		log_ratelimited(LOG_WARNING, "ng TCP %s: %u connections: refusing another", t->text,
+				t->conns.length);
+		close(fd);
+		return;
+	}
+	c = g_new0(struct conn, 1);
+	c->owner = t;
+	c->link.data = c;
+	if (salen > 0 && (size_t)salen <= sizeof(c->peer)) {
+		memcpy(&c->peer, sa, (size_t)salen);
+		c->peer_len = (socklen_t)salen;
+	}
+	ng_addr_str((struct sockaddr *)&c->peer, c->peer_len, c->peer_str, sizeof(c->peer_str));
+	c->bev = bufferevent_socket_new(t->rp->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		log_errx("ng TCP %s: cannot set up the connection from %s", t->text, c->peer_str);
+		close(fd);
+		g_free(c);
+		return;
+	}
+	g_queue_push_tail_link(&t->conns, &c->link);
+	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+	/* one byte more than a message may have: the framer then sees it
+	 * is too long instead of the connection stalling */
+	bufferevent_setwatermark(c->bev, EV_READ, 0, NG_MAX_MESSAGE + 1);
+	bufferevent_enable(c->bev, EV_READ);
+	log_debug("ng TCP %s: connection from %s", t->text, c->peer_str);
+}
+
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct ng_tcp *t = arg;
+
+	/* EMFILE and friends: log, keep listening; the loop retries */
+	log_ratelimited(LOG_WARNING, "ng TCP %s: accept: %s", t->text,
+			g_strerror(EVUTIL_SOCKET_ERROR()));
+}
+
+/* Bind and listen on l; NULL after logging. Main thread. */
+struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l)
+{
+	struct ng_tcp *t = g_new0(struct ng_tcp, 1);
+	int fd;
+
+	t->rp = rp;
+	g_queue_init(&t->conns);
+	g_strlcpy(t->text, l->text, sizeof(t->text));
+	fd = ng_listen_socket(l, SOCK_STREAM, "ng TCP");
+	if (fd < 0)
+		goto err_free;
+	t->listener = evconnlistener_new(rp->base, on_accept, t, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	if (!t->listener) {
+		log_errx("ng TCP listener %s: cannot add it to the event loop", l->text);
+		close(fd);
+		goto err_free;
+	}
+	evconnlistener_set_error_cb(t->listener, on_accept_error);
+	return t;
+
+err_free:
+	g_free(t);
+	return NULL;
+}
+
+void ng_tcp_free(struct ng_tcp *t)
+{
+	if (!t)
+		return;
+	evconnlistener_free(t->listener);
+	while (t->conns.head)
+		conn_free(t->conns.head->data);
+	g_free(t);
+}
