@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
@@ -75,8 +76,10 @@ struct phase {
 	unsigned n_steps;
 	unsigned first_idx, n_calls, window;
 	bool measure;
+	long pid;               /* daemon, for its CPU time; 0 = unknown */
 
 	unsigned done, errors;
+	double cpu_us;          /* daemon CPU time during the phase; -1 = unknown */
 	uint64_t t_start, t_end;
 	struct latency step_lat[3]; /* by step position */
 	struct latency cycle_lat;
@@ -158,6 +161,31 @@ static long read_rss_kib(long pid)
 			break;
 	fclose(f);
 	return kib;
+}
+
+/* CPU time (user + system, all threads) the process used so far, in
+ * microseconds; -1 when unknown. */
+static double read_cpu_us(long pid)
+{
+	char path[64], buf[1024];
+	unsigned long ut, st;
+	const char *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* the command name may hold spaces: fields count from its ')' */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
 }
 
 static void call_id_of(char *buf, size_t size, const struct bench *b,
@@ -243,6 +271,8 @@ static void run_phase(struct bench *b, struct phase *p)
 	unsigned next = 0, active = 0;
 	uint64_t timeout = (uint64_t)o->timeout_ms * 1000000u;
 
+	double cpu0 = p->pid > 0 ? read_cpu_us(p->pid) : -1;
+
 	p->t_start = p->t_end = now_ns();
 	for (;;) {
 		uint64_t now = now_ns();
@@ -320,6 +350,13 @@ static void run_phase(struct bench *b, struct phase *p)
 		}
 	}
 	g_free(slots);
+	p->cpu_us = -1;
+	if (cpu0 >= 0) {
+		double cpu1 = read_cpu_us(p->pid);
+
+		if (cpu1 >= 0)
+			p->cpu_us = cpu1 - cpu0;
+	}
 	fprintf(stderr, "ng_bench: %-10s %6u/%u calls done, %u errors, %.2f s\n", p->name,
 		p->done, p->n_calls, p->errors, (double)(p->t_end - p->t_start) / 1e9);
 	if (p->errors)
@@ -424,6 +461,8 @@ static void report_phase(struct phase *p, const char *what)
 			snprintf(label, sizeof(label), "%s: %s p%.0f (us)", what, step_names[st], pct);
 			row(label, latency_pct_us(&p->step_lat[st], pct), 0, "lower");
 		}
+	snprintf(label, sizeof(label), "%s: daemon CPU per cycle (us)", what);
+	row(label, p->cpu_us >= 0 && p->done ? p->cpu_us / p->done : -1, 1, "lower");
 	snprintf(label, sizeof(label), "%s: errors", what);
 	row(label, p->errors, 0, "lower");
 	if (p->errors)
@@ -506,6 +545,21 @@ static void usage(void)
 		"                [--ready-seconds S]\n");
 }
 
+/* A whole decimal number in [min, max], or exit-worthy -1. */
+static int num_arg(const char *name, const char *arg, long min, long max, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || *out < min || *out > max) {
+		fprintf(stderr, "ng_bench: --%s wants a number in %ld..%ld, got '%s'\n", name,
+			min, max, arg);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -522,6 +576,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	long v;
 	int c;
 
 	*o = (struct opts){ .seq = 5000, .inflight = 20000, .window = 16, .warmup = 500,
@@ -530,11 +585,31 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n': o->ng = optarg; break;
-		case 'p': o->pid = atol(optarg); break;
-		case 's': o->seq = (unsigned)atol(optarg); break;
-		case 'i': o->inflight = (unsigned)atol(optarg); break;
-		case 'w': o->window = (unsigned)atol(optarg); break;
-		case 'W': o->warmup = (unsigned)atol(optarg); break;
+		case 'p':
+			if (num_arg("pid", optarg, 1, LONG_MAX, &v) < 0)
+				return -1;
+			o->pid = v;
+			break;
+		case 's':
+			if (num_arg("seq", optarg, 0, 10000000, &v) < 0)
+				return -1;
+			o->seq = (unsigned)v;
+			break;
+		case 'i':
+			if (num_arg("inflight", optarg, 0, 10000000, &v) < 0)
+				return -1;
+			o->inflight = (unsigned)v;
+			break;
+		case 'w':
+			if (num_arg("window", optarg, 1, 1024, &v) < 0)
+				return -1;
+			o->window = (unsigned)v;
+			break;
+		case 'W':
+			if (num_arg("warmup", optarg, 0, 1000000, &v) < 0)
+				return -1;
+			o->warmup = (unsigned)v;
+			break;
 		case 'm':
 			if (sscanf(optarg, "%u,%u", &o->mem_a, &o->mem_b) != 2 ||
 			    o->mem_a > o->mem_b) {
@@ -542,13 +617,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			break;
-		case 't': o->timeout_ms = (unsigned)atol(optarg); break;
+		case 't':
+			if (num_arg("timeout-ms", optarg, 1, 600000, &v) < 0)
+				return -1;
+			o->timeout_ms = (unsigned)v;
+			break;
 		case 'x': o->max_seconds = atof(optarg); break;
 		case 'r': o->ready_seconds = atof(optarg); break;
 		default: usage(); return -1;
 		}
 	}
-	if (!o->ng || !o->window || !o->timeout_ms) {
+	if (!o->ng || optind != argc) {
 		usage();
 		return -1;
 	}
@@ -582,6 +661,7 @@ int main(int argc, char **argv)
 	phase_init(&warm, "warmup", "warm", cycle_steps, 3, 0, o.warmup, o.window, false);
 	phase_init(&seq, "sequential", "seq", cycle_steps, 3, 0, o.seq, 1, true);
 	phase_init(&win, "in-flight", "win", cycle_steps, 3, 0, o.inflight, o.window, true);
+	seq.pid = win.pid = o.pid;
 	run_phase(&b, &warm);
 	run_phase(&b, &seq);
 	run_phase(&b, &win);
