@@ -119,6 +119,10 @@ static int scan_str(struct scan *s, size_t max_string, str *out)
 			if (n > (STRLEN_MAX - d) / 10)
 				return fail(s, -EINVAL, p, "string length overflows");
 			n = n * 10 + d;
+			/* Even with the ':' next, the item would end past what a
+			 * long can describe; more digits only make it worse. */
+			if (n > STRLEN_MAX - (p + 2))
+				return fail(s, -EINVAL, p, "string length overflows");
 			/* More digits only make it longer. */
 			if (max_string && n > max_string)
 				return fail(s, -E2BIG, p, "string longer than limit");
@@ -128,8 +132,6 @@ static int scan_str(struct scan *s, size_t max_string, str *out)
 		return fail(s, -EAGAIN, p, "string length incomplete");
 	if (s->buf[p] != ':')
 		return fail(s, -EINVAL, p, "expected ':' after string length");
-	if (n > STRLEN_MAX - (p + 1))
-		return fail(s, -EINVAL, p, "string length overflows");
 	p++;
 	if (n > s->len - p)
 		return fail(s, -EAGAIN, s->len, "string runs past end of input");

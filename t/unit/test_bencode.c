@@ -247,10 +247,11 @@ TEST(malformed)
 		{ "3", -EAGAIN, 1 },
 		{ "5:abc", -EAGAIN, 5 },
 		{ "99999999999999999999:x", -EINVAL, 18 },
-		{ "9223372036854775807:", -EINVAL, 19 },
-		/* the item's length must fit a long: 20 + n <= LONG_MAX */
-		{ "9223372036854775788", -EAGAIN, 19 }, /* the ':' decides */
-		{ "9223372036854775788:", -EINVAL, 19 },
+		/* the item's length must fit a long: 20 + n <= LONG_MAX, decided
+		 * at the last digit (no continuation after it could help) */
+		{ "9223372036854775807", -EINVAL, 18 },
+		{ "9223372036854775788", -EINVAL, 18 },
+		{ "9223372036854775787", -EAGAIN, 19 },
 		{ "9223372036854775787:", -EAGAIN, 20 },
 		{ "-1:a", -EINVAL, 0 },
 		/* dicts */
