@@ -119,10 +119,13 @@ run_one() {
 		> "$tmp/$name.log" 2>&1 < /dev/null &
 	pid=$!
 	daemon_pid=$pid
+	# other work on the machine skews every figure: record how busy it was
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	timeout -k 5 "$BENCH_TIMEOUT" "$NG_BENCH" --ng 127.0.0.1:"$port" --pid "$pid" \
 		--mem-calls "$MEM_A,$mem_b" --max-seconds $((BENCH_TIMEOUT - 30)) \
 		"${bench_args[@]}" > "$tmp/$name.tsv"
 	rc=$?
+	echo "note	load average (1/5/15 min) before its run: $load" >> "$tmp/$name.tsv"
 	if ! kill -0 "$pid" 2>/dev/null; then
 		echo "run_ng_bench: $name: daemon exited during the run; its log:"
 		tail -n 20 "$tmp/$name.log" | sed 's/^/    /'
