@@ -15,7 +15,8 @@ bool str_has_prefix(str a, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
-	return a.len >= n && memcmp(a.s, prefix, n) == 0;
+	/* n == 0 first: memcmp on a NULL view is undefined even for 0 bytes */
+	return a.len >= n && (n == 0 || memcmp(a.s, prefix, n) == 0);
 }
 
 str str_skip(str a, size_t n)
