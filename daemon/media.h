@@ -40,6 +40,7 @@ struct media {
 	bool rejected;           /* the party's m= port was 0 */
 	bool send, recv;         /* the party's direction (what it does) */
 	bool rtcp_mux;           /* the party uses rtcp-mux */
+	bool rtcp_demux;         /* its offer's mux was not passed on ("demux") */
 	bool have_sdp;           /* the party described this media */
 
 	/* Stored for the media path. */

@@ -213,7 +213,7 @@ static const struct sdp_line *direction_line(const GPtrArray *lines)
 
 /* Record what the sender said about where it receives. */
 static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const struct ng_flags *f,
-		      bool sip_source)
+		      bool answer, bool sip_source)
 {
 	const struct sdp_line *session_dir = direction_line(s->lines);
 
@@ -230,6 +230,8 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 		m->rejected = sm->port == 0;
 		m->have_sdp = true;
 		m->rtcp_mux = find_line(sm->lines, 'a', "rtcp-mux") != NULL;
+		if (!answer)
+			m->rtcp_demux = m->rtcp_mux && f->rtcp_mux_demux;
 		set_direction(m, dir ? dir : session_dir);
 		m->asymmetric = f->asymmetric;
 		m->symmetric = f->symmetric;
@@ -414,7 +416,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 	to.ml->peer = from.ml;
 	monologue_revive(from.ml);
 	monologue_revive(to.ml);
-	learn_sdp(from.ml, s, &f, f.sip_source_address);
+	learn_sdp(from.ml, s, &f, answer, f.sip_source_address);
 	call->last_signal = now_us() / 1000000;
 	if (answer) {
 		call->answered = true;
@@ -422,7 +424,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 	}
 	call_schedule(call);
 
-	if (sdp_rewrite(s, f.sdp, to.ml, &f, &err)) {
+	if (sdp_rewrite(s, f.sdp, to.ml, &f, answer, &err)) {
 		/* Only internal inconsistencies get here; the call stays. */
 		ng_error(req, "%s", err);
 		goto out_ctx;

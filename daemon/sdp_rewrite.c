@@ -125,7 +125,7 @@ static void rewrite_origin(struct sdp_session *s, struct sdp_line *l, str body,
 }
 
 static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct media *m,
-			 const struct sdp_line *session_dir, const struct ng_flags *f,
+			 const struct sdp_line *session_dir, const struct ng_flags *f, bool answer,
 			 const char **err)
 {
 	const struct config_interface *intf = m->ml->intf;
@@ -228,8 +228,24 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 				  : sdp_line_new(s, 'a', STR_C("sendrecv"));
 	if (dir)
 		g_ptr_array_add(out, dir);
+	/* rtcp-mux is negotiated per side. Towards a callee (offer) we pass
+	 * the offered mux on unless told to demux or reject it, and add it when
+	 * told to offer or require it. Towards the offerer (answer) we accept
+	 * the mux it offered when the answerer did, or when we demux ourselves
+	 * (demux/accept now or at the offer), as rtpengine does. */
+	if (answer) {
+		bool accept = mux || m->rtcp_demux || f->rtcp_mux_demux || f->rtcp_mux_accept;
+
+		mux = m->rtcp_mux && accept && !f->rtcp_mux_reject
+			      ? (mux ? mux : sdp_line_new(s, 'a', STR_C("rtcp-mux")))
+			      : NULL;
+	}
+	else if (f->rtcp_mux_demux || f->rtcp_mux_reject)
+		mux = NULL;
+	else if (!mux && (f->rtcp_mux_offer || f->rtcp_mux_require))
+		mux = sdp_line_new(s, 'a', STR_C("rtcp-mux"));
 	if (!f->no_rtcp_attribute) {
-		unsigned rtcp = m->rtcp_mux && mux ? port : port + 1;
+		unsigned rtcp = answer && mux ? port : port + 1;
 
 		if (f->full_rtcp_attribute)
 			g_ptr_array_add(out, sdp_line_new(s, 'a',
@@ -239,10 +255,6 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 			g_ptr_array_add(out, sdp_line_new(s, 'a',
 				arena_printf(s->arena, "rtcp:%u", rtcp)));
 	}
-	if (f->rtcp_mux_demux || f->rtcp_mux_reject)
-		mux = NULL;
-	else if (!mux && (f->rtcp_mux_offer || f->rtcp_mux_require))
-		mux = sdp_line_new(s, 'a', STR_C("rtcp-mux"));
 	if (mux)
 		g_ptr_array_add(out, mux);
 	for (unsigned i = 0; i < ptimes->len; i++)
@@ -270,7 +282,7 @@ err_free:
 }
 
 int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
-		const struct ng_flags *f, const char **err)
+		const struct ng_flags *f, bool answer, const char **err)
 {
 	const struct sdp_line *session_dir = NULL;
 
@@ -293,7 +305,7 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
 		i++;
 	}
 	for (unsigned i = 0; i < s->media->len; i++)
-		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], session_dir, f, err))
+		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], session_dir, f, answer, err))
 			return -1;
 	return 0;
 }
