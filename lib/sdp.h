@@ -63,7 +63,8 @@ struct sdp_session {
 
 /*
  * Parse body. Returns the session, or NULL with *err set to a static reason
- * and *err_line to the 1-based line number. Memory comes from arena (kept
+ * and *err_line to the 1-based line number (1 for an empty body; the
+ * first line past a limit). Memory comes from arena (kept
  * in session->arena); free the arrays with sdp_session_free().
  *
  * Accepted: lines "<letter>=<value>" ending in CRLF, LF, or (last line

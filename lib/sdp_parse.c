@@ -54,14 +54,14 @@ static unsigned tokenize(str v, str *tok, unsigned max, bool rest)
 /* Only decimal digits (no sign, no blanks), value 0..max. */
 static int parse_uint(str a, unsigned max, unsigned *out)
 {
-	unsigned long v = 0;
+	uint64_t v = 0;
 
 	if (!a.len || a.len > 10)
 		return -EINVAL;
 	for (size_t i = 0; i < a.len; i++) {
 		if (a.s[i] < '0' || a.s[i] > '9')
 			return -EINVAL;
-		v = v * 10 + (unsigned long)(a.s[i] - '0');
+		v = v * 10 + (uint64_t)(a.s[i] - '0');
 	}
 	if (v > max)
 		return -ERANGE;

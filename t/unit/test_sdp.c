@@ -550,7 +550,11 @@ TEST(edits_lf_and_array_replacement)
 	g_ptr_array_add(lines, sdp_line_new(s, 'a', STR_C("sendrecv")));
 	g_ptr_array_free(m->lines, TRUE);
 	m->lines = lines;
-	g_ptr_array_add(s->lines, sdp_line_new(s, 'b', STR_C("AS:80")));
+	struct sdp_line *b = sdp_line_new(s, 'b', STR_C("AS:80"));
+
+	CHECK(str_is_null(b->attr_name) && str_is_null(b->attr_value));
+	CHECK_MEM(b->eol.s, b->eol.len, "\n");
+	g_ptr_array_add(s->lines, b);
 
 	g_autofree char *out = print_c(s);
 
