@@ -66,38 +66,48 @@ static void conn_close(struct conn *c)
 		conn_free(c);
 }
 
-/* Handle the complete messages in the input. False when c was closed
- * (and maybe freed): the caller must not touch it again. */
-static bool drain_input(struct conn *c)
+enum drain {
+	DRAIN_IDLE,   /* waiting for more bytes (or throttled) */
+	DRAIN_BUSY,   /* batch used up with complete messages possibly left */
+	DRAIN_CLOSED, /* c was closed and maybe freed: do not touch it */
+};
+
+/* Handle the complete messages in the input, at most TCP_BATCH. */
+static enum drain drain_input(struct conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
 	GString *out = g_string_sized_new(256);
-	bool alive = true;
+	enum drain ret = DRAIN_BUSY;
 
-	for (int i = 0; i < TCP_BATCH && !c->throttled; i++) {
+	for (int i = 0; i < TCP_BATCH; i++) {
 		size_t len = evbuffer_get_length(in);
 		struct ng_tcp_frame f;
 
-		if (len == 0)
+		if (len == 0 || c->throttled) {
+			ret = DRAIN_IDLE;
 			break;
+		}
 		const char *buf = (const char *)evbuffer_pullup(in, -1);
 		enum ng_tcp_frame_result r = ng_tcp_frame(buf, len, &f);
 
 		if (r == NG_FRAME_MORE) {
 			evbuffer_drain(in, f.skip);
+			ret = DRAIN_IDLE;
 			break;
 		}
 		if (r == NG_FRAME_MALFORMED) {
 			log_ratelimited(LOG_WARNING, "ng TCP %s: malformed stream from %s: %s",
 					c->owner->text, c->peer_str, f.error);
 			if (f.cookie_len) {
+				g_autofree char *reason = g_strdup_printf(
+					"%s%s", f.bencode_error ? "Malformed bencode: " : "", f.error);
 				g_string_truncate(out, 0);
 				ng_msg_encode_error(str_make(buf + f.skip, f.cookie_len), f.format,
-						    f.error, out);
+						    reason, out);
 				bufferevent_write(c->bev, out->str, out->len);
 			}
 			conn_close(c);
-			alive = false;
+			ret = DRAIN_CLOSED;
 			break;
 		}
 
@@ -108,7 +118,7 @@ static bool drain_input(struct conn *c)
 		if (out->len == 0) {
 			/* cannot happen: the frame had a cookie */
 			conn_close(c);
-			alive = false;
+			ret = DRAIN_CLOSED;
 			break;
 		}
 		bufferevent_write(c->bev, out->str, out->len);
@@ -120,18 +130,15 @@ static bool drain_input(struct conn *c)
 		}
 	}
 	g_string_free(out, TRUE);
-	return alive;
+	return ret;
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
-	if (!drain_input(c))
-		return;
-	/* a full batch leaves work: come back through the loop */
-	if (!c->throttled && !c->closing &&
-	    evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+	/* a full batch may leave work: come back through the loop */
+	if (drain_input(c) == DRAIN_BUSY)
 		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS | BEV_TRIG_IGNORE_WATERMARKS);
 }
 

@@ -9,6 +9,7 @@
 #ifndef RTPRELAY_NG_TCP_H
 #define RTPRELAY_NG_TCP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ng_msg.h"
@@ -25,6 +26,7 @@ struct ng_tcp_frame {
 	size_t cookie_len; /* MESSAGE, and MALFORMED once a cookie was seen; else 0 */
 	enum ng_format format; /* valid when cookie_len > 0 and a body byte was seen */
 	const char *error; /* MALFORMED: why (static text) */
+	bool bencode_error; /* error is the bencode decoder's reason */
 };
 
 /*

@@ -45,14 +45,14 @@ static long json_measure(const char *s, size_t len, const char **err)
 		case '{':
 		case '[':
 			if (++depth > JSON_FRAME_MAX_DEPTH) {
-				*err = "JSON nested too deeply";
+				*err = "Failed to parse JSON document: nested too deeply";
 				return -1;
 			}
 			break;
 		case '}':
 		case ']':
 			if (depth == 0) {
-				*err = "unbalanced JSON brackets";
+				*err = "Failed to parse JSON document: unbalanced brackets";
 				return -1;
 			}
 			if (--depth == 0)
@@ -107,23 +107,24 @@ enum ng_tcp_frame_result ng_tcp_frame(const char *buf, size_t len, struct ng_tcp
 		if (n == -EAGAIN) {
 			n = 0;
 		} else if (n < 0) {
-			f->error = err.reason ? err.reason : "malformed bencode";
+			f->error = err.reason ? err.reason : "malformed";
+			f->bencode_error = true;
 			return NG_FRAME_MALFORMED;
 		}
 	} else {
-		f->error = "expected a dictionary after the cookie";
+		f->error = "Invalid NG data format: expected a dictionary";
 		return NG_FRAME_MALFORMED;
 	}
 
 	if (n == 0) {
 		if (len - f->skip >= NG_MAX_MESSAGE) {
-			f->error = "message too long";
+			f->error = "Message too long";
 			return NG_FRAME_MALFORMED;
 		}
 		return NG_FRAME_MORE;
 	}
 	if (body + (size_t)n - f->skip > NG_MAX_MESSAGE) {
-		f->error = "message too long";
+		f->error = "Message too long";
 		return NG_FRAME_MALFORMED;
 	}
 	f->len = body + (size_t)n - f->skip;
