@@ -82,6 +82,14 @@ struct sdp_session *sdp_parse(struct arena *arena, str body, const char **err,
 void sdp_session_free(struct sdp_session *s); /* NULL is a no-op */
 
 /*
+ * Give every line that has a line ending the session's dominant one
+ * (session->eol), so a body with mixed endings prints uniformly; a line
+ * without one (the input's last) keeps none. Lines added later with
+ * sdp_line_new() already use session->eol.
+ */
+void sdp_normalize_eol(struct sdp_session *s);
+
+/*
  * Append the session's text to out: each line as type, '=', value, eol.
  * A line without a line ending (the input's last line had none) that is
  * not the last line printed gets session->eol, so appending or moving

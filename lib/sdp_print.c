@@ -42,3 +42,28 @@ void sdp_print(const struct sdp_session *s, GString *out)
 			print_lines(s, m->lines, out, &need_eol);
 	}
 }
+
+static void normalize_lines(GPtrArray *lines, str eol)
+{
+	if (!lines)
+		return;
+	for (unsigned i = 0; i < lines->len; i++) {
+		struct sdp_line *l = lines->pdata[i];
+
+		if (l && l->eol.len)
+			l->eol = eol;
+	}
+}
+
+void sdp_normalize_eol(struct sdp_session *s)
+{
+	str eol = s->eol.len ? s->eol : STR_C("\r\n");
+
+	normalize_lines(s->lines, eol);
+	for (unsigned i = 0; s->media && i < s->media->len; i++) {
+		struct sdp_media *m = s->media->pdata[i];
+
+		if (m)
+			normalize_lines(m->lines, eol);
+	}
+}

@@ -587,6 +587,20 @@ TEST(edits_after_missing_final_eol)
 	arena_free(a);
 }
 
+TEST(normalize_eol)
+{
+	struct arena *a = arena_new(0);
+	struct sdp_session *s = parse_c(a, "v=0\ns=-\r\nt=0 0\nm=audio 5000 RTP/AVP 0\r\na=x\na=y");
+
+	CHECK(s != NULL);
+	sdp_normalize_eol(s);
+	g_autofree char *out = print_c(s);
+
+	CHECK_STR(out, "v=0\ns=-\nt=0 0\nm=audio 5000 RTP/AVP 0\na=x\na=y");
+	sdp_session_free(s);
+	arena_free(a);
+}
+
 TEST(media_reparse_rejects)
 {
 	struct arena *a = arena_new(0);
