@@ -71,6 +71,18 @@ int bencode_decode(struct arena *a, const char *buf, size_t len,
 long bencode_measure(const char *buf, size_t len, const struct bencode_limits *lim,
 		     struct bencode_error *err);
 
+/*
+ * Both are exact about -EAGAIN: it is returned iff buf[0..len) is a prefix
+ * of some item that is complete, valid and within lim (err->offset = len).
+ * Otherwise an error is reported at the first byte that rules every
+ * continuation out (for the item and depth limits: the first byte of the
+ * offending item), so buf[0..offset) alone gives -EAGAIN and
+ * buf[0..offset] the same error. Canonical bencode only: no leading zeros
+ * in integers or string lengths, no "i-0e", integers within int64, and an
+ * item's total length must fit a long. Dict keys need not be sorted or
+ * unique.
+ */
+
 /* Lookups; NULL/false when absent or of another type. */
 bencode_item *bencode_dict_get(const bencode_item *dict, const char *key);
 bool bencode_dict_get_str(const bencode_item *dict, const char *key, str *out);
