@@ -1,0 +1,312 @@
+"""Call model and lifecycle: forks, serial forking, re-INVITE, delete by
+call / tag / branch with delete-delay, offer- and final-timeout,
+max-sessions, port exhaustion, statistics. A real daemon on loopback."""
+
+import errno
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check, daemon, media  # noqa: E401
+
+
+def sdp(port, addr="192.0.2.10", extra=""):
+    return ("v=0\r\no=- 1000 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP 0 8\r\n%s" % (addr, addr, port, extra))
+
+
+def port_of(r):
+    return media.sdp_port(r["sdp"])
+
+
+def bound(port, host="127.0.0.1"):
+    """True if the UDP port is taken on host (the daemon holds it)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind((host, port))
+        return False
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            return True
+        raise
+    finally:
+        s.close()
+
+
+def tags(d, call):
+    return sorted(d.ng.query(call)["tags"].keys())
+
+
+def wait_gone(d, call, timeout):
+    """Poll until query says Unknown call-id; return the seconds it took."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        r = d.ng.query(call, check=False)
+        if r.get("result") == "error":
+            check.eq(r.get("error-reason"), "Unknown call-id", "query after end")
+            return time.monotonic() - t0
+        time.sleep(0.05)
+    raise AssertionError("call %s still there after %.1fs" % (call, timeout))
+
+
+def stat(d, section, key):
+    return d.ng.command("statistics")["statistics"][section][key]
+
+
+def test_offer_answer_ports_bound_and_distinct():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    r1 = d.ng.offer(sdp(5000), "pb-1", "A")
+    r2 = d.ng.answer(sdp(6000, "192.0.2.20"), "pb-1", "A", "B")
+    pb, pa = port_of(r1), port_of(r2)
+    check.ne(pa, pb, "A-facing and B-facing ports")
+    for p in (pa, pa + 1, pb, pb + 1):
+        check.true(bound(p), "port %d bound by the daemon" % p)
+    check.true(pa % 2 == 0 and pb % 2 == 0, "RTP ports even", pa, pb)
+    check.true(d.port_min <= pa <= d.port_max and d.port_min <= pb <= d.port_max, "in range")
+    d.ng.delete("pb-1", "A", extra={"delete delay": 0})
+    for p in (pa, pa + 1, pb, pb + 1):
+        check.true(not bound(p), "port %d released after delete" % p)
+
+
+def test_reoffer_and_reanswer_keep_ports():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    pb = port_of(d.ng.offer(sdp(5000), "ro-1", "A"))
+    pa = port_of(d.ng.answer(sdp(6000, "192.0.2.20"), "ro-1", "A", "B"))
+    # re-INVITE from A, with a changed SDP
+    check.eq(port_of(d.ng.offer(sdp(5002), "ro-1", "A", to_tag="B")), pb, "re-offer port toward B")
+    check.eq(port_of(d.ng.answer(sdp(6002, "192.0.2.20"), "ro-1", "A", "B")), pa, "re-answer port toward A")
+    # re-INVITE from B: from-tag B, to-tag A; the SDP toward A carries A's ports
+    check.eq(port_of(d.ng.offer(sdp(6004, "192.0.2.20"), "ro-1", "B", to_tag="A")), pa, "B's re-offer toward A")
+    check.eq(port_of(d.ng.answer(sdp(5004), "ro-1", "B", "A")), pb, "A's answer toward B")
+    check.eq(tags(d, "ro-1"), ["A", "B"], "tags")
+    d.ng.delete("ro-1", "A")
+
+
+def test_parallel_forks_each_get_monologue_and_ports():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    d.ng.offer(sdp(5000), "fk-1", "A")
+    p1 = port_of(d.ng.answer(sdp(6000, "192.0.2.21"), "fk-1", "A", "B1"))
+    p2 = port_of(d.ng.answer(sdp(6100, "192.0.2.22"), "fk-1", "A", "B2"))
+    check.eq(tags(d, "fk-1"), ["A", "B1", "B2"], "tags after two answers")
+    q = d.ng.query("fk-1")["tags"]
+    b1 = q["B1"]["medias"][0]["streams"][0]["local port"]
+    b2 = q["B2"]["medias"][0]["streams"][0]["local port"]
+    check.ne(b1, b2, "each fork has its own ports")
+    check.eq(p1, p2, "both answers toward A carry A's one port")
+    check.eq(q["A"]["in dialogue with"], "B2", "A talks to the fork that answered last")
+    d.ng.delete("fk-1")
+
+
+def test_serial_forking_by_via_branch():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    b1 = port_of(d.ng.offer(sdp(5000), "sf-1", "A", via_branch="z9hG4bK-1"))
+    b1_again = port_of(d.ng.offer(sdp(5000), "sf-1", "A", via_branch="z9hG4bK-1"))
+    check.eq(b1_again, b1, "retried offer on the same branch keeps its ports")
+    # branch 1 fails (503): failure_route deletes it and relays branch 2
+    d.ng.delete("sf-1", "A", via_branch="z9hG4bK-1", extra={"delete delay": 0})
+    check.true(not bound(b1), "branch 1's port released")
+    b2 = port_of(d.ng.offer(sdp(5000), "sf-1", "A", via_branch="z9hG4bK-2"))
+    check.ne(b2, b1, "branch 2 gets new ports")
+    b3 = port_of(d.ng.offer(sdp(5000), "sf-1", "A", via_branch="z9hG4bK-3"))
+    check.ne(b3, b2, "branch 3 gets new ports")
+    d.ng.answer(sdp(6000, "192.0.2.20"), "sf-1", "A", "B", via_branch="z9hG4bK-3")
+    q = d.ng.query("sf-1")["tags"]
+    check.eq(q["B"]["via-branch"], "z9hG4bK-3", "answer tagged branch 3's monologue")
+    check.eq(q["B"]["medias"][0]["streams"][0]["local port"], b3, "B owns branch 3's ports")
+    check.true(bound(b2), "branch 2 still bound until deleted")
+    d.ng.delete("sf-1", "A", via_branch="z9hG4bK-2", extra={"delete delay": 0})
+    check.true(not bound(b2), "branch 2 released")
+    check.eq(tags(d, "sf-1"), ["A", "B"], "after deleting branch 2")
+    d.ng.delete("sf-1", "A", to_tag="B", extra={"delete delay": 0})
+    wait_gone(d, "sf-1", 1.0)
+    check.true(not bound(b3), "branch 3 released with the call")
+
+
+def test_delete_delay_query_and_ports_then_gone():
+    with daemon.Daemon(args=["--delete-delay=2"]) as d:
+        pb = port_of(d.ng.offer(sdp(5000), "dd-1", "A"))
+        pa = port_of(d.ng.answer(sdp(6000, "192.0.2.20"), "dd-1", "A", "B"))
+        t0 = time.monotonic()
+        r = d.ng.delete("dd-1", "A")
+        check.true("tags" in r, "delete with from-tag returns the call's report", r)
+        check.eq(d.ng.query("dd-1")["result"], "ok", "query during the delay")
+        check.true(bound(pa) and bound(pb), "ports still bound during the delay")
+        waited = wait_gone(d, "dd-1", 4.0) + (time.monotonic() - t0 - 0)
+        check.true(1.5 <= time.monotonic() - t0 <= 3.5, "gone after about 2 s", time.monotonic() - t0)
+        check.true(not bound(pa) and not bound(pb), "ports released after the delay")
+        check.eq(stat(d, "totalstatistics", "regularterminatedsessions"), 1, "counted as deleted")
+        del waited
+
+
+def test_delete_delay_zero_per_request():
+    with daemon.Daemon(args=["--delete-delay=30"]) as d:
+        pb = port_of(d.ng.offer(sdp(5000), "d0-1", "A"))
+        d.ng.delete("d0-1", "A", extra={"delete delay": 0})
+        check.error(d.ng.query("d0-1", check=False), "Unknown call-id")
+        check.true(not bound(pb), "port released at once")
+        # the rtpp_flags spelling
+        pb = port_of(d.ng.offer(sdp(5000), "d0-2", "A"))
+        d.ng.delete("d0-2", "A", rtpp_flags="delete-delay=0")
+        check.error(d.ng.query("d0-2", check=False), "Unknown call-id")
+
+
+def test_delete_by_call_id_only():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    d.ng.offer(sdp(5000), "dc-1", "A")
+    r = d.ng.delete("dc-1")
+    check.eq(r.get("tags"), None, "delete by call-id alone answers without a report")
+    check.error(d.ng.query("dc-1", check=False), "Unknown call-id")
+    r = d.ng.delete("dc-1")
+    check.eq(r.get("warning"), "Call-ID not found or tags didn't match", "second delete")
+    check.error(d.ng.delete("dc-1", flags=["fatal"], check=False),
+                "Call-ID not found or tags didn't match")
+
+
+def test_delete_unknown_tag_changes_nothing():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    d.ng.offer(sdp(5000), "du-1", "A")
+    r = d.ng.delete("du-1", "nobody")
+    check.eq(r.get("warning"), "Call-ID not found or tags didn't match", "unknown from-tag")
+    r = d.ng.delete("du-1", "A", to_tag="nobody")
+    check.eq(r.get("warning"), "Call-ID not found or tags didn't match", "unknown to-tag")
+    check.eq(d.ng.query("du-1")["result"], "ok", "call still there")
+    d.ng.delete("du-1")
+
+
+def test_offer_timeout():
+    with daemon.Daemon(args=["--offer-timeout=1", "--delete-delay=0"]) as d:
+        pb = port_of(d.ng.offer(sdp(5000), "ot-1", "A"))
+        d.ng.offer(sdp(5000), "ot-2", "A")
+        d.ng.answer(sdp(6000, "192.0.2.20"), "ot-2", "A", "B")
+        t = wait_gone(d, "ot-1", 3.0)
+        check.true(0.7 <= t <= 2.0, "unanswered call ended by offer-timeout after ~1 s", t)
+        check.true(not bound(pb), "its ports released")
+        check.eq(d.ng.query("ot-2")["result"], "ok", "answered call survives offer-timeout")
+        check.eq(stat(d, "totalstatistics", "offertimeoutsessions"), 1, "offer timeouts")
+        check.eq(stat(d, "currentstatistics", "sessionsown"), 1, "sessions left")
+
+
+def test_final_timeout():
+    with daemon.Daemon(args=["--final-timeout=1", "--delete-delay=0"]) as d:
+        d.ng.offer(sdp(5000), "ft-1", "A")
+        d.ng.answer(sdp(6000, "192.0.2.20"), "ft-1", "A", "B")
+        t = wait_gone(d, "ft-1", 3.0)
+        check.true(0.7 <= t <= 2.0, "call ended by final-timeout after ~1 s", t)
+        check.eq(stat(d, "totalstatistics", "finaltimeoutsessions"), 1, "final timeouts")
+        # a pending delete-delay cannot outlive final-timeout either
+    with daemon.Daemon(args=["--final-timeout=1", "--delete-delay=30"]) as d:
+        d.ng.offer(sdp(5000), "ft-2", "A")
+        d.ng.delete("ft-2", "A")
+        wait_gone(d, "ft-2", 3.0)
+
+
+def test_max_sessions():
+    with daemon.Daemon(args=["--max-sessions=2", "--delete-delay=0"]) as d:
+        d.ng.offer(sdp(5000), "ms-1", "A")
+        d.ng.offer(sdp(5000), "ms-2", "A")
+        check.error(d.ng.offer(sdp(5000), "ms-3", "A", check=False), "Parallel session limit reached")
+        check.error(d.ng.query("ms-3", check=False), "Unknown call-id")
+        d.ng.offer(sdp(5002), "ms-1", "A")  # an existing call is not refused
+        d.ng.delete("ms-1")
+        d.ng.offer(sdp(5000), "ms-3", "A")
+        check.eq(stat(d, "totalstatistics", "rejectedsessions"), 1, "refused sessions")
+
+
+def test_port_exhaustion_is_an_error_and_changes_nothing():
+    # 8 ports = 4 pairs = 2 calls (one pair per side)
+    with daemon.Daemon(args=["--delete-delay=0"], media_ports=8) as d:
+        seen = []
+        for c in ("px-1", "px-2"):
+            seen.append(port_of(d.ng.offer(sdp(5000), c, "A")))
+            seen.append(port_of(d.ng.answer(sdp(6000, "192.0.2.20"), c, "A", "B")))
+        check.eq(len(set(seen)), 4, "no port handed out twice: %r" % seen)
+        r = d.ng.offer(sdp(5000), "px-3", "A", check=False)
+        check.error(r, "Ran out of ports")
+        check.error(d.ng.query("px-3", check=False), "Unknown call-id")
+        check.eq(d.ng.command("list")["calls"], ["px-1", "px-2"], "calls after the refused offer")
+        # a second media on an existing call fails the same way and leaves it as it was
+        before = d.ng.query("px-1")["tags"]
+        two = sdp(5000) + "m=audio 5002 RTP/AVP 0\r\n"
+        check.error(d.ng.offer(two, "px-1", "A", to_tag="B", check=False), "Ran out of ports")
+        check.eq(d.ng.query("px-1")["tags"], before, "call unchanged by the failed re-offer")
+        d.ng.delete("px-1")
+        d.ng.offer(sdp(5000), "px-3", "A")
+        check.eq(d.ng.ping()["result"], "pong", "daemon alive")
+
+
+def test_list_and_limit():
+    with daemon.Daemon(args=["--delete-delay=0"]) as d:
+        for i in range(5):
+            d.ng.offer(sdp(5000), "ls-%d" % i, "A")
+        check.eq(d.ng.command("list")["calls"], ["ls-%d" % i for i in range(5)], "list")
+        check.eq(d.ng.command("list", limit=2)["calls"], ["ls-0", "ls-1"], "list limit 2")
+        check.eq(d.ng.command("list", limit=0)["calls"], [], "list limit 0")
+        check.error(d.ng.command("list", limit="x", check=False), "Invalid 'limit': not a non-negative number")
+
+
+def test_statistics_counts_sessions_and_commands():
+    with daemon.Daemon(args=["--delete-delay=0"]) as d:
+        d.ng.offer(sdp(5000), "st-1", "A")
+        d.ng.answer(sdp(6000, "192.0.2.20"), "st-1", "A", "B")
+        d.ng.offer(sdp(5000), "st-2", "A")
+        d.ng.answer(sdp(6000), "st-unknown", "A", "B", check=False)
+        s = d.ng.command("statistics")["statistics"]
+        check.eq(s["currentstatistics"]["sessionsown"], 2, "sessions own")
+        check.eq(s["currentstatistics"]["sessionstotal"], 2, "sessions total")
+        check.eq(s["totalstatistics"]["managedsessions"], 2, "created")
+        c = s["controlstatistics"]
+        check.eq(c["totaloffercount"], 2, "offers")
+        check.eq(c["totalanswercount"], 2, "answers")
+        check.eq(c["commands"]["answer"]["errors"], 1, "answer errors")
+        d.ng.delete("st-1")
+        d.ng.delete("st-2")
+        s = d.ng.command("statistics")["statistics"]
+        check.eq(s["currentstatistics"]["sessionsown"], 0, "sessions after delete")
+        check.eq(s["totalstatistics"]["regularterminatedsessions"], 2, "deleted")
+        check.eq(s["ports"]["pairs_used"], 0, "no port pair held")
+
+
+def test_one_call_over_three_transports():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    pb = port_of(d.tcp().offer(sdp(5000), "tr-1", "A"))
+    d.http().answer(sdp(6000, "192.0.2.20"), "tr-1", "A", "B")
+    check.eq(tags(d, "tr-1"), ["A", "B"], "tags")
+    check.eq(port_of(d.ng.offer(sdp(5000), "tr-1", "A", to_tag="B")), pb, "re-offer over UDP")
+    d.ng.delete("tr-1")
+
+
+def test_retransmission_is_not_executed_twice():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    before = stat(d, "controlstatistics", "totaloffercount")
+    msg = {"command": "offer", "call-id": "rt-1", "from-tag": "A", "sdp": sdp(5000)}
+    r1 = d.ng.request(msg, cookie="rtx-cookie-1")
+    r2 = d.ng.request(msg, cookie="rtx-cookie-1")
+    check.eq(r2, r1, "cached reply")
+    check.eq(stat(d, "controlstatistics", "totaloffercount"), before + 1, "executed once")
+    # the same cookie with another body is a new request
+    msg2 = dict(msg, **{"call-id": "rt-2"})
+    r3 = d.ng.request(msg2, cookie="rtx-cookie-1")
+    check.eq(r3["result"], "ok", "new body executed")
+    check.eq(stat(d, "controlstatistics", "totaloffercount"), before + 2, "second execution")
+    d.ng.delete("rt-1")
+    d.ng.delete("rt-2")
+
+
+def test_answer_and_offer_errors_change_nothing():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    check.error(d.ng.answer(sdp(6000), "ae-none", "A", "B", check=False), "Unknown call-id")
+    d.ng.offer(sdp(5000), "ae-1", "A")
+    check.error(d.ng.answer(sdp(6000), "ae-1", "X", "B", check=False), "Unknown from-tag")
+    check.error(d.ng.command("answer", check=False, **{"call-id": "ae-1", "from-tag": "A", "sdp": sdp(6000)}),
+                "No to-tag in message")
+    r = d.ng.offer("garbage", "ae-1", "A", check=False)
+    check.eq(r["result"], "error", "garbage SDP")
+    check.eq(r["error-reason"], "Failed to parse SDP: line is not <letter>=<value> (line 1)", "reason")
+    check.error(d.ng.offer(sdp(5000).replace("c=IN IP4 192.0.2.10", "c=IN IP4 999.1.1.1"), "ae-2", "A",
+                           check=False), "SDP media 1 has an invalid connection address '999.1.1.1'")
+    check.error(d.ng.query("ae-2", check=False), "Unknown call-id")
+    # the offerer and the callee placeholder (no to-tag yet), untouched by the errors
+    check.eq(tags(d, "ae-1"), ["", "A"], "tags after the failed requests")
+    d.ng.delete("ae-1")
