@@ -1,0 +1,101 @@
+/*
+ * Fuzz target for ng TCP stream framing (daemon/ng_tcp_frame.c). The input
+ * is a byte stream; it is framed the way ng_tcp.c does (frame, drop skip +
+ * message, repeat). Checked on every step:
+ *  - results are MORE, MESSAGE or MALFORMED, and offsets stay in the buffer;
+ *  - a MESSAGE has a cookie that ng_msg_split() finds too, at most
+ *    NG_MAX_MESSAGE bytes, and (bencode) a body bencode_measure() spans
+ *    exactly; its prefix one byte shorter is MORE (framing is exact);
+ *  - MALFORMED stays MALFORMED with more bytes appended (a stream that
+ *    cannot be framed never recovers), and a reported cookie is valid;
+ *  - every MESSAGE goes through ng_msg_decode() without harm.
+ * Any violation abort()s.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ng.h"
+#include "ng_msg.h"
+#include "ng_tcp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(bool ok, const char *what, size_t off, size_t size)
+{
+	if (ok)
+		return;
+	fprintf(stderr, "fuzz_ng_tcp_frame: %s (at offset %zu of %zu)\n", what, off, size);
+	abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *buf = (const char *)data;
+	size_t off = 0;
+
+	while (off < size) {
+		const char *p = buf + off;
+		size_t len = size - off;
+		struct ng_tcp_frame f;
+		int r = ng_tcp_frame(p, len, &f);
+
+		check(r == NG_FRAME_MORE || r == NG_FRAME_MESSAGE || r == NG_FRAME_MALFORMED,
+		      "unknown result", off, size);
+		check(f.skip <= len, "skip past the buffer", off, size);
+
+		if (r == NG_FRAME_MORE)
+			break;
+		if (r == NG_FRAME_MALFORMED) {
+			check(f.error != NULL, "malformed without a reason", off, size);
+			if (f.cookie_len) {
+				check(f.skip + f.cookie_len < len && p[f.skip + f.cookie_len] == ' ',
+				      "reported cookie not followed by a space", off, size);
+				check(f.cookie_len <= NG_MAX_COOKIE, "cookie too long", off, size);
+			}
+			/* more bytes cannot repair it */
+			char *more = malloc(len + 1);
+			struct ng_tcp_frame g;
+			memcpy(more, p, len);
+			more[len] = 'e';
+			check(ng_tcp_frame(more, len + 1, &g) == NG_FRAME_MALFORMED,
+			      "malformed stream recovered", off, size);
+			free(more);
+			break;
+		}
+
+		check(f.len > 0 && f.skip + f.len <= len, "message outside the buffer", off, size);
+		check(f.len <= NG_MAX_MESSAGE, "message longer than the limit", off, size);
+		check(f.cookie_len > 0, "message without a cookie", off, size);
+
+		str msg = str_make(p + f.skip, f.len), cookie, body;
+		check(ng_msg_split(msg, &cookie, &body) == 0, "ng_msg_split refuses it", off, size);
+		check(cookie.len == f.cookie_len, "cookie lengths differ", off, size);
+		check(body.len > 0, "empty body", off, size);
+		if (f.format == NG_FORMAT_BENCODE) {
+			struct bencode_error err;
+			struct bencode_limits lim = { .max_string = NG_MAX_MESSAGE };
+			check(body.s[0] == 'd', "bencode body is not a dictionary", off, size);
+			check(bencode_measure(body.s, body.len, &lim, &err) == (long)body.len,
+			      "bencode body length differs", off, size);
+		} else {
+			check(body.s[0] == '{', "JSON body is not an object", off, size);
+		}
+
+		/* exactness: one byte less is not a message yet */
+		struct ng_tcp_frame g;
+		check(ng_tcp_frame(p, f.skip + f.len - 1, &g) == NG_FRAME_MORE,
+		      "shorter prefix is not MORE", off, size);
+
+		struct arena *a = arena_new(0);
+		const char *err = NULL;
+		if (!ng_msg_decode(a, body, ng_msg_format(body), &err))
+			check(err != NULL, "decode failure without a reason", off, size);
+		arena_free(a);
+
+		off += f.skip + f.len;
+	}
+	return 0;
+}
