@@ -346,7 +346,7 @@ TEST(cache_expiry)
 TEST(cache_entry_cap)
 {
 	struct ng_cache *c = ng_cache_new_limits(3, 1 << 20, 30 * SEC);
-	char k[8];
+	char k[16];
 
 	for (int i = 0; i < 5; i++) {
 		snprintf(k, sizeof(k), "k%d", i);
@@ -364,7 +364,7 @@ TEST(cache_byte_cap)
 {
 	struct ng_cache *c = ng_cache_new_limits(1000, 2000, 30 * SEC);
 	char reply[600];
-	char k[8];
+	char k[16];
 
 	memset(reply, 'r', sizeof(reply));
 	for (int i = 0; i < 10; i++) {
