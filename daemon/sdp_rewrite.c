@@ -307,5 +307,9 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
 	for (unsigned i = 0; i < s->media->len; i++)
 		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], session_dir, f, answer, err))
 			return -1;
+	/* One line ending throughout (the input's usual one), and no blank
+	 * lines after the body, whatever the sender mixed in. */
+	sdp_normalize_eol(s);
+	s->trailer = STR_NULL;
 	return 0;
 }

@@ -59,6 +59,7 @@ struct sdp_session {
 	GPtrArray *lines; /* session-level lines, from v= to before the first m= */
 	GPtrArray *media; /* struct sdp_media * */
 	str eol;          /* the line ending used by most input lines */
+	str trailer;      /* blank lines after the last line (printed as they came) */
 };
 
 /*

@@ -123,6 +123,14 @@ void sdp_session_free(struct sdp_session *s)
 	s->media = s->lines = NULL;
 }
 
+static bool only_line_ends(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p != '\r' && *p != '\n')
+			return false;
+	return true;
+}
+
 struct sdp_session *sdp_parse(struct arena *arena, str body, const char **err,
 			      unsigned *err_line)
 {
@@ -158,6 +166,13 @@ struct sdp_session *sdp_parse(struct arena *arena, str body, const char **err,
 		} else if (nl) {
 			eol = eol_lf;
 			n_lf++;
+		}
+		/* Blank lines at the very end (some phones send them) are kept
+		 * aside as the trailer, as rtpengine accepts them; elsewhere a
+		 * blank line is an error. */
+		if (vend == p && lineno > 1 && only_line_ends(p, end)) {
+			s->trailer = str_make(p, (size_t)(end - p));
+			break;
 		}
 		if (vend - p < 2 || !is_letter(p[0]) || p[1] != '=') {
 			why = "line is not <letter>=<value>";

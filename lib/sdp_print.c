@@ -33,14 +33,14 @@ void sdp_print(const struct sdp_session *s, GString *out)
 	bool need_eol = false;
 
 	print_lines(s, s->lines, out, &need_eol);
-	if (!s->media)
-		return;
-	for (unsigned i = 0; i < s->media->len; i++) {
+	for (unsigned i = 0; s->media && i < s->media->len; i++) {
 		const struct sdp_media *m = s->media->pdata[i];
 
 		if (m)
 			print_lines(s, m->lines, out, &need_eol);
 	}
+	if (s->trailer.len)
+		g_string_append_len(out, s->trailer.s, (gssize)s->trailer.len);
 }
 
 static void normalize_lines(GPtrArray *lines, str eol)

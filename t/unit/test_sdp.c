@@ -659,8 +659,9 @@ static const struct {
 	{ "o=- 1 1 IN IP4 192.0.2.1\r\n", 0, "SDP does not start with v=", 1 },
 	{ "V=0\r\n", 0, "SDP does not start with v=", 1 },
 	{ "\r\n", 0, "line is not <letter>=<value>", 1 },
-	{ "v=0\r\n\r\n", 0, "line is not <letter>=<value>", 2 },
-	{ "v=0\n\n", 0, "line is not <letter>=<value>", 2 },
+	{ "v=0\r\n\r\ns=-\r\n", 0, "line is not <letter>=<value>", 2 },
+	{ "v=0\n\ns=-\n", 0, "line is not <letter>=<value>", 2 },
+	{ "v=0\r\n\r\nx", 0, "line is not <letter>=<value>", 2 },
 	{ "v=0\r\ns=-\r\n \r\n", 0, "line is not <letter>=<value>", 3 },
 	{ "v=0\r\n a=x\r\n", 0, "line is not <letter>=<value>", 2 },
 	{ "v=0\r\n1=x\r\n", 0, "line is not <letter>=<value>", 2 },
@@ -688,6 +689,33 @@ static const struct {
 	{ "v=0\r\nm=audio 5000 RTP/AVP 0\r\na=x\r\nm=video 1.5 RTP/AVP 0\r\n", 0,
 	  "m= line port is not a number 0..65535", 4 },
 };
+
+/* Blank lines at the very end are accepted (phones send them; rtpengine
+ * takes them) and print back as they came. */
+TEST(trailing_blank_lines)
+{
+	static const char *const bodies[] = {
+		"v=0\r\ns=-\r\n\r\n",
+		"v=0\ns=-\n\n\n",
+		"v=0\r\nm=audio 5000 RTP/AVP 0\r\n\r\n\r\n",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bodies); i++) {
+		struct arena *a = arena_new(0);
+		const char *err = NULL;
+		unsigned line = 0;
+		struct sdp_session *s = sdp_parse(a, str_from(bodies[i]), &err, &line);
+		GString *out = g_string_new(NULL);
+
+		CHECK(s != NULL);
+		CHECK(s->trailer.len > 0);
+		sdp_print(s, out);
+		CHECK_STR(out->str, bodies[i]);
+		g_string_free(out, TRUE);
+		sdp_session_free(s);
+		arena_free(a);
+	}
+}
 
 TEST(rejections)
 {
