@@ -310,3 +310,14 @@ def test_answer_and_offer_errors_change_nothing():
     # the offerer and the callee placeholder (no to-tag yet), untouched by the errors
     check.eq(tags(d, "ae-1"), ["", "A"], "tags after the failed requests")
     d.ng.delete("ae-1")
+
+
+def test_trailing_blank_line_and_mixed_line_endings():
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    r = d.ng.offer(sdp(5000) + "\r\n", "tb-1", "A")
+    check.true(r["sdp"].endswith("a=rtcp:%d\r\n" % (port_of(r) + 1)), "no blank line passed on", r["sdp"])
+    mixed = sdp(5000).replace("s=-\r\n", "s=-\n")
+    r = d.ng.offer(mixed, "tb-2", "A")
+    check.true("\n" not in r["sdp"].replace("\r\n", ""), "one line ending throughout", r["sdp"])
+    d.ng.delete("tb-1")
+    d.ng.delete("tb-2")
