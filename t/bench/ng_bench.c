@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +81,7 @@ struct phase {
 
 	unsigned done, errors;
 	double cpu_us;          /* daemon CPU time during the phase; -1 = unknown */
+	double client_cpu_us;   /* ours: on a small machine the client competes */
 	uint64_t t_start, t_end;
 	struct latency step_lat[3]; /* by step position */
 	struct latency cycle_lat;
@@ -188,6 +190,15 @@ static double read_cpu_us(long pid)
 	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
 }
 
+static double self_cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
 static void call_id_of(char *buf, size_t size, const struct bench *b,
 		       const struct phase *p, unsigned idx)
 {
@@ -272,6 +283,7 @@ static void run_phase(struct bench *b, struct phase *p)
 	uint64_t timeout = (uint64_t)o->timeout_ms * 1000000u;
 
 	double cpu0 = p->pid > 0 ? read_cpu_us(p->pid) : -1;
+	double self0 = self_cpu_us();
 
 	p->t_start = p->t_end = now_ns();
 	for (;;) {
@@ -350,6 +362,7 @@ static void run_phase(struct bench *b, struct phase *p)
 		}
 	}
 	g_free(slots);
+	p->client_cpu_us = self_cpu_us() - self0;
 	p->cpu_us = -1;
 	if (cpu0 >= 0) {
 		double cpu1 = read_cpu_us(p->pid);
@@ -431,13 +444,17 @@ static int wait_ready(struct bench *b)
 	return -1;
 }
 
+/* Where report lines go: stdout, or a buffer for the memory section,
+ * which is measured first (on the fresh daemon) but listed last. */
+static FILE *report;
+
 /* One figure; v < 0 prints "-" (not measured). */
 static void row(const char *label, double v, int decimals, const char *better)
 {
 	if (v < 0)
-		printf("row\t%s\t-\t%s\n", label, better);
+		fprintf(report, "row\t%s\t-\t%s\n", label, better);
 	else
-		printf("row\t%s\t%.*f\t%s\n", label, decimals, v, better);
+		fprintf(report, "row\t%s\t%.*f\t%s\n", label, decimals, v, better);
 }
 
 static void report_phase(struct phase *p, const char *what)
@@ -463,12 +480,14 @@ static void report_phase(struct phase *p, const char *what)
 		}
 	snprintf(label, sizeof(label), "%s: daemon CPU per cycle (us)", what);
 	row(label, p->cpu_us >= 0 && p->done ? p->cpu_us / p->done : -1, 1, "lower");
+	snprintf(label, sizeof(label), "%s: bench client CPU per cycle (us)", what);
+	row(label, p->done ? p->client_cpu_us / p->done : -1, 1, "info");
 	snprintf(label, sizeof(label), "%s: errors", what);
 	row(label, p->errors, 0, "lower");
 	if (p->errors)
-		printf("note\t%s: %u errors, first: %s\n", what, p->errors, p->first_error);
+		fprintf(report, "note\t%s: %u errors, first: %s\n", what, p->errors, p->first_error);
 	if (p->done + p->errors < p->n_calls)
-		printf("note\t%s: only %u of %u cycles ran (wall-clock cap)\n", what,
+		fprintf(report, "note\t%s: only %u of %u cycles ran (wall-clock cap)\n", what,
 		       p->done + p->errors, p->n_calls);
 }
 
@@ -482,7 +501,7 @@ static void check_leftovers(struct bench *b, const char *after)
 	snprintf(label, sizeof(label), "calls left after %s", after);
 	row(label, (double)n, 0, "lower");
 	if (n > 0)
-		printf("note\t%ld calls still listed after %s (delete delay 0 not honoured?)\n",
+		fprintf(report, "note\t%ld calls still listed after %s (delete delay 0 not honoured?)\n",
 		       n, after);
 }
 
@@ -527,10 +546,10 @@ static void run_memory(struct bench *b)
 	row("idle calls: RSS after deleting all (KiB)", (double)rss_del, 0, "info");
 	row("idle calls: create/delete errors", mk_a.errors + mk_b.errors + del.errors, 0, "lower");
 	if (mk_a.errors || mk_b.errors)
-		printf("note\tidle calls: %u of %u created (first error: %s)\n", n_b, o->mem_b,
+		fprintf(report, "note\tidle calls: %u of %u created (first error: %s)\n", n_b, o->mem_b,
 		       mk_a.errors ? mk_a.first_error : mk_b.first_error);
 	if (del.errors)
-		printf("note\tidle calls: %u delete errors, first: %s\n", del.errors, del.first_error);
+		fprintf(report, "note\tidle calls: %u delete errors, first: %s\n", del.errors, del.first_error);
 	phase_cleanup(&mk_a);
 	phase_cleanup(&mk_b);
 	phase_cleanup(&del);
@@ -658,6 +677,24 @@ int main(int argc, char **argv)
 		goto out_close;
 	}
 
+	/* Memory first, on the fresh daemon: its baseline then holds no
+	 * history of the throughput phases (reply caches, allocator growth),
+	 * which would be counted differently by different daemons. */
+	char *mem_text = NULL;
+	size_t mem_len = 0;
+
+	report = open_memstream(&mem_text, &mem_len);
+	if (!report) {
+		perror("ng_bench: open_memstream");
+		goto out_close;
+	}
+	if (o.pid > 0 && o.mem_b > 0)
+		run_memory(&b);
+	else
+		fprintf(report, "note\tno --pid: memory per idle call not measured\n");
+	fclose(report);
+	report = stdout;
+
 	phase_init(&warm, "warmup", "warm", cycle_steps, 3, 0, o.warmup, o.window, false);
 	phase_init(&seq, "sequential", "seq", cycle_steps, 3, 0, o.seq, 1, true);
 	phase_init(&win, "in-flight", "win", cycle_steps, 3, 0, o.inflight, o.window, true);
@@ -674,13 +711,11 @@ int main(int argc, char **argv)
 	phase_cleanup(&seq);
 	phase_cleanup(&win);
 
-	if (o.pid > 0 && o.mem_b > 0 && !b.capped)
-		run_memory(&b);
-	else if (o.pid <= 0)
-		printf("note\tno --pid: memory per idle call not measured\n");
+	fputs(mem_text, stdout);
+	free(mem_text);
 
 	if (b.stray)
-		printf("note\t%u replies matched no outstanding request\n", b.stray);
+		fprintf(report, "note\t%u replies matched no outstanding request\n", b.stray);
 	ret = b.capped ? 3 : b.errors_total ? 2 : 0;
 	printf("status\t%s\n", b.capped ? "capped" : b.errors_total ? "errors" : "ok");
 out_close:
