@@ -14,24 +14,6 @@
 #include "ng_flags.h"
 #include "test.h"
 
-#ifndef HAVE_NG_ERROR
-/*
- * ng_error lives in daemon/ng.c, which is not in the tree yet; this stand-in
- * does what ng.h promises (reason into the request, return -1). Build with
- * -DHAVE_NG_ERROR once ng.c is linkable (then the real one is used).
- */
-int ng_error(struct ng_request *req, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	req->error = arena_strdup(req->arena, str_from(buf)).s;
-	return -1;
-}
-#endif
 
 static struct arena *A;
 
