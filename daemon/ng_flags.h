@@ -102,10 +102,14 @@ struct ng_flags {
 #define NG_TOS_UNSET 256
 
 /*
- * Parse req->dict (structured keys, then "rtpp_flags") into *f. Returns 0,
- * or -1 after ng_error() on a value of the wrong type or an invalid value
- * (e.g. "address family" not IP4/IP6, "delete delay" not a number).
- * Unknown flags are counted and logged at debug, as rtpengine does.
+ * Parse req->dict into *f (call ng_flags_init first): keys in wire order,
+ * "rtpp_flags" expanded where it stands. Returns 0, or -1 after ng_error()
+ * on a value of the wrong type or an invalid value of a known key (e.g.
+ * "address family" not IP4/IP6, "delete delay" negative or not a number,
+ * "ICE" not one of its values, "media address" not an address literal,
+ * "transport-protocol" not an RTP profile name, malformed rtpp_flags). On
+ * error only *f may have changed. Unknown keys and flags are counted and
+ * logged at debug, never an error, as rtpengine. Control thread.
  */
 int ng_flags_parse(struct ng_request *req, struct ng_flags *f);
 
