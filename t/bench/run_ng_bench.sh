@@ -90,6 +90,9 @@ fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo "ng control-plane benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -n)"
 echo "machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -sr)"
+rp_ver=$(cd "$top" && git describe --always --dirty 2>/dev/null || echo unknown)
+re_ver=$("$RTPENGINE" --version 2>&1 | sed -n 's/^Version: //p' | head -1)
+echo "versions: rtprelay ${rp_ver}, rtpengine ${re_ver:-not installed}"
 echo "daemons: --interface=127.0.0.1 --port-min=$PORT_MIN --port-max=$PORT_MAX --log-level=3 (rtpengine also --table=-1)"
 echo "cycle = offer + answer + delete (delete delay 0), one UDP socket, G.711+telephone-event SDP"
 if [ "$mem_b" -lt "$MEM_WANT" ]; then
