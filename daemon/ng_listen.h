@@ -20,8 +20,8 @@ struct ng_http;
 
 /*
  * A nonblocking, close-on-exec socket of type (SOCK_DGRAM/SOCK_STREAM)
- * bound to l (SO_REUSEADDR for streams; an IPv6 any-address also takes
- * IPv4) and, for streams, listening. Returns the fd, or -1 after logging
+ * bound to l (SO_REUSEADDR for streams; IPv6 sockets are IPv6-only) and,
+ * for streams, listening. Returns the fd, or -1 after logging
  * the address and the reason. what names the listener in the log.
  */
 int ng_listen_socket(const struct config_listen *l, int type, const char *what);

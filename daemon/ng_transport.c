@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -48,7 +49,7 @@ const char *ng_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, siz
 int ng_listen_socket(const struct config_listen *l, int type, const char *what)
 {
 	int family = l->addr.ss_family;
-	int one = 1, zero = 0;
+	int one = 1;
 	int fd;
 
 	fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -61,11 +62,10 @@ int ng_listen_socket(const struct config_listen *l, int type, const char *what)
 		log_err("%s listener %s: SO_REUSEADDR", what, l->text);
 		goto err_close;
 	}
+	/* one family per socket: "PORT" alone gets an IPv4 and an IPv6
+	 * socket (ng_transport_start), which must not collide */
 	if (family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const void *)&l->addr;
-		/* "PORT" alone means every address, of both families */
-		int v6only = IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr) ? zero : one;
-		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) < 0) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) {
 			log_err("%s listener %s: IPV6_V6ONLY", what, l->text);
 			goto err_close;
 		}
@@ -88,6 +88,71 @@ err_close:
 	return -1;
 }
 
+/* The IPv6 any-address twin of an IPv4 any-address listener ("PORT" alone
+ * means every address of both families, as in rtpengine). False if l is
+ * not 0.0.0.0. */
+static bool any6_twin(const struct config_listen *l, struct config_listen *twin)
+{
+	const struct sockaddr_in *s4 = (const void *)&l->addr;
+
+	if (l->addr.ss_family != AF_INET || s4->sin_addr.s_addr != htonl(INADDR_ANY))
+		return false;
+	struct sockaddr_in6 *s6 = (void *)&twin->addr;
+	memset(twin, 0, sizeof(*twin));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_addr = in6addr_any;
+	s6->sin6_port = s4->sin_port;
+	twin->addr_len = sizeof(*s6);
+	snprintf(twin->text, sizeof(twin->text), "[::]:%u", ntohs(s4->sin_port));
+	return true;
+}
+
+typedef void *listener_new(struct rtprelay *rp, const struct config_listen *l);
+
+static void *new_udp(struct rtprelay *rp, const struct config_listen *l)
+{
+	return ng_udp_new(rp, l);
+}
+
+static void *new_tcp(struct rtprelay *rp, const struct config_listen *l)
+{
+	return ng_tcp_new(rp, l);
+}
+
+static void *new_http(struct rtprelay *rp, const struct config_listen *l)
+{
+	return ng_http_new(rp, l);
+}
+
+/*
+ * Start one listener per entry of ls (plus the IPv6 twin of an IPv4
+ * any-address: without IPv6 on the host that twin is skipped with a
+ * warning). 0, or -1 when a configured address could not be bound.
+ */
+static int start_kind(struct rtprelay *rp, GPtrArray *into, const struct config_listen *ls,
+		      unsigned n, listener_new *fn, const char *kind)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct config_listen twin;
+		void *obj = fn(rp, &ls[i]);
+
+		if (!obj)
+			return -1;
+		g_ptr_array_add(into, obj);
+		log_info("ng listening on %s %s", kind, ls[i].text);
+		if (!any6_twin(&ls[i], &twin))
+			continue;
+		obj = fn(rp, &twin);
+		if (!obj) {
+			log_warnx("ng %s %s: no IPv6 twin, listening on IPv4 only", kind, ls[i].text);
+			continue;
+		}
+		g_ptr_array_add(into, obj);
+		log_info("ng listening on %s %s", kind, twin.text);
+	}
+	return 0;
+}
+
 /* Bind every configured listener; on failure nothing stays open. Main thread. */
 int ng_transport_start(struct rtprelay *rp)
 {
@@ -99,27 +164,13 @@ int ng_transport_start(struct rtprelay *rp)
 	t->http = g_ptr_array_new_with_free_func((GDestroyNotify)ng_http_free);
 	rp->ng = t;
 
-	for (unsigned i = 0; i < cfg->n_listen_ng; i++) {
-		struct ng_udp *u = ng_udp_new(rp, &cfg->listen_ng[i]);
-		if (!u)
-			goto err_stop;
-		g_ptr_array_add(t->udp, u);
-		log_info("ng listening on UDP %s", cfg->listen_ng[i].text);
-	}
-	for (unsigned i = 0; i < cfg->n_listen_tcp_ng; i++) {
-		struct ng_tcp *c = ng_tcp_new(rp, &cfg->listen_tcp_ng[i]);
-		if (!c)
-			goto err_stop;
-		g_ptr_array_add(t->tcp, c);
-		log_info("ng listening on TCP %s", cfg->listen_tcp_ng[i].text);
-	}
-	for (unsigned i = 0; i < cfg->n_listen_http; i++) {
-		struct ng_http *h = ng_http_new(rp, &cfg->listen_http[i]);
-		if (!h)
-			goto err_stop;
-		g_ptr_array_add(t->http, h);
-		log_info("ng listening on HTTP %s", cfg->listen_http[i].text);
-	}
+	if (start_kind(rp, t->udp, cfg->listen_ng, cfg->n_listen_ng,
+		       new_udp, "UDP") < 0 ||
+	    start_kind(rp, t->tcp, cfg->listen_tcp_ng, cfg->n_listen_tcp_ng,
+		       new_tcp, "TCP") < 0 ||
+	    start_kind(rp, t->http, cfg->listen_http, cfg->n_listen_http,
+		       new_http, "HTTP") < 0)
+		goto err_stop;
 	return 0;
 
 err_stop:
