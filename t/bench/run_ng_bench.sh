@@ -159,7 +159,7 @@ awk -F '\t' '
 	$1 == "status" { status[f] = $2 }
 	$1 == "note" { notes[f] = notes[f] "    " $2 "\n" }
 	END {
-		fmt = "%-42s %12s %12s %9s  %s\n"
+		fmt = "%-46s %10s %10s %7s  %s\n"
 		printf fmt, "metric", "rtprelay", "rtpengine", "ratio", "(ratio = rtprelay/rtpengine)"
 		printf fmt, "------", "--------", "---------", "-----", ""
 		for (i = 1; i <= n; i++) {
