@@ -434,13 +434,37 @@ static int simple_request(struct bench *b, enum callmsg_kind k, unsigned timeout
 	return -1;
 }
 
+/* Whether process pid is gone (no /proc entry, or a zombie). */
+static bool process_gone(long pid)
+{
+	char path[64], buf[512];
+	const char *p;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
 static int wait_ready(struct bench *b)
 {
 	uint64_t end = now_ns() + (uint64_t)(b->o->ready_seconds * 1e9);
 
-	while (now_ns() < end)
+	while (now_ns() < end) {
 		if (simple_request(b, CALLMSG_PING, 200, NULL) == 0)
 			return 0;
+		if (b->o->pid > 0 && process_gone(b->o->pid)) {
+			fprintf(stderr, "ng_bench: daemon (pid %ld) exited\n", b->o->pid);
+			return -1;
+		}
+	}
 	return -1;
 }
 
@@ -672,7 +696,7 @@ int main(int argc, char **argv)
 	b.deadline = now_ns() + (uint64_t)(o.max_seconds * 1e9);
 
 	if (wait_ready(&b) < 0) {
-		fprintf(stderr, "ng_bench: no pong from %s within %.0f s\n", o.ng, o.ready_seconds);
+		fprintf(stderr, "ng_bench: no pong from %s\n", o.ng);
 		printf("status\tno-daemon\n");
 		goto out_close;
 	}

@@ -101,6 +101,21 @@ if [ "$mem_b" -lt "$MEM_WANT" ]; then
 fi
 echo
 
+# Whether our child pid still runs (a zombie does not: kill -0 would say yes).
+alive() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+show_log() {
+	if [ -s "$1" ]; then
+		tail -n 20 "$1" | sed 's/^/    /'
+	else
+		echo "    (empty)"
+	fi
+}
+
 # run_one NAME BINARY EXTRA-ARGS... : start, bench into $tmp/NAME.tsv, stop.
 run_one() {
 	local name=$1 bin=$2 port pid rc
@@ -129,18 +144,17 @@ run_one() {
 		"${bench_args[@]}" > "$tmp/$name.tsv"
 	rc=$?
 	echo "note	load average (1/5/15 min) before its run: $load" >> "$tmp/$name.tsv"
-	if ! kill -0 "$pid" 2>/dev/null; then
+	if ! alive "$pid"; then
 		echo "run_ng_bench: $name: daemon exited during the run; its log:"
-		tail -n 20 "$tmp/$name.log" | sed 's/^/    /'
-		grep -q '^status' "$tmp/$name.tsv" || echo "status	daemon exited" >> "$tmp/$name.tsv"
+		show_log "$tmp/$name.log"
+		grep -q '^status	ok' "$tmp/$name.tsv" || echo "status	daemon exited" >> "$tmp/$name.tsv"
+	elif grep -q '^status	no-daemon' "$tmp/$name.tsv"; then
+		echo "run_ng_bench: $name: never answered ping on 127.0.0.1:$port; its log:"
+		show_log "$tmp/$name.log"
 	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		echo "status	killed after ${BENCH_TIMEOUT}s" >> "$tmp/$name.tsv"
 	fi
 	stop_daemon "$pid"
-	if grep -q '^status	no-daemon' "$tmp/$name.tsv"; then
-		echo "run_ng_bench: $name: never answered ping; its log:"
-		tail -n 20 "$tmp/$name.log" | sed 's/^/    /'
-	fi
 }
 
 bench_args=("$@")
