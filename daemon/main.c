@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <event2/thread.h>
 #include <glib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "process.h"
 #include "rtprelay.h"
 #include "stats.h"
+#include "worker.h"
 
 static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -73,6 +75,9 @@ int main(int argc, char **argv)
 
 	rp.started = time(NULL);
 	rp.stats = &stats;
+	/* Media sockets are added to the workers' bases from this thread. */
+	if (evthread_use_pthreads() < 0)
+		fatalx("libevent without thread support");
 	rp.base = event_base_new();
 	if (!rp.base)
 		fatalx("cannot create the event base");
@@ -81,6 +86,7 @@ int main(int argc, char **argv)
 		log_errx("invalid port range %u..%u", cfg.port_min, cfg.port_max);
 		goto err_free_base;
 	}
+	rp.workers = workers_start(cfg.num_threads);
 	rp.calls = calls_new(&rp);
 	rp.ng_cache = ng_cache_new();
 	if (ng_transport_start(&rp) < 0)
@@ -96,6 +102,7 @@ int main(int argc, char **argv)
 	log_notice("rtprelay %s ready: %u interface(s), ports %u-%u", RTPRELAY_VERSION,
 		   cfg.n_interfaces, cfg.port_min, cfg.port_max);
 	process_notify("READY=1");
+	process_daemonize_done(0);
 	event_base_dispatch(rp.base);
 	process_notify("STOPPING=1");
 	ret = 0;
@@ -107,6 +114,7 @@ int main(int argc, char **argv)
 err_free_calls:
 	ng_cache_free(rp.ng_cache);
 	calls_free(rp.calls);
+	workers_stop(rp.workers);
 	ports_free(rp.ports);
 err_free_base:
 	event_base_free(rp.base);

@@ -9,28 +9,86 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+/* Write end of the pipe the waiting parent reads; -1 when not daemonized. */
+static int ready_fd = -1;
+
+/* The parent: wait for the child's verdict, then leave with it. */
+static void __attribute__((noreturn)) wait_for_child(pid_t pid, int fd)
+{
+	unsigned char status;
+	ssize_t n;
+	int ws;
+
+	do
+		n = read(fd, &status, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1)
+		_exit(status);
+	/* No verdict: the child died during start-up; pass its status on. */
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			_exit(1);
+	if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0)
+		_exit(WEXITSTATUS(ws));
+	_exit(1);
+}
 
 int process_daemonize(void)
 {
-	pid_t pid = fork();
+	int fds[2];
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
-	if (pid > 0)
-		_exit(0);
+	pid = fork();
+	if (pid < 0) {
+		int err = errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return -err;
+	}
+	if (pid > 0) {
+		close(fds[1]);
+		wait_for_child(pid, fds[0]);
+	}
+	close(fds[0]);
+	ready_fd = fds[1];
 	if (setsid() < 0)
 		return -errno;
 	int fd = open("/dev/null", O_RDWR);
 
 	if (fd < 0)
 		return -errno;
+	/* stdout and stderr stay the launcher's until process_daemonize_done(),
+	 * so that start-up errors reach whoever started us. */
 	dup2(fd, STDIN_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
 	return 0;
+}
+
+void process_daemonize_done(int status)
+{
+	unsigned char b = (unsigned char)status;
+	int fd;
+
+	if (ready_fd < 0)
+		return;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	while (write(ready_fd, &b, 1) < 0 && errno == EINTR)
+		;
+	close(ready_fd);
+	ready_fd = -1;
 }
 
 int process_pidfile_write(const char *path)
