@@ -86,6 +86,7 @@ struct call *call_new(struct calls *c, str callid)
 	call->created_us = now_us();
 	call->last_signal = call->created_us / 1000000;
 	call->timer = evtimer_new(rp->base, timer_cb, call);
+	pthread_mutex_init(&call->lock, NULL);
 	if (rp->cfg->final_timeout)
 		call->final_deadline_us = mono_us() + (int64_t)rp->cfg->final_timeout * 1000000;
 	g_hash_table_insert(c->by_id, call->callid, call);
@@ -126,9 +127,17 @@ void call_destroy(struct call *call, enum call_end why)
 	g_hash_table_remove(c->by_id, call->callid);
 	g_queue_delete_link(&c->order, call->link);
 	event_free(call->timer);
+	/* Stop every socket first: afterwards no worker can reach the call. */
+	for (unsigned i = 0; i < call->monologues->len; i++) {
+		struct monologue *ml = call->monologues->pdata[i];
+
+		for (unsigned j = 0; j < ml->medias->len; j++)
+			media_put_ports(ml->medias->pdata[j]);
+	}
 	for (unsigned i = 0; i < call->monologues->len; i++)
 		monologue_free(call->monologues->pdata[i]);
 	g_ptr_array_free(call->monologues, TRUE);
+	pthread_mutex_destroy(&call->lock);
 	g_free(call->callid);
 	g_free(call);
 }
@@ -183,6 +192,9 @@ void monologue_destroy(struct monologue *ml)
 {
 	struct call *call = ml->call;
 
+	/* Unreachable for the workers first, then freed (which waits for
+	 * callbacks still running on its own sockets). */
+	pthread_mutex_lock(&call->lock);
 	for (unsigned i = 0; i < call->monologues->len; i++) {
 		struct monologue *o = call->monologues->pdata[i];
 
@@ -190,12 +202,70 @@ void monologue_destroy(struct monologue *ml)
 			o->peer = NULL;
 	}
 	g_ptr_array_remove(call->monologues, ml);
+	pthread_mutex_unlock(&call->lock);
 	monologue_free(ml);
 }
 
 bool monologue_is_live(const struct monologue *ml)
 {
 	return ml->delete_at_us == 0 && ml->call->delete_at_us == 0;
+}
+
+/*
+ * The media deadline passed: end the call if no stream received anything
+ * for --timeout seconds (--silent-timeout when some media is on hold),
+ * counting from the answer; else move the deadline to when that would be.
+ * Returns true if the call was freed.
+ */
+static bool media_check(struct call *call, int64_t now)
+{
+	const struct rtprelay_config *cfg = call->rp->cfg;
+	int64_t last = call->answered_us;
+	bool hold = false;
+
+	for (unsigned i = 0; i < call->monologues->len; i++) {
+		const struct monologue *ml = call->monologues->pdata[i];
+
+		for (unsigned j = 0; j < ml->medias->len; j++) {
+			const struct media *m = ml->medias->pdata[j];
+			int64_t t = media_last_packet(m);
+
+			if (t > last)
+				last = t;
+			if (m->have_sdp && !m->rejected && m->hold)
+				hold = true;
+		}
+	}
+	unsigned limit_s = hold ? cfg->silent_timeout : cfg->timeout;
+
+	if (!limit_s) {
+		call->media_deadline_us = 0;
+		return false;
+	}
+	int64_t due = last + (int64_t)limit_s * 1000000;
+
+	if (due <= now) {
+		call_destroy(call, hold ? CALL_END_SILENT_TIMEOUT : CALL_END_TIMEOUT);
+		return true;
+	}
+	call->media_deadline_us = due;
+	return false;
+}
+
+void call_answered(struct call *call)
+{
+	const struct rtprelay_config *cfg = call->rp->cfg;
+	unsigned first = cfg->timeout && cfg->silent_timeout
+		? MIN(cfg->timeout, cfg->silent_timeout) : MAX(cfg->timeout, cfg->silent_timeout);
+
+	call->answered = true;
+	call->offer_deadline_us = 0;
+	if (!call->answered_us) {
+		call->answered_us = mono_us();
+		if (first)
+			call->media_deadline_us = call->answered_us + (int64_t)first * 1000000;
+	}
+	call_schedule(call);
 }
 
 /* Free what is due; returns true if the call itself was freed. */
@@ -213,6 +283,9 @@ static bool reap(struct call *call, int64_t now)
 		call_destroy(call, CALL_END_OFFER_TIMEOUT);
 		return true;
 	}
+	if (call->media_deadline_us && call->media_deadline_us <= now && !call->delete_at_us &&
+	    media_check(call, now))
+		return true;
 	for (unsigned i = 0; i < call->monologues->len;) {
 		struct monologue *ml = call->monologues->pdata[i];
 
@@ -250,8 +323,10 @@ void call_schedule(struct call *call)
 
 	earliest(&at, call->delete_at_us);
 	earliest(&at, call->final_deadline_us);
-	if (!call->delete_at_us)
+	if (!call->delete_at_us) {
 		earliest(&at, call->offer_deadline_us);
+		earliest(&at, call->media_deadline_us);
+	}
 	for (unsigned i = 0; i < call->monologues->len; i++)
 		earliest(&at, ((struct monologue *)call->monologues->pdata[i])->delete_at_us);
 	if (at == call->timer_at_us)

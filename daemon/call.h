@@ -17,14 +17,19 @@
  * one timer armed for its earliest deadline (delete, offer-timeout,
  * final-timeout): no scans over all calls.
  *
- * Threading: the registry and the model are touched by the main thread only
- * (the ng commands and the timers). The media workers of the media issue
- * will see streams, not this structure.
+ * Threading: the registry and the model's structure (which monologues and
+ * medias exist, their lifetimes) belong to the main thread (ng commands,
+ * timers). The media workers read the forwarding state (peer links, medias
+ * arrays, stream endpoints, block/silence flags) under call->lock; the main
+ * thread changes that state under the same lock. Releasing sockets waits
+ * for their worker callbacks, so the main thread never does it holding the
+ * lock (media.h).
  */
 #ifndef RTPRELAY_CALL_H
 #define RTPRELAY_CALL_H
 
 #include <glib.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -62,6 +67,9 @@ struct monologue {
 	 * last sent towards this party, and the body it was derived from. */
 	char *sent_origin_version; /* NULL until an SDP was sent */
 	char *last_body_in;        /* the last SDP the other side gave us for it */
+
+	bool block_media;   /* drop what this party sends */
+	bool silence_media; /* replace what this party sends with silence */
 };
 
 struct call {
@@ -73,6 +81,9 @@ struct call {
 	int64_t delete_at_us;    /* monotonic, whole call: 0 = live */
 	int64_t offer_deadline_us;  /* monotonic; 0 = none (answered, or no offer-timeout) */
 	int64_t final_deadline_us;  /* monotonic; 0 = none */
+	int64_t media_deadline_us;  /* monotonic: check media activity; 0 = none */
+	int64_t answered_us;        /* monotonic time of the first answer */
+	pthread_mutex_t lock;       /* forwarding state, see above */
 	bool answered;
 	struct event *timer;
 	GList *link;             /* in the registry's creation-order queue */
@@ -120,6 +131,9 @@ bool call_has_dialogue(const struct call *call);
 /* Undo a pending deletion (an offer/answer for it arrived in time). */
 void call_revive(struct call *call);
 void monologue_revive(struct monologue *ml);
+
+/* The call was answered: media timeouts start counting now. */
+void call_answered(struct call *call);
 
 /* Re-arm the call's timer for its earliest deadline. */
 void call_schedule(struct call *call);

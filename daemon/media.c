@@ -1,9 +1,12 @@
 /* Media of one party: ports facing it and its RTP/RTCP streams. */
 #include "media.h"
 
+#include <event2/event.h>
 #include <glib.h>
+#include <pthread.h>
 
 #include "call.h"
+#include "media_io.h"
 #include "rtprelay.h"
 
 struct media *media_new(struct monologue *ml, unsigned index)
@@ -18,19 +21,56 @@ struct media *media_new(struct monologue *ml, unsigned index)
 		m->streams[k].media = m;
 		m->streams[k].kind = (enum stream_kind)k;
 		m->streams[k].fd = -1;
+		m->streams[k].stats = g_new0(struct rtprelay_stream_stats, 1);
 	}
 	return m;
 }
 
-void media_put_ports(struct media *m)
+static void take_off(struct media *m, struct media_retired *old)
 {
-	if (!m->ports.intf)
-		return;
-	ports_put(m->ml->call->rp->ports, &m->ports);
+	old->pp = m->ports;
+	m->ports = (struct port_pair){ .rtp_fd = -1, .rtcp_fd = -1 };
 	for (int k = 0; k < 2; k++) {
+		old->ev[k] = m->streams[k].ev;
+		m->streams[k].ev = NULL;
 		m->streams[k].fd = -1;
 		m->streams[k].local_port = 0;
 	}
+}
+
+void media_retired_release(struct monologue *ml, struct media_retired *old)
+{
+	/* Wait for callbacks still running on the old sockets, then close. */
+	for (int k = 0; k < 2; k++)
+		media_io_detach(old->ev[k]);
+	if (old->pp.intf)
+		ports_put(ml->call->rp->ports, &old->pp);
+	*old = (struct media_retired){ .pp = { .rtp_fd = -1, .rtcp_fd = -1 } };
+}
+
+void media_set_ports_locked(struct media *m, struct port_pair *pp, struct media_retired *old)
+{
+	take_off(m, old);
+	m->ports = *pp;
+	m->streams[STREAM_RTP].fd = pp->rtp_fd;
+	m->streams[STREAM_RTP].local_port = pp->rtp_port;
+	m->streams[STREAM_RTCP].fd = pp->rtcp_fd;
+	m->streams[STREAM_RTCP].local_port = (uint16_t)(pp->rtp_port + 1);
+	*pp = (struct port_pair){ .rtp_fd = -1, .rtcp_fd = -1 };
+	media_io_attach(m);
+}
+
+void media_put_ports(struct media *m)
+{
+	struct call *call = m->ml->call;
+	struct media_retired old;
+
+	if (!m->ports.intf)
+		return;
+	pthread_mutex_lock(&call->lock);
+	take_off(m, &old);
+	pthread_mutex_unlock(&call->lock);
+	media_retired_release(m->ml, &old);
 }
 
 void media_free(struct media *m)
@@ -38,31 +78,22 @@ void media_free(struct media *m)
 	if (!m)
 		return;
 	media_put_ports(m);
+	for (int k = 0; k < 2; k++)
+		g_free(m->streams[k].stats);
 	g_free(m->type);
 	g_free(m->protocol);
 	g_free(m);
 }
 
-int media_get_ports(struct media *m, const struct config_interface *intf)
+int64_t media_last_packet(const struct media *m)
 {
-	if (m->ports.intf == intf)
-		return 0;
-	struct port_pair pp;
-	int ret = ports_get(m->ml->call->rp->ports, intf, &pp);
+	int64_t last = 0;
 
-	if (ret < 0)
-		return ret;
-	media_set_ports(m, &pp);
-	return 0;
-}
-
-void media_set_ports(struct media *m, struct port_pair *pp)
-{
-	media_put_ports(m);
-	m->ports = *pp;
-	m->streams[STREAM_RTP].fd = pp->rtp_fd;
-	m->streams[STREAM_RTP].local_port = pp->rtp_port;
-	m->streams[STREAM_RTCP].fd = pp->rtcp_fd;
-	m->streams[STREAM_RTCP].local_port = (uint16_t)(pp->rtp_port + 1);
-	*pp = (struct port_pair){ .rtp_fd = -1, .rtcp_fd = -1 };
+	for (int k = 0; k < 2; k++) {
+		int64_t t = (int64_t)__atomic_load_n(&m->streams[k].stats->last_packet_us,
+						     __ATOMIC_RELAXED);
+		if (t > last)
+			last = t;
+	}
+	return last;
 }

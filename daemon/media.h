@@ -1,8 +1,15 @@
 /*
  * media: one m= line of one party (monologue), with the port pair facing
- * that party and its two streams (RTP, RTCP). Ports are allocated when the
- * media first needs them and released only when the media is freed.
- * Main thread only (see call.h).
+ * that party and its two streams (RTP, RTCP).
+ *
+ * Locking (see call.h): a stream's forwarding state (fd, endpoint,
+ * learning, the media's flags) is read by the media workers under the
+ * call's lock and changed by the control thread under the same lock.
+ * Counters (stats) are single-writer atomics read without the lock.
+ * Ports are allocated when the media first needs them and released only
+ * when the media is freed (or moves to another interface); releasing
+ * waits for the socket's worker callback to finish, so it must never
+ * happen with the call lock held.
  */
 #ifndef RTPRELAY_MEDIA_H
 #define RTPRELAY_MEDIA_H
@@ -11,10 +18,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "learning.h"
 #include "ports.h"
+#include "rtprelay_stats.h"
 
 struct monologue;
 struct config_interface;
+struct event;
 
 enum stream_kind {
 	STREAM_RTP,
@@ -26,8 +36,11 @@ struct stream {
 	enum stream_kind kind;
 	int fd;                          /* -1 when the media has no ports */
 	uint16_t local_port;
+	struct event *ev;                /* read event on the owning worker */
 	struct sockaddr_storage advertised; /* where the party said it receives */
-	struct sockaddr_storage endpoint;   /* where we will send (learning: media issue) */
+	struct sockaddr_storage endpoint;   /* where we send to the party */
+	struct learning learn;
+	struct rtprelay_stream_stats *stats; /* what arrives at this socket */
 };
 
 struct media {
@@ -39,21 +52,34 @@ struct media {
 	struct stream streams[2];
 	bool rejected;           /* the party's m= port was 0 */
 	bool send, recv;         /* the party's direction (what it does) */
-	bool rtcp_mux;           /* the party uses rtcp-mux */
+	bool hold;               /* direction or c=0.0.0.0 says on hold */
+	bool rtcp_mux;           /* the party uses rtcp-mux (RTCP on the RTP port) */
 	bool rtcp_demux;         /* its offer's mux was not passed on ("demux") */
 	bool have_sdp;           /* the party described this media */
 
-	/* Stored for the media path. */
 	bool asymmetric, symmetric, strict_source;
 };
 
+/* Ports and events taken off a media, to be released without the lock. */
+struct media_retired {
+	struct port_pair pp;
+	struct event *ev[2];
+};
+
 struct media *media_new(struct monologue *ml, unsigned index);
-/* Releases the ports (rp's pool) and frees. */
+/* Releases the ports and frees. Call lock NOT held. */
 void media_free(struct media *m);
-/* Allocate the port pair on intf if not held yet. 0 or -errno. */
-int media_get_ports(struct media *m, const struct config_interface *intf);
-/* Take over an already bound pair (releasing the one held). */
-void media_set_ports(struct media *m, struct port_pair *pp);
+/*
+ * Call lock held: take over pp (bound sockets) and start reading them on a
+ * worker; whatever the media held before goes to *old, which the caller
+ * releases with media_retired_release() once the lock is dropped.
+ */
+void media_set_ports_locked(struct media *m, struct port_pair *pp, struct media_retired *old);
+void media_retired_release(struct monologue *ml, struct media_retired *old);
+/* Release the ports now. Call lock NOT held. */
 void media_put_ports(struct media *m);
+
+/* Latest packet (monotonic µs) on any stream of m; 0 = never. Any thread. */
+int64_t media_last_packet(const struct media *m);
 
 #endif

@@ -15,7 +15,7 @@ struct ng_command ng_commands[] = {
 struct ng_command *ng_command_find(str name)
 {
 	for (struct ng_command *c = ng_commands; c->name; c++)
-		if (str_eq_nocase(name, c->name))
+		if (str_eq_c(name, c->name))
 			return c;
 	return NULL;
 }

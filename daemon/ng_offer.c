@@ -11,6 +11,7 @@
 #define LOG_SUBSYS control
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "call.h"
@@ -23,6 +24,7 @@
 #include "rtprelay.h"
 #include "sdp.h"
 #include "sdp_rewrite.h"
+#include "sockaddr.h"
 #include "stats.h"
 
 #define OA_MAX_MEDIA 64
@@ -34,6 +36,7 @@ struct side {
 	const struct config_interface *intf;
 	struct port_pair pp[OA_MAX_MEDIA];
 	bool have_pp[OA_MAX_MEDIA];
+	struct media_retired retired[OA_MAX_MEDIA]; /* replaced pairs, freed unlocked */
 };
 
 static const struct config_interface *pick_intf(const struct rtprelay_config *cfg, str name,
@@ -170,7 +173,8 @@ static int acquire(struct ng_request *req, struct side *sd, const struct sdp_ses
 	return 0;
 }
 
-/* Phase 2: the monologue exists and holds a media for every m= line. */
+/* Phase 2, call lock held: the monologue exists and holds a media for
+ * every m= line, with the ports bound in phase 1. */
 static void install(struct call *call, struct side *sd, unsigned n_media)
 {
 	if (!sd->ml)
@@ -180,7 +184,8 @@ static void install(struct call *call, struct side *sd, unsigned n_media)
 		g_ptr_array_add(sd->ml->medias, media_new(sd->ml, sd->ml->medias->len + 1));
 	for (unsigned i = 0; i < n_media; i++)
 		if (sd->have_pp[i]) {
-			media_set_ports(sd->ml->medias->pdata[i], &sd->pp[i]);
+			media_set_ports_locked(sd->ml->medias->pdata[i], &sd->pp[i],
+					       &sd->retired[i]);
 			sd->have_pp[i] = false;
 		}
 }
@@ -233,6 +238,7 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 		if (!answer)
 			m->rtcp_demux = m->rtcp_mux && f->rtcp_mux_demux;
 		set_direction(m, dir ? dir : session_dir);
+		m->hold = !m->send || !m->recv;
 		m->asymmetric = f->asymmetric;
 		m->symmetric = f->symmetric;
 		m->strict_source = f->strict_source;
@@ -256,12 +262,23 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 			if (!str_to_int64(port, 1, 65535, &v))
 				rtcp_port = (unsigned)v;
 		}
-		struct stream *rtp_s = &m->streams[STREAM_RTP], *rtcp_s = &m->streams[STREAM_RTCP];
+		struct sockaddr_storage adv[2];
 
-		if (make_sockaddr(fam, addr, sm->port, &rtp_s->advertised) == 0)
-			rtp_s->endpoint = rtp_s->advertised;
-		if (make_sockaddr(fam, addr, sm->port ? rtcp_port : 0, &rtcp_s->advertised) == 0)
-			rtcp_s->endpoint = rtcp_s->advertised;
+		if (make_sockaddr(fam, addr, sm->port, &adv[STREAM_RTP]) ||
+		    make_sockaddr(fam, addr, sm->port ? rtcp_port : 0, &adv[STREAM_RTCP]))
+			continue;
+		if (sockaddr_is_any(&adv[STREAM_RTP]))
+			m->hold = true;
+		/* A party that moved (re-INVITE) is learned afresh; one that
+		 * repeats its SDP keeps what we learned. */
+		for (int k = 0; k < 2; k++) {
+			struct stream *st = &m->streams[k];
+
+			if (!sockaddr_eq(&adv[k], &st->advertised)) {
+				st->advertised = adv[k];
+				learning_reset(&st->learn, &st->advertised, &st->endpoint);
+			}
+		}
 	}
 }
 
@@ -402,6 +419,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 			call->offer_deadline_us = mono_us() + (int64_t)cfg->offer_timeout * 1000000;
 	}
 	log_set_context(f.call_id, f.from_tag);
+	pthread_mutex_lock(&call->lock);
 	install(call, &from, s->media->len);
 	install(call, &to, s->media->len);
 	if (from.ml->tag == NULL && from.tag.s && from.tag.len)
@@ -418,13 +436,19 @@ static int offer_answer(struct ng_request *req, bool answer)
 	monologue_revive(to.ml);
 	learn_sdp(from.ml, s, &f, answer, f.sip_source_address);
 	call->last_signal = now_us() / 1000000;
-	if (answer) {
-		call->answered = true;
-		call->offer_deadline_us = 0;
-	}
-	call_schedule(call);
+	if (answer)
+		call_answered(call);
+	else
+		call_schedule(call);
 
-	if (sdp_rewrite(s, f.sdp, to.ml, &f, answer, &err)) {
+	int rw = sdp_rewrite(s, f.sdp, to.ml, &f, answer, &err);
+
+	pthread_mutex_unlock(&call->lock);
+	for (unsigned i = 0; i < s->media->len; i++) {
+		media_retired_release(from.ml, &from.retired[i]);
+		media_retired_release(to.ml, &to.retired[i]);
+	}
+	if (rw) {
 		/* Only internal inconsistencies get here; the call stays. */
 		ng_error(req, "%s", err);
 		goto out_ctx;

@@ -5,12 +5,18 @@
  */
 #define LOG_SUBSYS control
 #include <arpa/inet.h>
+#include <pthread.h>
 
 #include "call.h"
 #include "config.h"
 #include "media.h"
 #include "ng_commands.h"
 #include "rtprelay.h"
+
+static uint64_t load(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
 
 static void endpoint_to_bencode(struct arena *a, bencode_item *d, const char *key,
 				const struct sockaddr_storage *ss)
@@ -56,12 +62,49 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	bencode_list_add_cstr(a, flags, st->kind == STREAM_RTP ? "RTP" : "RTCP");
 	if (m->have_sdp)
 		bencode_list_add_cstr(a, flags, "filled");
+	const struct rtprelay_stream_stats *ss = st->stats;
+	int64_t last = (int64_t)load(&ss->last_packet_us);
+
+	if (last)
+		bencode_dict_add_int(a, d, "last packet", (now_us() - (mono_us() - last)) / 1000000);
 	bencode_item *stats = bencode_dict_add_dict(a, d, "stats");
 
-	/* Packet counters arrive with the media path. */
-	bencode_dict_add_int(a, stats, "packets", 0);
-	bencode_dict_add_int(a, stats, "bytes", 0);
-	bencode_dict_add_int(a, stats, "errors", 0);
+	bencode_dict_add_int(a, stats, "packets", (int64_t)load(&ss->packets));
+	bencode_dict_add_int(a, stats, "bytes", (int64_t)load(&ss->bytes));
+	bencode_dict_add_int(a, stats, "errors", (int64_t)load(&ss->errors));
+	bencode_item *drops = bencode_dict_add_dict(a, d, "dropped");
+
+	bencode_dict_add_int(a, drops, "invalid", (int64_t)load(&ss->dropped_invalid));
+	bencode_dict_add_int(a, drops, "source", (int64_t)load(&ss->dropped_source));
+	bencode_dict_add_int(a, drops, "no peer", (int64_t)load(&ss->dropped_no_peer));
+	bencode_dict_add_int(a, drops, "blocked", (int64_t)load(&ss->dropped_blocked));
+	bencode_item *ssrcs = bencode_dict_add_list(a, d, "SSRCs");
+
+	for (int i = 0; i < RTPRELAY_STATS_SSRCS; i++) {
+		uint32_t n = __atomic_load_n(&ss->ssrc[i].packets, __ATOMIC_RELAXED);
+
+		if (!n)
+			continue;
+		bencode_item *e = bencode_list_add_dict(a, ssrcs);
+
+		bencode_dict_add_int(a, e, "SSRC", __atomic_load_n(&ss->ssrc[i].ssrc, __ATOMIC_RELAXED));
+		bencode_dict_add_int(a, e, "packets", n);
+		bencode_dict_add_int(a, e, "last seq",
+				     __atomic_load_n(&ss->ssrc[i].last_seq, __ATOMIC_RELAXED));
+	}
+	bencode_item *pts = bencode_dict_add_list(a, d, "payload types");
+
+	for (int i = 0; i < RTPRELAY_STATS_PTS; i++) {
+		uint32_t n = __atomic_load_n(&ss->pt[i].packets, __ATOMIC_RELAXED);
+
+		if (!n)
+			continue;
+		bencode_item *e = bencode_list_add_dict(a, pts);
+
+		bencode_dict_add_int(a, e, "payload type",
+				     __atomic_load_n(&ss->pt[i].payload_type, __ATOMIC_RELAXED));
+		bencode_dict_add_int(a, e, "packets", n);
+	}
 }
 
 static void monologue_to_bencode(struct arena *a, bencode_item *tags, const struct monologue *ml)
@@ -80,6 +123,10 @@ static void monologue_to_bencode(struct arena *a, bencode_item *tags, const stru
 					     ? (ml->delete_at_us - mono_us()) / 1000 : 0);
 	if (ml->peer && ml->peer->tag)
 		bencode_dict_add_cstr(a, d, "in dialogue with", ml->peer->tag);
+	if (ml->block_media)
+		bencode_dict_add_int(a, d, "media blocked", 1);
+	if (ml->silence_media)
+		bencode_dict_add_int(a, d, "media silenced", 1);
 	bencode_item *medias = bencode_dict_add_list(a, d, "medias");
 
 	for (unsigned i = 0; i < ml->medias->len; i++) {
@@ -105,6 +152,12 @@ static void monologue_to_bencode(struct arena *a, bencode_item *tags, const stru
 			bencode_list_add_cstr(a, flags, "rtcp-mux");
 		if (m->rejected)
 			bencode_list_add_cstr(a, flags, "rejected");
+		if (m->hold)
+			bencode_list_add_cstr(a, flags, "hold");
+		if (m->strict_source)
+			bencode_list_add_cstr(a, flags, "strict source");
+		if (m->asymmetric)
+			bencode_list_add_cstr(a, flags, "asymmetric");
 	}
 }
 
@@ -119,17 +172,33 @@ void ng_call_report(struct call *call, struct arena *a, bencode_item *dict)
 					     ? (call->delete_at_us - mono_us()) / 1000 : 0);
 	bencode_dict_add_dict(a, dict, "SSRC");
 	bencode_item *tags = bencode_dict_add_dict(a, dict, "tags");
+	uint64_t tot[2][3] = { { 0 } };
 
-	for (unsigned i = 0; i < call->monologues->len; i++)
-		monologue_to_bencode(a, tags, call->monologues->pdata[i]);
+	/* Endpoints change under the workers' feet: read them locked. */
+	pthread_mutex_lock(&call->lock);
+	for (unsigned i = 0; i < call->monologues->len; i++) {
+		const struct monologue *ml = call->monologues->pdata[i];
+
+		monologue_to_bencode(a, tags, ml);
+		for (unsigned j = 0; j < ml->medias->len; j++) {
+			const struct media *m = ml->medias->pdata[j];
+
+			for (int k = 0; k < 2; k++) {
+				tot[k][0] += load(&m->streams[k].stats->packets);
+				tot[k][1] += load(&m->streams[k].stats->bytes);
+				tot[k][2] += load(&m->streams[k].stats->errors);
+			}
+		}
+	}
+	pthread_mutex_unlock(&call->lock);
 	bencode_item *totals = bencode_dict_add_dict(a, dict, "totals");
 
 	for (int k = 0; k < 2; k++) {
 		bencode_item *t = bencode_dict_add_dict(a, totals, k ? "RTCP" : "RTP");
 
-		bencode_dict_add_int(a, t, "packets", 0);
-		bencode_dict_add_int(a, t, "bytes", 0);
-		bencode_dict_add_int(a, t, "errors", 0);
+		bencode_dict_add_int(a, t, "packets", (int64_t)tot[k][0]);
+		bencode_dict_add_int(a, t, "bytes", (int64_t)tot[k][1]);
+		bencode_dict_add_int(a, t, "errors", (int64_t)tot[k][2]);
 	}
 }
 

@@ -15,6 +15,7 @@ struct ports;
 struct ng_cache;
 struct ng_transports;
 struct stats;
+struct workers;
 
 struct rtprelay {
 	struct rtprelay_config *cfg;
@@ -24,6 +25,7 @@ struct rtprelay {
 	struct stats *stats;         /* counters (stats.h) */
 	struct ng_cache *ng_cache;   /* retransmission cache (ng.h) */
 	struct ng_transports *ng;    /* listening sockets (ng_transport.h) */
+	struct workers *workers;     /* media threads (worker.h) */
 	time_t started;
 };
 

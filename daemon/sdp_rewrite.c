@@ -239,6 +239,8 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		mux = m->rtcp_mux && accept && !f->rtcp_mux_reject
 			      ? (mux ? mux : sdp_line_new(s, 'a', STR_C("rtcp-mux")))
 			      : NULL;
+		/* The offerer will use mux only if we accepted it. */
+		m->rtcp_mux = mux != NULL;
 	}
 	else if (f->rtcp_mux_demux || f->rtcp_mux_reject)
 		mux = NULL;
