@@ -58,6 +58,7 @@ typedef int ng_handler(struct ng_request *req);
 
 struct ng_command {
 	const char *name;     /* as on the wire: "offer", "delete", "ping" ... */
+	const char *stat_name; /* rtpengine's statistics name: "offer", "blkmedia" ... */
 	ng_handler *handler;
 	uint64_t count;       /* requests executed (retransmissions excluded) */
 	uint64_t errors;      /* of those, answered with result=error */

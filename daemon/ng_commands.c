@@ -2,13 +2,17 @@
 #include "ng_commands.h"
 
 struct ng_command ng_commands[] = {
-	{ .name = "ping", .handler = ng_cmd_ping },
-	{ .name = "offer", .handler = ng_cmd_offer },
-	{ .name = "answer", .handler = ng_cmd_answer },
-	{ .name = "delete", .handler = ng_cmd_delete },
-	{ .name = "query", .handler = ng_cmd_query },
-	{ .name = "list", .handler = ng_cmd_list },
-	{ .name = "statistics", .handler = ng_cmd_statistics },
+	{ .name = "ping", .stat_name = "ping", .handler = ng_cmd_ping },
+	{ .name = "offer", .stat_name = "offer", .handler = ng_cmd_offer },
+	{ .name = "answer", .stat_name = "answer", .handler = ng_cmd_answer },
+	{ .name = "delete", .stat_name = "delete", .handler = ng_cmd_delete },
+	{ .name = "query", .stat_name = "query", .handler = ng_cmd_query },
+	{ .name = "list", .stat_name = "list", .handler = ng_cmd_list },
+	{ .name = "statistics", .stat_name = "stats", .handler = ng_cmd_statistics },
+	{ .name = "block media", .stat_name = "blkmedia", .handler = ng_cmd_block_media },
+	{ .name = "unblock media", .stat_name = "unblkmedia", .handler = ng_cmd_unblock_media },
+	{ .name = "silence media", .stat_name = "slnmedia", .handler = ng_cmd_silence_media },
+	{ .name = "unsilence media", .stat_name = "unslnmedia", .handler = ng_cmd_unsilence_media },
 	{ .name = NULL },
 };
 

@@ -58,7 +58,7 @@ void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 	uint64_t errors = 0;
 
 	for (struct ng_command *c = ng_commands; c->name; c++) {
-		bencode_dict_set(a, ctl, arena_printf(a, "total%scount", c->name).s,
+		bencode_dict_set(a, ctl, arena_printf(a, "total%scount", c->stat_name).s,
 				 bencode_new_int(a, (int64_t)c->count));
 		errors += c->errors;
 	}
