@@ -16,7 +16,8 @@ run: deps
 
 # Everything that runs on a 2-core machine without network: unit tests, the
 # integration tests against a real daemon, both again under ASan+UBSan, and
-# the fuzz targets for a bounded number of inputs.
+# the fuzz targets for a bounded number of inputs; the media and lifecycle
+# integration tests once more under ThreadSanitizer (workers vs control).
 check:
 	$(Q)scripts/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all
@@ -24,6 +25,9 @@ check:
 	$(Q)$(MAKE) --no-print-directory -C t integ
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 all
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 -C t unit integ fuzz
+	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 all
+	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
+		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_lifecycle.py"
 	@echo "make check: all tests passed"
 
 bench: all
