@@ -15,8 +15,10 @@
  *     packet per 20 ms), spread evenly over the period; every packet carries
  *     its stream id, send time, and whether it belongs to the measured window
  *     (decided by its scheduled time, so counts are exact);
- *   - the receiver drains all sockets (epoll + recvmmsg) until a drain
- *     period after the window, counting per stream and recording latency.
+ *   - the receiver drains all sockets (epoll + recvmmsg), counting per
+ *     stream and recording latency, until --drain after the window and
+ *     then until the relay has been quiet for 200 ms (at most --drain-max):
+ *     an overloaded relay's queued packets count as late, not lost.
  * Warm-up packets let the relay learn both sides and are not counted. If
  * nothing at all arrived during the warm-up the run stops there
  * (status no-media). The main thread samples the CPU time of the relay
@@ -76,7 +78,7 @@ struct opts {
 	unsigned port_base;
 	long pid;                  /* relay/forwarder, for its CPU time; 0 = none */
 	unsigned pps;
-	double warmup, duration, drain, max_seconds;
+	double warmup, duration, drain, drain_max, max_seconds;
 	bool delete_calls;         /* delete the calls over ng at the end */
 	bool no_raw;               /* send from the endpoint sockets, never raw */
 };
@@ -88,7 +90,7 @@ struct load {
 	struct sockaddr_in *src;      /* endpoint e's own address */
 	struct sockaddr_in *dest;     /* where endpoint e sends */
 	int raw_fd;                   /* -1: send from the endpoint sockets */
-	uint64_t t0, m_start, m_end, rx_end; /* CLOCK_MONOTONIC ns */
+	uint64_t t0, m_start, m_end, rx_end, rx_end_max; /* CLOCK_MONOTONIC ns */
 	atomic_bool abort;
 
 	/* sender's, read after join */
@@ -556,6 +558,7 @@ static void *receiver_run(void *arg)
 	struct load *L = arg;
 	struct epoll_event ev[256];
 	int ep = epoll_create1(0), n, k;
+	uint64_t last_rx = 0;
 	unsigned e;
 
 	if (ep < 0) {
@@ -572,8 +575,18 @@ static void *receiver_run(void *arg)
 			goto out;
 		}
 	}
-	while (!atomic_load_explicit(&L->abort, memory_order_relaxed) && now_ns() < L->rx_end) {
+	/* Drain: at least until rx_end, then until 200 ms pass without a
+	 * packet (a relay that queued packets for seconds delivers them late,
+	 * not never), but never past rx_end_max. */
+	for (;;) {
+		uint64_t now = now_ns();
+
+		if (atomic_load_explicit(&L->abort, memory_order_relaxed) || now >= L->rx_end_max ||
+		    (now >= L->rx_end && now - last_rx >= 200000000u))
+			break;
 		n = epoll_wait(ep, ev, 256, 20);
+		if (n > 0)
+			last_rx = now_ns();
 		for (k = 0; k < n; k++)
 			receive_batch(L, ev[k].data.u32);
 	}
@@ -601,7 +614,10 @@ static void usage(void)
 		"  --fwd ADDR          static mode: the forwarder's address (127.0.0.3)\n"
 		"  --pid PID           relay/forwarder process, for its CPU time\n"
 		"  --pps R             packets/s per direction (50)\n"
-		"  --warmup S --duration S --drain S   (2, 10, 0.5)\n"
+		"  --warmup S --duration S (2, 10)\n"
+		"  --drain S --drain-max S  after the window, receive for at least S, then\n"
+		"                      until 200 ms without a packet, at most until\n"
+		"                      drain-max (0.5, 3); later packets count as lost\n"
 		"  --max-seconds S     hard cap on the whole run (120)\n"
 		"  --delete            delete the calls over ng at the end\n"
 		"  --no-raw            send from each endpoint's socket (one system call per\n"
@@ -631,12 +647,13 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		{ "warmup", 1, NULL, 'w' },    { "duration", 1, NULL, 'd' },
 		{ "drain", 1, NULL, 'D' },     { "max-seconds", 1, NULL, 'm' },
 		{ "delete", 0, NULL, 'x' },    { "no-raw", 0, NULL, 'R' },
+		{ "drain-max", 1, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct opts){ .static_offset = -1, .port_base = 10000, .pps = 50, .warmup = 2,
-			    .duration = 10, .drain = 0.5, .max_seconds = 120 };
+			    .duration = 10, .drain = 0.5, .drain_max = 3, .max_seconds = 120 };
 	inet_pton(AF_INET, "127.0.0.2", &o->local);
 	inet_pton(AF_INET, "127.0.0.3", &o->fwd);
 	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
@@ -650,6 +667,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		case 'w': o->warmup = num_arg(optarg, 0.1, 60); break;
 		case 'd': o->duration = num_arg(optarg, 0.5, 600); break;
 		case 'D': o->drain = num_arg(optarg, 0.05, 10); break;
+		case 'M': o->drain_max = num_arg(optarg, 0.05, 60); break;
 		case 'm': o->max_seconds = num_arg(optarg, 1, 3600); break;
 		case 'x': o->delete_calls = true; break;
 		case 'R': o->no_raw = true; break;
@@ -663,6 +681,8 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		default: usage();
 		}
 	}
+	if (o->drain_max < o->drain)
+		o->drain_max = o->drain;
 	if (!o->calls || !o->ng == (o->static_offset < 0) ||
 	    o->port_base + 2 * o->calls > 65536 ||
 	    (o->static_offset >= 0 && o->port_base + (unsigned)o->static_offset + 2 * o->calls > 65536))
@@ -768,6 +788,7 @@ int main(int argc, char **argv)
 	L.m_start = L.t0 + (uint64_t)(o.warmup * 1e9);
 	L.m_end = L.m_start + (uint64_t)(o.duration * 1e9);
 	L.rx_end = L.m_end + (uint64_t)(o.drain * 1e9);
+	L.rx_end_max = L.m_end + (uint64_t)(o.drain_max * 1e9);
 	if (pthread_create(&rx, NULL, receiver_run, &L) != 0) {
 		status = "error";
 		goto out;

@@ -170,7 +170,7 @@ load_args=("$@")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo "media benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -n)"
 echo "machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -sr)"
-echo "per call 2 streams x 50 pps x 172 bytes; ${MEDIA_WARMUP}s warm-up, ${MEDIA_DURATION}s measured, 0.5s drain"
+echo "per call 2 streams x 50 pps x 172 bytes; ${MEDIA_WARMUP}s warm-up, ${MEDIA_DURATION}s measured, then drain until 200 ms quiet (0.5..3 s)"
 echo
 for n in $MEDIA_CALLS; do
 	for cfg in $CONFIGS; do
