@@ -6,6 +6,7 @@
 #include <event2/thread.h>
 #include <glib.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,18 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
 	log_notice("SIGHUP received: nothing is reloadable yet; restart to apply changes");
+}
+
+/* Every call holds sockets: allow as many as the hard limit does. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("cannot raise the open file limit");
+	}
 }
 
 static void apply_log_levels(const struct rtprelay_config *cfg)
@@ -81,12 +94,13 @@ int main(int argc, char **argv)
 	rp.base = event_base_new();
 	if (!rp.base)
 		fatalx("cannot create the event base");
-	rp.ports = ports_new(&cfg);
+	raise_nofile();
+	rp.workers = workers_start(cfg.num_threads);
+	rp.ports = ports_new(&cfg, rp.workers);
 	if (!rp.ports) {
 		log_errx("invalid port range %u..%u", cfg.port_min, cfg.port_max);
-		goto err_free_base;
+		goto err_stop_workers;
 	}
-	rp.workers = workers_start(cfg.num_threads);
 	rp.calls = calls_new(&rp);
 	rp.ng_cache = ng_cache_new();
 	if (ng_transport_start(&rp) < 0)
@@ -114,9 +128,9 @@ int main(int argc, char **argv)
 err_free_calls:
 	ng_cache_free(rp.ng_cache);
 	calls_free(rp.calls);
-	workers_stop(rp.workers);
 	ports_free(rp.ports);
-err_free_base:
+err_stop_workers:
+	workers_stop(rp.workers);
 	event_base_free(rp.base);
 	process_pidfile_remove(cfg.pidfile);
 	log_notice("rtprelay stopped");

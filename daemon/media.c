@@ -15,12 +15,10 @@ struct media *media_new(struct monologue *ml, unsigned index)
 
 	m->ml = ml;
 	m->index = index;
-	m->ports = (struct port_pair){ .rtp_fd = -1, .rtcp_fd = -1 };
 	m->send = m->recv = true;
 	for (int k = 0; k < 2; k++) {
 		m->streams[k].media = m;
 		m->streams[k].kind = (enum stream_kind)k;
-		m->streams[k].fd = -1;
 		m->streams[k].stats = g_new0(struct rtprelay_stream_stats, 1);
 	}
 	return m;
@@ -29,35 +27,40 @@ struct media *media_new(struct monologue *ml, unsigned index)
 static void take_off(struct media *m, struct media_retired *old)
 {
 	old->pp = m->ports;
-	m->ports = (struct port_pair){ .rtp_fd = -1, .rtcp_fd = -1 };
+	m->ports = (struct port_pair){ 0 };
 	for (int k = 0; k < 2; k++) {
-		old->ev[k] = m->streams[k].ev;
-		m->streams[k].ev = NULL;
-		m->streams[k].fd = -1;
+		m->streams[k].sock = NULL;
 		m->streams[k].local_port = 0;
 	}
 }
 
 void media_retired_release(struct monologue *ml, struct media_retired *old)
 {
-	/* Wait for callbacks still running on the old sockets, then close. */
-	for (int k = 0; k < 2; k++)
-		media_io_detach(old->ev[k]);
-	if (old->pp.intf)
-		ports_put(ml->call->rp->ports, &old->pp);
-	*old = (struct media_retired){ .pp = { .rtp_fd = -1, .rtcp_fd = -1 } };
+	if (!old->pp.intf)
+		return;
+	/* Once the owner is gone no callback can reach the old media. */
+	media_socket_set_owner(old->pp.rtp, NULL);
+	media_socket_set_owner(old->pp.rtcp, NULL);
+	ports_put(ml->call->rp->ports, &old->pp);
+	*old = (struct media_retired){ 0 };
 }
 
 void media_set_ports_locked(struct media *m, struct port_pair *pp, struct media_retired *old)
 {
 	take_off(m, old);
 	m->ports = *pp;
-	m->streams[STREAM_RTP].fd = pp->rtp_fd;
+	m->streams[STREAM_RTP].sock = pp->rtp;
 	m->streams[STREAM_RTP].local_port = pp->rtp_port;
-	m->streams[STREAM_RTCP].fd = pp->rtcp_fd;
+	m->streams[STREAM_RTCP].sock = pp->rtcp;
 	m->streams[STREAM_RTCP].local_port = (uint16_t)(pp->rtp_port + 1);
-	*pp = (struct port_pair){ .rtp_fd = -1, .rtcp_fd = -1 };
-	media_io_attach(m);
+	*pp = (struct port_pair){ 0 };
+}
+
+void media_claim_sockets(struct media *m)
+{
+	for (int k = 0; k < 2; k++)
+		if (m->streams[k].sock && m->streams[k].sock->owner != &m->streams[k])
+			media_socket_set_owner(m->streams[k].sock, &m->streams[k]);
 }
 
 void media_put_ports(struct media *m)

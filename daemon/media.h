@@ -24,7 +24,7 @@
 
 struct monologue;
 struct config_interface;
-struct event;
+struct media_socket;
 
 enum stream_kind {
 	STREAM_RTP,
@@ -34,9 +34,8 @@ enum stream_kind {
 struct stream {
 	struct media *media;
 	enum stream_kind kind;
-	int fd;                          /* -1 when the media has no ports */
+	struct media_socket *sock;       /* NULL when the media has no ports */
 	uint16_t local_port;
-	struct event *ev;                /* read event on the owning worker */
 	struct sockaddr_storage advertised; /* where the party said it receives */
 	struct sockaddr_storage endpoint;   /* where we send to the party */
 	struct learning learn;
@@ -60,21 +59,22 @@ struct media {
 	bool asymmetric, symmetric, strict_source;
 };
 
-/* Ports and events taken off a media, to be released without the lock. */
+/* Ports taken off a media, to be released without the lock. */
 struct media_retired {
 	struct port_pair pp;
-	struct event *ev[2];
 };
 
 struct media *media_new(struct monologue *ml, unsigned index);
 /* Releases the ports and frees. Call lock NOT held. */
 void media_free(struct media *m);
 /*
- * Call lock held: take over pp (bound sockets) and start reading them on a
- * worker; whatever the media held before goes to *old, which the caller
- * releases with media_retired_release() once the lock is dropped.
+ * Call lock held: take over pp; whatever the media held before goes to
+ * *old. Once the lock is dropped, the caller makes the new sockets deliver
+ * to the media (media_claim_sockets) and releases the old ones
+ * (media_retired_release).
  */
 void media_set_ports_locked(struct media *m, struct port_pair *pp, struct media_retired *old);
+void media_claim_sockets(struct media *m);
 void media_retired_release(struct monologue *ml, struct media_retired *old);
 /* Release the ports now. Call lock NOT held. */
 void media_put_ports(struct media *m);

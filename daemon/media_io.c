@@ -3,6 +3,8 @@
 #include "media_io.h"
 
 #include <errno.h>
+#include <glib.h>
+#include <unistd.h>
 #include <event2/event.h>
 #include <pthread.h>
 #include <string.h>
@@ -125,7 +127,7 @@ static struct stream *route(struct stream *s, uint8_t *p, size_t len, bool trunc
 			    : rtcp && !pm->rtcp_mux ? &pm->streams[STREAM_RTCP]
 						    : &pm->streams[STREAM_RTP];
 
-	if (!os || os->fd < 0 || sockaddr_is_any(&os->endpoint)) {
+	if (!os || !os->sock || sockaddr_is_any(&os->endpoint)) {
 		bump(&st->dropped_no_peer, 1);
 		return NULL;
 	}
@@ -164,9 +166,31 @@ static int64_t mono_coarse_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Read and drop what reaches a socket nobody owns. */
+static void drain(int fd)
+{
+	for (int i = 0; i < IO_ROUNDS; i++) {
+		for (int j = 0; j < IO_BATCH; j++) {
+			io.iov[j] = (struct iovec){ io.buf[j], IO_MTU };
+			io.in[j].msg_hdr = (struct msghdr){ .msg_iov = &io.iov[j], .msg_iovlen = 1 };
+		}
+		if (recvmmsg(fd, io.in, IO_BATCH, MSG_DONTWAIT, NULL) < IO_BATCH)
+			break;
+	}
+}
+
 static void on_readable(evutil_socket_t fd, short what, void *arg)
 {
-	struct stream *s = arg;
+	struct media_socket *ms = arg;
+
+	pthread_mutex_lock(&ms->lock);
+	struct stream *s = ms->owner;
+
+	if (!s) {
+		drain(fd);
+		pthread_mutex_unlock(&ms->lock);
+		return;
+	}
 	struct call *call = s->media->ml->call;
 
 	for (int round = 0; round < IO_ROUNDS; round++) {
@@ -195,7 +219,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 				continue;
 			io.oiov[nout] = (struct iovec){ io.buf[i], io.in[i].msg_len };
 			io.dst[nout] = os->endpoint;
-			io.ofd[nout] = os->fd;
+			io.ofd[nout] = os->sock->fd;
 			io.out[nout].msg_hdr = (struct msghdr){
 				.msg_name = &io.dst[nout],
 				.msg_namelen = sockaddr_len(&os->endpoint),
@@ -204,34 +228,41 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 			};
 			nout++;
 		}
-		/* Sent under the lock: an fd read under it is only closed after
+		/* Sent under the lock: a socket seen under it is only closed after
 		 * the control thread took it away under the same lock. */
 		flush(s, nout);
 		pthread_mutex_unlock(&call->lock);
 		if (n < IO_BATCH)
 			break;
 	}
+	pthread_mutex_unlock(&ms->lock);
 }
 
-void media_io_attach(struct media *m)
+struct media_socket *media_socket_new(int fd, struct workers *w)
 {
-	struct workers *ws = m->ml->call->rp->workers;
-	struct event_base *base = workers_pick(ws);
+	struct media_socket *ms = g_new0(struct media_socket, 1);
 
-	for (int k = 0; k < 2; k++) {
-		struct stream *s = &m->streams[k];
-
-		if (s->fd < 0 || s->ev)
-			continue;
-		s->ev = event_new(base, s->fd, EV_READ | EV_PERSIST, on_readable, s);
-		event_add(s->ev, NULL);
-	}
+	ms->fd = fd;
+	pthread_mutex_init(&ms->lock, NULL);
+	ms->ev = event_new(workers_pick(w), fd, EV_READ | EV_PERSIST, on_readable, ms);
+	event_add(ms->ev, NULL);
+	return ms;
 }
 
-void media_io_detach(struct event *ev)
+void media_socket_free(struct media_socket *ms)
 {
-	if (!ev)
+	if (!ms)
 		return;
-	event_del_block(ev);
-	event_free(ev);
+	event_del_block(ms->ev);
+	event_free(ms->ev);
+	close(ms->fd);
+	pthread_mutex_destroy(&ms->lock);
+	g_free(ms);
+}
+
+void media_socket_set_owner(struct media_socket *ms, struct stream *owner)
+{
+	pthread_mutex_lock(&ms->lock);
+	ms->owner = owner;
+	pthread_mutex_unlock(&ms->lock);
 }

@@ -445,6 +445,8 @@ static int offer_answer(struct ng_request *req, bool answer)
 
 	pthread_mutex_unlock(&call->lock);
 	for (unsigned i = 0; i < s->media->len; i++) {
+		media_claim_sockets(from.ml->medias->pdata[i]);
+		media_claim_sockets(to.ml->medias->pdata[i]);
 		media_retired_release(from.ml, &from.retired[i]);
 		media_retired_release(to.ml, &to.retired[i]);
 	}

@@ -89,6 +89,7 @@ void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 	bencode_dict_add_int(a, ports, "max", cfg->port_max);
 	bencode_dict_add_int(a, ports, "pairs", ports_capacity(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
+	bencode_dict_add_int(a, ports, "pairs_spare", ports_spare(rp->ports));
 }
 
 int ng_cmd_statistics(struct ng_request *req)

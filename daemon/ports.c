@@ -1,7 +1,13 @@
 /*
- * Port pools. Each interface has a bitmap of pairs in use and a rotating
+ * Port pools. Each interface has a state byte per pair and a rotating
  * cursor, so a freed pair is reused as late as possible (late packets for
  * an old call do not land in a new one).
+ *
+ * Creating and closing sockets is most of what a call costs the kernel, so
+ * released pairs stay bound in a FIFO of spares (bounded) and are handed
+ * out again oldest first, once enough others were released after them
+ * that reuse is still late; their worker drops whatever reaches them
+ * meanwhile.
  */
 #define LOG_SUBSYS core
 #include "ports.h"
@@ -16,22 +22,41 @@
 
 #include "config.h"
 #include "log.h"
+#include "media_io.h"
+
+#define SPARES_MAX 512 /* bound pairs kept per interface: 1024 fds */
+#define SPARES_AGE 64  /* a spare is reused after this many later releases */
+
+enum pair_state {
+	PAIR_FREE,   /* no sockets */
+	PAIR_IN_USE,
+	PAIR_SPARE,  /* bound, waiting in the spare FIFO */
+};
+
+struct spare {
+	unsigned idx;
+	struct media_socket *rtp, *rtcp;
+};
 
 struct pool {
 	const struct config_interface *intf;
-	unsigned char *used; /* one byte per pair: simple, and 5000 pairs = 5 KB */
+	unsigned char *state; /* enum pair_state per pair: 5000 pairs = 5 KB */
 	unsigned cursor;
 	unsigned in_use;
+	struct spare spares[SPARES_MAX]; /* ring: head .. head + n_spares */
+	unsigned spare_head, n_spares;
 };
 
 struct ports {
 	unsigned first;   /* first even port */
 	unsigned n_pairs;
 	unsigned n_pools;
+	int tos;
+	struct workers *workers;
 	struct pool pools[CONFIG_MAX_INTERFACES];
 };
 
-struct ports *ports_new(const struct rtprelay_config *cfg)
+struct ports *ports_new(const struct rtprelay_config *cfg, struct workers *workers)
 {
 	unsigned first = (cfg->port_min + 1) & ~1u;
 
@@ -42,9 +67,11 @@ struct ports *ports_new(const struct rtprelay_config *cfg)
 	p->first = first;
 	p->n_pairs = (cfg->port_max - first + 1) / 2;
 	p->n_pools = cfg->n_interfaces;
+	p->tos = cfg->tos;
+	p->workers = workers;
 	for (unsigned i = 0; i < cfg->n_interfaces; i++) {
 		p->pools[i].intf = &cfg->interfaces[i];
-		p->pools[i].used = g_malloc0(p->n_pairs);
+		p->pools[i].state = g_malloc0(p->n_pairs);
 	}
 	return p;
 }
@@ -53,8 +80,17 @@ void ports_free(struct ports *p)
 {
 	if (!p)
 		return;
-	for (unsigned i = 0; i < p->n_pools; i++)
-		g_free(p->pools[i].used);
+	for (unsigned i = 0; i < p->n_pools; i++) {
+		struct pool *pool = &p->pools[i];
+
+		for (unsigned j = 0; j < pool->n_spares; j++) {
+			struct spare *sp = &pool->spares[(pool->spare_head + j) % SPARES_MAX];
+
+			media_socket_free(sp->rtp);
+			media_socket_free(sp->rtcp);
+		}
+		g_free(pool->state);
+	}
 	g_free(p);
 }
 
@@ -66,7 +102,17 @@ static struct pool *pool_of(struct ports *p, const struct config_interface *intf
 	return NULL;
 }
 
-static int bind_one(const struct config_interface *intf, unsigned port)
+static void set_tos(int fd, int family, int tos)
+{
+	if (tos <= 0)
+		return;
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+	else
+		setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+}
+
+static int bind_one(const struct config_interface *intf, unsigned port, int tos)
 {
 	struct sockaddr_storage ss = intf->local;
 	socklen_t len;
@@ -90,7 +136,26 @@ static int bind_one(const struct config_interface *intf, unsigned port)
 		close(fd);
 		return err;
 	}
+	set_tos(fd, intf->family, tos);
 	return fd;
+}
+
+/* The oldest spare, if more than min_behind were released after it. */
+static bool take_spare(struct ports *p, struct pool *pool, unsigned min_behind,
+		       struct port_pair *out)
+{
+	if (pool->n_spares == 0 || pool->n_spares <= min_behind)
+		return false;
+	/* What reached a spare meanwhile was read and dropped by its worker:
+	 * it had no owner. */
+	struct spare sp = pool->spares[pool->spare_head];
+
+	pool->spare_head = (pool->spare_head + 1) % SPARES_MAX;
+	pool->n_spares--;
+	pool->state[sp.idx] = PAIR_IN_USE;
+	pool->in_use++;
+	*out = (struct port_pair){ pool->intf, (uint16_t)(p->first + 2 * sp.idx), sp.rtp, sp.rtcp };
+	return true;
 }
 
 int ports_get(struct ports *p, const struct config_interface *intf, struct port_pair *out)
@@ -99,28 +164,34 @@ int ports_get(struct ports *p, const struct config_interface *intf, struct port_
 
 	if (!pool)
 		return -EINVAL;
+	if (take_spare(p, pool, SPARES_AGE, out))
+		return 0;
 	for (unsigned tries = 0; tries < p->n_pairs; tries++) {
 		unsigned idx = pool->cursor;
 
 		pool->cursor = (pool->cursor + 1) % p->n_pairs;
-		if (pool->used[idx])
+		if (pool->state[idx] != PAIR_FREE)
 			continue;
 		unsigned port = p->first + 2 * idx;
-		int rtp = bind_one(intf, port);
+		int rtp = bind_one(intf, port, p->tos);
 
 		if (rtp < 0)
 			continue; /* taken by someone else: try the next pair */
-		int rtcp = bind_one(intf, port + 1);
+		int rtcp = bind_one(intf, port + 1, p->tos);
 
 		if (rtcp < 0) {
 			close(rtp);
 			continue;
 		}
-		pool->used[idx] = 1;
+		pool->state[idx] = PAIR_IN_USE;
 		pool->in_use++;
-		*out = (struct port_pair){ intf, (uint16_t)port, rtp, rtcp };
+		*out = (struct port_pair){ intf, (uint16_t)port, media_socket_new(rtp, p->workers),
+					   media_socket_new(rtcp, p->workers) };
 		return 0;
 	}
+	/* Nothing unbound is left: a young spare is better than no call. */
+	if (take_spare(p, pool, 0, out))
+		return 0;
 	log_ratelimited(LOG_WARNING, "no free port pair on interface %s (%s) in %u..%u",
 			intf->name, intf->local_str, p->first, p->first + 2 * p->n_pairs - 1);
 	return -EADDRNOTAVAIL;
@@ -133,18 +204,22 @@ void ports_put(struct ports *p, struct port_pair *pair)
 	if (!pair || !pair->intf)
 		return;
 	pool = pool_of(p, pair->intf);
-	if (pair->rtp_fd >= 0)
-		close(pair->rtp_fd);
-	if (pair->rtcp_fd >= 0)
-		close(pair->rtcp_fd);
-	if (pool) {
-		unsigned idx = (pair->rtp_port - p->first) / 2;
+	g_assert(pool);
+	unsigned idx = (pair->rtp_port - p->first) / 2;
 
-		g_assert(idx < p->n_pairs && pool->used[idx]);
-		pool->used[idx] = 0;
-		pool->in_use--;
+	g_assert(idx < p->n_pairs && pool->state[idx] == PAIR_IN_USE);
+	pool->in_use--;
+	if (pool->n_spares < SPARES_MAX) {
+		pool->spares[(pool->spare_head + pool->n_spares) % SPARES_MAX] =
+			(struct spare){ idx, pair->rtp, pair->rtcp };
+		pool->n_spares++;
+		pool->state[idx] = PAIR_SPARE;
+	} else {
+		media_socket_free(pair->rtp);
+		media_socket_free(pair->rtcp);
+		pool->state[idx] = PAIR_FREE;
 	}
-	*pair = (struct port_pair){ .rtp_fd = -1, .rtcp_fd = -1 };
+	*pair = (struct port_pair){ 0 };
 }
 
 unsigned ports_in_use(const struct ports *p)
@@ -153,6 +228,15 @@ unsigned ports_in_use(const struct ports *p)
 
 	for (unsigned i = 0; i < p->n_pools; i++)
 		n += p->pools[i].in_use;
+	return n;
+}
+
+unsigned ports_spare(const struct ports *p)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->n_pools; i++)
+		n += p->pools[i].n_spares;
 	return n;
 }
 

@@ -5,6 +5,10 @@
  * A pair is handed out once and comes back only with ports_put(), when its
  * stream is really freed. Exhaustion is an error for the caller, not a
  * crash. Main thread only.
+ *
+ * Each socket is a media_socket (media_io.h), read by a worker from the
+ * moment it is bound until it is closed; a returned pair stays bound for a
+ * while as a spare so the next call does not pay for new sockets.
  */
 #ifndef RTPRELAY_PORTS_H
 #define RTPRELAY_PORTS_H
@@ -14,18 +18,21 @@
 
 struct rtprelay_config;
 struct config_interface;
+struct media_socket;
+struct workers;
 
 struct port_pair {
-	const struct config_interface *intf;
+	const struct config_interface *intf; /* NULL: no pair */
 	uint16_t rtp_port;     /* even; rtcp is rtp_port + 1 */
-	int rtp_fd, rtcp_fd;   /* bound, nonblocking, close-on-exec */
+	struct media_socket *rtp, *rtcp;
 };
 
 struct ports;
 
-/* Pools for every configured interface. NULL on a bad range. */
-struct ports *ports_new(const struct rtprelay_config *cfg);
-/* All pairs must have been returned; closes nothing that is still out. */
+/* Pools for every configured interface, its sockets read by workers. NULL
+ * on a bad range. */
+struct ports *ports_new(const struct rtprelay_config *cfg, struct workers *workers);
+/* All pairs must have been returned; closes the spares. */
 void ports_free(struct ports *p);
 
 /*
@@ -33,11 +40,15 @@ void ports_free(struct ports *p);
  * range can be bound (all in use, or taken by other processes).
  */
 int ports_get(struct ports *p, const struct config_interface *intf, struct port_pair *out);
-/* Close the sockets and make the pair available again. */
+/* Make the pair available again (kept bound as a spare, or closed). The
+ * sockets must have no owner any more. Waits for a running worker callback
+ * when it closes, so no call lock may be held. */
 void ports_put(struct ports *p, struct port_pair *pair);
 
 /* Pairs handed out / available in total over all interfaces. */
 unsigned ports_in_use(const struct ports *p);
 unsigned ports_capacity(const struct ports *p);
+/* Pairs released but kept bound for reuse. */
+unsigned ports_spare(const struct ports *p);
 
 #endif
