@@ -85,16 +85,22 @@ str arena_strdup(struct arena *a, str s)
 
 str arena_printf(struct arena *a, const char *fmt, ...)
 {
+	char small[256];
 	va_list ap, ap2;
 
+	/* One formatting pass for the usual short string. */
 	va_start(ap, fmt);
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		n = 0;
 	char *p = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap2);
+
+	if ((size_t)n < sizeof(small))
+		memcpy(p, small, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
 	return (str){ p, (size_t)n };
 }

@@ -143,16 +143,35 @@ bencode_item *bencode_list_add_list(struct arena *a, bencode_item *l)
 	return it;
 }
 
+/* Decimal digits of v, with prefix and suffix: printf is most of the
+ * encoder's cost on replies full of small numbers. */
+static void append_num(GString *out, char prefix, int64_t v, char suffix)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	*--p = suffix;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	if (prefix)
+		*--p = prefix;
+	g_string_append_len(out, p, buf + sizeof(buf) - p);
+}
+
 void bencode_encode(const bencode_item *item, GString *out)
 {
 	switch (item->type) {
 	case BENCODE_STRING:
-		g_string_append_printf(out, "%zu:", item->str.len);
+		append_num(out, 0, (int64_t)item->str.len, ':');
 		if (item->str.len)
 			g_string_append_len(out, item->str.s, (gssize)item->str.len);
 		break;
 	case BENCODE_INT:
-		g_string_append_printf(out, "i%" PRId64 "e", item->num);
+		append_num(out, 'i', item->num, 'e');
 		break;
 	case BENCODE_LIST:
 	case BENCODE_DICT:
