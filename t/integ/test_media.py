@@ -398,3 +398,25 @@ def test_flood_on_one_port_does_not_disturb_another_call():
         check.eq(st["packets"], seq - 1, "quiet call counters")
         d.ng.delete("m-victim")
         d.ng.delete("m-quiet")
+
+
+def test_asymmetric_party_is_not_learned():
+    # A sends from another port than it receives on (its RTCP socket here);
+    # flagged asymmetric, B's media still goes to A's SDP port.
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    with media.Peer() as a, media.Peer() as b:
+        a_port, b_port = setup(d, a, b, "m-asym", offer_kw={"flags": ["asymmetric"]})
+        a.rtcp_sock.sendto(media.rtp(seq=1, ssrc=0xA), ("127.0.0.1", a_port))
+        check.eq(media.rtp_header(b.recv()[0])[4], 0xA, "A's packet from its other port at B")
+        b.send(media.rtp(seq=1, ssrc=0xB), b_port)
+        check.eq(media.rtp_header(a.recv()[0])[4], 0xB, "B's packet at A's SDP port")
+        nothing_arrives(a, wait=0.2, rtcp=True)
+        d.ng.delete("m-asym")
+    with media.Peer() as a, media.Peer() as b:
+        # the same without the flag: learned, B's media follows A's source
+        a_port, b_port = setup(d, a, b, "m-sym")
+        a.rtcp_sock.sendto(media.rtp(seq=1, ssrc=0xA), ("127.0.0.1", a_port))
+        b.recv()
+        b.send(media.rtp(seq=1, ssrc=0xB), b_port)
+        check.eq(media.rtp_header(a.recv(rtcp=True)[0])[4], 0xB, "learned: B's packet at A's source port")
+        d.ng.delete("m-sym")
