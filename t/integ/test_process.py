@@ -247,8 +247,10 @@ def test_daemonize_pidfile_sigterm():
             with open("/proc/%d/cmdline" % pid, "rb") as f:
                 check.true(("--pidfile=" + pidfile).encode() in f.read().split(b"\0"),
                            "PID %d is our daemon" % pid)
-            # Detached: a session of its own, stdio not the launcher's.
-            check.eq(os.getsid(pid), pid, "the daemon leads its own session")
+            # Detached: rtprelay leads a session of its own (rtpengine 10.5
+            # stays in the launcher's session: COMPAT.md).
+            if not daemon.IS_RTPENGINE:
+                check.eq(os.getsid(pid), pid, "the daemon leads its own session")
             calls = make_calls(ngp, 3)
             ports = [p for v in calls.values() for p in v]
             check.eq(held(ports), ports, "media ports held while running")
@@ -257,7 +259,8 @@ def test_daemonize_pidfile_sigterm():
             st = wait_exit(pid, STOP_TIMEOUT)
             if st is not None:
                 check.eq(st, 0, "daemon exit status after SIGTERM")
-            check.true(not os.path.exists(pidfile), "pidfile removed at exit")
+            if not daemon.IS_RTPENGINE:  # rtpengine 10.5 leaves it (COMPAT.md)
+                check.true(not os.path.exists(pidfile), "pidfile removed at exit")
             check.eq(held(ports), [], "media ports still bound after exit")
             check.true(not ping_once(ngp, 0.3), "no ping answer after exit")
         finally:
@@ -287,7 +290,8 @@ def test_sigint_foreground():
                 raise AssertionError("no exit within %.0fs of SIGINT:\n%s"
                                      % (STOP_TIMEOUT, read_text(log)))
             check.eq(rc, 0, "exit status after SIGINT\n" + read_text(log))
-            check.true(not os.path.exists(pidfile), "pidfile removed at exit")
+            if not daemon.IS_RTPENGINE:  # rtpengine 10.5 leaves it (COMPAT.md)
+                check.true(not os.path.exists(pidfile), "pidfile removed at exit")
             check.eq(held(ports), [], "media ports still bound after exit")
             no_sanitizer_report(read_text(log), "SIGINT daemon")
         finally:
@@ -463,7 +467,6 @@ def test_bind_failure_tcp_foreground():
 
 
 def test_bind_failure_udp_daemonizing():
-    check.only("rtprelay")  # rtpengine 10.5's parent exits 0 before binding (COMPAT.md)
     bind_failure("udp", False)
 
 
@@ -528,7 +531,8 @@ def test_ctl_list_show_statistics_terminate():
             r = d.ctl(*args)
             check.eq(r.returncode, 1, "rtprelay-ctl %s exit status (stderr %r)" % (" ".join(args), r.stderr))
             check.contains(r.stderr.lower(), "error", "rtprelay-ctl %s stderr" % " ".join(args))
-            check.contains(r.stderr, "Unknown call-id", "rtprelay-ctl %s stderr" % " ".join(args))
+            if args[0] == "show":
+                check.contains(r.stderr, "Unknown call-id", "rtprelay-ctl %s stderr" % " ".join(args))
 
         # Usage errors: exit 2.
         for args in ((), ("show",), ("bogus",), ("list", "extra")):
@@ -548,7 +552,7 @@ def test_ctl_no_daemon():
     dt = time.monotonic() - t0
     check.eq(r.returncode, 2, "exit status with no daemon (stderr %r)" % r.stderr)
     check.true(r.stderr.strip() != "", "a message on stderr")
-    check.true(dt < 10, "gave up within 10 s (took %.1fs)" % dt)
+    check.true(dt < 5, "gave up within 5 s (took %.1fs)" % dt)
     # A port that swallows requests and never answers: a bounded wait.
     hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     hole.bind(("127.0.0.1", 0))
