@@ -256,7 +256,7 @@ done | awk -F '\t' '
 					printf "N=%-5s 2 threads vs 1: both delivered everything offered (%s vs %s pkt/s): not saturated, n/a\n", n, d2, d1
 				else
 					printf "N=%-5s 2 threads vs 1: %s vs %s pkt/s: %s\n", n, d2, d1,
-						d2 + 0 > d1 + 0 ? "met" : "MISSED"
+						(d2 + 0 > d1 + 0) ? "met" : "MISSED"
 			}
 		}
 	}'
