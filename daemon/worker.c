@@ -16,6 +16,7 @@ struct worker {
 	struct event *keepalive; /* keeps the loop running while it has no sockets */
 	pthread_t thread;
 	unsigned index;
+	atomic_bool stop;
 };
 
 struct workers {
@@ -36,7 +37,10 @@ static void *worker_main(void *arg)
 	/* Signals belong to the main thread's loop. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	/* A loopbreak sent before the loop started would be forgotten by
+	 * libevent, so the stop request is a flag checked between rounds. */
+	while (!atomic_load(&w->stop))
+		event_base_loop(w->base, EVLOOP_ONCE);
 	return NULL;
 }
 
@@ -66,8 +70,10 @@ void workers_stop(struct workers *ws)
 {
 	if (!ws)
 		return;
-	for (unsigned i = 0; i < ws->n; i++)
-		event_base_loopbreak(ws->w[i].base);
+	for (unsigned i = 0; i < ws->n; i++) {
+		atomic_store(&ws->w[i].stop, true);
+		event_active(ws->w[i].keepalive, EV_TIMEOUT, 0); /* wakes the loop */
+	}
 	for (unsigned i = 0; i < ws->n; i++) {
 		pthread_join(ws->w[i].thread, NULL);
 		event_free(ws->w[i].keepalive);
