@@ -97,9 +97,11 @@ static bencode_item *ctl_request(struct ctl *c, bencode_item *req)
 			bencode_item *reply;
 			size_t used;
 			struct bencode_error berr;
+			/* Decoding is zero-copy: the reply must outlive the next one. */
+			str body = arena_strdup(c->arena, str_make(buf + cl + 1, (size_t)n - cl - 1));
 
-			if (bencode_decode(c->arena, buf + cl + 1, (size_t)n - cl - 1, NULL, &reply,
-					   &used, &berr) || reply->type != BENCODE_DICT) {
+			if (bencode_decode(c->arena, body.s, body.len, NULL, &reply, &used, &berr) ||
+			    reply->type != BENCODE_DICT) {
 				fprintf(stderr, "rtprelay-ctl: malformed reply\n");
 				return NULL;
 			}
