@@ -360,8 +360,26 @@ def test_notify_socket_ready_and_stopping():
             ready = recv_until("READY=1", START_TIMEOUT)
             check.true(ready, "READY=1 within %.0fs; received %r" % (START_TIMEOUT, got),
                        read_text(log))
-            # Ready means ready: the very first ping after READY=1 answers.
-            check.true(ping_once(ngp, 1.0), "ping right after READY=1 (one try)", read_text(log))
+            # Ready means ready. Freeze the daemon the moment READY=1 is
+            # here: its ng port must already be bound (we cannot bind it),
+            # and the very first ping, queued while it is stopped, answers.
+            probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            probe.settimeout(2.0)
+            proc.send_signal(signal.SIGSTOP)
+            try:
+                bound = held([ngp]) == [ngp]
+                probe.sendto(b"readycheck d7:command4:pinge", ("127.0.0.1", ngp))
+            finally:
+                proc.send_signal(signal.SIGCONT)
+            check.true(bound, "ng UDP port %d bound when READY=1 arrived" % ngp, read_text(log))
+            try:
+                reply = probe.recv(65536)
+            except (socket.timeout, OSError) as e:
+                reply = repr(e).encode()
+            finally:
+                probe.close()
+            check.true(reply.startswith(b"readycheck ") and b"pong" in reply,
+                       "reply to the first ping sent after READY=1", reply, read_text(log))
             check.true(proc.poll() is None, "alive after READY=1")
             proc.send_signal(signal.SIGTERM)
             stopping = recv_until("STOPPING=1", STOP_TIMEOUT)
