@@ -81,11 +81,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_ptr_array_add(last, sdp_line_new(s, 'a', STR_C("fuzz")));
 	g_string_truncate(out, 0);
 	sdp_print(s, out);
-	bool had_eol = data[size - 1] == '\n';
+	/* ... before the trailing blank lines, which stay last. */
+	size_t body_len = size - s->trailer.len;
+	bool had_eol = data[body_len - 1] == '\n';
 	size_t want = size + (had_eol ? 0 : s->eol.len) + 6 + s->eol.len;
+	size_t fuzz_at = out->len - s->trailer.len - s->eol.len - 6;
 
-	if (out->len != want || memcmp(out->str, data, size) ||
-	    memcmp(out->str + out->len - s->eol.len - 6, "a=fuzz", 6))
+	if (out->len != want || memcmp(out->str, data, body_len) ||
+	    memcmp(out->str + fuzz_at, "a=fuzz", 6) ||
+	    (s->trailer.len &&
+	     memcmp(out->str + out->len - s->trailer.len, s->trailer.s, s->trailer.len)))
 		abort();
 
 	g_string_free(out, TRUE);
