@@ -20,6 +20,7 @@
 #include "options.h"
 #include "ports.h"
 #include "process.h"
+#include "reload.h"
 #include "rtprelay.h"
 #include "stats.h"
 #include "worker.h"
@@ -32,9 +33,40 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(rp->base);
 }
 
+/* The command line, parsed again with the config file on SIGHUP. */
+static int saved_argc;
+static char **saved_argv;
+
+static void apply_log_levels(const struct rtprelay_config *cfg);
+
+static void reload_warn(void *ctx, const char *msg)
+{
+	log_warnx("%s", msg);
+}
+
+static void reload_restart_needed(void *ctx, const char *name)
+{
+	log_warnx("SIGHUP: '%s' changed; it takes effect after a restart", name);
+}
+
+/* Reload (reload.h); a config that does not parse changes nothing. */
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
-	log_notice("SIGHUP received: nothing is reloadable yet; restart to apply changes");
+	struct rtprelay *rp = arg;
+	struct rtprelay_config *next = g_new(struct rtprelay_config, 1);
+	g_autofree char *err = NULL;
+	int n;
+
+	if (options_parse_with(saved_argc, saved_argv, next, reload_warn, NULL, &err) < 0) {
+		log_errx("SIGHUP: configuration not reloaded: %s", err);
+		g_free(next);
+		return;
+	}
+	n = reload_apply(rp->cfg, next, reload_restart_needed, NULL);
+	g_free(next);
+	apply_log_levels(rp->cfg);
+	log_notice("SIGHUP: configuration reloaded from %s (%d reloadable option(s) changed)",
+		   rp->cfg->config_file, n);
 }
 
 /* Every call holds sockets: allow as many as the hard limit does. */
@@ -66,6 +98,8 @@ int main(int argc, char **argv)
 	g_autofree char *err = NULL;
 	int ret = 1;
 
+	saved_argc = argc;
+	saved_argv = argv;
 	if (options_parse(argc, argv, &cfg, &err) < 0) {
 		fprintf(stderr, "rtprelay: %s\n", err);
 		return 1;

@@ -1,0 +1,82 @@
+/* Applying a re-read configuration to the running daemon (see reload.h). */
+#include "reload.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define FIELD(f) offsetof(struct rtprelay_config, f), sizeof(((struct rtprelay_config *)0)->f)
+
+struct reload_field {
+	const char *name;
+	size_t offset, size;
+};
+
+/* Read where they are used, by the main thread: safe to overwrite. */
+static const struct reload_field reloadable[] = {
+	{ "log-level", FIELD(log_level) },
+	{ "log-level-<subsystem>", FIELD(log_levels) },
+	{ "timeout", FIELD(timeout) },
+	{ "silent-timeout", FIELD(silent_timeout) },
+	{ "final-timeout", FIELD(final_timeout) },
+	{ "offer-timeout", FIELD(offer_timeout) },
+	{ "delete-delay", FIELD(delete_delay) },
+	{ "max-sessions", FIELD(max_sessions) },
+};
+
+/* Bound sockets, threads, the log connection: fixed at start-up. */
+static const struct reload_field restart_only[] = {
+	{ "interface", FIELD(n_interfaces) },
+	{ "interface", FIELD(interfaces) },
+	{ "listen-ng", FIELD(n_listen_ng) },
+	{ "listen-ng", FIELD(listen_ng) },
+	{ "listen-tcp-ng", FIELD(n_listen_tcp_ng) },
+	{ "listen-tcp-ng", FIELD(listen_tcp_ng) },
+	{ "listen-http", FIELD(n_listen_http) },
+	{ "listen-http", FIELD(listen_http) },
+	{ "port-min", FIELD(port_min) },
+	{ "port-max", FIELD(port_max) },
+	{ "num-threads", FIELD(num_threads) },
+	{ "table", FIELD(table) },
+	{ "no-fallback", FIELD(no_fallback) },
+	{ "tos", FIELD(tos) },
+	{ "endpoint-learning", FIELD(endpoint_learning) },
+	{ "log-stderr", FIELD(log_stderr) },
+	{ "log-facility", FIELD(log_facility) },
+	{ "foreground", FIELD(foreground) },
+	{ "pidfile", FIELD(pidfile) },
+};
+
+/* Both structs start from options_defaults' memset, so padding compares
+ * equal and memcmp is a value comparison. */
+static bool differs(const struct rtprelay_config *a, const struct rtprelay_config *b,
+		    const struct reload_field *f)
+{
+	return memcmp((const char *)a + f->offset, (const char *)b + f->offset, f->size) != 0;
+}
+
+int reload_apply(struct rtprelay_config *live, const struct rtprelay_config *next,
+		 reload_restart_fn restart_needed, void *ctx)
+{
+	const char *last = NULL;
+	int changed = 0;
+
+	for (size_t i = 0; i < sizeof(restart_only) / sizeof(restart_only[0]); i++) {
+		const struct reload_field *f = &restart_only[i];
+
+		/* One report per option, though a list has two fields. */
+		if (restart_needed && differs(live, next, f) &&
+		    (!last || strcmp(f->name, last) != 0)) {
+			restart_needed(ctx, f->name);
+			last = f->name;
+		}
+	}
+	for (size_t i = 0; i < sizeof(reloadable) / sizeof(reloadable[0]); i++) {
+		const struct reload_field *f = &reloadable[i];
+
+		if (differs(live, next, f)) {
+			memcpy((char *)live + f->offset, (const char *)next + f->offset, f->size);
+			changed++;
+		}
+	}
+	return changed;
+}
