@@ -1,0 +1,74 @@
+/*
+ * trace: the call traffic of the pool simulator, generated on the fly in
+ * virtual time. Calls arrive as a Poisson process; each INVITE forks
+ * serially into 1 + k branches (k uniform in 1..7): k fail, each deleted
+ * 0.1-2 s after it was created, the last is answered and lasts a
+ * log-normal time (median 60 s), 1-8 hours for 1% of calls, forever for
+ * 0.01%. Every deletion frees the branch's memory delete_delay (30 s)
+ * later. A record is one allocation unit: a branch's media streams (two
+ * objects, RTP and RTCP, per media; 10% of branches carry video too) or
+ * the call's own object. Deterministic for a seed.
+ */
+#ifndef POOL_TRACE_H
+#define POOL_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACE_MAX_OBJS 4
+#define TRACE_NEVER 1e300
+
+struct trace_params {
+	double rate;          /* calls per second */
+	double seconds;       /* length of the trace */
+	uint64_t seed;
+	double median;        /* answered call duration, s */
+	double sigma;         /* of its logarithm */
+	double long_frac;     /* calls lasting 1-8 hours */
+	double never_frac;    /* calls never deleted */
+	double delete_delay;  /* s from delete to free */
+	double video_frac;    /* branches with a second media */
+	size_t stream_size;   /* per stream (RTP or RTCP) */
+	size_t call_size;     /* per call; 0: none */
+};
+
+void trace_params_default(struct trace_params *p);
+
+/* One allocation unit; the simulator keeps each allocator's handles in it. */
+struct trace_rec {
+	double free_at; /* TRACE_NEVER: never freed */
+	uint8_t n;
+	uint16_t size[TRACE_MAX_OBJS];
+	void *obj[TRACE_MAX_OBJS]; /* the rtprelay pool's objects */
+	int32_t ref[TRACE_MAX_OBJS]; /* the reference model's handles */
+	uint32_t next_free;
+};
+
+enum trace_kind { TRACE_ALLOC, TRACE_FREE };
+
+struct trace_event {
+	double t;
+	enum trace_kind kind;
+	uint32_t rec;
+};
+
+struct trace;
+
+struct trace *trace_new(const struct trace_params *p);
+void trace_free(struct trace *t);
+
+/* The next event in time order: false when the trace has ended. A FREE
+ * event's record is reused after the next call. */
+bool trace_next(struct trace *t, struct trace_event *ev);
+struct trace_rec *trace_rec(struct trace *t, uint32_t id);
+
+/* Counts so far. */
+uint64_t trace_calls(const struct trace *t);
+uint64_t trace_branches(const struct trace *t);
+
+/* The generator's random numbers, for other parts of the simulator. */
+uint64_t trace_rand(uint64_t *state);
+double trace_uniform(uint64_t *state); /* [0, 1) */
+
+#endif
