@@ -342,3 +342,22 @@ out_unlock:
 	pthread_mutex_unlock(&p->lock);
 	return ret;
 }
+
+bool bufferpool_should_move(struct bufferpool *p, const void *ptr)
+{
+	struct bp_shard *s;
+	uint64_t other_free;
+	bool move = false;
+
+	pthread_mutex_lock(&p->lock);
+	s = bp_shard_lookup(p, ptr);
+	if (s && s->taken_bytes <= p->shard_size / 4) {
+		/* free pages in other shards in use (not the spares: moving
+		 * there only moves the problem), against this one's pages */
+		other_free = (uint64_t)(p->n_shards - p->n_empty) * p->pages_per_shard -
+			     p->pages_used - s->pages_free;
+		move = other_free >= p->pages_per_shard - s->pages_free;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return move;
+}

@@ -176,6 +176,18 @@ void *bufferpool_shard_base(const struct bufferpool *p, const void *ptr);
 bool bufferpool_is_pinned(struct bufferpool *p, const void *ptr);
 
 /*
+ * Whether the live object ptr sits in a sparse shard (at most 1/4 of it in
+ * use) that moving it would help give back: the other shards have room for
+ * the sparse one's objects. A non-moving pool cannot drain a shard that
+ * holds a few long-lived objects (a call that lasts hours, one never
+ * deleted) after the load falls; the owner can: allocate a replacement,
+ * check bufferpool_shard_base() differs, copy, switch the kernel target to
+ * it, free the old one. Meant for a slow walk of long-lived streams from the
+ * control thread; takes the pool mutex for a lookup.
+ */
+bool bufferpool_should_move(struct bufferpool *p, const void *ptr);
+
+/*
  * Accounting. Always on: counters updated under the pool mutex with the
  * alloc/free they describe. Shapes follow Kamailio's core.shmmem.
  */

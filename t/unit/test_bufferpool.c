@@ -432,6 +432,35 @@ TEST(bufferpool_pin_failure)
 	bufferpool_destroy(p);
 }
 
+/* A few objects left in a shard while others have room: worth moving. */
+TEST(bufferpool_should_move)
+{
+	struct tb tb = { 0 };
+	struct bufferpool *p = tb_pool(&tb_plain, &tb, 16 * KiB, 4 * KiB, 0);
+	void *pg[8], *small;
+
+	CHECK(p);
+	for (int i = 0; i < 8; i++)
+		CHECK((pg[i] = bufferpool_alloc(p, 4096, 0)));
+	CHECK_EQ(tb.maps, 2);
+	CHECK(!bufferpool_should_move(p, pg[0])); /* full shards */
+	/* Shard B keeps one page of four; shard A has no room for it. */
+	for (int i = 5; i < 8; i++)
+		bufferpool_free(p, pg[i]);
+	CHECK(!bufferpool_should_move(p, pg[4]));
+	/* Room in A: B's last page should move there. */
+	bufferpool_free(p, pg[0]);
+	CHECK(bufferpool_should_move(p, pg[4]));
+	CHECK(!bufferpool_should_move(p, pg[1])); /* A is 3/4 used */
+	small = bufferpool_alloc(p, 16, 0);
+	CHECK(small);
+	CHECK_EQ(bufferpool_shard_base(p, small), bufferpool_shard_base(p, pg[1]));
+	for (int i = 1; i < 5; i++)
+		bufferpool_free(p, pg[i]);
+	bufferpool_free(p, small);
+	bufferpool_destroy(p);
+}
+
 TEST(bufferpool_bad_free)
 {
 	struct bufferpool *p = bufferpool_create(&(struct bufferpool_config){

@@ -10,7 +10,9 @@
  * target of the issue is missed.
  *
  * usage: pool_sim [-r calls/s] [-H hours] [-s seed] [-S shard KiB]
- *                 [-P page bytes] [-T (timing only)] [-N (no timing)]
+ *                 [-P page bytes] [-D hour (no new calls from then on)]
+ *                 [-M seconds (move objects out of sparse shards every...)]
+ *                 [-T (timing only)] [-N (no timing)]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -77,8 +79,39 @@ struct hour_acc {
 	uint64_t ref_failed;  /* reference: allocations refused this hour */
 };
 
+/* What the daemon could do from a slow timer: move live objects out of
+ * sparse shards so that those can be given back. The number moved. */
+static uint64_t migrate(struct bufferpool *pool, struct trace *tr)
+{
+	uint64_t moved = 0;
+
+	for (uint32_t id = 0; id < trace_rec_count(tr); id++) {
+		struct trace_rec *r = trace_rec(tr, id);
+
+		for (unsigned i = 0; r->live && i < r->n; i++) {
+			void *n;
+
+			if (!bufferpool_should_move(pool, r->obj[i]))
+				continue;
+			n = bufferpool_alloc(pool, r->size[i], BUFFERPOOL_KERNEL);
+			if (!n)
+				continue;
+			if (bufferpool_shard_base(pool, n) ==
+			    bufferpool_shard_base(pool, r->obj[i])) {
+				bufferpool_free(pool, n);
+				continue;
+			}
+			memcpy(n, r->obj[i], r->size[i]);
+			bufferpool_free(pool, r->obj[i]);
+			r->obj[i] = n;
+			moved++;
+		}
+	}
+	return moved;
+}
+
 static int run_sim(const struct trace_params *tp, size_t shard_size,
-		   size_t page_size)
+		   size_t page_size, double migrate_every)
 {
 	struct sim_backing sb = { 0 };
 	struct bufferpool_config cfg;
@@ -90,7 +123,7 @@ static int run_sim(const struct trace_params *tp, size_t shard_size,
 	double next_tick = 1.0, t0 = now_s();
 	unsigned hour = 0, hours = (unsigned)(tp->seconds / 3600 + 0.5);
 	int ref_cap_hour = -1, ref_cap_s = -1, failed = 0;
-	uint64_t ops = 0, allocs = 0, alloc_fail = 0, ref_fail_prev = 0;
+	uint64_t ops = 0, allocs = 0, alloc_fail = 0, ref_fail_prev = 0, moved = 0;
 	double *ratio = calloc(hours + 1, sizeof(double));
 
 	bufferpool_config_default(&cfg);
@@ -127,6 +160,8 @@ static int run_sim(const struct trace_params *tp, size_t shard_size,
 			struct bufferpool_totals tot;
 			double bound;
 
+			if (migrate_every > 0 && fmod(next_tick, migrate_every) == 0)
+				moved += migrate(pool, tr);
 			bufferpool_reclaim(pool);
 			bufferpool_get_totals(pool, &tot);
 			bound = 1.25 * (double)tot.used + (double)shard_size;
@@ -161,6 +196,8 @@ static int run_sim(const struct trace_params *tp, size_t shard_size,
 			break;
 
 		struct trace_rec *r = trace_rec(tr, ev.rec);
+
+		r->live = ev.kind == TRACE_ALLOC;
 
 		for (unsigned i = 0; i < r->n; i++) {
 			if (ev.kind == TRACE_ALLOC) {
@@ -203,6 +240,9 @@ static int run_sim(const struct trace_params *tp, size_t shard_size,
 	       tot.shards_max, (unsigned long long)sb.pins, (unsigned long long)sb.unpins,
 	       (unsigned long long)sb.barriers, (unsigned long long)alloc_fail,
 	       mb(tot.max_used));
+	if (migrate_every > 0)
+		printf("# migration every %.0f s (bufferpool_should_move): %llu objects moved\n",
+		       migrate_every, (unsigned long long)moved);
 	printf("# target: rtprelay pinned <= 1.25 x live + 1 shard every second after hour 1: %s\n",
 	       failed ? "MISSED" : "met");
 	printf("# target: no upward trend: slope of pinned/live %+.4f per hour (hours 2-%u): %s\n",
@@ -351,28 +391,31 @@ int main(int argc, char **argv)
 {
 	struct trace_params tp;
 	size_t shard_kib = 1024, page = 4096;
+	double migrate_every = 0;
 	bool timing = true, sim = true;
 	int opt, ret = 0;
 
 	trace_params_default(&tp);
 	tp.stream_size = sizeof(struct rtprelay_stream_stats);
-	while ((opt = getopt(argc, argv, "r:H:s:S:P:TN")) != -1) {
+	while ((opt = getopt(argc, argv, "r:H:s:S:P:D:M:TN")) != -1) {
 		switch (opt) {
 		case 'r': tp.rate = atof(optarg); break;
 		case 'H': tp.seconds = atof(optarg) * 3600; break;
 		case 's': tp.seed = strtoull(optarg, NULL, 0); break;
 		case 'S': shard_kib = strtoul(optarg, NULL, 0); break;
 		case 'P': page = strtoul(optarg, NULL, 0); break;
+		case 'D': tp.calls_until = atof(optarg) * 3600; break;
+		case 'M': migrate_every = atof(optarg); break;
 		case 'T': sim = false; break;
 		case 'N': timing = false; break;
 		default:
 			fprintf(stderr, "usage: %s [-r calls/s] [-H hours] [-s seed] "
-				"[-S shard KiB] [-P page] [-T] [-N]\n", argv[0]);
+				"[-S shard KiB] [-P page] [-D hour] [-M s] [-T] [-N]\n", argv[0]);
 			return 2;
 		}
 	}
 	if (sim)
-		ret |= run_sim(&tp, shard_kib << 10, page);
+		ret |= run_sim(&tp, shard_kib << 10, page, migrate_every);
 	if (timing)
 		ret |= run_timing();
 	return ret;

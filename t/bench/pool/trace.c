@@ -34,6 +34,7 @@ void trace_params_default(struct trace_params *p)
 	*p = (struct trace_params){
 		.rate = 100,
 		.seconds = 86400,
+		.calls_until = 1e300,
 		.seed = 1,
 		.median = 60,
 		.sigma = 1.0,
@@ -218,7 +219,7 @@ bool trace_next(struct trace *t, struct trace_event *ev)
 		t->pending_release = UINT32_MAX;
 	}
 	/* Calls that arrive before the earliest pending event come first. */
-	while (t->next_call < t->p.seconds &&
+	while (t->next_call < t->p.seconds && t->next_call < t->p.calls_until &&
 	       (!t->n_heap || t->next_call <= t->heap[0].t)) {
 		gen_call(t, t->next_call);
 		t->next_call += -log(1.0 - trace_uniform(&t->rng)) / t->p.rate;
@@ -239,6 +240,11 @@ bool trace_next(struct trace *t, struct trace_event *ev)
 struct trace_rec *trace_rec(struct trace *t, uint32_t id)
 {
 	return &t->recs[id];
+}
+
+uint32_t trace_rec_count(const struct trace *t)
+{
+	return t->n_recs;
 }
 
 uint64_t trace_calls(const struct trace *t)

@@ -22,6 +22,7 @@
 struct trace_params {
 	double rate;          /* calls per second */
 	double seconds;       /* length of the trace */
+	double calls_until;   /* no new calls from then on (a drain) */
 	uint64_t seed;
 	double median;        /* answered call duration, s */
 	double sigma;         /* of its logarithm */
@@ -43,6 +44,7 @@ struct trace_rec {
 	void *obj[TRACE_MAX_OBJS]; /* the rtprelay pool's objects */
 	int32_t ref[TRACE_MAX_OBJS]; /* the reference model's handles */
 	uint32_t next_free;
+	bool live; /* allocated and not yet freed (the simulator's flag) */
 };
 
 enum trace_kind { TRACE_ALLOC, TRACE_FREE };
@@ -62,6 +64,7 @@ void trace_free(struct trace *t);
  * event's record is reused after the next call. */
 bool trace_next(struct trace *t, struct trace_event *ev);
 struct trace_rec *trace_rec(struct trace *t, uint32_t id);
+uint32_t trace_rec_count(const struct trace *t); /* ids below it exist */
 
 /* Counts so far. */
 uint64_t trace_calls(const struct trace *t);
