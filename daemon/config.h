@@ -69,6 +69,7 @@ struct rtprelay_config {
 	bool no_fallback;              /* -F */
 	int tos;                       /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
+	bool memory_accounting_sites;  /* --memory-accounting=sites (debug builds: default) */
 
 	int log_level;                 /* -L, default 6 (LOG_INFO) */
 	int log_levels[16];            /* per subsystem (enum log_subsys), -1 =

@@ -4,6 +4,7 @@
  *   rtprelay-ctl [-n ADDR:PORT] list
  *   rtprelay-ctl [-n ADDR:PORT] show CALL-ID
  *   rtprelay-ctl [-n ADDR:PORT] statistics
+ *   rtprelay-ctl [-n ADDR:PORT] memory
  *   rtprelay-ctl [-n ADDR:PORT] terminate CALL-ID
  *
  * Output is human-readable text; exit status 0 on success, 1 when the
@@ -326,6 +327,66 @@ static int cmd_statistics(struct ctl *c)
 	return 0;
 }
 
+static void print_list_table(struct arena *a, const char *title, const bencode_item *list,
+			     const char *const *cols)
+{
+	if (!list || list->type != BENCODE_LIST)
+		return;
+	printf("%s:\n ", title);
+	for (const char *const *col = cols; *col; col++)
+		printf(" %14s", *col);
+	printf("\n");
+	bencode_list_foreach(list, row)
+	{
+		printf(" ");
+		for (const char *const *col = cols; *col; col++) {
+			bencode_item *v = bencode_dict_get(row, *col);
+
+			if (v && v->type == BENCODE_INT)
+				printf(" %14lld", (long long)v->num);
+			else if (v && v->type == BENCODE_STRING)
+				printf(" %14.*s", STR_FMT(v->str));
+			else
+				printf(" %14s", "-");
+		}
+		printf("\n");
+	}
+}
+
+static int cmd_memory(struct ctl *c)
+{
+	static const char *const shard_cols[] = { "base", "size", "used", "live_objects",
+						  "free_pages", "pinned", NULL };
+	static const char *const class_cols[] = { "size", "objects", "bytes", "pages", NULL };
+	static const char *const site_cols[] = { "site", "objects", "bytes", "allocs", NULL };
+	bencode_item *req = bencode_new_dict(c->arena);
+
+	bencode_dict_add_cstr(c->arena, req, "command", "statistics");
+	bencode_item *r = ctl_request(c, req);
+
+	if (!r)
+		return 2;
+	if (!reply_ok(r))
+		return 1;
+	bencode_item *st = bencode_dict_get(r, "statistics");
+	bencode_item *mem = st ? bencode_dict_get(st, "memory") : NULL;
+
+	if (!mem || mem->type != BENCODE_DICT) {
+		fprintf(stderr, "rtprelay-ctl: reply has no memory statistics\n");
+		return 1;
+	}
+	print_dict_ints(c->arena, "Shared memory", mem);
+	print_list_table(c->arena, "Shards", bencode_dict_get(mem, "per shard"), shard_cols);
+	print_list_table(c->arena, "Size classes", bencode_dict_get(mem, "per size class"),
+			 class_cols);
+	if (bencode_dict_get(mem, "per site"))
+		print_list_table(c->arena, "Allocation sites (by bytes)",
+				 bencode_dict_get(mem, "per site"), site_cols);
+	else
+		printf("Allocation sites: not recorded (--memory-accounting=sites)\n");
+	return 0;
+}
+
 static int cmd_terminate(struct ctl *c, const char *callid)
 {
 	bencode_item *req = bencode_new_dict(c->arena);
@@ -349,7 +410,8 @@ static int cmd_terminate(struct ctl *c, const char *callid)
 static int usage(void)
 {
 	fprintf(stderr, "usage: rtprelay-ctl [-n ADDR:PORT] list | show CALL-ID | statistics | "
-			"terminate CALL-ID\n  -n  the daemon's ng address (default 127.0.0.1:2223)\n");
+			"memory | terminate CALL-ID\n"
+			"  -n  the daemon's ng address (default 127.0.0.1:2223)\n");
 	return 2;
 }
 
@@ -382,6 +444,8 @@ int main(int argc, char **argv)
 		ret = cmd_show(&c, arg);
 	else if ((!strcmp(cmd, "statistics") || !strcmp(cmd, "stats")) && !arg)
 		ret = cmd_statistics(&c);
+	else if (!strcmp(cmd, "memory") && !arg)
+		ret = cmd_memory(&c);
 	else if (!strcmp(cmd, "terminate") && arg)
 		ret = cmd_terminate(&c, arg);
 	else

@@ -15,6 +15,7 @@
 #include "call.h"
 #include "config.h"
 #include "log.h"
+#include "memory.h"
 #include "ng.h"
 #include "ng_transport.h"
 #include "options.h"
@@ -129,6 +130,8 @@ int main(int argc, char **argv)
 	if (!rp.base)
 		fatalx("cannot create the event base");
 	raise_nofile();
+	if (memory_start(&rp) < 0)
+		goto err_free_base;
 	rp.workers = workers_start(cfg.num_threads);
 	rp.ports = ports_new(&cfg, rp.workers);
 	if (!rp.ports) {
@@ -165,6 +168,8 @@ err_free_calls:
 	ports_free(rp.ports);
 err_stop_workers:
 	workers_stop(rp.workers);
+	memory_stop(&rp);
+err_free_base:
 	event_base_free(rp.base);
 	process_pidfile_remove(cfg.pidfile);
 	log_notice("rtprelay stopped");

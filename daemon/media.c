@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <pthread.h>
 
+#include "bufferpool.h"
 #include "call.h"
 #include "media_io.h"
 #include "rtprelay.h"
@@ -19,7 +20,11 @@ struct media *media_new(struct monologue *ml, unsigned index)
 	for (int k = 0; k < 2; k++) {
 		m->streams[k].media = m;
 		m->streams[k].kind = (enum stream_kind)k;
-		m->streams[k].stats = g_new0(struct rtprelay_stream_stats, 1);
+		/* Zeroed; the kernel will write it once it forwards the stream. */
+		m->streams[k].stats = bufferpool_alloc(ml->call->rp->pool,
+						       sizeof(struct rtprelay_stream_stats),
+						       BUFFERPOOL_KERNEL);
+		g_assert(m->streams[k].stats);
 	}
 	return m;
 }
@@ -81,8 +86,9 @@ void media_free(struct media *m)
 	if (!m)
 		return;
 	media_put_ports(m);
+	/* No worker can reach the streams any more (media_put_ports). */
 	for (int k = 0; k < 2; k++)
-		g_free(m->streams[k].stats);
+		bufferpool_free(m->ml->call->rp->pool, m->streams[k].stats);
 	g_free(m->type);
 	g_free(m->protocol);
 	g_free(m);

@@ -6,7 +6,8 @@
  * retransmission cache). Other paths are 404, other methods on these paths
  * 405. The request's Content-Type is not enforced (the body's first byte
  * says bencode or JSON); the reply's is application/x-rtpengine-ng or
- * application/json after the body's form.
+ * application/json after the body's form. GET /metrics answers the
+ * statistics as JSON.
  */
 #define LOG_SUBSYS control
 
@@ -22,6 +23,7 @@
 #include "ng_listen.h"
 #include "ng_msg.h"
 #include "rtprelay.h"
+#include "stats.h"
 
 #define HTTP_TIMEOUT_SECONDS 30
 
@@ -43,6 +45,22 @@ static void reply_text(struct evhttp_request *r, int code, const char *reason, c
 		evbuffer_free(b);
 }
 
+/* GET /metrics: the statistics command's dictionary as JSON, for scrapers. */
+static void reply_metrics(struct ng_http *h, struct evhttp_request *r)
+{
+	struct arena *a = arena_new(16384);
+	bencode_item *d = bencode_new_dict(a);
+	GString *out = g_string_sized_new(4096);
+
+	stats_to_bencode(h->rp, a, d);
+	ng_bencode_to_json(d, out);
+	evhttp_add_header(evhttp_request_get_output_headers(r), "Content-Type", "application/json");
+	evbuffer_add(evhttp_request_get_output_buffer(r), out->str, out->len);
+	evhttp_send_reply(r, HTTP_OK, "OK", NULL);
+	g_string_free(out, TRUE);
+	arena_free(a);
+}
+
 static void on_request(struct evhttp_request *r, void *arg)
 {
 	struct ng_http *h = arg;
@@ -50,6 +68,11 @@ static void on_request(struct evhttp_request *r, void *arg)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	bool plain;
 
+	if (path && strcmp(path, "/metrics") == 0 &&
+	    evhttp_request_get_command(r) == EVHTTP_REQ_GET) {
+		reply_metrics(h, r);
+		return;
+	}
 	if (path && strcmp(path, "/ng") == 0) {
 		plain = false;
 	} else if (path && strcmp(path, "/ng-plain") == 0) {

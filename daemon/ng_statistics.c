@@ -10,6 +10,7 @@
 #include "call.h"
 #include "config.h"
 #include "ng_commands.h"
+#include "memory.h"
 #include "ports.h"
 #include "rtprelay.h"
 #include "stats.h"
@@ -90,6 +91,7 @@ void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 	bencode_dict_add_int(a, ports, "pairs", ports_capacity(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_spare", ports_spare(rp->ports));
+	memory_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "memory"));
 }
 
 int ng_cmd_statistics(struct ng_request *req)

@@ -105,6 +105,24 @@ static int parse_endpoint_learning(const struct option_def *def, const char *val
 	return -1;
 }
 
+#ifdef RTPRELAY_DEBUG
+#define MEMORY_ACCOUNTING_DEFAULT "sites"
+#else
+#define MEMORY_ACCOUNTING_DEFAULT "none"
+#endif
+
+static int parse_memory_accounting(const struct option_def *def, const char *value, bool first,
+				   struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+				   char **err)
+{
+	if (strcmp(value, "sites") == 0 || strcmp(value, "none") == 0) {
+		cfg->memory_accounting_sites = value[0] == 's';
+		return 0;
+	}
+	*err = g_strdup_printf("'%s' is not one of none, sites", value);
+	return -1;
+}
+
 static int parse_facility(const struct option_def *def, const char *value, bool first,
 			  struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
 {
@@ -314,6 +332,9 @@ const struct option_def options_table[] = {
 	{ .name = "endpoint-learning", .type = OPT_CUSTOM, .parse = parse_endpoint_learning,
 	  .def = "delayed", .help = "RTP endpoint learning algorithm",
 	  .arg = "delayed|immediate|off|heuristic" },
+	{ .name = "memory-accounting", .type = OPT_CUSTOM, .parse = parse_memory_accounting,
+	  .def = MEMORY_ACCOUNTING_DEFAULT,
+	  .help = "Account shared memory per allocation site (file:line) too", .arg = "none|sites" },
 
 	{ .name = "log-level", .short_name = 'L', .type = OPT_INT, .offset = CFG(log_level),
 	  .min = 0, .max = 7, .def = "6", .help = "Default log level", .arg = "INT" },

@@ -16,6 +16,8 @@ struct ng_cache;
 struct ng_transports;
 struct stats;
 struct workers;
+struct bufferpool;
+struct event;
 
 struct rtprelay {
 	struct rtprelay_config *cfg;
@@ -26,6 +28,8 @@ struct rtprelay {
 	struct ng_cache *ng_cache;   /* retransmission cache (ng.h) */
 	struct ng_transports *ng;    /* listening sockets (ng_transport.h) */
 	struct workers *workers;     /* media threads (worker.h) */
+	struct bufferpool *pool;     /* memory the kernel will share (memory.h) */
+	struct event *pool_timer;
 	time_t started;
 };
 

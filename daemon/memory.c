@@ -1,0 +1,131 @@
+/* The shared-memory pool of the daemon; see memory.h. */
+#define LOG_SUBSYS core
+#include "memory.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <glib.h>
+#include <string.h>
+
+#include "bufferpool.h"
+#include "config.h"
+#include "log.h"
+#include "rtprelay.h"
+
+static void reclaim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct rtprelay *rp = arg;
+
+	if (bufferpool_reclaim(rp->pool) < 0)
+		log_ratelimited(LOG_WARNING, "shared memory: barrier failed, quarantine kept");
+}
+
+int memory_start(struct rtprelay *rp)
+{
+	struct bufferpool_config pc;
+	struct timeval tv = { MEMORY_RECLAIM_SECONDS, 0 };
+
+	/* User-space backing until the kernel issue adds pinning. */
+	bufferpool_config_default(&pc);
+	if (rp->cfg->memory_accounting_sites)
+		pc.flags |= BUFFERPOOL_SITES;
+	rp->pool = bufferpool_create(&pc);
+	if (!rp->pool) {
+		log_err("cannot create the shared memory pool");
+		return -1;
+	}
+	rp->pool_timer = event_new(rp->base, -1, EV_PERSIST, reclaim_cb, rp);
+	event_add(rp->pool_timer, &tv);
+	return 0;
+}
+
+void memory_stop(struct rtprelay *rp)
+{
+	if (rp->pool_timer)
+		event_free(rp->pool_timer);
+	rp->pool_timer = NULL;
+	bufferpool_destroy(rp->pool);
+	rp->pool = NULL;
+}
+
+static void add_u64(struct arena *a, bencode_item *d, const char *key, uint64_t v)
+{
+	bencode_dict_add_int(a, d, key, (int64_t)v);
+}
+
+void memory_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
+{
+	struct bufferpool_snapshot *s = bufferpool_snapshot_new(rp->pool);
+
+	if (!s) {
+		bencode_dict_add_cstr(a, dict, "error", "no memory for the snapshot");
+		return;
+	}
+	const struct bufferpool_totals *t = &s->totals;
+
+	add_u64(a, dict, "total", t->total);
+	add_u64(a, dict, "used", t->used);
+	add_u64(a, dict, "real_used", t->real_used);
+	add_u64(a, dict, "free", t->free);
+	add_u64(a, dict, "max_used", t->max_used);
+	add_u64(a, dict, "fragments", t->fragments);
+	add_u64(a, dict, "live_objects", t->live_objects);
+	add_u64(a, dict, "quarantined_objects", t->quarantined_objects);
+	add_u64(a, dict, "shards", t->shards);
+	add_u64(a, dict, "shards_pinned", t->shards_pinned);
+	add_u64(a, dict, "shards_max", t->shards_max);
+	add_u64(a, dict, "pinned_bytes", t->pinned_bytes);
+	add_u64(a, dict, "shard_size", s->shard_size);
+	add_u64(a, dict, "page_size", s->page_size);
+	add_u64(a, dict, "allocs", t->allocs);
+	add_u64(a, dict, "frees", t->frees);
+	add_u64(a, dict, "alloc_failures", t->alloc_failures);
+	add_u64(a, dict, "unpinned_allocs", t->unpinned_allocs);
+
+	bencode_item *shards = bencode_dict_add_list(a, dict, "per shard");
+
+	for (size_t i = 0; i < s->n_shards; i++) {
+		const struct bufferpool_shard_stats *sh = &s->shards[i];
+		bencode_item *d = bencode_list_add_dict(a, shards);
+
+		bencode_dict_set(a, d, "base",
+				 bencode_new_str(a, arena_printf(a, "%#lx", (unsigned long)sh->base)));
+		add_u64(a, d, "size", sh->size);
+		add_u64(a, d, "used", sh->used);
+		add_u64(a, d, "live_objects", sh->live_objects);
+		add_u64(a, d, "free_pages", sh->free_pages);
+		add_u64(a, d, "pinned", sh->pinned);
+	}
+	bencode_item *classes = bencode_dict_add_list(a, dict, "per size class");
+
+	for (size_t i = 0; i < s->n_classes; i++) {
+		const struct bufferpool_class_stats *c = &s->classes[i];
+
+		if (!c->objects && !c->pages)
+			continue;
+		bencode_item *d = bencode_list_add_dict(a, classes);
+
+		add_u64(a, d, "size", c->size);
+		add_u64(a, d, "objects", c->objects);
+		add_u64(a, d, "bytes", c->bytes);
+		add_u64(a, d, "pages", c->pages);
+	}
+	if (s->sites_enabled) {
+		bencode_item *sites = bencode_dict_add_list(a, dict, "per site");
+
+		for (size_t i = 0; i < s->n_sites; i++) {
+			const struct bufferpool_site_stats *st = &s->sites[i];
+			bencode_item *d = bencode_list_add_dict(a, sites);
+			const char *base = strrchr(st->file, '/');
+
+			bencode_dict_set(a, d, "site",
+					 bencode_new_str(a, arena_printf(a, "%s:%d",
+									 base ? base + 1 : st->file,
+									 st->line)));
+			add_u64(a, d, "objects", st->objects);
+			add_u64(a, d, "bytes", st->bytes);
+			add_u64(a, d, "allocs", st->allocs);
+		}
+	}
+	bufferpool_snapshot_free(s);
+}

@@ -1,0 +1,30 @@
+/*
+ * memory: the daemon's shared-memory pool (lib/bufferpool.h) for the state
+ * the kernel module will share (per-stream counters): creation from the
+ * config, the periodic reclaim (quarantine barrier, releasing empty shards)
+ * on the main loop, and the accounting in statistics and rtprelay-ctl.
+ */
+#ifndef RTPRELAY_MEMORY_H
+#define RTPRELAY_MEMORY_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "bencode.h"
+
+struct rtprelay;
+
+#define MEMORY_RECLAIM_SECONDS 1
+
+/* Create rp->pool and its reclaim timer. 0, or -1 after logging. Main thread. */
+int memory_start(struct rtprelay *rp);
+/* After every object is freed and no worker runs: destroy the pool. */
+void memory_stop(struct rtprelay *rp);
+
+/*
+ * The "memory" statistics: totals in Kamailio core.shmmem's shape, shards,
+ * size classes, and (with --memory-accounting=sites) allocation sites.
+ */
+void memory_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict);
+
+#endif

@@ -1,0 +1,75 @@
+"""The shared-memory pool seen from outside: per-stream state comes from
+it, is freed only when the stream really ends (after delete-delay), and
+is accounted in statistics, GET /metrics and rtprelay-ctl memory."""
+
+import json
+import os
+import sys
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check, daemon, media  # noqa: E401
+
+
+def memory(d):
+    return d.ng.command("statistics")["statistics"]["memory"]
+
+
+def sdp(port):
+    return ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP 0\r\n" % port)
+
+
+def test_stream_state_lives_until_the_stream_ends():
+    check.only("rtprelay")
+    with daemon.Daemon(args=["--delete-delay=1"]) as d:
+        base = memory(d)
+        check.eq(base["live_objects"], 0, "nothing allocated at start")
+        for i in range(3):
+            d.ng.offer(sdp(5000), "mem-%d" % i, "A")
+            d.ng.answer(sdp(6000), "mem-%d" % i, "A", "B")
+        m = memory(d)
+        # 2 parties x 1 media x (RTP + RTCP) per call
+        check.eq(m["live_objects"], 12, "per-stream state of 3 calls")
+        check.true(m["used"] >= 12 * 64, "used bytes cover the objects", m["used"])
+        check.true(m["total"] >= m["real_used"] >= m["used"], "total >= real_used >= used", m)
+        check.eq(m["free"], m["total"] - m["real_used"], "free = total - real_used")
+        check.true(m["shards"] >= 1 and len(m["per shard"]) == m["shards"], "shard list", m)
+        check.eq(sum(s["live_objects"] for s in m["per shard"]), 12, "per shard sums up")
+        check.eq(sum(c["objects"] for c in m["per size class"]), 12, "per class sums up")
+        d.ng.delete("mem-0", "A")
+        check.eq(memory(d)["live_objects"], 12, "kept during the delete delay")
+        deadline = time.monotonic() + 4
+        while memory(d)["live_objects"] != 8 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        check.eq(memory(d)["live_objects"], 8, "freed when the call is freed")
+        d.ng.delete("mem-1", "A", extra={"delete delay": 0})
+        d.ng.delete("mem-2", "A", extra={"delete delay": 0})
+        m = memory(d)
+        check.eq(m["live_objects"], 0, "all freed")
+        check.eq(m["used"], 0, "no bytes in use")
+        check.true(m["max_used"] > 0, "max_used remembers the peak", m)
+        check.true("per site" not in m, "sites only when asked for", m)
+
+
+def test_sites_metrics_and_ctl():
+    check.only("rtprelay")
+    with daemon.Daemon(args=["--delete-delay=0", "--memory-accounting=sites"]) as d:
+        d.ng.offer(sdp(5000), "site-1", "A")
+        m = memory(d)
+        sites = m["per site"]
+        check.eq(len(sites), 1, "one allocation site so far: %r" % sites)
+        check.true(sites[0]["site"].startswith("media.c:"), "site is file:line", sites)
+        check.eq(sites[0]["objects"], 4, "objects of the site")
+        body = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % d.http_port, timeout=5).read()
+        js = json.loads(body)
+        check.eq(js["memory"]["live_objects"], 4, "GET /metrics memory")
+        check.eq(js["currentstatistics"]["sessionsown"], 1, "GET /metrics sessions")
+        out = d.ctl("memory")
+        check.eq(out.returncode, 0, "rtprelay-ctl memory exit status")
+        check.contains(out.stdout, "Allocation sites (by bytes):", "ctl memory")
+        check.contains(out.stdout, "media.c:", "ctl memory shows the site")
+        check.contains(out.stdout, "live_objects", "ctl memory totals")
+        d.ng.delete("site-1")
+        check.eq(memory(d)["per site"][0]["objects"], 0, "site count back to 0")
