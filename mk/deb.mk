@@ -32,9 +32,9 @@ deb-lintian: deb
 deb-deps:
 	$(Q)deps=$$(sed -n '/^Build-Depends:/,/^[A-Z]/p' $(TOP)/debian/control | \
 		sed -e '1s/^Build-Depends://' -e '/^[A-Z]/d' | tr ',' '\n' | \
-		sed -e 's/([^)]*)//g' -e 's/[[:space:]]//g' -e '/^$$/d' \
+		sed -e 's/([^)]*)//g' -e 's/<[^>]*>//g' -e 's/[[:space:]]//g' -e '/^$$/d' \
 		    -e 's/^debhelper-compat$$/debhelper/') && \
-	echo "apt-get install $$deps" && \
+	echo "apt-get install" $$deps && \
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		dpkg-dev fakeroot $$deps
 
