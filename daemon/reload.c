@@ -40,6 +40,7 @@ static const struct reload_field restart_only[] = {
 	{ "no-fallback", FIELD(no_fallback) },
 	{ "tos", FIELD(tos) },
 	{ "endpoint-learning", FIELD(endpoint_learning) },
+	{ "memory-accounting", FIELD(memory_accounting_sites) },
 	{ "log-stderr", FIELD(log_stderr) },
 	{ "log-facility", FIELD(log_facility) },
 	{ "foreground", FIELD(foreground) },
