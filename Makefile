@@ -17,7 +17,9 @@ run: deps
 # Everything that runs on a 2-core machine without network: unit tests, the
 # integration tests against a real daemon, both again under ASan+UBSan, and
 # the fuzz targets for a bounded number of inputs; the media and lifecycle
-# integration tests once more under ThreadSanitizer (workers vs control).
+# integration tests once more under ThreadSanitizer (workers vs control);
+# the Debian packages installed into a throw-away root; and real calls from
+# SIPp through Kamailio and rtprelay in a network namespace.
 check:
 	$(Q)scripts/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all
@@ -29,6 +31,8 @@ check:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t \
 		$(TOP)/build/tsan/t/unit/test_bufferpool_threads
 	$(Q)$(TOP)/build/tsan/t/unit/test_bufferpool_threads
+	$(Q)t/pkg/run.sh
+	$(Q)t/e2e/run.sh
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_lifecycle.py"
 	@echo "make check: all tests passed"
@@ -44,3 +48,6 @@ clean:
 	$(Q)$(MAKE) --no-print-directory -C daemon clean
 	$(Q)$(MAKE) --no-print-directory -C t clean
 	rm -rf build
+
+# deb, deb-lintian, deb-deps, deb-clean (last: it must not set the default goal)
+include mk/deb.mk

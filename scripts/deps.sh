@@ -4,12 +4,14 @@
 # an offline machine with everything installed works too.
 set -e
 build="gcc make pkg-config libglib2.0-dev libevent-dev libjson-c-dev libssl-dev"
-check="$build python3 iproute2 procps"
+deb="debhelper help2man dpkg-dev fakeroot git"
+check="$build $deb python3 iproute2 procps systemd kamailio sip-tester lintian adduser util-linux"
 case "${1:-build}" in
 build) want=$build ;;
+deb) want="$build $deb" ;;
 check) want=$check ;;
 bench) want="$check rtpengine-daemon" ;;
-*) echo "usage: $0 build|check|bench" >&2; exit 2 ;;
+*) echo "usage: $0 build|deb|check|bench" >&2; exit 2 ;;
 esac
 missing=
 for p in $want; do
