@@ -87,7 +87,7 @@ static void apply_log_levels(const struct rtprelay_config *cfg)
 	log_set_all_levels(cfg->log_level);
 	for (int i = 0; i < LOG_SUBSYS_COUNT && i < (int)G_N_ELEMENTS(cfg->log_levels); i++)
 		if (cfg->log_levels[i] >= 0)
-			log_levels[i] = cfg->log_levels[i];
+			__atomic_store_n(&log_levels[i], cfg->log_levels[i], __ATOMIC_RELAXED);
 }
 
 int main(int argc, char **argv)

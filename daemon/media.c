@@ -9,6 +9,7 @@
 #include "call.h"
 #include "media_io.h"
 #include "rtprelay.h"
+#include "stats.h"
 
 struct media *media_new(struct monologue *ml, unsigned index)
 {
@@ -86,9 +87,16 @@ void media_free(struct media *m)
 	if (!m)
 		return;
 	media_put_ports(m);
-	/* No worker can reach the streams any more (media_put_ports). */
-	for (int k = 0; k < 2; k++)
-		bufferpool_free(m->ml->call->rp->pool, m->streams[k].stats);
+	/* No worker can reach the streams any more (media_put_ports): their
+	 * counters are final and go into the daemon's totals. */
+	struct rtprelay *rp = m->ml->call->rp;
+
+	for (int k = 0; k < 2; k++) {
+		rp->stats->relayed_packets += m->streams[k].stats->packets;
+		rp->stats->relayed_bytes += m->streams[k].stats->bytes;
+		rp->stats->relayed_errors += m->streams[k].stats->errors;
+		bufferpool_free(rp->pool, m->streams[k].stats);
+	}
 	g_free(m->type);
 	g_free(m->protocol);
 	g_free(m);

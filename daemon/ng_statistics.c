@@ -10,6 +10,7 @@
 #include "call.h"
 #include "config.h"
 #include "ng_commands.h"
+#include "media.h"
 #include "memory.h"
 #include "ports.h"
 #include "rtprelay.h"
@@ -18,6 +19,31 @@
 static void add_seconds(struct arena *a, bencode_item *d, const char *key, double v)
 {
 	bencode_dict_set(a, d, key, bencode_new_str(a, arena_printf(a, "%.6f", v)));
+}
+
+/* Packets, bytes and errors of the streams still alive (statistics is rare
+ * enough for a walk over every call). */
+static void add_live_counters(struct rtprelay *rp, uint64_t sum[3])
+{
+	for (GList *l = calls_list(rp->calls); l; l = l->next) {
+		const struct call *call = l->data;
+
+		for (unsigned i = 0; i < call->monologues->len; i++) {
+			const struct monologue *ml = call->monologues->pdata[i];
+
+			for (unsigned j = 0; j < ml->medias->len; j++) {
+				const struct media *m = ml->medias->pdata[j];
+
+				for (int k = 0; k < 2; k++) {
+					const struct rtprelay_stream_stats *ss = m->streams[k].stats;
+
+					sum[0] += __atomic_load_n(&ss->packets, __ATOMIC_RELAXED);
+					sum[1] += __atomic_load_n(&ss->bytes, __ATOMIC_RELAXED);
+					sum[2] += __atomic_load_n(&ss->errors, __ATOMIC_RELAXED);
+				}
+			}
+		}
+	}
 }
 
 void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
@@ -50,9 +76,14 @@ void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 			     st->calls_ended[CALL_END_OFFER_TIMEOUT]);
 	bencode_dict_add_int(a, tot, "regularterminatedsessions", st->calls_ended[CALL_END_DELETE]);
 	bencode_dict_add_int(a, tot, "forcedterminatedsessions", st->calls_ended[CALL_END_SHUTDOWN]);
-	bencode_dict_add_int(a, tot, "relayedpackets", 0);
-	bencode_dict_add_int(a, tot, "relayedbytes", 0);
-	bencode_dict_add_int(a, tot, "relayedpacketerrors", 0);
+	uint64_t relayed[3] = { st->relayed_packets, st->relayed_bytes, st->relayed_errors };
+
+	add_live_counters(rp, relayed);
+	bencode_dict_add_int(a, tot, "relayedpackets", (int64_t)relayed[0]);
+	bencode_dict_add_int(a, tot, "relayedbytes", (int64_t)relayed[1]);
+	bencode_dict_add_int(a, tot, "relayedpacketerrors", (int64_t)relayed[2]);
+	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)relayed[0]);
+	bencode_dict_add_int(a, tot, "relayedpackets_kernel", 0);
 	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
 
 	bencode_item *ctl = bencode_dict_add_dict(a, dict, "controlstatistics");

@@ -35,7 +35,7 @@ void log_init(const char *ident, bool to_stderr, int facility)
 void log_set_all_levels(int level)
 {
 	for (int i = 0; i < LOG_SUBSYS_COUNT; i++)
-		log_levels[i] = level;
+		__atomic_store_n(&log_levels[i], level, __ATOMIC_RELAXED);
 }
 
 void log_set_context(str callid, str tag)

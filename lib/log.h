@@ -63,7 +63,8 @@ bool log_ratelimit_ok(struct log_ratelimit *rl, unsigned burst, unsigned interva
 #endif
 #define LOG_SS_(n) LOG_SUBSYS_##n
 #define LOG_SS(n) LOG_SS_(n)
-#define LOG_ENABLED(prio) ((prio) <= log_levels[LOG_SS(LOG_SUBSYS)])
+/* Relaxed atomic: SIGHUP may change the levels while workers log. */
+#define LOG_ENABLED(prio) ((prio) <= __atomic_load_n(&log_levels[LOG_SS(LOG_SUBSYS)], __ATOMIC_RELAXED))
 
 #define log_at(prio, errno_, ...)                                              \
 	do {                                                                   \

@@ -420,3 +420,16 @@ def test_asymmetric_party_is_not_learned():
         b.send(media.rtp(seq=1, ssrc=0xB), b_port)
         check.eq(media.rtp_header(a.recv(rtcp=True)[0])[4], 0xB, "learned: B's packet at A's source port")
         d.ng.delete("m-sym")
+
+
+def test_relayed_totals_in_statistics():
+    with daemon.Daemon(args=["--delete-delay=0"]) as d, media.Peer() as a, media.Peer() as b:
+        a_port, b_port = setup(d, a, b, "m-totals")
+        exchange(a, b, a_port, b_port, n=10)
+        t = d.ng.command("statistics")["statistics"]["totalstatistics"]
+        check.eq(t["relayedpackets"], 20, "live call's packets")
+        check.eq(t["relayedbytes"], 20 * 172, "live call's bytes")
+        d.ng.delete("m-totals")
+        t = d.ng.command("statistics")["statistics"]["totalstatistics"]
+        check.eq(t["relayedpackets"], 20, "kept after the call ended")
+        check.eq(t["relayedpacketerrors"], 0, "no errors")
