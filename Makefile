@@ -31,10 +31,10 @@ check:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t \
 		$(TOP)/build/tsan/t/unit/test_bufferpool_threads
 	$(Q)$(TOP)/build/tsan/t/unit/test_bufferpool_threads
-	$(Q)t/pkg/run.sh
-	$(Q)t/e2e/run.sh
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_lifecycle.py"
+	$(Q)t/pkg/run.sh
+	$(Q)t/e2e/run.sh
 	@echo "make check: all tests passed"
 
 bench: all

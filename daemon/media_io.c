@@ -158,14 +158,6 @@ static void flush(struct stream *s, int nout)
 	}
 }
 
-static int64_t mono_coarse_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Read and drop what reaches a socket nobody owns. */
 static void drain(int fd)
 {
@@ -207,7 +199,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 
 		if (n <= 0)
 			break;
-		int64_t now = mono_coarse_us();
+		int64_t now = mono_us();
 		int nout = 0;
 
 		pthread_mutex_lock(&call->lock);

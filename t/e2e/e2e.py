@@ -307,6 +307,7 @@ def main():
         return 1
     base = statistics()
     base_ports = base["ports"]["pairs_used"]
+    base_memory = base["memory"]["live_objects"]
     base_sessions = base["currentstatistics"]["sessionsown"]
     ok("rtprelay up (ports in use %d, sessions %d)" % (base_ports, base_sessions))
 
@@ -369,6 +370,11 @@ def main():
            % (max(monologues) if monologues else None))
     log("     fork: %.1fs, max %d sessions at once" % (time.monotonic() - t, poller.max_sessions))
 
+    # Until now every packet had a reachable destination.
+    errors_before_nat = statistics()["totalstatistics"]["relayedpacketerrors"]
+    expect(errors_before_nat == 0, "relayed packet errors before the NAT calls: %d"
+           % errors_before_nat)
+
     # 3. UACs behind "NAT": the SDP says 192.0.2.1, media comes from 127.0.0.1.
     t = time.monotonic()
     p = run_uac("nat", "nat", 3, 3, 3000, 5066, 6600, sdp_addr="192.0.2.1")
@@ -392,8 +398,13 @@ def main():
     expect(st["ports"]["pairs_used"] == base_ports, "media ports in use back to %d: %d"
            % (base_ports, st["ports"]["pairs_used"]))
     tot = st["totalstatistics"]
-    expect(tot["relayedpacketerrors"] == 0, "relayed packet errors: %d"
-           % tot["relayedpacketerrors"])
+    # Toward a NATed UAC, the UAS's first packets go to the SDP address
+    # (192.0.2.1, unroutable in the namespace: send errors) until the UAC's
+    # own first packet teaches rtprelay where it really is.
+    expect(tot["relayedpacketerrors"] <= 3 * 10, "relayed packet errors, all before learning "
+           "the 3 NATed UACs (<= 10 each): %d" % tot["relayedpacketerrors"])
+    expect(st["memory"]["live_objects"] == base_memory, "shared memory objects back to %d: %d"
+           % (base_memory, st["memory"]["live_objects"]))
     cs = st["controlstatistics"]
     # (A query may race with the end of delete-delay: the poller's, not Kamailio's.)
     errs = {k: v["errors"] for k, v in cs["commands"].items()

@@ -29,7 +29,7 @@ if [ "${1:-}" != --inner ]; then
 	if [ -n "${1:-}" ]; then
 		debs=$(cd "$1" && pwd)
 	else
-		make --no-print-directory -C "$TOP" -f Makefile -f mk/deb.mk deb >/dev/null || exit 1
+		make --no-print-directory -C "$TOP" deb >/dev/null || exit 1
 		debs=$TOP/build/deb
 	fi
 	ls "$debs"/rtprelay-daemon_*.deb >/dev/null 2>&1 || { echo "t/pkg: no .debs in $debs" >&2; exit 2; }
