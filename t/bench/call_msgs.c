@@ -24,6 +24,8 @@ static const char sdp_fmt[] = "v=0\r\n"
 			      "a=maxptime:150\r\n"
 			      "a=sendrecv\r\n";
 
+bool callmsg_no_media;
+
 const char *callmsg_name(enum callmsg_kind k)
 {
 	switch (k) {
@@ -55,7 +57,8 @@ void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k,
 	struct arena *a = arena_new(2048);
 	bencode_item *d = bencode_new_dict(a);
 	char from_tag[32], to_tag[32], sdp[512];
-	unsigned port = 10000 + 4 * (idx % 10000);
+	/* Port 0: media rejected, the daemon binds no socket for the call. */
+	unsigned port = callmsg_no_media ? 0 : 10000 + 4 * (idx % 10000);
 
 	snprintf(from_tag, sizeof(from_tag), "ft%x.a", idx);
 	snprintf(to_tag, sizeof(to_tag), "tt%x.b", idx);
@@ -72,7 +75,7 @@ void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k,
 		break;
 	case CALLMSG_ANSWER:
 		snprintf(sdp, sizeof(sdp), sdp_fmt, "callee", 2000000 + idx,
-			 2000000 + idx, port + 2);
+			 2000000 + idx, port ? port + 2 : 0);
 		bencode_dict_add_cstr(a, d, "call-id", call_id);
 		bencode_dict_add_cstr(a, d, "from-tag", from_tag);
 		bencode_dict_add_cstr(a, d, "to-tag", to_tag);

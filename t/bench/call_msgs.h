@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include <glib.h>
+#include <stdbool.h>
 
 enum callmsg_kind {
 	CALLMSG_OFFER,
@@ -21,6 +22,10 @@ enum callmsg_kind {
 };
 
 /* "offer", "answer", ... */
+/* When set, offers and answers reject their media (m= port 0): calls that
+ * hold no sockets, to measure per-call memory beyond the open-file limit. */
+extern bool callmsg_no_media;
+
 const char *callmsg_name(enum callmsg_kind k);
 
 /*

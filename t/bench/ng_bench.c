@@ -49,6 +49,7 @@ struct opts {
 	unsigned inflight;      /* cycles with `window` in flight */
 	unsigned window;
 	unsigned mem_a, mem_b;  /* idle-call counts for the memory figures */
+	unsigned nosock_a, nosock_b; /* the same with media rejected; 0 = skip */
 	unsigned timeout_ms;    /* per request */
 	double max_seconds;     /* the whole run */
 	double ready_seconds;   /* waiting for the first pong */
@@ -529,51 +530,58 @@ static void check_leftovers(struct bench *b, const char *after)
 		       n, after);
 }
 
-/* RSS per idle call at o->mem_a and o->mem_b calls. */
-static void run_memory(struct bench *b)
+/*
+ * RSS per idle call at n_first and n_last calls; what is the row prefix
+ * ("idle calls"), tag the call-id prefix so that two runs never collide.
+ */
+static void run_memory(struct bench *b, unsigned n_first, unsigned n_last, const char *what,
+		       const char *tag)
 {
 	const struct opts *o = b->o;
 	struct phase mk_a, mk_b, del;
 	long base, rss_a, rss_b, rss_del;
-	char label[96];
+	char label[128];
 
 	sleep_ms(500);
 	base = read_rss_kib(o->pid);
-	phase_init(&mk_a, "mem-create", "mem", create_steps, 2, 0, o->mem_a, 16, false);
+	phase_init(&mk_a, "mem-create", tag, create_steps, 2, 0, n_first, 16, false);
 	run_phase(b, &mk_a);
 	sleep_ms(500);
 	rss_a = read_rss_kib(o->pid);
-	phase_init(&mk_b, "mem-create", "mem", create_steps, 2, o->mem_a, o->mem_b - o->mem_a,
-		   16, false);
+	phase_init(&mk_b, "mem-create", tag, create_steps, 2, n_first, n_last - n_first, 16, false);
 	run_phase(b, &mk_b);
 	sleep_ms(500);
 	rss_b = read_rss_kib(o->pid);
 
 	/* every call index created above; a call whose creation failed makes
 	 * its delete fail too, but that run is flagged with errors already */
-	phase_init(&del, "mem-delete", "mem", delete_steps, 1, 0, o->mem_b, 16, false);
+	phase_init(&del, "mem-delete", tag, delete_steps, 1, 0, n_last, 16, false);
 	run_phase(b, &del);
 	sleep_ms(500);
 	rss_del = read_rss_kib(o->pid);
 
 	unsigned n_a = mk_a.done, n_b = mk_a.done + mk_b.done;
 
-	row("idle calls: RSS baseline (KiB)", (double)base, 0, "info");
-	snprintf(label, sizeof(label), "idle calls: RSS at %u calls (KiB)", o->mem_a);
+	snprintf(label, sizeof(label), "%s: RSS baseline (KiB)", what);
+	row(label, (double)base, 0, "info");
+	snprintf(label, sizeof(label), "%s: RSS at %u calls (KiB)", what, n_first);
 	row(label, (double)rss_a, 0, "lower");
-	snprintf(label, sizeof(label), "idle calls: KiB per call at %u", o->mem_a);
+	snprintf(label, sizeof(label), "%s: KiB per call at %u", what, n_first);
 	row(label, n_a && base >= 0 && rss_a >= 0 ? (double)(rss_a - base) / n_a : -1, 2, "lower");
-	snprintf(label, sizeof(label), "idle calls: RSS at %u calls (KiB)", o->mem_b);
+	snprintf(label, sizeof(label), "%s: RSS at %u calls (KiB)", what, n_last);
 	row(label, (double)rss_b, 0, "lower");
-	snprintf(label, sizeof(label), "idle calls: KiB per call at %u", o->mem_b);
+	snprintf(label, sizeof(label), "%s: KiB per call at %u", what, n_last);
 	row(label, n_b && base >= 0 && rss_b >= 0 ? (double)(rss_b - base) / n_b : -1, 2, "lower");
-	row("idle calls: RSS after deleting all (KiB)", (double)rss_del, 0, "info");
-	row("idle calls: create/delete errors", mk_a.errors + mk_b.errors + del.errors, 0, "lower");
+	snprintf(label, sizeof(label), "%s: RSS after deleting all (KiB)", what);
+	row(label, (double)rss_del, 0, "info");
+	snprintf(label, sizeof(label), "%s: create/delete errors", what);
+	row(label, mk_a.errors + mk_b.errors + del.errors, 0, "lower");
 	if (mk_a.errors || mk_b.errors)
-		fprintf(report, "note\tidle calls: %u of %u created (first error: %s)\n", n_b, o->mem_b,
-		       mk_a.errors ? mk_a.first_error : mk_b.first_error);
+		fprintf(report, "note\t%s: %u of %u created (first error: %s)\n", what, n_b, n_last,
+			mk_a.errors ? mk_a.first_error : mk_b.first_error);
 	if (del.errors)
-		fprintf(report, "note\tidle calls: %u delete errors, first: %s\n", del.errors, del.first_error);
+		fprintf(report, "note\t%s: %u delete errors, first: %s\n", what, del.errors,
+			del.first_error);
 	phase_cleanup(&mk_a);
 	phase_cleanup(&mk_b);
 	phase_cleanup(&del);
@@ -584,7 +592,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ng_bench --ng HOST:PORT [--pid PID] [--seq N] [--inflight N] [--window W]\n"
-		"                [--warmup N] [--mem-calls A,B] [--timeout-ms MS] [--max-seconds S]\n"
+		"                [--warmup N] [--mem-calls A,B] [--mem-calls-nosock A,B]\n"
+		"                [--timeout-ms MS] [--max-seconds S]\n"
 		"                [--ready-seconds S]\n");
 }
 
@@ -613,6 +622,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "window", required_argument, NULL, 'w' },
 		{ "warmup", required_argument, NULL, 'W' },
 		{ "mem-calls", required_argument, NULL, 'm' },
+		{ "mem-calls-nosock", required_argument, NULL, 'N' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "max-seconds", required_argument, NULL, 'x' },
 		{ "ready-seconds", required_argument, NULL, 'r' },
@@ -657,6 +667,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (sscanf(optarg, "%u,%u", &o->mem_a, &o->mem_b) != 2 ||
 			    o->mem_a > o->mem_b) {
 				fprintf(stderr, "ng_bench: --mem-calls wants A,B with A <= B\n");
+				return -1;
+			}
+			break;
+		case 'N':
+			if (sscanf(optarg, "%u,%u", &o->nosock_a, &o->nosock_b) != 2 ||
+			    o->nosock_a > o->nosock_b) {
+				fprintf(stderr, "ng_bench: --mem-calls-nosock wants A,B with A <= B\n");
 				return -1;
 			}
 			break;
@@ -713,8 +730,14 @@ int main(int argc, char **argv)
 		goto out_close;
 	}
 	if (o.pid > 0 && o.mem_b > 0)
-		run_memory(&b);
-	else
+		run_memory(&b, o.mem_a, o.mem_b, "idle calls", "mem");
+	if (o.pid > 0 && o.nosock_b > 0) {
+		callmsg_no_media = true;
+		run_memory(&b, o.nosock_a, o.nosock_b, "idle calls, media rejected (no sockets)",
+			   "mns");
+		callmsg_no_media = false;
+	}
+	if (o.pid <= 0)
 		fprintf(report, "note\tno --pid: memory per idle call not measured\n");
 	fclose(report);
 	report = stdout;

@@ -95,9 +95,12 @@ re_ver=$("$RTPENGINE" --version 2>&1 | sed -n 's/^Version: //p' | head -1)
 echo "versions: rtprelay ${rp_ver}, rtpengine ${re_ver:-not installed}"
 echo "daemons: --interface=127.0.0.1 --port-min=$PORT_MIN --port-max=$PORT_MAX --log-level=3 (rtpengine also --table=-1)"
 echo "cycle = offer + answer + delete (delete delay 0), one UDP socket, G.711+telephone-event SDP"
+nosock=()
 if [ "$mem_b" -lt "$MEM_WANT" ]; then
 	echo "note: open-files limit is $nofile (hard) and each idle call needs 4 sockets:"
-	echo "      memory per idle call measured at $MEM_A and $mem_b calls instead of $MEM_WANT"
+	echo "      memory per idle call measured at $MEM_A and $mem_b calls, and at $MEM_A and"
+	echo "      $MEM_WANT calls whose media is rejected (m= port 0: no sockets, same call state)"
+	nosock=(--mem-calls-nosock "$MEM_A,$MEM_WANT")
 fi
 echo
 
@@ -140,7 +143,7 @@ run_one() {
 	# other work on the machine skews every figure: record how busy it was
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	timeout -k 5 "$BENCH_TIMEOUT" "$NG_BENCH" --ng 127.0.0.1:"$port" --pid "$pid" \
-		--mem-calls "$MEM_A,$mem_b" --max-seconds $((BENCH_TIMEOUT - 30)) \
+		--mem-calls "$MEM_A,$mem_b" "${nosock[@]}" --max-seconds $((BENCH_TIMEOUT - 30)) \
 		"${bench_args[@]}" > "$tmp/$name.tsv"
 	rc=$?
 	echo "note	load average (1/5/15 min) before its run: $load" >> "$tmp/$name.tsv"
