@@ -291,23 +291,37 @@ static void print_dict_ints(struct arena *a, const char *title, const bencode_it
 	}
 }
 
-static int cmd_statistics(struct ctl *c)
+/* The daemon's "statistics" dictionary; NULL with *rc set (2: no answer,
+ * 1: an error or no statistics in the reply). */
+static bencode_item *get_statistics(struct ctl *c, int *rc)
 {
 	bencode_item *req = bencode_new_dict(c->arena);
 
 	bencode_dict_add_cstr(c->arena, req, "command", "statistics");
 	bencode_item *r = ctl_request(c, req);
 
+	*rc = 2;
 	if (!r)
-		return 2;
+		return NULL;
+	*rc = 1;
 	if (!reply_ok(r))
-		return 1;
+		return NULL;
 	bencode_item *st = bencode_dict_get(r, "statistics");
 
 	if (!st || st->type != BENCODE_DICT) {
 		fprintf(stderr, "rtprelay-ctl: reply has no statistics\n");
-		return 1;
+		return NULL;
 	}
+	return st;
+}
+
+static int cmd_statistics(struct ctl *c)
+{
+	int rc;
+	bencode_item *st = get_statistics(c, &rc);
+
+	if (!st)
+		return rc;
 	print_dict_ints(c->arena, "Current", bencode_dict_get(st, "currentstatistics"));
 	print_dict_ints(c->arena, "Totals", bencode_dict_get(st, "totalstatistics"));
 	bencode_item *ctl = bencode_dict_get(st, "controlstatistics");
@@ -359,17 +373,12 @@ static int cmd_memory(struct ctl *c)
 						  "free_pages", "pinned", NULL };
 	static const char *const class_cols[] = { "size", "objects", "bytes", "pages", NULL };
 	static const char *const site_cols[] = { "site", "objects", "bytes", "allocs", NULL };
-	bencode_item *req = bencode_new_dict(c->arena);
+	int rc;
+	bencode_item *st = get_statistics(c, &rc);
 
-	bencode_dict_add_cstr(c->arena, req, "command", "statistics");
-	bencode_item *r = ctl_request(c, req);
-
-	if (!r)
-		return 2;
-	if (!reply_ok(r))
-		return 1;
-	bencode_item *st = bencode_dict_get(r, "statistics");
-	bencode_item *mem = st ? bencode_dict_get(st, "memory") : NULL;
+	if (!st)
+		return rc;
+	bencode_item *mem = bencode_dict_get(st, "memory");
 
 	if (!mem || mem->type != BENCODE_DICT) {
 		fprintf(stderr, "rtprelay-ctl: reply has no memory statistics\n");
