@@ -369,7 +369,7 @@ static void print_list_table(struct arena *a, const char *title, const bencode_i
 
 static int cmd_memory(struct ctl *c)
 {
-	static const char *const shard_cols[] = { "base", "size", "used", "live_objects",
+	static const char *const shard_cols[] = { "index", "size", "used", "live_objects",
 						  "free_pages", "pinned", NULL };
 	static const char *const class_cols[] = { "size", "objects", "bytes", "pages", NULL };
 	static const char *const site_cols[] = { "site", "objects", "bytes", "allocs", NULL };

@@ -88,8 +88,8 @@ void memory_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 		const struct bufferpool_shard_stats *sh = &s->shards[i];
 		bencode_item *d = bencode_list_add_dict(a, shards);
 
-		bencode_dict_set(a, d, "base",
-				 bencode_new_str(a, arena_printf(a, "%#lx", (unsigned long)sh->base)));
+		/* An index, not the address: no pointers to control clients. */
+		add_u64(a, d, "index", i);
 		add_u64(a, d, "size", sh->size);
 		add_u64(a, d, "used", sh->used);
 		add_u64(a, d, "live_objects", sh->live_objects);
