@@ -224,7 +224,8 @@ def check_calls(poller, prefix, n_expected, nat=False):
 
 
 def run_uac(name, service, calls, rate, hold_ms, local_port, media_port, sdp_addr="127.0.0.1",
-            limit=None, timeout=120):
+            limit=None, timeout=120, extra=()):
+    """Start a SIPp UAC (uac.xml); extra: more SIPp arguments."""
     inf = os.path.join(OUT, name + ".csv")
     with open(inf, "w") as f:
         f.write("SEQUENTIAL\n%s;\n" % sdp_addr)
@@ -233,7 +234,7 @@ def run_uac(name, service, calls, rate, hold_ms, local_port, media_port, sdp_add
             "-mp", str(media_port), "-m", str(calls), "-r", str(rate), "-d", str(hold_ms),
             "-l", str(limit or calls), "-nostdin", "-timeout", "%ds" % timeout,
             "-timeout_error", "-trace_stat", "-stf", os.path.join(OUT, name + ".stat.csv"),
-            "-cid_str", name + "-%u-%p@%s"]
+            "-cid_str", name + "-%u-%p@%s"] + list(extra)
     return start(name, argv)
 
 
