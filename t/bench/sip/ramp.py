@@ -24,7 +24,7 @@ first failing step or when its time budget (RELAY_BUDGET_S) is spent.
 Per step it reports the highest number of calls up at once (SIPp's
 CurrentCall, sampled every second), the most sessions the relay listed
 ("list", every 0.5 s, includes calls inside delete-delay), and the relay's
-CPU time. Environment: SIP_BENCH_RATES ("5 10 20 40 80 160"),
+CPU time. Environment: SIP_BENCH_RATES ("10 20 40 50 60 70 80"),
 SIP_BENCH_STEP_S (15), SIP_BENCH_HOLD_MS (8000), SIP_BENCH_RELAY_BUDGET_S
 (270), SIP_BENCH_RELAYS ("rtprelay rtpengine"), RTPRELAY_BIN, RTPENGINE_BIN.
 Logs: build/bench-sip/ (RTPRELAY_E2E_OUT).
@@ -47,7 +47,7 @@ sys.path.insert(0, os.path.join(TOP, "t", "e2e"))
 import e2e  # noqa: E402
 import ng  # noqa: E402  (t/integ, on the path through e2e)
 
-RATES = [int(x) for x in os.environ.get("SIP_BENCH_RATES", "5 10 20 40 80 160").split()]
+RATES = [int(x) for x in os.environ.get("SIP_BENCH_RATES", "10 20 40 50 60 70 80").split()]
 STEP_S = int(os.environ.get("SIP_BENCH_STEP_S", "15"))
 HOLD_MS = int(os.environ.get("SIP_BENCH_HOLD_MS", "8000"))
 RELAY_BUDGET_S = int(os.environ.get("SIP_BENCH_RELAY_BUDGET_S", "270"))
@@ -122,13 +122,35 @@ def cpu_seconds(pid):
         return float("nan")
 
 
+def machine_busy():
+    """(busy, total) jiffies of all CPUs so far (/proc/stat)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]
+    return sum(v) - idle, sum(v)
+
+
+def relay_socket_drops(seen):
+    """Record in seen {inode: drops} the receive-queue drops of every UDP
+    socket bound in the relay's port range (/proc/net/udp, last column)."""
+    with open("/proc/net/udp") as f:
+        next(f)
+        for ln in f:
+            w = ln.split()
+            port = int(w[1].rsplit(":", 1)[1], 16)
+            if PORT_MIN <= port <= PORT_MAX:
+                seen[w[9]] = int(w[-1])
+
+
 class SessionPoller(threading.Thread):
-    """Most calls the relay listed at once ("list" every 0.5 s)."""
+    """Most calls the relay listed at once ("list" every 0.5 s), and the
+    relay's sockets' receive-queue drops."""
 
     def __init__(self):
         super().__init__(daemon=True)
         self.max = 0
         self.errors = 0
+        self.drops = {}
         self.stop_ev = threading.Event()
 
     def run(self):
@@ -137,6 +159,7 @@ class SessionPoller(threading.Thread):
             try:
                 n = len(c.request({"command": "list", "limit": 100000}).get("calls", []))
                 self.max = max(self.max, n)
+                relay_socket_drops(self.drops)
             except Exception:  # noqa: BLE001 - counted; a slow relay is reported, not fatal
                 self.errors += 1
                 c.close()
@@ -225,6 +248,7 @@ def run_step(relay, rp, rate, pkts_per_call):
     in0, out0 = nft_counters()
     snmp0 = udp_snmp()
     cpu0 = cpu_seconds(rp.pid)
+    busy0 = machine_busy()
     t0 = time.monotonic()
     poller = SessionPoller()
     poller.start()
@@ -236,6 +260,7 @@ def run_step(relay, rp, rate, pkts_per_call):
         e2e.stop(p, signal.SIGKILL)
         rc = "killed"
     e2e.procs.remove(p)
+    busy1 = machine_busy()
     # Let delete-delay pass and the relay forget the calls; media is over.
     e2e.wait_until(lambda: listed_calls() == 0, DELETE_DELAY + 10, 0.5)
     poller.stop_ev.set()
@@ -248,6 +273,7 @@ def run_step(relay, rp, rate, pkts_per_call):
     expected = calls * 2 * pkts_per_call
     cur, failed, succ = sipp_stats(name)
     kc = e2e.kamailio_counts(e2e.read_log("kamailio-" + relay), name + "-")
+    kc = {k: v for k, v in kc.items() if not k.startswith("invite ")}
     kfailed = sum(v for k, v in kc.items() if k.endswith("failed"))
     why = []
     if rc != 0:
@@ -269,15 +295,20 @@ def run_step(relay, rp, rate, pkts_per_call):
         "concurrent": cur, "sessions": poller.max, "rtp_in": pin, "rtp_out": pout,
         "rtp_expected": expected, "cpu_s": round(cpu, 2), "wall_s": round(wall, 1),
         "cpu_pct": round(100.0 * cpu / wall, 1) if wall > 0 else None,
+        # Both CPUs, while SIPp ran (calls and media): 100 = saturated.
+        "machine_busy_pct": round(100.0 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 1),
+        "relay_socket_drops": sum(poller.drops.values()),
         # Namespace-wide; mostly SIPp's own media sockets, which never read
         # the relayed RTP. A drop at a relay socket shows as out < in.
         "udp_rcvbuf_errors": snmp1.get("RcvbufErrors", 0) - snmp0.get("RcvbufErrors", 0),
         "list_errors": poller.errors,
     }
     log("%-9s %4d cps %5d calls: %s  concurrent %s, relay sessions %d, RTP in %d out %d "
-        "(expected %d), relay CPU %.1f s (%.0f%% of %.0f s)%s"
+        "(expected %d), relay CPU %.1f s (%.0f%% of %.0f s), machine busy %.0f%%, "
+        "relay socket drops %d%s"
         % (relay, rate, calls, "PASS" if row["ok"] else "FAIL", cur, poller.max, pin, pout,
-           expected, cpu, row["cpu_pct"] or 0, wall,
+           expected, cpu, row["cpu_pct"] or 0, wall, row["machine_busy_pct"],
+           row["relay_socket_drops"],
            "" if row["ok"] else "\n          why: " + row["why"]))
     return row
 
@@ -331,7 +362,7 @@ def main():
     # Side by side: one line per rate, then the summary.
     relays = list(results)
     log("\n| cps | " + " | ".join("%s: result, concurrent calls (relay sessions), RTP in/out, "
-                                  "relay CPU %%" % r for r in relays) + " |")
+                                  "relay CPU %%, machine busy %%" % r for r in relays) + " |")
     log("|---|" + "---|" * len(relays))
     for rate in RATES:
         cells = []
@@ -340,9 +371,9 @@ def main():
             if row is None:
                 cells.append("-")
                 continue
-            cells.append("%s, %s (%d), %d/%d, %.0f%%" % (
+            cells.append("%s, %s (%d), %d/%d, %.0f%%, %.0f%%" % (
                 "pass" if row["ok"] else "FAIL", row["concurrent"], row["sessions"],
-                row["rtp_in"], row["rtp_out"], row["cpu_pct"] or 0))
+                row["rtp_in"], row["rtp_out"], row["cpu_pct"] or 0, row["machine_busy_pct"]))
         if any(c != "-" for c in cells):
             log("| %d | %s |" % (rate, " | ".join(cells)))
     log("\n| relay | highest passing calls/s | concurrent calls with media there | "
