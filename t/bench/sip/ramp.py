@@ -24,7 +24,7 @@ first failing step or when its time budget (RELAY_BUDGET_S) is spent.
 Per step it reports the highest number of calls up at once (SIPp's
 CurrentCall, sampled every second), the most sessions the relay listed
 ("list", every 0.5 s, includes calls inside delete-delay), and the relay's
-CPU time. Environment: SIP_BENCH_RATES ("10 20 40 50 60 70 80"),
+CPU time. Environment: SIP_BENCH_RATES ("10 20 40 50 60 70 80 90"),
 SIP_BENCH_STEP_S (15), SIP_BENCH_HOLD_MS (8000), SIP_BENCH_RELAY_BUDGET_S
 (270), SIP_BENCH_RELAYS ("rtprelay rtpengine"), RTPRELAY_BIN, RTPENGINE_BIN.
 Logs: build/bench-sip/ (RTPRELAY_E2E_OUT).
@@ -47,7 +47,7 @@ sys.path.insert(0, os.path.join(TOP, "t", "e2e"))
 import e2e  # noqa: E402
 import ng  # noqa: E402  (t/integ, on the path through e2e)
 
-RATES = [int(x) for x in os.environ.get("SIP_BENCH_RATES", "10 20 40 50 60 70 80").split()]
+RATES = [int(x) for x in os.environ.get("SIP_BENCH_RATES", "10 20 40 50 60 70 80 90").split()]
 STEP_S = int(os.environ.get("SIP_BENCH_STEP_S", "15"))
 HOLD_MS = int(os.environ.get("SIP_BENCH_HOLD_MS", "8000"))
 RELAY_BUDGET_S = int(os.environ.get("SIP_BENCH_RELAY_BUDGET_S", "270"))
@@ -146,20 +146,25 @@ class SessionPoller(threading.Thread):
     """Most calls the relay listed at once ("list" every 0.5 s), and the
     relay's sockets' receive-queue drops."""
 
-    def __init__(self):
+    def __init__(self, pid):
         super().__init__(daemon=True)
+        self.pid = pid
         self.max = 0
         self.errors = 0
         self.drops = {}
+        self.timeline = []      # (s since start, listed calls, drops so far, relay CPU s)
         self.stop_ev = threading.Event()
 
     def run(self):
         c = ng.NG(e2e.NG_ADDR, timeout=2, retries=1)
+        t0 = time.monotonic()
         while not self.stop_ev.is_set():
             try:
                 n = len(c.request({"command": "list", "limit": 100000}).get("calls", []))
                 self.max = max(self.max, n)
                 relay_socket_drops(self.drops)
+                self.timeline.append((round(time.monotonic() - t0, 2), n,
+                                      sum(self.drops.values()), cpu_seconds(self.pid)))
             except Exception:  # noqa: BLE001 - counted; a slow relay is reported, not fatal
                 self.errors += 1
                 c.close()
@@ -250,7 +255,7 @@ def run_step(relay, rp, rate, pkts_per_call):
     cpu0 = cpu_seconds(rp.pid)
     busy0 = machine_busy()
     t0 = time.monotonic()
-    poller = SessionPoller()
+    poller = SessionPoller(rp.pid)
     poller.start()
     p = e2e.run_uac(name, "normal", calls, rate, HOLD_MS, 5061, UAC_MP, limit=calls,
                     timeout=sipp_timeout, extra=["-fd", "1"])
@@ -302,7 +307,17 @@ def run_step(relay, rp, rate, pkts_per_call):
         # the relayed RTP. A drop at a relay socket shows as out < in.
         "udp_rcvbuf_errors": snmp1.get("RcvbufErrors", 0) - snmp0.get("RcvbufErrors", 0),
         "list_errors": poller.errors,
+        "timeline": poller.timeline,
     }
+    if row["relay_socket_drops"]:
+        dropping = [t for (t, _, d), (_, _, d0) in
+                    zip([x[:3] for x in poller.timeline[1:]], [x[:3] for x in poller.timeline])
+                    if d > d0]
+        why.append("relay sockets dropped between %.1f s and %.1f s of the step (%d samples "
+                   "of 0.5 s with drops)" % (dropping[0], dropping[-1], len(dropping))
+                   if dropping else "relay sockets dropped")
+        row["why"] = "; ".join(why)
+        row["ok"] = False
     log("%-9s %4d cps %5d calls: %s  concurrent %s, relay sessions %d, RTP in %d out %d "
         "(expected %d), relay CPU %.1f s (%.0f%% of %.0f s), machine busy %.0f%%, "
         "relay socket drops %d%s"

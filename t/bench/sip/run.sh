@@ -7,7 +7,7 @@
 # build/bench-sip/.
 #   RTPRELAY_BIN=...  the daemon under test (default daemon/rtprelay)
 #   RTPENGINE_BIN=... (default /usr/bin/rtpengine)
-#   SIP_BENCH_RATES="10 20 40 50 60 70 80"  SIP_BENCH_STEP_S=15
+#   SIP_BENCH_RATES="10 20 40 50 60 70 80 90"  SIP_BENCH_STEP_S=15
 #   SIP_BENCH_HOLD_MS=8000  SIP_BENCH_RELAY_BUDGET_S=270
 #   SIP_BENCH_RELAYS="rtprelay rtpengine"  SIP_BENCH_TIMEOUT=900 (whole run)
 set -eu
