@@ -181,6 +181,22 @@ def listed_calls():
         return -1
 
 
+def sipp_abort_reasons(name):
+    """{reason: count} of the calls SIPp aborted (its -trace_err log):
+    'while expecting X (index N), received Y'."""
+    out = {}
+    for fn in [name + "_errors.log"]:
+        if not os.path.exists(os.path.join(OUT, fn)):
+            continue
+        with open(os.path.join(OUT, fn), errors="replace") as f:
+            for ln in f:
+                if "Aborting call" in ln and "while expecting" in ln:
+                    why = ln.split("while expecting", 1)[1].strip()
+                    why = "expecting " + why.split("\n")[0][:70]
+                    out[why] = out.get(why, 0) + 1
+    return out
+
+
 def sipp_stats(name):
     """(max CurrentCall, last FailedCall(C), last SuccessfulCall(C)) of a
     SIPp -trace_stat file; Nones when missing."""
@@ -258,7 +274,8 @@ def run_step(relay, rp, rate, pkts_per_call):
     poller = SessionPoller(rp.pid)
     poller.start()
     p = e2e.run_uac(name, "normal", calls, rate, HOLD_MS, 5061, UAC_MP, limit=calls,
-                    timeout=sipp_timeout, extra=["-fd", "1"])
+                    timeout=sipp_timeout, extra=["-fd", "1", "-trace_err", "-error_file",
+                                             os.path.join(OUT, name + "_errors.log")])
     try:
         rc = p.wait(sipp_timeout + 10)
     except subprocess.TimeoutExpired:
@@ -284,7 +301,7 @@ def run_step(relay, rp, rate, pkts_per_call):
     if rc != 0:
         why.append("SIPp exit %s" % rc)
     if failed:
-        why.append("%d failed calls" % failed)
+        why.append("%d failed calls %r" % (failed, sipp_abort_reasons(name)))
     if succ is not None and succ != calls:
         why.append("%d/%d calls successful" % (succ, calls))
     if kfailed or kc.get("delete ok", 0) != calls:
