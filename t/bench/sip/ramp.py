@@ -182,17 +182,16 @@ def listed_calls():
 
 
 def sipp_abort_reasons(name):
-    """{reason: count} of the calls SIPp aborted (its -trace_err log):
-    'while expecting X (index N), received Y'."""
+    """{reason: count} of the calls SIPp aborted (its -trace_err log), e.g.
+    "while expecting '200' (index 9), received 'SIP/2.0 408 Request Timeout"."""
     out = {}
     for fn in [name + "_errors.log"]:
         if not os.path.exists(os.path.join(OUT, fn)):
             continue
         with open(os.path.join(OUT, fn), errors="replace") as f:
             for ln in f:
-                if "Aborting call" in ln and "while expecting" in ln:
-                    why = ln.split("while expecting", 1)[1].strip()
-                    why = "expecting " + why.split("\n")[0][:70]
+                if "Aborting call" in ln and "': " in ln:
+                    why = ln.split("': ", 1)[1].strip()[:80]
                     out[why] = out.get(why, 0) + 1
     return out
 
