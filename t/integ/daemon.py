@@ -99,13 +99,25 @@ def _pdeathsig():
 
 def free_port(kind=socket.SOCK_DGRAM, host="127.0.0.1"):
     """A port the kernel reports free for `kind` on host (bound and closed)."""
+    return free_ports([kind], host)[0]
+
+
+def free_ports(kinds, host="127.0.0.1"):
+    """One free port per entry of kinds, all distinct: every probe socket
+    stays bound until all are chosen, so the kernel cannot hand the same
+    port out twice (it did: TCP ng and HTTP got one port)."""
     fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-    s = socket.socket(fam, kind)
+    socks, ports = [], []
     try:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+        for kind in kinds:
+            s = socket.socket(fam, kind)
+            socks.append(s)
+            s.bind((host, 0))
+            ports.append(s.getsockname()[1])
+        return ports
     finally:
-        s.close()
+        for s in socks:
+            s.close()
 
 
 def _range_free(lo, hi, hosts):
@@ -191,9 +203,8 @@ class Daemon:
     def command_line(self):
         hosts = [_ifaddr(i) for i in self.interfaces]
         self.port_min, self.port_max = media_range(self.media_ports, hosts)
-        self.ng_port = free_port(socket.SOCK_DGRAM)
-        self.tcp_port = free_port(socket.SOCK_STREAM)
-        self.http_port = free_port(socket.SOCK_STREAM)
+        self.ng_port, self.tcp_port, self.http_port = free_ports(
+            [socket.SOCK_DGRAM, socket.SOCK_STREAM, socket.SOCK_STREAM])
         argv = [self.binary, "--foreground", "--log-stderr", "--config-file=none",
                 "--log-level=%d" % self.log_level]
         argv += ["--interface=%s" % i for i in self.interfaces]
@@ -230,7 +241,7 @@ class Daemon:
                 t = f.read()
         except OSError:
             return False
-        return "Address already in use" in t or "EADDRINUSE" in t
+        return "Address already in use" in t or "EADDRINUSE" in t or "is given twice" in t
 
     def _start_once(self, attempt):
         self.argv = self.command_line()

@@ -282,7 +282,7 @@ def debian_conf(ng_port, http_port, cli_port, section_text=None):
 
 def test_debian_rtpengine_conf_starts():
     with tempfile.TemporaryDirectory() as tmp:
-        ngp, httpp, clip = daemon.free_port(), daemon.free_port(socket.SOCK_STREAM), daemon.free_port()
+        ngp, httpp, clip = daemon.free_ports([socket.SOCK_DGRAM, socket.SOCK_STREAM, socket.SOCK_DGRAM])
         conf = os.path.join(tmp, "rtpengine.conf")
         text = debian_conf(ngp, httpp, clip)
         if daemon.IS_RTPENGINE:
@@ -313,8 +313,8 @@ def test_debian_rtpengine_conf_check_config():
     with tempfile.TemporaryDirectory() as tmp:
         conf = os.path.join(tmp, "rtpengine.conf")
         with open(conf, "w") as f:
-            f.write(debian_conf(daemon.free_port(), daemon.free_port(socket.SOCK_STREAM),
-                                daemon.free_port()))
+            f.write(debian_conf(*daemon.free_ports([socket.SOCK_DGRAM, socket.SOCK_STREAM,
+                                                     socket.SOCK_DGRAM])))
         r = run(["--config-file=" + conf, "--check-config"])
         check.eq(r.returncode, 0, "--check-config of Debian's rtpengine.conf\n" + show(r))
         check.eq(len(warning_lines(r.stderr)), len(DEBIAN_IGNORED), "warnings\n" + show(r))
@@ -358,7 +358,7 @@ def test_only_rtpengine_section():
 def test_both_sections_rtprelay_wins():
     check.only("rtprelay")  # rtpengine reads [rtpengine]
     with tempfile.TemporaryDirectory() as tmp:
-        a, b = daemon.free_port(), daemon.free_port()
+        a, b = daemon.free_ports([socket.SOCK_DGRAM] * 2)
         conf = os.path.join(tmp, "r.conf")
         keys = media_keys()
         with open(conf, "w") as f:
@@ -378,7 +378,7 @@ def test_both_sections_rtprelay_wins():
 
 def test_config_section_option():
     with tempfile.TemporaryDirectory() as tmp:
-        a, b, c = daemon.free_port(), daemon.free_port(), daemon.free_port()
+        a, b, c = daemon.free_ports([socket.SOCK_DGRAM] * 3)
         conf = os.path.join(tmp, "r.conf")
         keys = media_keys()
         with open(conf, "w") as f:
@@ -437,7 +437,7 @@ def test_missing_config_file():
 
 def test_command_line_overrides_file():
     with tempfile.TemporaryDirectory() as tmp:
-        a, b = daemon.free_port(), daemon.free_port()
+        a, b = daemon.free_ports([socket.SOCK_DGRAM] * 2)
         conf = os.path.join(tmp, "r.conf")
         with open(conf, "w") as f:
             f.write(section("rtprelay" if not daemon.IS_RTPENGINE else "rtpengine", a,

@@ -295,8 +295,8 @@ def test_execstart_ready_reload_stop():
         check.eq(env_unit.get("OPTIONS"), "", "OPTIONS in the packaged /etc/default/rtprelay")
         # Unique ports on top of the packaged settings, as an operator would
         # add them with OPTIONS=.
-        udp, tcp, http = (daemon.free_port(), daemon.free_port(socket.SOCK_STREAM),
-                          daemon.free_port(socket.SOCK_STREAM))
+        udp, tcp, http = daemon.free_ports([socket.SOCK_DGRAM, socket.SOCK_STREAM,
+                                            socket.SOCK_STREAM])
         lo, hi = daemon.media_range(40)
         env_unit["OPTIONS"] = ("--listen-ng=127.0.0.1:%d --listen-tcp-ng=127.0.0.1:%d "
                                "--listen-http=127.0.0.1:%d --port-min=%d --port-max=%d"
