@@ -132,7 +132,8 @@ int main(int argc, char **argv)
 	raise_nofile();
 	if (memory_start(&rp) < 0)
 		goto err_free_base;
-	rp.workers = workers_start(cfg.num_threads);
+	rp.workers = workers_start(cfg.num_threads, (enum media_io_kind)cfg.media_io,
+				   cfg.media_coalesce_us);
 	rp.ports = ports_new(&cfg, rp.workers);
 	if (!rp.ports) {
 		log_errx("invalid port range %u..%u", cfg.port_min, cfg.port_max);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "interface.h"
+#include "worker.h"
 #include "log.h"
 
 #define CFG(field) offsetof(struct rtprelay_config, field)
@@ -120,6 +121,17 @@ static int parse_memory_accounting(const struct option_def *def, const char *val
 		return 0;
 	}
 	*err = g_strdup_printf("'%s' is not one of none, sites", value);
+	return -1;
+}
+
+static int parse_media_io(const struct option_def *def, const char *value, bool first,
+			  struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
+{
+	if (strcmp(value, "uring") == 0 || strcmp(value, "epoll") == 0) {
+		cfg->media_io = value[0] == 'u' ? MEDIA_IO_URING : MEDIA_IO_EPOLL;
+		return 0;
+	}
+	*err = g_strdup_printf("'%s' is not one of uring, epoll", value);
 	return -1;
 }
 
@@ -335,6 +347,13 @@ const struct option_def options_table[] = {
 	{ .name = "memory-accounting", .type = OPT_CUSTOM, .parse = parse_memory_accounting,
 	  .def = MEMORY_ACCOUNTING_DEFAULT,
 	  .help = "Account shared memory per allocation site (file:line) too", .arg = "none|sites" },
+	{ .name = "media-io", .type = OPT_CUSTOM, .parse = parse_media_io, .def = "uring",
+	  .help = "Media packet I/O: io_uring (falls back to epoll where unavailable) or epoll",
+	  .arg = "uring|epoll" },
+	{ .name = "media-coalesce-us", .type = OPT_UINT, .offset = CFG(media_coalesce_us),
+	  .min = 0, .max = 10000, .def = "100",
+	  .help = "io_uring: while busy, wait up to this long to serve packets in batches",
+	  .arg = "USECS" },
 
 	{ .name = "log-level", .short_name = 'L', .type = OPT_INT, .offset = CFG(log_level),
 	  .min = 0, .max = 7, .def = "6", .help = "Default log level", .arg = "INT" },

@@ -41,6 +41,8 @@ static const struct reload_field restart_only[] = {
 	{ "tos", FIELD(tos) },
 	{ "endpoint-learning", FIELD(endpoint_learning) },
 	{ "memory-accounting", FIELD(memory_accounting_sites) },
+	{ "media-io", FIELD(media_io) },
+	{ "media-coalesce-us", FIELD(media_coalesce_us) },
 	{ "log-stderr", FIELD(log_stderr) },
 	{ "log-facility", FIELD(log_facility) },
 	{ "foreground", FIELD(foreground) },

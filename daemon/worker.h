@@ -1,21 +1,37 @@
 /*
- * worker: the media threads (--num-threads). Each has its own event base
- * and loop; every media socket is owned by one worker, picked round-robin
- * when the socket is attached. Events are added from the control thread
- * (libevent's pthread locking makes that safe) and deleted with
- * event_del_block, which waits for a running callback to finish.
+ * worker: the media threads (--num-threads). Every media socket is read by
+ * one worker, picked round-robin when the socket is attached. A worker runs
+ * one of the media_io backends (media_io.h): an io_uring loop
+ * (media_io_uring.c), or a libevent base whose events are added from the
+ * control thread (libevent's pthread locking makes that safe) and deleted
+ * with event_del_block, which waits for a running callback to finish.
  */
 #ifndef RTPRELAY_WORKER_H
 #define RTPRELAY_WORKER_H
 
+enum media_io_kind {
+	MEDIA_IO_URING,
+	MEDIA_IO_EPOLL,
+};
+
 struct event_base;
+struct uring_worker;
+struct worker;
 struct workers;
 
-/* Start n threads. NULL (after logging) on failure. Main thread. */
-struct workers *workers_start(unsigned n);
-/* Stop the loops, join the threads, free. Events must be gone already. */
+/* Start n threads on the backend wanted; io_uring falls back to epoll
+ * (with a warning) where the kernel does not offer what it needs.
+ * coalesce_us: io_uring only, see --media-coalesce-us. Main thread. */
+struct workers *workers_start(unsigned n, enum media_io_kind want, unsigned coalesce_us);
+/* Stop the loops, join the threads, free. Sockets must be freed already. */
 void workers_stop(struct workers *w);
-/* The base of the next worker in turn. */
-struct event_base *workers_pick(struct workers *w);
+/* The next worker in turn. */
+struct worker *workers_pick(struct workers *w);
+/* The backend the workers run. */
+enum media_io_kind workers_io(const struct workers *w);
+/* A worker's libevent base (epoll), or its ring (io_uring); NULL if the
+ * worker runs the other backend. */
+struct event_base *worker_base(struct worker *w);
+struct uring_worker *worker_uring(struct worker *w);
 
 #endif

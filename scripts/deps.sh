@@ -3,7 +3,7 @@
 # (deps.sh check) needs, skipping apt entirely when all are present so that
 # an offline machine with everything installed works too.
 set -e
-build="gcc make pkg-config libglib2.0-dev libevent-dev libjson-c-dev libssl-dev"
+build="gcc make pkg-config libglib2.0-dev libevent-dev libjson-c-dev libssl-dev liburing-dev"
 deb="debhelper help2man dpkg-dev fakeroot git"
 check="$build $deb python3 iproute2 procps systemd kamailio sip-tester lintian adduser util-linux"
 case "${1:-build}" in

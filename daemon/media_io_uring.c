@@ -1,0 +1,524 @@
+/*
+ * The io_uring media backend; see media_io.h and media_io_uring.h.
+ *
+ * A worker's round: wait for completions (after a busy round, for up to
+ * --media-coalesce-us so that one wake-up serves many packets), then for
+ * each: a received packet is routed and its send queued in the same buffer
+ * (no copy); a finished send gives its buffer back; a wake-up takes the
+ * control thread's attach/detach requests. The next wait submits all the
+ * round's sends in the same system call.
+ *
+ * user_data: a media_socket pointer (receives), a buffer id (sends) or
+ * nothing (wake-up, cancel), tagged in the low two bits.
+ */
+#define LOG_SUBSYS internals
+#include "media_io_uring.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <liburing.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "log.h"
+#include "media.h"
+#include "media_io.h"
+#include "media_route.h"
+#include "sockaddr.h"
+
+#define RING_ENTRIES 1024     /* submission queue; full: submitted early */
+#define RING_CQ_ENTRIES 16384 /* > 2 x BUFS: every receive and send at once */
+#define BUFS 4096             /* provided buffers per worker, a power of two */
+#define BUF_SIZE 2048         /* recvmsg header + source + datagram; larger: dropped */
+#define BUF_GROUP 0
+#define COALESCE_BATCH 64     /* a coalescing wait ends early with this many */
+
+enum tag { TAG_RECV, TAG_SEND, TAG_WAKE, TAG_CANCEL };
+#define TAG_MASK 3u
+
+/* media_socket.uring_state, touched by the reading worker only. */
+enum recv_state {
+	RS_NEW,   /* attach not taken yet */
+	RS_ARMED, /* a multishot receive is in the kernel */
+	RS_REARM, /* it ended for want of buffers: armed again after the round */
+	RS_DONE,  /* no receive, and never again; reader reference dropped */
+};
+
+/* A packet on its way out, in the buffer of the same id. */
+struct send_slot {
+	struct msghdr msg;
+	struct iovec iov;
+	struct sockaddr_storage dst;
+	struct media_socket *in, *out; /* referenced until the send completes */
+};
+
+struct uring_worker {
+	struct io_uring ring;
+	struct io_uring_buf_ring *br;
+	size_t br_size;
+	uint8_t *bufs;
+	struct send_slot *slots;
+	struct msghdr recv_msg;   /* multishot template: room for the source only */
+	unsigned recycled;        /* buffers given back, not yet published */
+	unsigned armed;           /* sockets not RS_DONE */
+	unsigned inflight;        /* sends queued or in the kernel */
+	GPtrArray *rearm;
+	unsigned coalesce_us;
+	bool stopping;
+	int wake_fd;
+	uint64_t wake_buf;
+	atomic_bool stop;
+	pthread_mutex_t lock;     /* guards the two request lists */
+	GPtrArray *attach, *detach;
+	pthread_t thread;
+	unsigned index;
+	/* start-up: the thread creates its ring and reports */
+	pthread_mutex_t init_lock;
+	pthread_cond_t init_cond;
+	int init_done;            /* 0 pending, 1 ok, -1 failed */
+	char *init_why;
+};
+
+static struct io_uring_sqe *sqe_get(struct uring_worker *uw)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&uw->ring);
+
+	while (!sqe) {
+		io_uring_submit(&uw->ring);
+		sqe = io_uring_get_sqe(&uw->ring);
+	}
+	return sqe;
+}
+
+static void recycle(struct uring_worker *uw, unsigned bid)
+{
+	io_uring_buf_ring_add(uw->br, uw->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE, (unsigned short)bid,
+			      io_uring_buf_ring_mask(BUFS), (int)uw->recycled++);
+}
+
+static void arm_recv(struct uring_worker *uw, struct media_socket *ms)
+{
+	struct io_uring_sqe *sqe = sqe_get(uw);
+
+	io_uring_prep_recvmsg_multishot(sqe, ms->fd, &uw->recv_msg, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = BUF_GROUP;
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)ms | TAG_RECV);
+	ms->uring_state = RS_ARMED;
+}
+
+static void arm_wake(struct uring_worker *uw)
+{
+	struct io_uring_sqe *sqe = sqe_get(uw);
+
+	io_uring_prep_read(sqe, uw->wake_fd, &uw->wake_buf, sizeof(uw->wake_buf), 0);
+	io_uring_sqe_set_data64(sqe, TAG_WAKE);
+}
+
+/* The socket is read no more: drop the reader's reference. */
+static void recv_done(struct uring_worker *uw, struct media_socket *ms)
+{
+	ms->uring_state = RS_DONE;
+	uw->armed--;
+	media_socket_unref(ms);
+}
+
+static void count_send_error(struct media_socket *in)
+{
+	pthread_mutex_lock(&in->lock);
+	struct stream *s = in->owner;
+
+	if (s) {
+		struct call *call = s->media->ml->call;
+
+		pthread_mutex_lock(&call->lock);
+		media_route_send_errors(s, 1);
+		pthread_mutex_unlock(&call->lock);
+	}
+	pthread_mutex_unlock(&in->lock);
+}
+
+static void on_packet(struct uring_worker *uw, struct media_socket *ms, unsigned bid, int res,
+		      int64_t now)
+{
+	uint8_t *buf = uw->bufs + (size_t)bid * BUF_SIZE;
+	struct io_uring_recvmsg_out *o = io_uring_recvmsg_validate(buf, res, &uw->recv_msg);
+	struct send_slot *sl = &uw->slots[bid];
+	struct sockaddr_storage src;
+
+	if (!o || o->namelen > uw->recv_msg.msg_namelen) {
+		recycle(uw, bid);
+		return;
+	}
+	memset(&src, 0, sizeof(src));
+	memcpy(&src, io_uring_recvmsg_name(o), o->namelen);
+	uint8_t *p = io_uring_recvmsg_payload(o, &uw->recv_msg);
+	size_t len = io_uring_recvmsg_payload_length(o, res, &uw->recv_msg);
+	struct stream *os = NULL;
+
+	pthread_mutex_lock(&ms->lock);
+	struct stream *s = ms->owner;
+
+	if (s) {
+		struct call *call = s->media->ml->call;
+
+		pthread_mutex_lock(&call->lock);
+		os = media_route(s, p, len, o->flags & MSG_TRUNC, &src, now);
+		if (os) {
+			sl->dst = os->endpoint;
+			sl->out = os->sock;
+			/* Seen under the call lock: the control thread takes a
+			 * socket off a stream under it before it frees it. */
+			media_socket_ref(sl->out);
+			sl->msg.msg_namelen = sockaddr_len(&os->endpoint);
+		}
+		pthread_mutex_unlock(&call->lock);
+	}
+	pthread_mutex_unlock(&ms->lock);
+	if (!os) {
+		recycle(uw, bid);
+		return;
+	}
+	sl->in = ms;
+	media_socket_ref(ms);
+	sl->iov = (struct iovec){ p, len };
+	sl->msg.msg_name = &sl->dst;
+	sl->msg.msg_iov = &sl->iov;
+	sl->msg.msg_iovlen = 1;
+
+	struct io_uring_sqe *sqe = sqe_get(uw);
+
+	/* MSG_DONTWAIT: a full socket buffer drops the packet (counted), as
+	 * a relay should, instead of parking it. */
+	io_uring_prep_sendmsg(sqe, sl->out->fd, &sl->msg, MSG_DONTWAIT);
+	io_uring_sqe_set_data64(sqe, ((uint64_t)bid << 2) | TAG_SEND);
+	uw->inflight++;
+}
+
+static void on_recv(struct uring_worker *uw, struct io_uring_cqe *cqe, int64_t now)
+{
+	struct media_socket *ms = (struct media_socket *)(uintptr_t)(cqe->user_data & ~(uint64_t)TAG_MASK);
+
+	if (cqe->flags & IORING_CQE_F_BUFFER) {
+		unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+
+		if (cqe->res > 0)
+			on_packet(uw, ms, bid, cqe->res, now);
+		else
+			recycle(uw, bid);
+	}
+	if (cqe->flags & IORING_CQE_F_MORE)
+		return;
+	/* The multishot receive ended. */
+	if (uw->stopping || atomic_load(&ms->closing)) {
+		recv_done(uw, ms);
+		return;
+	}
+	if (cqe->res < 0 && cqe->res != -ENOBUFS)
+		log_ratelimited(LOG_WARNING, "media socket receive ended: %s", strerror(-cqe->res));
+	/* Out of buffers (or an error): again once this round gave some back. */
+	ms->uring_state = RS_REARM;
+	g_ptr_array_add(uw->rearm, ms);
+}
+
+static void on_sent(struct uring_worker *uw, struct io_uring_cqe *cqe)
+{
+	unsigned bid = (unsigned)(cqe->user_data >> 2);
+	struct send_slot *sl = &uw->slots[bid];
+
+	if (cqe->res < 0) {
+		count_send_error(sl->in);
+		log_ratelimited(LOG_DEBUG, "media send: %s", strerror(-cqe->res));
+	}
+	media_socket_unref(sl->in);
+	media_socket_unref(sl->out);
+	sl->in = sl->out = NULL;
+	recycle(uw, bid);
+	uw->inflight--;
+}
+
+static void take_requests(struct uring_worker *uw)
+{
+	pthread_mutex_lock(&uw->lock);
+	GPtrArray *attach = uw->attach, *detach = uw->detach;
+
+	uw->attach = g_ptr_array_new();
+	uw->detach = g_ptr_array_new();
+	pthread_mutex_unlock(&uw->lock);
+
+	/* Attaches first: a detach may follow its socket's attach in one batch. */
+	for (unsigned i = 0; i < attach->len; i++) {
+		struct media_socket *ms = attach->pdata[i];
+
+		uw->armed++;
+		if (atomic_load(&ms->closing))
+			recv_done(uw, ms);
+		else
+			arm_recv(uw, ms);
+	}
+	for (unsigned i = 0; i < detach->len; i++) {
+		struct media_socket *ms = detach->pdata[i];
+
+		if (ms->uring_state == RS_ARMED) {
+			struct io_uring_sqe *sqe = sqe_get(uw);
+
+			io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)ms | TAG_RECV, 0);
+			io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+		} else if (ms->uring_state == RS_REARM) {
+			recv_done(uw, ms); /* its rearm entry is skipped */
+		}
+		media_socket_unref(ms); /* the control thread's, handed over */
+	}
+	g_ptr_array_free(attach, true);
+	g_ptr_array_free(detach, true);
+}
+
+static void rearm_waiting(struct uring_worker *uw)
+{
+	for (unsigned i = 0; i < uw->rearm->len; i++) {
+		struct media_socket *ms = uw->rearm->pdata[i];
+
+		if (ms->uring_state != RS_REARM)
+			continue;
+		if (uw->stopping || atomic_load(&ms->closing))
+			recv_done(uw, ms);
+		else
+			arm_recv(uw, ms);
+	}
+	g_ptr_array_set_size(uw->rearm, 0);
+}
+
+/* Handle what completed; returns how many completions there were. */
+static unsigned round_once(struct uring_worker *uw)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, n = 0;
+	bool woken = false;
+	int64_t now = mono_us();
+
+	io_uring_for_each_cqe(&uw->ring, head, cqe) {
+		n++;
+		switch (cqe->user_data & TAG_MASK) {
+		case TAG_RECV: on_recv(uw, cqe, now); break;
+		case TAG_SEND: on_sent(uw, cqe); break;
+		case TAG_WAKE: woken = true; break;
+		default: break; /* a cancel's own completion */
+		}
+	}
+	io_uring_cq_advance(&uw->ring, n);
+	if (woken) {
+		take_requests(uw);
+		if (atomic_load(&uw->stop) && !uw->stopping) {
+			/* Everything left in the kernel ends; nothing is re-armed. */
+			struct io_uring_sqe *sqe = sqe_get(uw);
+
+			uw->stopping = true;
+			io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+			io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+		} else if (!uw->stopping) {
+			arm_wake(uw);
+		}
+	}
+	if (uw->recycled) {
+		io_uring_buf_ring_advance(uw->br, (int)uw->recycled);
+		uw->recycled = 0;
+	}
+	rearm_waiting(uw);
+	return n;
+}
+
+static int ring_setup(struct uring_worker *uw, char **why)
+{
+	struct io_uring_params p = {
+		.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+			 IORING_SETUP_CQSIZE,
+		.cq_entries = RING_CQ_ENTRIES,
+	};
+	int r = io_uring_queue_init_params(RING_ENTRIES, &uw->ring, &p);
+
+	if (r < 0) {
+		*why = g_strdup_printf("io_uring_setup: %s (needs Linux 6.1)", strerror(-r));
+		return -1;
+	}
+	uw->br_size = BUFS * sizeof(struct io_uring_buf);
+	uw->br = mmap(NULL, uw->br_size, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+	if (uw->br == MAP_FAILED) {
+		uw->br = NULL;
+		*why = g_strdup_printf("buffer ring: %s", strerror(errno));
+		goto err_ring;
+	}
+	struct io_uring_buf_reg reg = {
+		.ring_addr = (uintptr_t)uw->br, .ring_entries = BUFS, .bgid = BUF_GROUP,
+	};
+
+	r = io_uring_register_buf_ring(&uw->ring, &reg, 0);
+	if (r < 0) {
+		*why = g_strdup_printf("registering the buffer ring: %s", strerror(-r));
+		goto err_unmap;
+	}
+	io_uring_buf_ring_init(uw->br);
+	for (unsigned i = 0; i < BUFS; i++)
+		recycle(uw, i);
+	io_uring_buf_ring_advance(uw->br, (int)uw->recycled);
+	uw->recycled = 0;
+	return 0;
+
+err_unmap:
+	munmap(uw->br, uw->br_size);
+	uw->br = NULL;
+err_ring:
+	io_uring_queue_exit(&uw->ring);
+	return -1;
+}
+
+static void ring_teardown(struct uring_worker *uw)
+{
+	io_uring_unregister_buf_ring(&uw->ring, BUF_GROUP);
+	munmap(uw->br, uw->br_size);
+	io_uring_queue_exit(&uw->ring);
+}
+
+static void init_report(struct uring_worker *uw, int state, char *why)
+{
+	pthread_mutex_lock(&uw->init_lock);
+	uw->init_done = state;
+	uw->init_why = why;
+	pthread_cond_signal(&uw->init_cond);
+	pthread_mutex_unlock(&uw->init_lock);
+}
+
+static void *uring_main(void *arg)
+{
+	struct uring_worker *uw = arg;
+	char *why = NULL;
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals are the main loop's */
+	/* Single issuer: the ring belongs to the thread that creates it. */
+	if (ring_setup(uw, &why) < 0) {
+		init_report(uw, -1, why);
+		return NULL;
+	}
+	arm_wake(uw);
+	init_report(uw, 1, NULL);
+
+	bool busy = false;
+	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = (long long)uw->coalesce_us * 1000 };
+
+	while (!(uw->stopping && uw->armed == 0 && uw->inflight == 0)) {
+		struct io_uring_cqe *cqe;
+		int r;
+
+		/* Busy: gather a batch, bounded in time; idle: sleep until
+		 * something happens. */
+		if (busy && uw->coalesce_us)
+			r = io_uring_submit_and_wait_timeout(&uw->ring, &cqe, COALESCE_BATCH, &ts, NULL);
+		else
+			r = io_uring_submit_and_wait(&uw->ring, 1);
+		if (r < 0 && r != -EINTR && r != -ETIME && r != -EAGAIN && r != -EBUSY)
+			log_ratelimited(LOG_ERR, "media worker %u: io_uring_enter: %s", uw->index,
+					strerror(-r));
+		busy = round_once(uw) > 0;
+	}
+	ring_teardown(uw);
+	return NULL;
+}
+
+struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, char **why)
+{
+	struct uring_worker *uw = g_new0(struct uring_worker, 1);
+
+	uw->index = index;
+	uw->coalesce_us = coalesce_us;
+	uw->slots = g_new0(struct send_slot, BUFS);
+	uw->bufs = g_malloc((size_t)BUFS * BUF_SIZE);
+	uw->recv_msg.msg_namelen = sizeof(struct sockaddr_in6);
+	uw->rearm = g_ptr_array_new();
+	uw->attach = g_ptr_array_new();
+	uw->detach = g_ptr_array_new();
+	pthread_mutex_init(&uw->lock, NULL);
+	pthread_mutex_init(&uw->init_lock, NULL);
+	pthread_cond_init(&uw->init_cond, NULL);
+	uw->wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (uw->wake_fd < 0) {
+		*why = g_strdup_printf("eventfd: %s", strerror(errno));
+		goto err;
+	}
+	if (pthread_create(&uw->thread, NULL, uring_main, uw) != 0)
+		fatal("cannot start worker thread");
+	pthread_mutex_lock(&uw->init_lock);
+	while (!uw->init_done)
+		pthread_cond_wait(&uw->init_cond, &uw->init_lock);
+	pthread_mutex_unlock(&uw->init_lock);
+	if (uw->init_done > 0)
+		return uw;
+	pthread_join(uw->thread, NULL);
+	*why = uw->init_why;
+	close(uw->wake_fd);
+err:
+	g_ptr_array_free(uw->rearm, true);
+	g_ptr_array_free(uw->attach, true);
+	g_ptr_array_free(uw->detach, true);
+	pthread_mutex_destroy(&uw->lock);
+	pthread_mutex_destroy(&uw->init_lock);
+	pthread_cond_destroy(&uw->init_cond);
+	g_free(uw->bufs);
+	g_free(uw->slots);
+	g_free(uw);
+	return NULL;
+}
+
+static void wake(struct uring_worker *uw)
+{
+	uint64_t one = 1;
+
+	/* Only fails when the counter would overflow: it is awake then. */
+	if (write(uw->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_ratelimited(LOG_ERR, "waking media worker %u: %s", uw->index, strerror(errno));
+}
+
+void uring_worker_stop(struct uring_worker *uw)
+{
+	if (!uw)
+		return;
+	atomic_store(&uw->stop, true);
+	wake(uw);
+	pthread_join(uw->thread, NULL);
+	close(uw->wake_fd);
+	g_ptr_array_free(uw->rearm, true);
+	g_ptr_array_free(uw->attach, true);
+	g_ptr_array_free(uw->detach, true);
+	pthread_mutex_destroy(&uw->lock);
+	pthread_mutex_destroy(&uw->init_lock);
+	pthread_cond_destroy(&uw->init_cond);
+	g_free(uw->bufs);
+	g_free(uw->slots);
+	g_free(uw);
+}
+
+static void request(struct uring_worker *uw, GPtrArray **list, struct media_socket *ms)
+{
+	pthread_mutex_lock(&uw->lock);
+	g_ptr_array_add(*list, ms);
+	pthread_mutex_unlock(&uw->lock);
+	wake(uw);
+}
+
+void uring_worker_attach(struct uring_worker *uw, struct media_socket *ms)
+{
+	ms->uring_state = RS_NEW;
+	media_socket_ref(ms); /* the reader's */
+	request(uw, &uw->attach, ms);
+}
+
+void uring_worker_detach(struct uring_worker *uw, struct media_socket *ms)
+{
+	request(uw, &uw->detach, ms);
+}

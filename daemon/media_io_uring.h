@@ -1,0 +1,26 @@
+/*
+ * The io_uring media backend (see media_io.h): one ring per worker thread,
+ * created by that thread (single issuer, task work deferred to the loop).
+ * Needs Linux 6.1 (multishot recvmsg, provided buffer rings, deferred task
+ * work); where that is missing, uring_worker_start says why and the
+ * workers use epoll.
+ */
+#ifndef RTPRELAY_MEDIA_IO_URING_H
+#define RTPRELAY_MEDIA_IO_URING_H
+
+struct media_socket;
+struct uring_worker;
+
+/* Start worker thread `index` with its ring; NULL and *why (g_free it) when
+ * the ring cannot be set up. coalesce_us: after the first completion of a
+ * round, wait up to this long for more (0: never wait). */
+struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, char **why);
+/* Stop the loop once every socket is gone, join, free. */
+void uring_worker_stop(struct uring_worker *uw);
+/* Start reading ms (its reader reference is taken here). Any thread. */
+void uring_worker_attach(struct uring_worker *uw, struct media_socket *ms);
+/* Stop reading ms: its armed receive is cancelled; the reference of the
+ * caller passes to the worker, which drops it. Any thread. */
+void uring_worker_detach(struct uring_worker *uw, struct media_socket *ms);
+
+#endif

@@ -1,0 +1,116 @@
+/* One packet's way through the relay; see media_route.h. */
+#define LOG_SUBSYS internals
+#include "media_route.h"
+
+#include "call.h"
+#include "config.h"
+#include "media.h"
+#include "rtp.h"
+#include "rtprelay.h"
+#include "sockaddr.h"
+
+static inline void bump(uint64_t *p, uint64_t v)
+{
+	/* One writer at a time (under the call lock); readers load atomically. */
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + v, __ATOMIC_RELAXED);
+}
+
+static inline void bump32(uint32_t *p)
+{
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+static void count_rtp(struct rtprelay_stream_stats *st, const struct rtp_header *h)
+{
+	struct rtprelay_ssrc_stats *ss = NULL;
+	struct rtprelay_pt_stats *ps = NULL;
+
+	for (int i = 0; i < RTPRELAY_STATS_SSRCS; i++) {
+		struct rtprelay_ssrc_stats *e = &st->ssrc[i];
+
+		if (e->packets && e->ssrc == h->ssrc) {
+			ss = e;
+			break;
+		}
+		if (!e->packets && !ss)
+			ss = e;
+	}
+	if (ss) {
+		__atomic_store_n(&ss->ssrc, h->ssrc, __ATOMIC_RELAXED);
+		__atomic_store_n(&ss->last_seq, h->seq, __ATOMIC_RELAXED);
+		bump32(&ss->packets);
+	}
+	for (int i = 0; i < RTPRELAY_STATS_PTS; i++) {
+		struct rtprelay_pt_stats *e = &st->pt[i];
+
+		if (e->packets && e->payload_type == h->payload_type) {
+			ps = e;
+			break;
+		}
+		if (!e->packets && !ps)
+			ps = e;
+	}
+	if (ps) {
+		__atomic_store_n(&ps->payload_type, h->payload_type, __ATOMIC_RELAXED);
+		bump32(&ps->packets);
+	}
+}
+
+struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool truncated,
+			   const struct sockaddr_storage *src, int64_t now)
+{
+	struct media *m = s->media;
+	struct monologue *ml = m->ml;
+	struct rtprelay_stream_stats *st = s->stats;
+	struct rtp_header h;
+
+	if (truncated || !rtp_is_v2(p, len)) {
+		bump(&st->dropped_invalid, 1);
+		return NULL;
+	}
+	bool rtcp = s->kind == STREAM_RTCP || (m->rtcp_mux && rtp_looks_like_rtcp(p, len));
+
+	if (rtcp ? rtcp_check(p, len) < 0 : rtp_parse(p, len, &h) < 0) {
+		bump(&st->dropped_invalid, 1);
+		return NULL;
+	}
+	struct learning_policy pol = {
+		.mode = ml->call->rp->cfg->endpoint_learning,
+		.strict_source = m->strict_source,
+		.asymmetric = m->asymmetric,
+	};
+
+	if (!learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now)) {
+		bump(&st->dropped_source, 1);
+		return NULL;
+	}
+	__atomic_store_n(&st->last_packet_us, (uint64_t)now, __ATOMIC_RELAXED);
+	if (ml->block_media) {
+		bump(&st->dropped_blocked, 1);
+		return NULL;
+	}
+	struct monologue *peer = ml->peer;
+	struct media *pm = peer && m->index - 1 < peer->medias->len
+		? peer->medias->pdata[m->index - 1] : NULL;
+	struct stream *os = !pm || pm->rejected || m->rejected ? NULL
+			    : rtcp && !pm->rtcp_mux ? &pm->streams[STREAM_RTCP]
+						    : &pm->streams[STREAM_RTP];
+
+	if (!os || !os->sock || sockaddr_is_any(&os->endpoint)) {
+		bump(&st->dropped_no_peer, 1);
+		return NULL;
+	}
+	if (!rtcp) {
+		if (ml->silence_media)
+			rtp_silence_payload(p, &h);
+		count_rtp(st, &h);
+	}
+	bump(&st->packets, 1);
+	bump(&st->bytes, len);
+	return os;
+}
+
+void media_route_send_errors(struct stream *s, unsigned n)
+{
+	bump(&s->stats->errors, n);
+}
