@@ -16,8 +16,10 @@ run: deps
 
 # Everything that runs on a 2-core machine without network: unit tests, the
 # integration tests against a real daemon, both again under ASan+UBSan, and
-# the fuzz targets for a bounded number of inputs; the media and lifecycle
-# integration tests once more under ThreadSanitizer (workers vs control);
+# the fuzz targets for a bounded number of inputs; the media integration
+# tests once more on the epoll backend (the fallback where io_uring is not
+# available); the media and lifecycle integration tests once more under
+# ThreadSanitizer (workers vs control);
 # the Debian packages installed into a throw-away root; and real calls from
 # SIPp through Kamailio and rtprelay in a network namespace.
 check:
@@ -25,6 +27,8 @@ check:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory -C t unit
 	$(Q)$(MAKE) --no-print-directory -C t integ
+	$(Q)RTPRELAY_ARGS=--media-io=epoll $(MAKE) --no-print-directory -C t integ \
+		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py"
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 all
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 -C t unit integ fuzz
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 all
@@ -32,7 +36,8 @@ check:
 		$(TOP)/build/tsan/t/unit/test_bufferpool_threads
 	$(Q)$(TOP)/build/tsan/t/unit/test_bufferpool_threads
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
-		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_lifecycle.py"
+		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
+			$(TOP)/t/integ/test_lifecycle.py"
 	$(Q)t/pkg/run.sh
 	$(Q)t/e2e/run.sh
 	@echo "make check: all tests passed"

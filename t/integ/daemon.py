@@ -13,6 +13,8 @@ Environment:
   RTPRELAY_SAN     non-empty for a sanitizer build: longer start-up wait, and
                    a sanitizer report in the log fails the test at stop()
   RTPRELAY_LOGDIR  where daemon logs go (default build/integ-logs/)
+  RTPRELAY_ARGS    extra arguments for every rtprelay started here (e.g.
+                   "--media-io=epoll": the whole suite on the other backend)
 
 Ports: ng UDP/TCP/HTTP ports are taken free from the kernel (bind port 0,
 close, pass it on: a tiny race, retried on start-up failure); the media port
@@ -27,6 +29,7 @@ process) and is registered for atexit; stop() sends SIGTERM, waits
 import atexit
 import ctypes
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -184,6 +187,8 @@ class Daemon:
         self.binary = binary or default_bin()
         self.interfaces = list(interfaces or ["127.0.0.1"])
         self.extra_args = list(args)
+        if not IS_RTPENGINE:
+            self.extra_args = shlex.split(os.environ.get("RTPRELAY_ARGS", "")) + self.extra_args
         self.media_ports = media_ports
         self.listen = tuple(listen)
         self.start_timeout = start_timeout or (30.0 if SAN else 10.0)

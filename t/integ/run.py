@@ -219,8 +219,9 @@ def main():
     target = os.environ.get("RTPRELAY_TARGET", "rtprelay")
     sys.path.insert(0, HERE)
     import daemon
-    print("integration tests: target %s, binary %s, %d file(s)" % (target, daemon.default_bin(), len(files)),
-          flush=True)
+    extra = os.environ.get("RTPRELAY_ARGS", "")
+    print("integration tests: target %s, binary %s%s, %d file(s)"
+          % (target, daemon.default_bin(), " " + extra if extra else "", len(files)), flush=True)
     if not os.path.exists(daemon.default_bin()):
         print("FAIL: daemon binary %s not found (build it, or set RTPRELAY_BIN)" % daemon.default_bin())
         sys.exit(1)

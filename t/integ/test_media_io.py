@@ -1,0 +1,129 @@
+"""The media I/O backends (--media-io): which one runs, its options, and
+sockets coming and going by the hundred while packets are in flight (the
+io_uring backend closes a socket only when no queued send names it)."""
+
+import ctypes
+import os
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check, daemon, media  # noqa: E401
+
+SYS_IO_URING_SETUP = 425  # x86_64 and every other modern architecture
+IORING_SETUP_SINGLE_ISSUER = 1 << 12
+IORING_SETUP_DEFER_TASKRUN = 1 << 13
+SPARES_MAX = 512  # daemon/ports.c: bound pairs kept per interface
+
+
+def kernel_has_uring():
+    """Can this process create a ring as the daemon does (Linux 6.1 flags)?"""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    params = ctypes.create_string_buffer(120)  # struct io_uring_params
+    ctypes.c_uint32.from_buffer(params, 8).value = (IORING_SETUP_SINGLE_ISSUER
+                                                    | IORING_SETUP_DEFER_TASKRUN)
+    fd = libc.syscall(SYS_IO_URING_SETUP, ctypes.c_uint(8), params)
+    if fd < 0:
+        return False
+    os.close(fd)
+    return True
+
+
+def fds_of(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def relays(d, call):
+    """One RTP packet each way through a fresh call arrives intact."""
+    with media.Peer() as a, media.Peer() as b:
+        to_b = media.sdp_port(d.ng.offer(a.sdp(), call, "A")["sdp"])
+        to_a = media.sdp_port(d.ng.answer(b.sdp(), call, "A", "B")["sdp"])
+        # answer output goes to A: A sends to the answer's port
+        a.send(media.rtp(seq=1, ssrc=0xA), to_a)
+        b.send(media.rtp(seq=1, ssrc=0xB), to_b)
+        check.eq(b.recv()[0], media.rtp(seq=1, ssrc=0xA), "packet at B")
+        check.eq(a.recv()[0], media.rtp(seq=1, ssrc=0xB), "packet at A")
+        d.ng.delete(call, "A", extra={"delete delay": 0})
+
+
+def test_default_backend_is_io_uring_where_the_kernel_has_it():
+    check.only("rtprelay")
+    with daemon.Daemon(args=["--media-io=uring"]) as d:
+        log = d.log_text()
+        if kernel_has_uring():
+            check.true("media I/O: io_uring" in log, "io_uring in use", log[-400:])
+        else:
+            check.true("io_uring unavailable" in log and "media I/O: epoll" in log,
+                       "fell back to epoll with a warning", log[-400:])
+        relays(d, "io-default")
+
+
+def test_epoll_backend_when_asked():
+    check.only("rtprelay")
+    with daemon.Daemon(args=["--media-io=epoll"]) as d:
+        log = d.log_text()
+        check.true("media I/O: epoll" in log, "epoll in use", log[-400:])
+        check.true("io_uring" not in log, "no io_uring mentioned", log[-400:])
+        relays(d, "io-epoll")
+
+
+def test_bad_values_name_the_option():
+    check.only("rtprelay")
+    for arg, option in (("--media-io=kqueue", "media-io"), ("--media-coalesce-us=10001",
+                                                            "media-coalesce-us"),
+                        ("--media-coalesce-us=-1", "media-coalesce-us")):
+        r = subprocess.run([daemon.default_bin(), "--config-file=none", "--check-config", arg],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)
+        check.ne(r.returncode, 0, "exit status for " + arg)
+        check.true(option in r.stderr, "error names " + option, r.stderr)
+
+
+def test_sockets_come_and_go_while_packets_are_in_flight():
+    """300 calls (600 port pairs) each relay a packet; a second burst is
+    still in flight when all calls are deleted at once: 512 pairs stay bound
+    as spares, the other 88 are closed (all of them, once their last send
+    completed), and a new call relays."""
+    calls = 300
+    with daemon.Daemon(args=["--delete-delay=0"], media_ports=2 * 2 * calls + 100) as d, \
+            media.Peer() as a, media.Peer() as sink:
+        base = fds_of(d.proc.pid)
+        to_b = []
+        for i in range(calls):
+            call = "churn-%d" % i
+            d.ng.offer(a.sdp(), call, "A")
+            to_b.append(media.sdp_port(d.ng.answer(sink.sdp(), call, "A", "B")["sdp"]))
+        check.eq(fds_of(d.proc.pid), base + 4 * calls, "4 sockets per call")
+        got = set()
+        for first in range(0, calls, 50):  # in chunks: the sink's buffer is small
+            for i in range(first, min(first + 50, calls)):
+                a.send(media.rtp(seq=1, ssrc=i, payload=b"%05d" % i), to_b[i])
+            for i in range(first, min(first + 50, calls)):
+                pkt, _ = sink.recv()
+                _, _, _, _, ssrc = media.rtp_header(pkt)
+                check.eq(pkt, media.rtp(seq=1, ssrc=ssrc, payload=b"%05d" % ssrc), "intact")
+                got.add(ssrc)
+        check.eq(len(got), calls, "one packet of every call at the sink")
+        for i, port in enumerate(to_b):
+            a.send(media.rtp(seq=2, ssrc=i, payload=b"%05d" % i), port)
+        for i in range(calls):
+            d.ng.delete("churn-%d" % i, "A", extra={"delete delay": 0})
+        check.eq(d.ng.command("list", limit=1000).get("calls"), [], "no calls left")
+        want = base + 2 * SPARES_MAX  # RTP + RTCP socket per spare pair
+        deadline = time.monotonic() + 5
+        while fds_of(d.proc.pid) != want and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check.eq(fds_of(d.proc.pid), want, "spares stay bound, the rest closed")
+        late = 0
+        sink.sock.settimeout(0.2)
+        try:
+            while True:
+                sink.sock.recvfrom(2048)
+                late += 1
+        except socket.timeout:
+            pass
+        check.true(late <= calls, "at most one packet per call from the second burst", late)
+        relays(d, "churn-after")
+        check.true(d.alive(), "daemon alive")
