@@ -4,7 +4,9 @@
 #   fwd-t1, fwd-t2   min_forwarder (static mapping, bare recvmmsg/sendmmsg
 #                    loop, 1 and 2 threads): the ceiling of user-space
 #                    forwarding on this machine
-#   rtprelay-t1/t2   daemon/rtprelay --num-threads=1 / 2
+#   rtprelay-t1/t2   daemon/rtprelay --num-threads=1 / 2 (io_uring backend)
+#   rtprelay-epoll-t1  daemon/rtprelay --num-threads=1 --media-io=epoll (the
+#                    fallback backend, for comparison)
 #   rtpengine-t1/t2  Debian's rtpengine --table=-1 --num-threads=1 / 2
 #                    (when installed)
 # one after the other (never two at once: they would share the 2 CPUs), and
@@ -27,7 +29,8 @@
 # Environment: MEDIA_LOAD, MIN_FORWARDER, RTPRELAY, RTPENGINE (binaries),
 # MEDIA_CALLS ("500 1000 2000"), MEDIA_DURATION (measured seconds, 10),
 # MEDIA_WARMUP (2), MEDIA_ONLY (space-separated config names to run, e.g.
-# "fwd-t1 rtpengine-t1"). Arguments go to media_load (e.g. --no-raw).
+# "fwd-t1 rtpengine-t1"), MEDIA_RTPRELAY_ARGS (more rtprelay arguments, e.g.
+# --media-coalesce-us=0). Arguments go to media_load (e.g. --no-raw).
 
 set -u
 
@@ -41,7 +44,8 @@ MEDIA_CALLS=${MEDIA_CALLS:-500 1000 2000}
 MEDIA_DURATION=${MEDIA_DURATION:-10}
 MEDIA_WARMUP=${MEDIA_WARMUP:-2}
 MEDIA_ONLY=${MEDIA_ONLY:-}
-CONFIGS="fwd-t1 fwd-t2 rtprelay-t1 rtprelay-t2 rtpengine-t1 rtpengine-t2"
+MEDIA_RTPRELAY_ARGS=${MEDIA_RTPRELAY_ARGS:-}
+CONFIGS="fwd-t1 fwd-t2 rtprelay-t1 rtprelay-t2 rtprelay-epoll-t1 rtpengine-t1 rtpengine-t2"
 
 GEN_ADDR=127.0.0.2
 GEN_BASE=10000
@@ -117,8 +121,9 @@ run_one() {
 		pid=$!
 		;;
 	rtprelay-* | rtpengine-*)
-		if [ "${cfg%-t*}" = rtprelay ]; then
-			bin=$RTPRELAY addr=127.0.0.4 extra=(--port-min=30000 --port-max=39999)
+		if [ "${cfg#rtprelay}" != "$cfg" ]; then
+			bin=$RTPRELAY addr=127.0.0.4 extra=(--port-min=30000 --port-max=39999 $MEDIA_RTPRELAY_ARGS)
+			[ "${cfg%-t*}" = rtprelay-epoll ] && extra+=(--media-io=epoll)
 		else
 			bin=$RTPENGINE addr=127.0.0.5 extra=(--table=-1 --port-min=40000 --port-max=49999)
 		fi
@@ -196,7 +201,7 @@ done | awk -F '\t' '
 		val[$1, $2, $3] = $4
 	}
 	END {
-		fmt = "%-6s %-13s %9s %9s %7s %7s %7s %6s %7s %6s %5s %6s %6s  %s\n"
+		fmt = "%-6s %-17s %9s %9s %7s %7s %7s %6s %7s %6s %5s %6s %6s  %s\n"
 		printf fmt, "calls", "relay", "offer/s", "deliv/s", "loss%", "p50us", "p99us",
 			"CPU%", "us/pkt", "genCPU", "busy", "xfwd1", "xrtpe", "status"
 		for (i = 1; i <= nn; i++) {
