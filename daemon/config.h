@@ -72,6 +72,7 @@ struct rtprelay_config {
 	bool memory_accounting_sites;  /* --memory-accounting=sites (debug builds: default) */
 	int media_io;                  /* enum media_io_kind (worker.h): --media-io, default uring */
 	unsigned media_coalesce_us;    /* --media-coalesce-us, default 100 */
+	unsigned media_buffers;        /* --media-buffers: per io_uring worker, default 4096 */
 
 	int log_level;                 /* -L, default 6 (LOG_INFO) */
 	int log_levels[16];            /* per subsystem (enum log_subsys), -1 =

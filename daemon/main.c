@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 	if (memory_start(&rp) < 0)
 		goto err_free_base;
 	rp.workers = workers_start(cfg.num_threads, (enum media_io_kind)cfg.media_io,
-				   cfg.media_coalesce_us);
+				   cfg.media_coalesce_us, cfg.media_buffers);
 	rp.ports = ports_new(&cfg, rp.workers);
 	if (!rp.ports) {
 		log_errx("invalid port range %u..%u", cfg.port_min, cfg.port_max);

@@ -33,8 +33,7 @@
 #include "sockaddr.h"
 
 #define RING_ENTRIES 1024     /* submission queue; full: submitted early */
-#define RING_CQ_ENTRIES 16384 /* > 2 x BUFS: every receive and send at once */
-#define BUFS 4096             /* provided buffers per worker, a power of two */
+#define RING_CQ_MIN 4096      /* completion queue: at least, and > 2 x buffers */
 #define BUF_SIZE 2048         /* recvmsg header + source + datagram; larger: dropped */
 #define BUF_GROUP 0
 #define COALESCE_BATCH 64     /* a coalescing wait ends early with this many */
@@ -64,6 +63,8 @@ struct uring_worker {
 	size_t br_size;
 	uint8_t *bufs;
 	struct send_slot *slots;
+	unsigned nbufs;           /* --media-buffers, a power of two */
+	atomic_uint_fast64_t shortages; /* receives that ended for want of buffers */
 	struct msghdr recv_msg;   /* multishot template: room for the source only */
 	unsigned recycled;        /* buffers given back, not yet published */
 	unsigned armed;           /* sockets not RS_DONE */
@@ -99,7 +100,7 @@ static struct io_uring_sqe *sqe_get(struct uring_worker *uw)
 static void recycle(struct uring_worker *uw, unsigned bid)
 {
 	io_uring_buf_ring_add(uw->br, uw->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE, (unsigned short)bid,
-			      io_uring_buf_ring_mask(BUFS), (int)uw->recycled++);
+			      io_uring_buf_ring_mask(uw->nbufs), (int)uw->recycled++);
 }
 
 static void arm_recv(struct uring_worker *uw, struct media_socket *ms)
@@ -223,6 +224,8 @@ static void on_recv(struct uring_worker *uw, struct io_uring_cqe *cqe, int64_t n
 	if (cqe->res < 0 && cqe->res != -ENOBUFS)
 		log_ratelimited(LOG_WARNING, "media socket receive ended: %s", strerror(-cqe->res));
 	/* Out of buffers (or an error): again once this round gave some back. */
+	if (cqe->res == -ENOBUFS)
+		atomic_fetch_add_explicit(&uw->shortages, 1, memory_order_relaxed);
 	ms->uring_state = RS_REARM;
 	g_ptr_array_add(uw->rearm, ms);
 }
@@ -338,7 +341,8 @@ static int ring_setup(struct uring_worker *uw, char **why)
 	struct io_uring_params p = {
 		.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
 			 IORING_SETUP_CQSIZE,
-		.cq_entries = RING_CQ_ENTRIES,
+		/* every buffer's receive and send completion at once */
+		.cq_entries = MAX(RING_CQ_MIN, 4 * uw->nbufs),
 	};
 	int r = io_uring_queue_init_params(RING_ENTRIES, &uw->ring, &p);
 
@@ -346,7 +350,7 @@ static int ring_setup(struct uring_worker *uw, char **why)
 		*why = g_strdup_printf("io_uring_setup: %s (needs Linux 6.1)", strerror(-r));
 		return -1;
 	}
-	uw->br_size = BUFS * sizeof(struct io_uring_buf);
+	uw->br_size = uw->nbufs * sizeof(struct io_uring_buf);
 	uw->br = mmap(NULL, uw->br_size, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
 	if (uw->br == MAP_FAILED) {
 		uw->br = NULL;
@@ -354,7 +358,7 @@ static int ring_setup(struct uring_worker *uw, char **why)
 		goto err_ring;
 	}
 	struct io_uring_buf_reg reg = {
-		.ring_addr = (uintptr_t)uw->br, .ring_entries = BUFS, .bgid = BUF_GROUP,
+		.ring_addr = (uintptr_t)uw->br, .ring_entries = uw->nbufs, .bgid = BUF_GROUP,
 	};
 
 	r = io_uring_register_buf_ring(&uw->ring, &reg, 0);
@@ -363,7 +367,7 @@ static int ring_setup(struct uring_worker *uw, char **why)
 		goto err_unmap;
 	}
 	io_uring_buf_ring_init(uw->br);
-	for (unsigned i = 0; i < BUFS; i++)
+	for (unsigned i = 0; i < uw->nbufs; i++)
 		recycle(uw, i);
 	io_uring_buf_ring_advance(uw->br, (int)uw->recycled);
 	uw->recycled = 0;
@@ -431,14 +435,16 @@ static void *uring_main(void *arg)
 	return NULL;
 }
 
-struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, char **why)
+struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, unsigned nbufs,
+					char **why)
 {
 	struct uring_worker *uw = g_new0(struct uring_worker, 1);
 
 	uw->index = index;
 	uw->coalesce_us = coalesce_us;
-	uw->slots = g_new0(struct send_slot, BUFS);
-	uw->bufs = g_malloc((size_t)BUFS * BUF_SIZE);
+	uw->nbufs = nbufs;
+	uw->slots = g_new0(struct send_slot, nbufs);
+	uw->bufs = g_malloc((size_t)nbufs * BUF_SIZE);
 	uw->recv_msg.msg_namelen = sizeof(struct sockaddr_in6);
 	uw->rearm = g_ptr_array_new();
 	uw->attach = g_ptr_array_new();
@@ -509,6 +515,11 @@ static void request(struct uring_worker *uw, GPtrArray **list, struct media_sock
 	g_ptr_array_add(*list, ms);
 	pthread_mutex_unlock(&uw->lock);
 	wake(uw);
+}
+
+uint64_t uring_worker_shortages(const struct uring_worker *uw)
+{
+	return atomic_load_explicit(&uw->shortages, memory_order_relaxed);
 }
 
 void uring_worker_attach(struct uring_worker *uw, struct media_socket *ms)

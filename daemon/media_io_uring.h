@@ -8,15 +8,22 @@
 #ifndef RTPRELAY_MEDIA_IO_URING_H
 #define RTPRELAY_MEDIA_IO_URING_H
 
+#include <stdint.h>
+
 struct media_socket;
 struct uring_worker;
 
 /* Start worker thread `index` with its ring; NULL and *why (g_free it) when
- * the ring cannot be set up. coalesce_us: after the first completion of a
- * round, wait up to this long for more (0: never wait). */
-struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, char **why);
+ * the ring cannot be set up. coalesce_us: while busy, wait up to this long
+ * for a batch (0: never wait). nbufs: receive buffers (2 KiB each), a power
+ * of two up to 32768; when all are taken, sockets wait in their kernel
+ * queues until the round gives some back. */
+struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, unsigned nbufs,
+					char **why);
 /* Stop the loop once every socket is gone, join, free. */
 void uring_worker_stop(struct uring_worker *uw);
+/* How often a socket's receive ran out of buffers (statistics). */
+uint64_t uring_worker_shortages(const struct uring_worker *uw);
 /* Start reading ms (its reader reference is taken here). Any thread. */
 void uring_worker_attach(struct uring_worker *uw, struct media_socket *ms);
 /* Stop reading ms: its armed receive is cancelled; the reference of the

@@ -12,6 +12,7 @@
 #include "ng_commands.h"
 #include "media.h"
 #include "memory.h"
+#include "worker.h"
 #include "ports.h"
 #include "rtprelay.h"
 #include "stats.h"
@@ -123,6 +124,14 @@ void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_spare", ports_spare(rp->ports));
 	memory_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "memory"));
+
+	bencode_item *io = bencode_dict_add_dict(a, dict, "media io");
+
+	bencode_dict_add_cstr(a, io, "backend",
+			      workers_io(rp->workers) == MEDIA_IO_URING ? "io_uring" : "epoll");
+	bencode_dict_add_int(a, io, "threads", workers_count(rp->workers));
+	bencode_dict_add_int(a, io, "buffer shortages",
+			     (int64_t)workers_buffer_shortages(rp->workers));
 }
 
 int ng_cmd_statistics(struct ng_request *req)

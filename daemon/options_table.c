@@ -135,6 +135,21 @@ static int parse_media_io(const struct option_def *def, const char *value, bool 
 	return -1;
 }
 
+static int parse_media_buffers(const struct option_def *def, const char *value, bool first,
+			       struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+			       char **err)
+{
+	char *end;
+	unsigned long v = strtoul(value, &end, 10);
+
+	if (*value < '0' || *value > '9' || *end || v < 8 || v > 32768 || (v & (v - 1))) {
+		*err = g_strdup_printf("'%s' is not a power of two from 8 to 32768", value);
+		return -1;
+	}
+	cfg->media_buffers = (unsigned)v;
+	return 0;
+}
+
 static int parse_facility(const struct option_def *def, const char *value, bool first,
 			  struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
 {
@@ -354,6 +369,9 @@ const struct option_def options_table[] = {
 	  .min = 0, .max = 10000, .def = "100",
 	  .help = "io_uring: while busy, wait up to this long to serve packets in batches",
 	  .arg = "USECS" },
+	{ .name = "media-buffers", .type = OPT_CUSTOM, .parse = parse_media_buffers, .def = "4096",
+	  .help = "io_uring: receive buffers per worker thread (2 KiB each; a power of two)",
+	  .arg = "INT" },
 
 	{ .name = "log-level", .short_name = 'L', .type = OPT_INT, .offset = CFG(log_level),
 	  .min = 0, .max = 7, .def = "6", .help = "Default log level", .arg = "INT" },

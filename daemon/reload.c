@@ -43,6 +43,7 @@ static const struct reload_field restart_only[] = {
 	{ "memory-accounting", FIELD(memory_accounting_sites) },
 	{ "media-io", FIELD(media_io) },
 	{ "media-coalesce-us", FIELD(media_coalesce_us) },
+	{ "media-buffers", FIELD(media_buffers) },
 	{ "log-stderr", FIELD(log_stderr) },
 	{ "log-facility", FIELD(log_facility) },
 	{ "foreground", FIELD(foreground) },

@@ -61,12 +61,12 @@ static void epoll_worker_start(struct worker *w)
 }
 
 /* io_uring for every worker, or for none: the first failure decides. */
-static bool uring_workers_start(struct workers *ws, unsigned coalesce_us)
+static bool uring_workers_start(struct workers *ws, unsigned coalesce_us, unsigned nbufs)
 {
 	for (unsigned i = 0; i < ws->n; i++) {
 		char *why = NULL;
 
-		ws->w[i].uring = uring_worker_start(i, coalesce_us, &why);
+		ws->w[i].uring = uring_worker_start(i, coalesce_us, nbufs, &why);
 		if (ws->w[i].uring)
 			continue;
 		if (i > 0)
@@ -78,21 +78,22 @@ static bool uring_workers_start(struct workers *ws, unsigned coalesce_us)
 	return true;
 }
 
-struct workers *workers_start(unsigned n, enum media_io_kind want, unsigned coalesce_us)
+struct workers *workers_start(unsigned n, enum media_io_kind want, unsigned coalesce_us,
+			      unsigned nbufs)
 {
 	struct workers *ws = g_malloc0(sizeof(*ws) + n * sizeof(struct worker));
 
 	ws->n = n;
 	for (unsigned i = 0; i < n; i++)
 		ws->w[i].index = i;
-	ws->io = want == MEDIA_IO_URING && uring_workers_start(ws, coalesce_us)
+	ws->io = want == MEDIA_IO_URING && uring_workers_start(ws, coalesce_us, nbufs)
 		 ? MEDIA_IO_URING : MEDIA_IO_EPOLL;
 	if (ws->io == MEDIA_IO_EPOLL)
 		for (unsigned i = 0; i < n; i++)
 			epoll_worker_start(&ws->w[i]);
 	if (ws->io == MEDIA_IO_URING)
-		log_info("%u media worker thread(s) started, media I/O: io_uring (coalescing %u us)",
-			 n, coalesce_us);
+		log_info("%u media worker thread(s) started, media I/O: io_uring (coalescing %u us, "
+			 "%u buffers each)", n, coalesce_us, nbufs);
 	else
 		log_info("%u media worker thread(s) started, media I/O: epoll", n);
 	return ws;
@@ -130,6 +131,21 @@ struct worker *workers_pick(struct workers *ws)
 enum media_io_kind workers_io(const struct workers *ws)
 {
 	return ws->io;
+}
+
+unsigned workers_count(const struct workers *ws)
+{
+	return ws->n;
+}
+
+uint64_t workers_buffer_shortages(const struct workers *ws)
+{
+	uint64_t n = 0;
+
+	if (ws->io == MEDIA_IO_URING)
+		for (unsigned i = 0; i < ws->n; i++)
+			n += uring_worker_shortages(ws->w[i].uring);
+	return n;
 }
 
 struct event_base *worker_base(struct worker *w)

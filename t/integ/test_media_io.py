@@ -49,16 +49,24 @@ def relays(d, call):
         d.ng.delete(call, "A", extra={"delete delay": 0})
 
 
+def media_io_stats(d):
+    return d.ng.command("statistics")["statistics"]["media io"]
+
+
 def test_default_backend_is_io_uring_where_the_kernel_has_it():
     check.only("rtprelay")
-    with daemon.Daemon(args=["--media-io=uring"]) as d:
+    with daemon.Daemon(args=["--media-io=uring", "--num-threads=2"]) as d:
         log = d.log_text()
         if kernel_has_uring():
             check.true("media I/O: io_uring" in log, "io_uring in use", log[-400:])
+            backend = "io_uring"
         else:
             check.true("io_uring unavailable" in log and "media I/O: epoll" in log,
                        "fell back to epoll with a warning", log[-400:])
+            backend = "epoll"
         relays(d, "io-default")
+        check.eq(media_io_stats(d), {"backend": backend, "threads": 2, "buffer shortages": 0},
+                 "statistics: media io")
 
 
 def test_epoll_backend_when_asked():
@@ -68,13 +76,18 @@ def test_epoll_backend_when_asked():
         check.true("media I/O: epoll" in log, "epoll in use", log[-400:])
         check.true("io_uring" not in log, "no io_uring mentioned", log[-400:])
         relays(d, "io-epoll")
+        check.eq(media_io_stats(d)["backend"], "epoll", "statistics: backend")
 
 
 def test_bad_values_name_the_option():
     check.only("rtprelay")
     for arg, option in (("--media-io=kqueue", "media-io"), ("--media-coalesce-us=10001",
                                                             "media-coalesce-us"),
-                        ("--media-coalesce-us=-1", "media-coalesce-us")):
+                        ("--media-coalesce-us=-1", "media-coalesce-us"),
+                        ("--media-buffers=1000", "media-buffers"),
+                        ("--media-buffers=4", "media-buffers"),
+                        ("--media-buffers=65536", "media-buffers"),
+                        ("--media-buffers=", "media-buffers")):
         r = subprocess.run([daemon.default_bin(), "--config-file=none", "--check-config", arg],
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)
         check.ne(r.returncode, 0, "exit status for " + arg)
@@ -127,3 +140,46 @@ def test_sockets_come_and_go_while_packets_are_in_flight():
         check.true(late <= calls, "at most one packet per call from the second burst", late)
         relays(d, "churn-after")
         check.true(d.alive(), "daemon alive")
+
+
+def test_running_out_of_buffers_delays_packets_and_loses_none():
+    """With 8 receive buffers a flood on one port outruns the worker: the
+    sockets' receives end for want of buffers (counted), are armed again,
+    a quiet call meanwhile loses nothing, and the flooded port relays
+    again once the flood is over."""
+    check.only("rtprelay")
+    if not kernel_has_uring():
+        check.skip("this kernel cannot run the io_uring backend")
+    with daemon.Daemon(args=["--media-io=uring", "--media-buffers=8", "--num-threads=1"]) as d, \
+            media.Peer() as a, media.Peer() as b, media.Peer() as c, media.Peer() as e, \
+            media.Peer() as stranger:
+        d.ng.offer(c.sdp(), "few-v", "A")
+        victim = media.sdp_port(d.ng.answer(e.sdp(), "few-v", "A", "B")["sdp"])
+        to_a = media.sdp_port(d.ng.offer(a.sdp(), "few-q", "A")["sdp"])
+        to_b = media.sdp_port(d.ng.answer(b.sdp(), "few-q", "A", "B")["sdp"])
+        stranger.sock.setblocking(False)
+        junk = b"\x00" * 100  # not RTP: dropped, never relayed
+        sent, seq = 0, 1
+        t0 = time.monotonic()
+        next_send = t0
+        while time.monotonic() - t0 < 1.5 and sent < 1000000:
+            for _ in range(200):
+                try:
+                    stranger.sock.sendto(junk, ("127.0.0.1", victim))
+                    sent += 1
+                except BlockingIOError:
+                    break
+            if time.monotonic() >= next_send:
+                a.send(media.rtp(seq=seq, ssrc=0xA), to_b)
+                b.send(media.rtp(seq=seq, ssrc=0xB), to_a)
+                seq += 1
+                next_send += 0.02
+        for peer, ssrc in ((b, 0xA), (a, 0xB)):
+            for n in range(1, seq):
+                check.eq(peer.recv()[0], media.rtp(seq=n, ssrc=ssrc), "quiet call packet %d" % n)
+        check.true(media_io_stats(d)["buffer shortages"] > 0, "buffers ran out",
+                   media_io_stats(d), sent)
+        for n in range(1, 6):
+            c.send(media.rtp(seq=n, ssrc=0xC), victim)
+        for n in range(1, 6):
+            check.eq(e.recv()[0], media.rtp(seq=n, ssrc=0xC), "flooded port relays again")
