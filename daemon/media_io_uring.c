@@ -77,6 +77,7 @@ struct uring_worker {
 	atomic_bool stop;
 	pthread_mutex_t lock;     /* guards the two request lists */
 	GPtrArray *attach, *detach;
+	GPtrArray *attach_spare, *detach_spare; /* the worker's, swapped in */
 	pthread_t thread;
 	unsigned index;
 	/* start-up: the thread creates its ring and reports */
@@ -248,11 +249,12 @@ static void on_sent(struct uring_worker *uw, struct io_uring_cqe *cqe)
 
 static void take_requests(struct uring_worker *uw)
 {
+	/* Swap the lists with the worker's empty pair: no allocation here. */
 	pthread_mutex_lock(&uw->lock);
 	GPtrArray *attach = uw->attach, *detach = uw->detach;
 
-	uw->attach = g_ptr_array_new();
-	uw->detach = g_ptr_array_new();
+	uw->attach = uw->attach_spare;
+	uw->detach = uw->detach_spare;
 	pthread_mutex_unlock(&uw->lock);
 
 	/* Attaches first: a detach may follow its socket's attach in one batch. */
@@ -278,8 +280,10 @@ static void take_requests(struct uring_worker *uw)
 		}
 		media_socket_unref(ms); /* the control thread's, handed over */
 	}
-	g_ptr_array_free(attach, true);
-	g_ptr_array_free(detach, true);
+	g_ptr_array_set_size(attach, 0);
+	g_ptr_array_set_size(detach, 0);
+	uw->attach_spare = attach;
+	uw->detach_spare = detach;
 }
 
 static void rearm_waiting(struct uring_worker *uw)
@@ -449,6 +453,8 @@ struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, un
 	uw->rearm = g_ptr_array_new();
 	uw->attach = g_ptr_array_new();
 	uw->detach = g_ptr_array_new();
+	uw->attach_spare = g_ptr_array_new();
+	uw->detach_spare = g_ptr_array_new();
 	pthread_mutex_init(&uw->lock, NULL);
 	pthread_mutex_init(&uw->init_lock, NULL);
 	pthread_cond_init(&uw->init_cond, NULL);
@@ -472,6 +478,8 @@ err:
 	g_ptr_array_free(uw->rearm, true);
 	g_ptr_array_free(uw->attach, true);
 	g_ptr_array_free(uw->detach, true);
+	g_ptr_array_free(uw->attach_spare, true);
+	g_ptr_array_free(uw->detach_spare, true);
 	pthread_mutex_destroy(&uw->lock);
 	pthread_mutex_destroy(&uw->init_lock);
 	pthread_cond_destroy(&uw->init_cond);
@@ -501,6 +509,8 @@ void uring_worker_stop(struct uring_worker *uw)
 	g_ptr_array_free(uw->rearm, true);
 	g_ptr_array_free(uw->attach, true);
 	g_ptr_array_free(uw->detach, true);
+	g_ptr_array_free(uw->attach_spare, true);
+	g_ptr_array_free(uw->detach_spare, true);
 	pthread_mutex_destroy(&uw->lock);
 	pthread_mutex_destroy(&uw->init_lock);
 	pthread_cond_destroy(&uw->init_cond);
