@@ -338,6 +338,12 @@ static int cmd_statistics(struct ctl *c)
 		}
 	}
 	print_dict_ints(c->arena, "Ports", bencode_dict_get(st, "ports"));
+	bencode_item *io = bencode_dict_get(st, "media io");
+
+	if (io && io->type == BENCODE_DICT)
+		printf("Media I/O: %s, %lld thread(s), %lld buffer shortage(s)\n",
+		       get_cstr(c->arena, io, "backend"), (long long)get_int(io, "threads"),
+		       (long long)get_int(io, "buffer shortages"));
 	return 0;
 }
 

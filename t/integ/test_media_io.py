@@ -67,6 +67,9 @@ def test_default_backend_is_io_uring_where_the_kernel_has_it():
         relays(d, "io-default")
         check.eq(media_io_stats(d), {"backend": backend, "threads": 2, "buffer shortages": 0},
                  "statistics: media io")
+        out = d.ctl("statistics").stdout
+        check.true("Media I/O: %s, 2 thread(s), 0 buffer shortage(s)" % backend in out,
+                   "rtprelay-ctl statistics", out[-300:])
 
 
 def test_epoll_backend_when_asked():
