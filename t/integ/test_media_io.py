@@ -186,3 +186,79 @@ def test_running_out_of_buffers_delays_packets_and_loses_none():
             c.send(media.rtp(seq=n, ssrc=0xC), victim)
         for n in range(1, 6):
             check.eq(e.recv()[0], media.rtp(seq=n, ssrc=0xC), "flooded port relays again")
+
+
+def test_calls_churn_while_media_flows():
+    """4 s on 2 workers: 40 call slots relay RTP both ways as fast as the
+    test sends, while one call after the other is deleted and set up again,
+    so pairs are released, kept as spares and handed to new calls under
+    traffic (owners change while packets arrive and sends are queued;
+    closing under traffic is the test above). The daemon stays up, the live
+    calls relay, and
+    the daemon holds exactly the sockets of its pairs in use and spare (a
+    sanitizer build checks the rest at stop)."""
+    slots = 40
+    with daemon.Daemon(args=["--delete-delay=0", "--num-threads=2"], media_ports=1600) as d:
+        peers = [(media.Peer(), media.Peer()) for _ in range(slots)]
+        gen = [0] * slots
+        ports = [None] * slots
+        base = fds_of(d.proc.pid)
+
+        def setup_call(i):
+            a, b = peers[i]
+            call = "churn2-%d-%d" % (i, gen[i])
+            to_a = media.sdp_port(d.ng.offer(a.sdp(), call, "A")["sdp"])
+            to_b = media.sdp_port(d.ng.answer(b.sdp(), call, "A", "B")["sdp"])
+            ports[i] = (to_b, to_a)  # (where a sends, where b sends)
+
+        for i in range(slots):
+            setup_call(i)
+        for a, b in peers:
+            a.sock.setblocking(False)
+            b.sock.setblocking(False)
+        t0, n, sent, churned = time.monotonic(), 0, 0, 0
+        while time.monotonic() - t0 < 4.0 and n < 100000:
+            n += 1
+            for i in range(slots):
+                a, b = peers[i]
+                for peer, port in ((a, ports[i][0]), (b, ports[i][1])):
+                    try:
+                        peer.sock.sendto(media.rtp(seq=n & 0xFFFF, ssrc=i), ("127.0.0.1", port))
+                        sent += 1
+                    except (BlockingIOError, ConnectionRefusedError):
+                        pass
+                    try:
+                        while True:
+                            peer.sock.recvfrom(2048)
+                    except (BlockingIOError, ConnectionRefusedError):
+                        pass
+            for _ in range(2):
+                i = churned % slots
+                d.ng.delete("churn2-%d-%d" % (i, gen[i]), "A", extra={"delete delay": 0})
+                gen[i] += 1
+                setup_call(i)
+                churned += 1
+        check.true(sent > 10000, "media flowed", sent)
+        check.true(churned > 200, "calls churned", churned)
+        check.true(d.alive(), "daemon alive")
+        st = d.ng.command("statistics")["statistics"]["ports"]
+        check.eq(st["pairs_used"], 2 * slots, "pairs in use")
+        want = base + 2 * (st["pairs_used"] + st["pairs_spare"])
+        deadline = time.monotonic() + 5
+        while fds_of(d.proc.pid) != want and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check.eq(fds_of(d.proc.pid), want, "sockets = pairs in use and spare")
+        for i in range(0, slots, 8):
+            a, b = peers[i]
+            for peer in (a, b):  # empty what is still queued
+                peer.sock.settimeout(0.1)
+                try:
+                    while True:
+                        peer.sock.recvfrom(2048)
+                except socket.timeout:
+                    pass
+            a.send(media.rtp(seq=1, ssrc=0x77), ports[i][0])
+            check.eq(b.recv()[0], media.rtp(seq=1, ssrc=0x77), "call %d relays after the churn" % i)
+        for a, b in peers:
+            a.close()
+            b.close()
