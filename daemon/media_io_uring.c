@@ -439,6 +439,22 @@ static void *uring_main(void *arg)
 	return NULL;
 }
 
+/* What uring_worker_start allocated, once the thread is gone. */
+static void worker_free(struct uring_worker *uw)
+{
+	g_ptr_array_free(uw->rearm, true);
+	g_ptr_array_free(uw->attach, true);
+	g_ptr_array_free(uw->detach, true);
+	g_ptr_array_free(uw->attach_spare, true);
+	g_ptr_array_free(uw->detach_spare, true);
+	pthread_mutex_destroy(&uw->lock);
+	pthread_mutex_destroy(&uw->init_lock);
+	pthread_cond_destroy(&uw->init_cond);
+	g_free(uw->bufs);
+	g_free(uw->slots);
+	g_free(uw);
+}
+
 struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, unsigned nbufs,
 					char **why)
 {
@@ -475,17 +491,7 @@ struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, un
 	*why = uw->init_why;
 	close(uw->wake_fd);
 err:
-	g_ptr_array_free(uw->rearm, true);
-	g_ptr_array_free(uw->attach, true);
-	g_ptr_array_free(uw->detach, true);
-	g_ptr_array_free(uw->attach_spare, true);
-	g_ptr_array_free(uw->detach_spare, true);
-	pthread_mutex_destroy(&uw->lock);
-	pthread_mutex_destroy(&uw->init_lock);
-	pthread_cond_destroy(&uw->init_cond);
-	g_free(uw->bufs);
-	g_free(uw->slots);
-	g_free(uw);
+	worker_free(uw);
 	return NULL;
 }
 
@@ -506,17 +512,7 @@ void uring_worker_stop(struct uring_worker *uw)
 	wake(uw);
 	pthread_join(uw->thread, NULL);
 	close(uw->wake_fd);
-	g_ptr_array_free(uw->rearm, true);
-	g_ptr_array_free(uw->attach, true);
-	g_ptr_array_free(uw->detach, true);
-	g_ptr_array_free(uw->attach_spare, true);
-	g_ptr_array_free(uw->detach_spare, true);
-	pthread_mutex_destroy(&uw->lock);
-	pthread_mutex_destroy(&uw->init_lock);
-	pthread_cond_destroy(&uw->init_cond);
-	g_free(uw->bufs);
-	g_free(uw->slots);
-	g_free(uw);
+	worker_free(uw);
 }
 
 static void request(struct uring_worker *uw, GPtrArray **list, struct media_socket *ms)
