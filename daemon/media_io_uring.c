@@ -270,13 +270,14 @@ static void take_requests(struct uring_worker *uw)
 	for (unsigned i = 0; i < detach->len; i++) {
 		struct media_socket *ms = detach->pdata[i];
 
+		/* ARMED: the cancelled receive's last completion ends it. REARM:
+		 * rearm_waiting, later in this round, ends it (it is closing);
+		 * the reader's reference keeps it alive until then. */
 		if (ms->uring_state == RS_ARMED) {
 			struct io_uring_sqe *sqe = sqe_get(uw);
 
 			io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)ms | TAG_RECV, 0);
 			io_uring_sqe_set_data64(sqe, TAG_CANCEL);
-		} else if (ms->uring_state == RS_REARM) {
-			recv_done(uw, ms); /* its rearm entry is skipped */
 		}
 		media_socket_unref(ms); /* the control thread's, handed over */
 	}
@@ -320,17 +321,24 @@ static unsigned round_once(struct uring_worker *uw)
 	}
 	io_uring_cq_advance(&uw->ring, n);
 	if (woken) {
+		/* Stop is read before the requests are taken: every request
+		 * posted before the stop (all of them, by contract) is taken
+		 * now, none is left behind in the lists. */
+		bool stop = atomic_load(&uw->stop);
+
 		take_requests(uw);
-		if (atomic_load(&uw->stop) && !uw->stopping) {
+		if (stop && !uw->stopping) {
 			/* Everything left in the kernel ends; nothing is re-armed. */
 			struct io_uring_sqe *sqe = sqe_get(uw);
 
 			uw->stopping = true;
-			io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+			io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
 			io_uring_sqe_set_data64(sqe, TAG_CANCEL);
 		} else if (!uw->stopping) {
 			arm_wake(uw);
 		}
+	} else if (uw->stopping) {
+		take_requests(uw); /* no wake-ups now: nothing may stay behind */
 	}
 	if (uw->recycled) {
 		io_uring_buf_ring_advance(uw->br, (int)uw->recycled);
