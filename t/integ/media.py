@@ -12,6 +12,7 @@
 import re
 import socket
 import struct
+import time
 
 
 def rtp(seq=1, ts=None, ssrc=0x11223344, pt=0, payload=b"\xff" * 160, marker=False):
@@ -102,3 +103,26 @@ class Peer:
             except (BlockingIOError, OSError):
                 pass
             s.setblocking(True)
+
+
+def flood(stranger, junk, port, seconds, every_20ms, max_packets=2000000):
+    """The stranger Peer sends junk to port on 127.0.0.1 as fast as it can for
+    `seconds` (bounded by max_packets too), calling every_20ms(n) with
+    n = 1, 2, ... every 20 ms meanwhile (a quiet call at 50 pps). Returns
+    (junk packets sent, ticks)."""
+    stranger.sock.setblocking(False)
+    sent, ticks = 0, 0
+    t0 = time.monotonic()
+    next_tick = t0
+    while time.monotonic() - t0 < seconds and sent < max_packets:
+        for _ in range(200):
+            try:
+                stranger.sock.sendto(junk, ("127.0.0.1", port))
+                sent += 1
+            except BlockingIOError:
+                break
+        if time.monotonic() >= next_tick:
+            ticks += 1
+            every_20ms(ticks)
+            next_tick += 0.02
+    return sent, ticks
