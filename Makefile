@@ -6,6 +6,7 @@ include mk/common.mk
 all:
 	$(Q)$(MAKE) --no-print-directory -C lib
 	$(Q)$(MAKE) --no-print-directory -C daemon
+	$(Q)$(MAKE) --no-print-directory -C utils
 
 deps:
 	$(Q)scripts/deps.sh build
@@ -51,6 +52,7 @@ style:
 clean:
 	$(Q)$(MAKE) --no-print-directory -C lib clean
 	$(Q)$(MAKE) --no-print-directory -C daemon clean
+	$(Q)$(MAKE) --no-print-directory -C utils clean
 	$(Q)$(MAKE) --no-print-directory -C t clean
 	rm -rf build
 

@@ -12,19 +12,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "call.h"
-#include "config.h"
+#include "call/call.h"
+#include "config/config.h"
 #include "log.h"
 #include "memory.h"
-#include "ng.h"
-#include "ng_transport.h"
-#include "options.h"
-#include "ports.h"
+#include "ng/ng.h"
+#include "ng/transport.h"
+#include "config/options.h"
+#include "call/ports.h"
 #include "process.h"
-#include "reload.h"
+#include "config/reload.h"
 #include "rtprelay.h"
 #include "stats.h"
-#include "worker.h"
+#include "media/worker.h"
 
 static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "bufferpool.h"
-#include "config.h"
+#include "config/config.h"
 #include "log.h"
 #include "rtprelay.h"
 

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "call.h"
+#include "call/call.h"
 
 struct stats {
 	uint64_t calls_created;

@@ -3,14 +3,14 @@
  * timers for delete-delay, offer-timeout and final-timeout.
  */
 #define LOG_SUBSYS control
-#include "call.h"
+#include "call/call.h"
 
 #include <event2/event.h>
 #include <time.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "log.h"
-#include "media.h"
+#include "call/media.h"
 #include "rtprelay.h"
 #include "stats.h"
 

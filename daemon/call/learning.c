@@ -1,5 +1,5 @@
 /* Endpoint learning; see learning.h. */
-#include "learning.h"
+#include "call/learning.h"
 
 #include "sockaddr.h"
 

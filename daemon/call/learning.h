@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "config.h"
+#include "config/config.h"
 
 #define LEARNING_WINDOW_US (3 * 1000000)
 

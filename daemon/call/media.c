@@ -1,13 +1,13 @@
 /* Media of one party: ports facing it and its RTP/RTCP streams. */
-#include "media.h"
+#include "call/media.h"
 
 #include <event2/event.h>
 #include <glib.h>
 #include <pthread.h>
 
 #include "bufferpool.h"
-#include "call.h"
-#include "media_io.h"
+#include "call/call.h"
+#include "media/io.h"
 #include "rtprelay.h"
 #include "stats.h"
 

@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "learning.h"
-#include "ports.h"
+#include "call/learning.h"
+#include "call/ports.h"
 #include "rtprelay_stats.h"
 
 struct monologue;

@@ -10,7 +10,7 @@
  * meanwhile.
  */
 #define LOG_SUBSYS core
-#include "ports.h"
+#include "call/ports.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,9 +20,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "log.h"
-#include "media_io.h"
+#include "media/io.h"
 
 #define SPARES_MAX 512 /* bound pairs kept per interface: 1024 fds */
 #define SPARES_AGE 64  /* a spare is reused after this many later releases */

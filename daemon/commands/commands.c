@@ -1,5 +1,5 @@
 /* The ng command table, and ping. */
-#include "ng_commands.h"
+#include "commands/commands.h"
 
 struct ng_command ng_commands[] = {
 	{ .name = "ping", .stat_name = "ping", .handler = ng_cmd_ping },

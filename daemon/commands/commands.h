@@ -6,7 +6,7 @@
 #ifndef RTPRELAY_NG_COMMANDS_H
 #define RTPRELAY_NG_COMMANDS_H
 
-#include "ng.h"
+#include "ng/ng.h"
 
 struct call;
 

@@ -6,11 +6,11 @@
  * retransmissions still find them.
  */
 #define LOG_SUBSYS control
-#include "call.h"
-#include "config.h"
+#include "call/call.h"
+#include "config/config.h"
 #include "log.h"
-#include "ng_commands.h"
-#include "ng_flags.h"
+#include "commands/commands.h"
+#include "commands/flags.h"
 #include "rtprelay.h"
 
 static int not_found(struct ng_request *req, const struct ng_flags *f)

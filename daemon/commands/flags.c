@@ -11,7 +11,7 @@
  */
 #define LOG_SUBSYS control
 
-#include "ng_flags.h"
+#include "commands/flags.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -21,7 +21,7 @@
 
 #include "arena.h"
 #include "log.h"
-#include "ng.h"
+#include "ng/ng.h"
 
 /* Longest value quoted back in an error reason. */
 #define QUOTE_MAX 64

@@ -31,7 +31,7 @@
  * stray ']', a dictionary element without '=', more than RTPP_MAX_DEPTH
  * nested brackets or RTPP_MAX_ITEMS bracket elements.
  */
-#include "ng_flags.h"
+#include "commands/flags.h"
 
 #include <string.h>
 

@@ -7,10 +7,10 @@
 #define LOG_SUBSYS control
 #include <pthread.h>
 
-#include "call.h"
+#include "call/call.h"
 #include "log.h"
-#include "ng_commands.h"
-#include "ng_flags.h"
+#include "commands/commands.h"
+#include "commands/flags.h"
 #include "rtprelay.h"
 
 enum media_ctl {

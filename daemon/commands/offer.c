@@ -14,16 +14,16 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "call.h"
-#include "config.h"
+#include "call/call.h"
+#include "config/config.h"
 #include "log.h"
-#include "media.h"
-#include "ng_commands.h"
-#include "ng_flags.h"
-#include "ports.h"
+#include "call/media.h"
+#include "commands/commands.h"
+#include "commands/flags.h"
+#include "call/ports.h"
 #include "rtprelay.h"
 #include "sdp.h"
-#include "sdp_rewrite.h"
+#include "commands/sdp_rewrite.h"
 #include "sockaddr.h"
 #include "stats.h"
 

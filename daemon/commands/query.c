@@ -7,10 +7,10 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 
-#include "call.h"
-#include "config.h"
-#include "media.h"
-#include "ng_commands.h"
+#include "call/call.h"
+#include "config/config.h"
+#include "call/media.h"
+#include "commands/commands.h"
 #include "rtprelay.h"
 
 static uint64_t load(const uint64_t *p)

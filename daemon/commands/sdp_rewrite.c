@@ -3,16 +3,16 @@
  * All new strings come from the session's arena; nothing here frees.
  */
 #define LOG_SUBSYS control
-#include "sdp_rewrite.h"
+#include "commands/sdp_rewrite.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 
-#include "call.h"
-#include "config.h"
-#include "media.h"
-#include "ng_flags.h"
+#include "call/call.h"
+#include "config/config.h"
+#include "call/media.h"
+#include "commands/flags.h"
 
 static const char *const static_rtpmaps[35] = {
 	[0] = "PCMU/8000",     [3] = "GSM/8000",     [4] = "G723/8000",

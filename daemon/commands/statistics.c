@@ -7,13 +7,13 @@
 #define LOG_SUBSYS control
 #include <time.h>
 
-#include "call.h"
-#include "config.h"
-#include "ng_commands.h"
-#include "media.h"
+#include "call/call.h"
+#include "config/config.h"
+#include "commands/commands.h"
+#include "call/media.h"
 #include "memory.h"
-#include "worker.h"
-#include "ports.h"
+#include "media/worker.h"
+#include "call/ports.h"
 #include "rtprelay.h"
 #include "stats.h"
 

@@ -1,5 +1,5 @@
 /* Parsing of --interface and --listen-* values; see interface.h. */
-#include "interface.h"
+#include "config/interface.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

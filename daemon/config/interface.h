@@ -25,7 +25,7 @@
 #ifndef RTPRELAY_INTERFACE_H
 #define RTPRELAY_INTERFACE_H
 
-#include "config.h"
+#include "config/config.h"
 
 /* Parse "[NAME/]IP[!IP]" with literal addresses only. Returns 0 or -1. */
 int interface_parse(const char *text, struct config_interface *out, char **err);

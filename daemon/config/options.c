@@ -8,7 +8,7 @@
  * because it names the config file; the file is applied next, and the
  * recorded command-line values last, so that they win.
  */
-#include "options.h"
+#include "config/options.h"
 
 #include <glib.h>
 #include <stdarg.h>

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
+#include "config/config.h"
 
 #define OPTIONS_DEFAULT_CONFIG_FILE "/etc/rtprelay/rtprelay.conf"
 

@@ -4,7 +4,7 @@
  * and the config file; options_compat.c lists the rtpengine options that are
  * accepted and ignored.
  */
-#include "options.h"
+#include "config/options.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -15,8 +15,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "interface.h"
-#include "worker.h"
+#include "config/interface.h"
+#include "media/worker.h"
 #include "log.h"
 
 #define CFG(field) offsetof(struct rtprelay_config, field)

@@ -1,5 +1,5 @@
 /* Applying a re-read configuration to the running daemon (see reload.h). */
-#include "reload.h"
+#include "config/reload.h"
 
 #include <stddef.h>
 #include <string.h>

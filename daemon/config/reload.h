@@ -1,7 +1,7 @@
 #ifndef RTPRELAY_RELOAD_H
 #define RTPRELAY_RELOAD_H
 
-#include "config.h"
+#include "config/config.h"
 
 /*
  * Reloading the configuration (SIGHUP, systemd's ExecReload): main.c parses

@@ -1,14 +1,14 @@
 /* Media sockets: life cycle and ownership, whichever backend reads them;
  * see media_io.h. */
 #define LOG_SUBSYS internals
-#include "media_io.h"
+#include "media/io.h"
 
 #include <glib.h>
 #include <unistd.h>
 
-#include "media_io_epoll.h"
-#include "media_io_uring.h"
-#include "worker.h"
+#include "media/io_epoll.h"
+#include "media/io_uring.h"
+#include "media/worker.h"
 
 struct media_socket *media_socket_new(int fd, struct workers *w)
 {

@@ -4,17 +4,17 @@
  * from the other side's socket, under the call lock.
  */
 #define LOG_SUBSYS internals
-#include "media_io_epoll.h"
+#include "media/io_epoll.h"
 
 #include <event2/event.h>
 #include <pthread.h>
 #include <sys/socket.h>
 
-#include "call.h"
+#include "call/call.h"
 #include "log.h"
-#include "media.h"
-#include "media_io.h"
-#include "media_route.h"
+#include "call/media.h"
+#include "media/io.h"
+#include "media/route.h"
 #include "sockaddr.h"
 
 #define IO_BATCH 32

@@ -12,7 +12,7 @@
  * nothing (wake-up, cancel), tagged in the low two bits.
  */
 #define LOG_SUBSYS internals
-#include "media_io_uring.h"
+#include "media/io_uring.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -25,11 +25,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "call.h"
+#include "call/call.h"
 #include "log.h"
-#include "media.h"
-#include "media_io.h"
-#include "media_route.h"
+#include "call/media.h"
+#include "media/io.h"
+#include "media/route.h"
 #include "sockaddr.h"
 
 #define RING_ENTRIES 1024     /* submission queue; full: submitted early */

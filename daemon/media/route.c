@@ -1,10 +1,10 @@
 /* One packet's way through the relay; see media_route.h. */
 #define LOG_SUBSYS internals
-#include "media_route.h"
+#include "media/route.h"
 
-#include "call.h"
-#include "config.h"
-#include "media.h"
+#include "call/call.h"
+#include "config/config.h"
+#include "call/media.h"
 #include "rtp.h"
 #include "rtprelay.h"
 #include "sockaddr.h"

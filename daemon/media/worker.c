@@ -1,6 +1,6 @@
 /* Media worker threads; see worker.h. */
 #define LOG_SUBSYS core
-#include "worker.h"
+#include "media/worker.h"
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -10,7 +10,7 @@
 #include <stdatomic.h>
 
 #include "log.h"
-#include "media_io_uring.h"
+#include "media/io_uring.h"
 
 struct worker {
 	struct event_base *base;      /* epoll */

@@ -7,12 +7,12 @@
  * time, which is also their age order because the clock is monotonic, so
  * expiry only ever looks at the head.
  */
-#include "ng_cache.h"
+#include "ng/cache.h"
 
 #include <glib.h>
 #include <string.h>
 
-#include "ng.h"
+#include "ng/ng.h"
 
 #define DIGEST_LEN 32
 

@@ -17,11 +17,11 @@
 #include <event2/keyvalq_struct.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "log.h"
-#include "ng.h"
-#include "ng_listen.h"
-#include "ng_msg.h"
+#include "ng/ng.h"
+#include "ng/listen.h"
+#include "ng/msg.h"
 #include "rtprelay.h"
 #include "stats.h"
 

@@ -23,7 +23,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 
-#include "ng.h"
+#include "ng/ng.h"
 
 /* Nesting allowed in a JSON request; matches the bencode decoder's default. */
 #define NG_JSON_MAX_DEPTH 32

@@ -10,7 +10,7 @@
 #include <glib.h>
 #include <sys/socket.h>
 
-#include "ng.h"
+#include "ng/ng.h"
 
 struct rtprelay;
 struct config_listen;

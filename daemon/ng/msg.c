@@ -4,11 +4,11 @@
  * (no payload)", "Dictionary contains no key \"command\"", "Failed to parse
  * JSON document"), with the position and cause added where we know them.
  */
-#include "ng_msg.h"
+#include "ng/msg.h"
 
 #include <errno.h>
 
-#include "ng.h"
+#include "ng/ng.h"
 
 static bool blank(char c)
 {

@@ -17,10 +17,10 @@
 #include <stdio.h>
 
 #include "log.h"
-#include "ng.h"
-#include "ng_cache.h"
-#include "ng_listen.h"
-#include "ng_msg.h"
+#include "ng/ng.h"
+#include "ng/cache.h"
+#include "ng/listen.h"
+#include "ng/msg.h"
 #include "rtprelay.h"
 
 /* Record the reason in the request's arena; returns -1. */

@@ -12,7 +12,7 @@
  */
 #define LOG_SUBSYS control
 
-#include "ng_tcp.h"
+#include "ng/tcp.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -21,10 +21,10 @@
 #include <event2/listener.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "log.h"
-#include "ng.h"
-#include "ng_listen.h"
+#include "ng/ng.h"
+#include "ng/listen.h"
 #include "rtprelay.h"
 
 #define TCP_MAX_CONNECTIONS 1024

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ng_msg.h"
+#include "ng/msg.h"
 
 enum ng_tcp_frame_result {
 	NG_FRAME_MORE = 0,      /* nothing complete yet: read more */

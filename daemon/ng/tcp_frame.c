@@ -4,11 +4,11 @@
  * from its start on each read gives the same answer as an incremental
  * scanner; the buffer is bounded by NG_MAX_MESSAGE, which bounds the cost.
  */
-#include "ng_tcp.h"
+#include "ng/tcp.h"
 
 #include <errno.h>
 
-#include "ng.h"
+#include "ng/ng.h"
 
 /* Nesting allowed while framing JSON; ng_json.c enforces its own limit. */
 #define JSON_FRAME_MAX_DEPTH 64

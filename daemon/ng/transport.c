@@ -4,7 +4,7 @@
  */
 #define LOG_SUBSYS control
 
-#include "ng_transport.h"
+#include "ng/transport.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "log.h"
-#include "ng_listen.h"
+#include "ng/listen.h"
 #include "rtprelay.h"
 
 #define LISTEN_BACKLOG 128

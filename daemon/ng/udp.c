@@ -8,10 +8,10 @@
 #include <event2/event.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "log.h"
-#include "ng.h"
-#include "ng_listen.h"
+#include "ng/ng.h"
+#include "ng/listen.h"
 #include "rtprelay.h"
 
 /* Datagrams handled per callback before the loop gets its turn again. */

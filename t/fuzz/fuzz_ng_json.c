@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ng.h"
-#include "ng_msg.h"
+#include "ng/ng.h"
+#include "ng/msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

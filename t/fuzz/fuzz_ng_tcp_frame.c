@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ng.h"
-#include "ng_msg.h"
-#include "ng_tcp.h"
+#include "ng/ng.h"
+#include "ng/msg.h"
+#include "ng/tcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

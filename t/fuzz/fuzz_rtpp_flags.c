@@ -13,7 +13,7 @@
 
 #include "arena.h"
 #include "bencode.h"
-#include "ng_flags.h"
+#include "commands/flags.h"
 
 static const char *in_lo, *in_hi;
 

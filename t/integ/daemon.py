@@ -59,7 +59,7 @@ def default_bin():
 
 
 def default_ctl():
-    return os.environ.get("RTPRELAY_CTL") or os.path.join(TOP, "daemon", "rtprelay-ctl")
+    return os.environ.get("RTPRELAY_CTL") or os.path.join(TOP, "utils", "rtprelay-ctl")
 
 
 LOGDIR = os.environ.get("RTPRELAY_LOGDIR") or os.path.join(TOP, "build", "integ-logs")

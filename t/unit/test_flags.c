@@ -10,8 +10,8 @@
 
 #include "arena.h"
 #include "bencode.h"
-#include "ng.h"
-#include "ng_flags.h"
+#include "ng/ng.h"
+#include "commands/flags.h"
 #include "test.h"
 
 

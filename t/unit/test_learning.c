@@ -1,7 +1,7 @@
 /* Endpoint learning: every algorithm, strict source, asymmetric, reset. */
 #include <arpa/inet.h>
 
-#include "learning.h"
+#include "call/learning.h"
 #include "sockaddr.h"
 #include "test.h"
 

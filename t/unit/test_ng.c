@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <glib.h>
 
-#include "ng.h"
-#include "ng_cache.h"
-#include "ng_msg.h"
-#include "ng_tcp.h"
+#include "ng/ng.h"
+#include "ng/cache.h"
+#include "ng/msg.h"
+#include "ng/tcp.h"
 #include "test.h"
 
 #define S(lit) STR_C(lit)

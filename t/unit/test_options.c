@@ -7,10 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "interface.h"
+#include "config/config.h"
+#include "config/interface.h"
 #include "log.h"
-#include "options.h"
+#include "config/options.h"
 #include "test.h"
 
 TEST_MAIN()

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "log.h"
-#include "options.h"
-#include "reload.h"
+#include "config/options.h"
+#include "config/reload.h"
 #include "test.h"
 
 struct names {
