@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "log.h"
 #include "memory.h"
+#include "ng/cache.h"
 #include "ng/ng.h"
 #include "ng/transport.h"
 #include "config/options.h"

@@ -1,6 +1,7 @@
 /*
- * stats: the daemon's counters (sessions, ends by kind, control commands
- * live in the ng command table). Main thread only for now.
+ * stats: the daemon's counters: sessions, ends by kind, ng commands (one
+ * entry per ng_commands[] entry), media of freed streams. A types-only
+ * header; commands/statistics.c reports them. Main thread only.
  */
 #ifndef RTPRELAY_STATS_H
 #define RTPRELAY_STATS_H
@@ -8,6 +9,13 @@
 #include <stdint.h>
 
 #include "call/call.h"
+#include "commands/commands.h"
+
+struct stats_command {
+	uint64_t count;      /* requests executed (retransmissions excluded) */
+	uint64_t errors;     /* of those, answered with result=error */
+	uint64_t usec_total; /* summed processing time */
+};
 
 struct stats {
 	uint64_t calls_created;
@@ -17,12 +25,7 @@ struct stats {
 	uint64_t monologues_created;
 	/* media counters of streams already freed (media_free adds them) */
 	uint64_t relayed_packets, relayed_bytes, relayed_errors;
+	struct stats_command commands[NG_COMMAND_COUNT]; /* by ng_command_index() */
 };
-
-struct bencode_item;
-struct arena;
-
-/* Fill dict with the "statistics" reply (ng_statistics.c). */
-void stats_to_bencode(struct rtprelay *rp, struct arena *a, struct bencode_item *dict);
 
 #endif

@@ -41,8 +41,11 @@ struct bencode_item {
  * container stack in a fixed array so that it never allocates). */
 #define BENCODE_DEPTH_CAP 1024
 
+/* Nesting allowed when no limit is given (and for JSON ng requests). */
+#define BENCODE_DEFAULT_DEPTH 32
+
 struct bencode_limits {
-	unsigned max_depth;   /* nesting of lists/dicts; 0 = default 32 */
+	unsigned max_depth;   /* nesting of lists/dicts; 0 = BENCODE_DEFAULT_DEPTH */
 	size_t max_items;     /* items in one document; 0 = default 65536 */
 	size_t max_string;    /* bytes in one string; 0 = no limit but the input */
 };

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <limits.h>
 
-#define DEFAULT_DEPTH 32
 #define DEFAULT_ITEMS 65536
 
 /* Longest string length the scanner believes: the whole item's length must
@@ -163,7 +162,7 @@ static void link_child(bencode_item *parent, bencode_item *it, bool counts)
 /* The scanner proper. With s->arena set it builds the tree into *out. */
 static long scan(struct scan *s, const struct bencode_limits *lim, bencode_item **out)
 {
-	unsigned max_depth = lim && lim->max_depth ? lim->max_depth : DEFAULT_DEPTH;
+	unsigned max_depth = lim && lim->max_depth ? lim->max_depth : BENCODE_DEFAULT_DEPTH;
 	size_t max_items = lim && lim->max_items ? lim->max_items : DEFAULT_ITEMS;
 	size_t max_string = lim ? lim->max_string : 0;
 	/* Bit d-1 set: the container at depth d is a dict. Enough for the cap. */

@@ -3,6 +3,7 @@
  * timers for delete-delay, offer-timeout and final-timeout.
  */
 #define LOG_SUBSYS control
+#include "clock.h"
 #include "call/call.h"
 
 #include <event2/event.h>
@@ -19,22 +20,6 @@ struct calls {
 	GHashTable *by_id; /* char *callid -> struct call * (key owned by the call) */
 	GQueue order;      /* struct call *, oldest first */
 };
-
-int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-int64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 struct calls *calls_new(struct rtprelay *rp)
 {
@@ -83,12 +68,12 @@ struct call *call_new(struct calls *c, str callid)
 	call->rp = rp;
 	call->callid = str_dup(callid);
 	call->monologues = g_ptr_array_new();
-	call->created_us = now_us();
+	call->created_us = clock_wall_us();
 	call->last_signal = call->created_us / 1000000;
 	call->timer = evtimer_new(rp->base, timer_cb, call);
 	pthread_mutex_init(&call->lock, NULL);
 	if (rp->cfg->final_timeout)
-		call->final_deadline_us = mono_us() + (int64_t)rp->cfg->final_timeout * 1000000;
+		call->final_deadline_us = clock_mono_us() + (int64_t)rp->cfg->final_timeout * 1000000;
 	g_hash_table_insert(c->by_id, call->callid, call);
 	g_queue_push_tail(&c->order, call);
 	call->link = c->order.tail;
@@ -176,7 +161,7 @@ struct monologue *monologue_new(struct call *call, str tag, str branch)
 	ml->tag = str_is_null(tag) || !tag.len ? NULL : str_dup(tag);
 	ml->via_branch = str_is_null(branch) || !branch.len ? NULL : str_dup(branch);
 	ml->medias = g_ptr_array_new();
-	ml->created_us = now_us();
+	ml->created_us = clock_wall_us();
 	g_ptr_array_add(call->monologues, ml);
 	call->rp->stats->monologues_created++;
 	return ml;
@@ -261,7 +246,7 @@ void call_answered(struct call *call)
 	call->answered = true;
 	call->offer_deadline_us = 0;
 	if (!call->answered_us) {
-		call->answered_us = mono_us();
+		call->answered_us = clock_mono_us();
 		if (first)
 			call->media_deadline_us = call->answered_us + (int64_t)first * 1000000;
 	}
@@ -307,7 +292,7 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct call *call = arg;
 
 	call->timer_at_us = 0;
-	if (!reap(call, mono_us()))
+	if (!reap(call, clock_mono_us()))
 		call_schedule(call);
 }
 
@@ -336,7 +321,7 @@ void call_schedule(struct call *call)
 		evtimer_del(call->timer);
 		return;
 	}
-	int64_t delta = at - mono_us();
+	int64_t delta = at - clock_mono_us();
 
 	if (delta < 0)
 		delta = 0;
@@ -351,7 +336,7 @@ bool call_delete_all(struct call *call, unsigned delay_s)
 		call_destroy(call, CALL_END_DELETE);
 		return true;
 	}
-	int64_t at = mono_us() + (int64_t)delay_s * 1000000;
+	int64_t at = clock_mono_us() + (int64_t)delay_s * 1000000;
 
 	/* A repeated delete does not postpone the one already pending. */
 	if (!call->delete_at_us || at < call->delete_at_us)
@@ -363,7 +348,7 @@ bool call_delete_all(struct call *call, unsigned delay_s)
 bool call_delete_monologue(struct monologue *ml, unsigned delay_s)
 {
 	struct call *call = ml->call;
-	int64_t at = delay_s ? mono_us() + (int64_t)delay_s * 1000000 : mono_us();
+	int64_t at = delay_s ? clock_mono_us() + (int64_t)delay_s * 1000000 : clock_mono_us();
 	bool all_deleted = true;
 
 	if (!ml->delete_at_us || at < ml->delete_at_us)

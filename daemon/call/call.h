@@ -138,8 +138,4 @@ void call_answered(struct call *call);
 /* Re-arm the call's timer for its earliest deadline. */
 void call_schedule(struct call *call);
 
-/* Wall clock (for display) and monotonic (for deadlines), microseconds. */
-int64_t now_us(void);
-int64_t mono_us(void);
-
 #endif

@@ -1,7 +1,13 @@
 /* The ng command table, and ping. */
 #include "commands/commands.h"
 
-struct ng_command ng_commands[] = {
+#include "commands/delete.h"
+#include "commands/media_ctl.h"
+#include "commands/offer.h"
+#include "commands/query.h"
+#include "commands/statistics.h"
+
+const struct ng_command ng_commands[NG_COMMAND_COUNT] = {
 	{ .name = "ping", .stat_name = "ping", .handler = ng_cmd_ping },
 	{ .name = "offer", .stat_name = "offer", .handler = ng_cmd_offer },
 	{ .name = "answer", .stat_name = "answer", .handler = ng_cmd_answer },
@@ -13,14 +19,13 @@ struct ng_command ng_commands[] = {
 	{ .name = "unblock media", .stat_name = "unblkmedia", .handler = ng_cmd_unblock_media },
 	{ .name = "silence media", .stat_name = "slnmedia", .handler = ng_cmd_silence_media },
 	{ .name = "unsilence media", .stat_name = "unslnmedia", .handler = ng_cmd_unsilence_media },
-	{ .name = NULL },
 };
 
-struct ng_command *ng_command_find(str name)
+const struct ng_command *ng_command_find(str name)
 {
-	for (struct ng_command *c = ng_commands; c->name; c++)
-		if (str_eq_c(name, c->name))
-			return c;
+	for (size_t i = 0; i < NG_COMMAND_COUNT; i++)
+		if (str_eq_c(name, ng_commands[i].name))
+			return &ng_commands[i];
 	return NULL;
 }
 

@@ -9,7 +9,9 @@
 #include "call/call.h"
 #include "config/config.h"
 #include "log.h"
-#include "commands/commands.h"
+#include "commands/delete.h"
+#include "commands/query.h"
+#include "ng/ng.h"
 #include "commands/flags.h"
 #include "rtprelay.h"
 

@@ -9,7 +9,8 @@
 
 #include "call/call.h"
 #include "log.h"
-#include "commands/commands.h"
+#include "commands/media_ctl.h"
+#include "ng/ng.h"
 #include "commands/flags.h"
 #include "rtprelay.h"
 

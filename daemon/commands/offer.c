@@ -14,11 +14,13 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "clock.h"
 #include "call/call.h"
 #include "config/config.h"
 #include "log.h"
 #include "call/media.h"
-#include "commands/commands.h"
+#include "commands/offer.h"
+#include "ng/ng.h"
 #include "commands/flags.h"
 #include "call/ports.h"
 #include "rtprelay.h"
@@ -416,7 +418,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 	if (new_call) {
 		call = call_new(rp->calls, f.call_id);
 		if (cfg->offer_timeout)
-			call->offer_deadline_us = mono_us() + (int64_t)cfg->offer_timeout * 1000000;
+			call->offer_deadline_us = clock_mono_us() + (int64_t)cfg->offer_timeout * 1000000;
 	}
 	log_set_context(f.call_id, f.from_tag);
 	pthread_mutex_lock(&call->lock);
@@ -435,7 +437,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 	monologue_revive(from.ml);
 	monologue_revive(to.ml);
 	learn_sdp(from.ml, s, &f, answer, f.sip_source_address);
-	call->last_signal = now_us() / 1000000;
+	call->last_signal = clock_wall_us() / 1000000;
 	if (answer)
 		call_answered(call);
 	else

@@ -7,10 +7,12 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 
+#include "clock.h"
 #include "call/call.h"
 #include "config/config.h"
 #include "call/media.h"
-#include "commands/commands.h"
+#include "commands/query.h"
+#include "ng/ng.h"
 #include "rtprelay.h"
 
 static uint64_t load(const uint64_t *p)
@@ -66,7 +68,7 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	int64_t last = (int64_t)load(&ss->last_packet_us);
 
 	if (last)
-		bencode_dict_add_int(a, d, "last packet", (now_us() - (mono_us() - last)) / 1000000);
+		bencode_dict_add_int(a, d, "last packet", (clock_wall_us() - (clock_mono_us() - last)) / 1000000);
 	bencode_item *stats = bencode_dict_add_dict(a, d, "stats");
 
 	bencode_dict_add_int(a, stats, "packets", (int64_t)load(&ss->packets));
@@ -119,8 +121,8 @@ static void monologue_to_bencode(struct arena *a, bencode_item *tags, const stru
 	bencode_dict_add_int(a, d, "created", ml->created_us / 1000000);
 	if (ml->delete_at_us)
 		bencode_dict_add_int(a, d, "deleting in ms",
-				     (ml->delete_at_us - mono_us()) / 1000 > 0
-					     ? (ml->delete_at_us - mono_us()) / 1000 : 0);
+				     (ml->delete_at_us - clock_mono_us()) / 1000 > 0
+					     ? (ml->delete_at_us - clock_mono_us()) / 1000 : 0);
 	if (ml->peer && ml->peer->tag)
 		bencode_dict_add_cstr(a, d, "in dialogue with", ml->peer->tag);
 	if (ml->block_media)
@@ -168,8 +170,8 @@ void ng_call_report(struct call *call, struct arena *a, bencode_item *dict)
 	bencode_dict_add_int(a, dict, "last signal", call->last_signal);
 	if (call->delete_at_us)
 		bencode_dict_add_int(a, dict, "deleting in ms",
-				     (call->delete_at_us - mono_us()) / 1000 > 0
-					     ? (call->delete_at_us - mono_us()) / 1000 : 0);
+				     (call->delete_at_us - clock_mono_us()) / 1000 > 0
+					     ? (call->delete_at_us - clock_mono_us()) / 1000 : 0);
 	bencode_dict_add_dict(a, dict, "SSRC");
 	bencode_item *tags = bencode_dict_add_dict(a, dict, "tags");
 	uint64_t tot[2][3] = { { 0 } };

@@ -9,6 +9,7 @@
 
 #include "call/call.h"
 #include "config/config.h"
+#include "commands/statistics.h"
 #include "commands/commands.h"
 #include "call/media.h"
 #include "memory.h"
@@ -90,16 +91,17 @@ void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 	bencode_item *ctl = bencode_dict_add_dict(a, dict, "controlstatistics");
 	uint64_t errors = 0;
 
-	for (struct ng_command *c = ng_commands; c->name; c++) {
-		bencode_dict_set(a, ctl, arena_printf(a, "total%scount", c->stat_name).s,
-				 bencode_new_int(a, (int64_t)c->count));
-		errors += c->errors;
+	for (size_t i = 0; i < NG_COMMAND_COUNT; i++) {
+		bencode_dict_set(a, ctl, arena_printf(a, "total%scount", ng_commands[i].stat_name).s,
+				 bencode_new_int(a, (int64_t)st->commands[i].count));
+		errors += st->commands[i].errors;
 	}
 	bencode_dict_add_int(a, ctl, "errorcount", (int64_t)errors);
 	bencode_item *cmds = bencode_dict_add_dict(a, ctl, "commands");
 
-	for (struct ng_command *c = ng_commands; c->name; c++) {
-		bencode_item *d = bencode_dict_add_dict(a, cmds, c->name);
+	for (size_t i = 0; i < NG_COMMAND_COUNT; i++) {
+		const struct stats_command *c = &st->commands[i];
+		bencode_item *d = bencode_dict_add_dict(a, cmds, ng_commands[i].name);
 
 		bencode_dict_add_int(a, d, "count", (int64_t)c->count);
 		bencode_dict_add_int(a, d, "errors", (int64_t)c->errors);

@@ -9,6 +9,8 @@
  * recorded command-line values last, so that they win.
  */
 #include "config/options.h"
+#include "config/options_compat.h"
+#include "config/options_table.h"
 
 #include <glib.h>
 #include <stdarg.h>

@@ -10,7 +10,7 @@
  * LOG_SUBSYSTEMS are real options (options_table.c), and the option
  * builders skip a compat name the table also has.
  */
-#include "config/options.h"
+#include "config/options_compat.h"
 
 #include <glib.h>
 #include <string.h>

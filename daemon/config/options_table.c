@@ -4,7 +4,7 @@
  * and the config file; options_compat.c lists the rtpengine options that are
  * accepted and ignored.
  */
-#include "config/options.h"
+#include "config/options_table.h"
 
 #include <errno.h>
 #include <glib.h>

@@ -4,6 +4,7 @@
  * from the other side's socket, under the call lock.
  */
 #define LOG_SUBSYS internals
+#include "clock.h"
 #include "media/io_epoll.h"
 
 #include <event2/event.h>
@@ -91,7 +92,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 
 		if (n <= 0)
 			break;
-		int64_t now = mono_us();
+		int64_t now = clock_mono_us();
 		int nout = 0;
 
 		pthread_mutex_lock(&call->lock);

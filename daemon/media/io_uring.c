@@ -12,6 +12,7 @@
  * nothing (wake-up, cancel), tagged in the low two bits.
  */
 #define LOG_SUBSYS internals
+#include "clock.h"
 #include "media/io_uring.h"
 
 #include <errno.h>
@@ -308,7 +309,7 @@ static unsigned round_once(struct uring_worker *uw)
 	struct io_uring_cqe *cqe;
 	unsigned head, n = 0;
 	bool woken = false;
-	int64_t now = mono_us();
+	int64_t now = clock_mono_us();
 
 	io_uring_for_each_cqe(&uw->ring, head, cqe) {
 		n++;

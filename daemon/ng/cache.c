@@ -1,5 +1,5 @@
 /*
- * ng_cache: the retransmission cache (see ng_cache.h).
+ * cache: the retransmission cache (see cache.h).
  *
  * One allocation per entry holds the queue link, the key (cookie bytes +
  * SHA-256 of the body) and the reply. The hash table maps entry -> entry

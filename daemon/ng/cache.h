@@ -1,5 +1,5 @@
 /*
- * ng_cache: the retransmission cache of the ng protocol. A request that is
+ * cache: the retransmission cache of the ng protocol. A request that is
  * sent again (same cookie AND same body, within NG_CACHE_SECONDS) gets the
  * reply bytes of its first execution and is not executed again; the same
  * cookie with another body is a new request. Keys are the cookie plus a
@@ -7,7 +7,7 @@
  *
  * Bounded: entries expire by age (a queue in insertion order, checked on
  * every operation), and the oldest go first when the entry or byte cap is
- * reached. Main (control) thread only. ng_cache_new/free are in ng.h.
+ * reached. Main (control) thread only.
  */
 #ifndef RTPRELAY_NG_CACHE_H
 #define RTPRELAY_NG_CACHE_H
@@ -21,6 +21,10 @@ struct ng_cache;
 
 #define NG_CACHE_MAX_ENTRIES 200000
 #define NG_CACHE_MAX_BYTES (64u * 1024 * 1024)
+
+/* A cache with the default caps below; free with ng_cache_free (NULL: no-op). */
+struct ng_cache *ng_cache_new(void);
+void ng_cache_free(struct ng_cache *c);
 
 /* A cache with other caps than the defaults above (tests). */
 struct ng_cache *ng_cache_new_limits(size_t max_entries, size_t max_bytes,

@@ -1,5 +1,5 @@
 /*
- * ng_http: the ng protocol over HTTP (--listen-http), with libevent's
+ * http: the ng protocol over HTTP (--listen-http), with libevent's
  * evhttp. POST /ng takes "<cookie> <dict>" and answers the same way (a
  * body without a valid cookie is 400); POST /ng-plain takes a bare
  * dictionary and answers with the bare reply (no cookie, so no
@@ -19,11 +19,13 @@
 
 #include "config/config.h"
 #include "log.h"
+#include "ng/http.h"
 #include "ng/ng.h"
-#include "ng/listen.h"
+#include "ng/transport.h"
+#include "ng/json.h"
 #include "ng/msg.h"
 #include "rtprelay.h"
-#include "stats.h"
+#include "commands/statistics.h"
 
 #define HTTP_TIMEOUT_SECONDS 30
 

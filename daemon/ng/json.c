@@ -1,5 +1,5 @@
 /*
- * ng_json: the JSON form of ng messages, converted to and from the bencode
+ * json: the JSON form of ng messages, converted to and from the bencode
  * tree that commands see.
  *
  * JSON -> bencode, mirroring what rtpengine 10.5 accepts (observed against
@@ -23,10 +23,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 
-#include "ng/ng.h"
-
-/* Nesting allowed in a JSON request; matches the bencode decoder's default. */
-#define NG_JSON_MAX_DEPTH 32
+#include "ng/json.h"
 
 static bencode_item *convert(struct arena *a, struct json_object *o, const char **err)
 {

@@ -1,9 +1,10 @@
 /*
- * ng_msg: the wire form of one ng message (see ng_msg.h). The error
+ * msg: the wire form of one ng message (see msg.h). The error
  * reasons follow rtpengine's wording where rtpengine has one ("Invalid data
  * (no payload)", "Dictionary contains no key \"command\"", "Failed to parse
  * JSON document"), with the position and cause added where we know them.
  */
+#include "ng/json.h"
 #include "ng/msg.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * ng_msg: the wire form of one ng message, without the command table:
+ * msg: the wire form of one ng message, without the command table:
  * splitting "<cookie> <body>", decoding the body (bencode, or JSON when it
  * starts with '{') into a dictionary, and encoding a reply in the request's
  * form. ng.c builds the dispatcher on top; unit tests and fuzzers use these

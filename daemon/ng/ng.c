@@ -16,12 +16,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "commands/commands.h"
 #include "log.h"
 #include "ng/ng.h"
 #include "ng/cache.h"
-#include "ng/listen.h"
 #include "ng/msg.h"
+#include "ng/transport.h"
 #include "rtprelay.h"
+#include "stats.h"
 
 /* Record the reason in the request's arena; returns -1. */
 int ng_error(struct ng_request *req, const char *fmt, ...)
@@ -52,7 +54,7 @@ int ng_error(struct ng_request *req, const char *fmt, ...)
 static bencode_item *dispatch(struct ng_request *req, str body, enum ng_format *fmt,
 			      const char *peer)
 {
-	struct ng_command *cmd;
+	const struct ng_command *cmd;
 	const char *err = NULL;
 	str callid = STR_NULL;
 
@@ -85,12 +87,14 @@ static bencode_item *dispatch(struct ng_request *req, str body, enum ng_format *
 	int rc = cmd->handler(req);
 	gint64 usec = g_get_monotonic_time() - start;
 
-	cmd->count++;
-	cmd->usec_total += (uint64_t)(usec > 0 ? usec : 0);
+	struct stats_command *counted = &req->rp->stats->commands[ng_command_index(cmd)];
+
+	counted->count++;
+	counted->usec_total += (uint64_t)(usec > 0 ? usec : 0);
 	if (rc < 0 || req->error) {
 		if (!req->error)
 			req->error = "internal error"; /* handler forgot ng_error() */
-		cmd->errors++;
+		counted->errors++;
 		log_info("ng %s from %s: error: %s (%" G_GINT64_FORMAT " us)", cmd->name, peer,
 			 req->error, usec);
 		return ng_msg_error_reply(req->arena, req->error);

@@ -1,6 +1,6 @@
 /*
  * ng: the control protocol's message layer, between the transports
- * (ng_udp.c, ng_tcp.c, ng_http.c) and the commands (ng_cmd_*.c).
+ * (udp.c, tcp.c, http.c) and the commands (commands/commands.h).
  *
  * A message is "<cookie> <dictionary>"; the dictionary is bencode, or JSON
  * when it starts with '{' (converted to a bencode tree so that commands see
@@ -56,26 +56,11 @@ struct ng_request {
  */
 typedef int ng_handler(struct ng_request *req);
 
-struct ng_command {
-	const char *name;     /* as on the wire: "offer", "delete", "ping" ... */
-	const char *stat_name; /* rtpengine's statistics name: "offer", "blkmedia" ... */
-	ng_handler *handler;
-	uint64_t count;       /* requests executed (retransmissions excluded) */
-	uint64_t errors;      /* of those, answered with result=error */
-	uint64_t usec_total;  /* summed processing time, for statistics */
-};
-
-/* The command table (ng_commands.c); NULL-name terminated. */
-extern struct ng_command ng_commands[];
-struct ng_command *ng_command_find(str name);
-
 /* Record the failure reason (a static or arena string); returns -1. */
 int ng_error(struct ng_request *req, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 struct ng_cache;
-struct ng_cache *ng_cache_new(void);
-void ng_cache_free(struct ng_cache *c);
 
 /*
  * Process one message from a transport; append the complete reply
@@ -87,8 +72,11 @@ void ng_process(struct rtprelay *rp, struct ng_cache *cache, str msg,
 		enum ng_transport transport, const struct sockaddr *from,
 		socklen_t from_len, GString *out);
 
-/* JSON <-> bencode tree (ng_json.c). */
-bencode_item *ng_json_to_bencode(struct arena *a, str json, const char **err);
-void ng_bencode_to_json(const bencode_item *item, GString *out);
+/*
+ * HTTP POST /ng-plain: a bare dictionary, no cookie, no retransmission
+ * cache; out gets the bare reply.
+ */
+void ng_process_plain(struct rtprelay *rp, str body, enum ng_transport transport,
+		      const struct sockaddr *from, socklen_t from_len, GString *out);
 
 #endif

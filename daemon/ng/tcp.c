@@ -1,5 +1,5 @@
 /*
- * ng_tcp: the ng protocol over TCP (--listen-tcp-ng). Each connection is a
+ * tcp: the ng protocol over TCP (--listen-tcp-ng). Each connection is a
  * bufferevent; its input is framed with ng_tcp_frame() (partial and
  * pipelined messages both work), every complete message goes through
  * ng_process(), and the replies are written in order.
@@ -13,6 +13,7 @@
 #define LOG_SUBSYS control
 
 #include "ng/tcp.h"
+#include "ng/tcp_frame.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -24,7 +25,7 @@
 #include "config/config.h"
 #include "log.h"
 #include "ng/ng.h"
-#include "ng/listen.h"
+#include "ng/transport.h"
 #include "rtprelay.h"
 
 #define TCP_MAX_CONNECTIONS 1024

@@ -1,41 +1,17 @@
 /*
- * ng_tcp: framing of the ng protocol on a byte stream (--listen-tcp-ng).
- * A message is "<cookie> <dict>": the cookie runs up to the first space,
- * the dictionary delimits itself (bencode: bencode_measure(); JSON: brace
- * matching that knows strings and escapes). Blank bytes (CR, LF, space,
- * tab) between messages are skipped. ng_tcp_frame() is pure (ng_tcp_frame.c,
- * which links without the rest of the daemon); ng_tcp.c runs connections.
+ * tcp: the ng protocol over TCP (--listen-tcp-ng): connections whose byte
+ * stream is cut into messages by tcp_frame.h, each reply written back in
+ * order. Main thread only.
  */
 #ifndef RTPRELAY_NG_TCP_H
 #define RTPRELAY_NG_TCP_H
 
-#include <stdbool.h>
-#include <stddef.h>
+struct rtprelay;
+struct config_listen;
+struct ng_tcp;
 
-#include "ng/msg.h"
-
-enum ng_tcp_frame_result {
-	NG_FRAME_MORE = 0,      /* nothing complete yet: read more */
-	NG_FRAME_MESSAGE = 1,   /* a message at buf + skip, len bytes */
-	NG_FRAME_MALFORMED = -1, /* the stream cannot be framed: close it */
-};
-
-struct ng_tcp_frame {
-	size_t skip;       /* blank bytes before the message (drop them) */
-	size_t len;        /* MESSAGE: the message's bytes after skip */
-	size_t cookie_len; /* MESSAGE, and MALFORMED once a cookie was seen; else 0 */
-	enum ng_format format; /* valid when cookie_len > 0 and a body byte was seen */
-	const char *error; /* MALFORMED: why (static text) */
-	bool bencode_error; /* error is the bencode decoder's reason */
-};
-
-/*
- * Find the first message in buf[0..len). MORE: f->skip blank bytes may be
- * dropped meanwhile. MALFORMED: no valid cookie (cookie_len 0: close
- * silently), or a cookie followed by a body that is not a dictionary or
- * grows past NG_MAX_MESSAGE (reply f->error with the cookie, then close).
- * Any thread.
- */
-enum ng_tcp_frame_result ng_tcp_frame(const char *buf, size_t len, struct ng_tcp_frame *f);
+/* A listening socket on rp's main base; NULL after logging why. */
+struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l);
+void ng_tcp_free(struct ng_tcp *t); /* closes every connection; NULL is a no-op */
 
 #endif

@@ -1,17 +1,15 @@
 /*
- * ng_tcp_frame: where an ng message ends in a byte stream (see ng_tcp.h).
+ * tcp_frame: where an ng message ends in a byte stream (see tcp_frame.h).
  * Every byte of the stream has a fixed meaning, so re-scanning the buffer
  * from its start on each read gives the same answer as an incremental
  * scanner; the buffer is bounded by NG_MAX_MESSAGE, which bounds the cost.
  */
-#include "ng/tcp.h"
+#include "ng/tcp_frame.h"
 
 #include <errno.h>
 
+#include "ng/json.h"
 #include "ng/ng.h"
-
-/* Nesting allowed while framing JSON; ng_json.c enforces its own limit. */
-#define JSON_FRAME_MAX_DEPTH 64
 
 static bool blank(char c)
 {
@@ -44,7 +42,7 @@ static long json_measure(const char *s, size_t len, const char **err)
 			break;
 		case '{':
 		case '[':
-			if (++depth > JSON_FRAME_MAX_DEPTH) {
+			if (++depth > NG_JSON_MAX_DEPTH) {
 				*err = "Failed to parse JSON document: nested too deeply";
 				return -1;
 			}

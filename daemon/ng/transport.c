@@ -1,12 +1,13 @@
 /*
- * ng_transport: start and stop every configured ng listener (UDP, TCP,
- * HTTP), and the socket set-up they share. See ng_transport.h.
+ * transport: start and stop every configured ng listener (UDP, TCP,
+ * HTTP), and the socket set-up they share. See transport.h.
  */
 #define LOG_SUBSYS control
 
 #include "ng/transport.h"
 
 #include <arpa/inet.h>
+#include <glib.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -15,7 +16,9 @@
 
 #include "config/config.h"
 #include "log.h"
-#include "ng/listen.h"
+#include "ng/http.h"
+#include "ng/tcp.h"
+#include "ng/udp.h"
 #include "rtprelay.h"
 
 #define LISTEN_BACKLOG 128

@@ -1,5 +1,5 @@
 /*
- * ng_transport: the listening sockets of the control protocol: UDP
+ * transport: the listening sockets of the control protocol: UDP
  * (--listen-ng), TCP (--listen-tcp-ng; a byte stream framed by the
  * self-delimiting dictionary) and HTTP (--listen-http; POST /ng with
  * "<cookie> <dict>", POST /ng-plain with a bare dictionary). All run on the
@@ -8,11 +8,27 @@
 #ifndef RTPRELAY_NG_TRANSPORT_H
 #define RTPRELAY_NG_TRANSPORT_H
 
+#include <stddef.h>
+#include <sys/socket.h>
+
 struct rtprelay;
+struct config_listen;
 
 /* Bind every configured listener. 0, or -1 after logging which one failed. */
 int ng_transport_start(struct rtprelay *rp);
 /* Close every listener and connection; frees rp->ng. */
 void ng_transport_stop(struct rtprelay *rp);
+
+/*
+ * What the listeners share. A nonblocking, close-on-exec socket of type
+ * (SOCK_DGRAM/SOCK_STREAM) bound to l (SO_REUSEADDR for streams; IPv6
+ * sockets are IPv6-only) and, for streams, listening. Returns the fd, or -1
+ * after logging the address and the reason. what names the listener in the
+ * log. Main thread.
+ */
+int ng_listen_socket(const struct config_listen *l, int type, const char *what);
+
+/* "address:port" of a peer, for logs; buf needs 64 bytes. */
+const char *ng_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size);
 
 #endif

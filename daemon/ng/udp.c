@@ -1,5 +1,5 @@
 /*
- * ng_udp: the ng protocol over UDP (--listen-ng): one datagram is one
+ * udp: the ng protocol over UDP (--listen-ng): one datagram is one
  * message, the reply goes back to the sender with sendto().
  */
 #define LOG_SUBSYS control
@@ -11,7 +11,8 @@
 #include "config/config.h"
 #include "log.h"
 #include "ng/ng.h"
-#include "ng/listen.h"
+#include "ng/transport.h"
+#include "ng/udp.h"
 #include "rtprelay.h"
 
 /* Datagrams handled per callback before the loop gets its turn again. */

@@ -1,5 +1,5 @@
 /*
- * Fuzz target for the JSON form of ng (daemon/ng_json.c). For each input:
+ * Fuzz target for the JSON form of ng (daemon/ng/json.c). For each input:
  *  - ng_json_to_bencode() either fails with a reason or gives a dictionary;
  *  - the JSON text ng_bencode_to_json() prints for that tree parses again
  *    (it is always valid JSON, whatever bytes the strings hold), and when
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ng/json.h"
 #include "ng/ng.h"
 #include "ng/msg.h"
 

@@ -19,7 +19,7 @@
 
 #include "ng/ng.h"
 #include "ng/msg.h"
-#include "ng/tcp.h"
+#include "ng/tcp_frame.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

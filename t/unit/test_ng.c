@@ -6,10 +6,11 @@
 #include <errno.h>
 #include <glib.h>
 
+#include "ng/json.h"
 #include "ng/ng.h"
 #include "ng/cache.h"
 #include "ng/msg.h"
-#include "ng/tcp.h"
+#include "ng/tcp_frame.h"
 #include "test.h"
 
 #define S(lit) STR_C(lit)

@@ -11,6 +11,8 @@
 #include "config/interface.h"
 #include "log.h"
 #include "config/options.h"
+#include "config/options_compat.h"
+#include "config/options_table.h"
 #include "test.h"
 
 TEST_MAIN()
