@@ -38,7 +38,7 @@ check:
 	$(Q)$(TOP)/build/tsan/t/unit/test_bufferpool_threads
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
-			$(TOP)/t/integ/test_lifecycle.py"
+			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py"
 	$(Q)t/pkg/run.sh
 	$(Q)t/e2e/run.sh
 	@echo "make check: all tests passed"

@@ -51,21 +51,26 @@ static void reload_restart_needed(void *ctx, const char *name)
 	log_warnx("SIGHUP: '%s' changed; it takes effect after a restart", name);
 }
 
-/* Reload (reload.h); a config that does not parse changes nothing. */
+/*
+ * Reload (reload.h): a new snapshot replaces rp->cfg; the old one goes when
+ * its last holder lets go. A config that does not parse changes nothing.
+ */
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
 	struct rtprelay *rp = arg;
-	struct rtprelay_config *next = g_new(struct rtprelay_config, 1);
+	struct rtprelay_config *next = config_new();
+	const struct rtprelay_config *old = rp->cfg;
 	g_autofree char *err = NULL;
 	int n;
 
 	if (options_parse_with(saved_argc, saved_argv, next, reload_warn, NULL, &err) < 0) {
 		log_errx("SIGHUP: configuration not reloaded: %s", err);
-		g_free(next);
+		config_put(next);
 		return;
 	}
-	n = reload_apply(rp->cfg, next, reload_restart_needed, NULL);
-	g_free(next);
+	n = reload_prepare(old, next, reload_restart_needed, NULL);
+	rp->cfg = next;
+	config_put(old);
 	apply_log_levels(rp->cfg);
 	log_notice("SIGHUP: configuration reloaded from %s (%d reloadable option(s) changed)",
 		   rp->cfg->config_file, n);
@@ -93,8 +98,9 @@ static void apply_log_levels(const struct rtprelay_config *cfg)
 
 int main(int argc, char **argv)
 {
-	struct rtprelay_config cfg;
-	struct rtprelay rp = { .cfg = &cfg };
+	struct rtprelay_config *boot = config_new();
+	const struct rtprelay_config *cfg = boot;
+	struct rtprelay rp = { .cfg = config_get(boot) };
 	struct stats stats = { 0 };
 	struct event *sig_term, *sig_int, *sig_hup;
 	g_autofree char *err = NULL;
@@ -102,25 +108,26 @@ int main(int argc, char **argv)
 
 	saved_argc = argc;
 	saved_argv = argv;
-	if (options_parse(argc, argv, &cfg, &err) < 0) {
+	if (options_parse(argc, argv, boot, &err) < 0) {
 		fprintf(stderr, "rtprelay: %s\n", err);
-		return 1;
+		goto err_put_config;
 	}
-	if (cfg.check_config) {
+	if (cfg->check_config) {
 		printf("rtprelay: configuration OK\n");
-		return 0;
+		ret = 0;
+		goto err_put_config;
 	}
-	if (cfg.log_stderr)
-		log_init("rtprelay", true, cfg.log_facility);
+	if (cfg->log_stderr)
+		log_init("rtprelay", true, cfg->log_facility);
 	else
-		log_init("rtprelay", false, cfg.log_facility);
-	apply_log_levels(&cfg);
+		log_init("rtprelay", false, cfg->log_facility);
+	apply_log_levels(cfg);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!cfg.foreground && process_daemonize() < 0)
+	if (!cfg->foreground && process_daemonize() < 0)
 		fatal("cannot daemonize");
-	if (cfg.pidfile[0] && process_pidfile_write(cfg.pidfile) < 0)
-		fatal("cannot write pidfile %s", cfg.pidfile);
+	if (cfg->pidfile[0] && process_pidfile_write(cfg->pidfile) < 0)
+		fatal("cannot write pidfile %s", cfg->pidfile);
 
 	rp.started = time(NULL);
 	rp.stats = &stats;
@@ -133,11 +140,11 @@ int main(int argc, char **argv)
 	raise_nofile();
 	if (memory_start(&rp) < 0)
 		goto err_free_base;
-	rp.workers = workers_start(cfg.num_threads, (enum media_io_kind)cfg.media_io,
-				   cfg.media_coalesce_us, cfg.media_buffers);
-	rp.ports = ports_new(&cfg, rp.workers);
+	rp.workers = workers_start(cfg->num_threads, (enum media_io_kind)cfg->media_io,
+				   cfg->media_coalesce_us, cfg->media_buffers);
+	rp.ports = ports_new(cfg, rp.workers);
 	if (!rp.ports) {
-		log_errx("invalid port range %u..%u", cfg.port_min, cfg.port_max);
+		log_errx("invalid port range %u..%u", cfg->port_min, cfg->port_max);
 		goto err_stop_workers;
 	}
 	rp.calls = calls_new(&rp);
@@ -153,7 +160,7 @@ int main(int argc, char **argv)
 	evsignal_add(sig_hup, NULL);
 
 	log_notice("rtprelay %s ready: %u interface(s), ports %u-%u", RTPRELAY_VERSION,
-		   cfg.n_interfaces, cfg.port_min, cfg.port_max);
+		   cfg->n_interfaces, cfg->port_min, cfg->port_max);
 	process_notify("READY=1");
 	process_daemonize_done(0);
 	event_base_dispatch(rp.base);
@@ -173,7 +180,10 @@ err_stop_workers:
 	memory_stop(&rp);
 err_free_base:
 	event_base_free(rp.base);
-	process_pidfile_remove(cfg.pidfile);
+	process_pidfile_remove(cfg->pidfile);
 	log_notice("rtprelay stopped");
+err_put_config:
+	config_put(rp.cfg);
+	config_put(cfg);
 	return ret;
 }

@@ -20,7 +20,7 @@ struct bufferpool;
 struct event;
 
 struct rtprelay {
-	struct rtprelay_config *cfg;
+	const struct rtprelay_config *cfg; /* current snapshot (config.h): control thread only */
 	struct event_base *base;     /* the main (control) thread's loop */
 	struct calls *calls;         /* call registry (call.h) */
 	struct ports *ports;         /* per-interface port pools (ports.h) */

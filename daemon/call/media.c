@@ -18,6 +18,7 @@ struct media *media_new(struct monologue *ml, unsigned index)
 	m->ml = ml;
 	m->index = index;
 	m->send = m->recv = true;
+	m->learning = ml->call->rp->cfg->endpoint_learning;
 	for (int k = 0; k < 2; k++) {
 		m->streams[k].media = m;
 		m->streams[k].kind = (enum stream_kind)k;

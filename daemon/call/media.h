@@ -57,6 +57,9 @@ struct media {
 	bool have_sdp;           /* the party described this media */
 
 	bool asymmetric, symmetric, strict_source;
+	/* --endpoint-learning of the configuration the media was set up
+	 * with: the packet path reads this copy, never the configuration. */
+	enum endpoint_learning learning;
 };
 
 /* Ports taken off a media, to be released without the lock. */

@@ -48,6 +48,7 @@ struct pool {
 };
 
 struct ports {
+	const struct rtprelay_config *cfg; /* start-up snapshot: pools[].intf point into it */
 	unsigned first;   /* first even port */
 	unsigned n_pairs;
 	unsigned n_pools;
@@ -64,6 +65,7 @@ struct ports *ports_new(const struct rtprelay_config *cfg, struct workers *worke
 		return NULL;
 	struct ports *p = g_new0(struct ports, 1);
 
+	p->cfg = config_get(cfg);
 	p->first = first;
 	p->n_pairs = (cfg->port_max - first + 1) / 2;
 	p->n_pools = cfg->n_interfaces;
@@ -91,7 +93,14 @@ void ports_free(struct ports *p)
 		}
 		g_free(pool->state);
 	}
+	config_put(p->cfg);
 	g_free(p);
+}
+
+const struct config_interface *ports_interfaces(const struct ports *p, unsigned *n)
+{
+	*n = p->cfg->n_interfaces;
+	return p->cfg->interfaces;
 }
 
 static struct pool *pool_of(struct ports *p, const struct config_interface *intf)

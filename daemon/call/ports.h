@@ -36,6 +36,13 @@ struct ports *ports_new(const struct rtprelay_config *cfg, struct workers *worke
 void ports_free(struct ports *p);
 
 /*
+ * The interfaces the pools serve, *n of them: the start-up configuration's,
+ * which the pools hold for their lifetime (a reload cannot change them), so
+ * a monologue's interface pointer stays valid across reloads.
+ */
+const struct config_interface *ports_interfaces(const struct ports *p, unsigned *n);
+
+/*
  * Bind a pair on intf. Returns 0, or -EADDRNOTAVAIL when no pair in the
  * range can be bound (all in use, or taken by other processes).
  */

@@ -41,11 +41,14 @@ struct side {
 	struct media_retired retired[OA_MAX_MEDIA]; /* replaced pairs, freed unlocked */
 };
 
-static const struct config_interface *pick_intf(const struct rtprelay_config *cfg, str name,
-						int family)
+/* An interface of the port pools by name (STR_NULL: any) and family (0: any). */
+static const struct config_interface *pick_intf(const struct ports *ports, str name, int family)
 {
-	for (unsigned i = 0; i < cfg->n_interfaces; i++) {
-		const struct config_interface *ci = &cfg->interfaces[i];
+	unsigned n;
+	const struct config_interface *intfs = ports_interfaces(ports, &n);
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct config_interface *ci = &intfs[i];
 
 		if (name.s && !str_eq_c(name, ci->name))
 			continue;
@@ -55,9 +58,9 @@ static const struct config_interface *pick_intf(const struct rtprelay_config *cf
 	}
 	/* A named interface without an address of that family: take any. */
 	if (name.s)
-		for (unsigned i = 0; i < cfg->n_interfaces; i++)
-			if (str_eq_c(name, cfg->interfaces[i].name))
-				return &cfg->interfaces[i];
+		for (unsigned i = 0; i < n; i++)
+			if (str_eq_c(name, intfs[i].name))
+				return &intfs[i];
 	return NULL;
 }
 
@@ -365,9 +368,9 @@ static int offer_answer(struct ng_request *req, bool answer)
 		if (from.ml)
 			from.intf = from.ml->intf;
 		if (!from.intf || from.intf->family != family)
-			from.intf = pick_intf(cfg, STR_NULL, family);
+			from.intf = pick_intf(rp->ports, STR_NULL, family);
 		if (!from.intf)
-			from.intf = &cfg->interfaces[0];
+			from.intf = pick_intf(rp->ports, STR_NULL, 0);
 	} else {
 		if (call && f.to_tag.s && f.to_tag.len)
 			to.ml = call_find_tag(call, f.to_tag);
@@ -391,17 +394,17 @@ static int offer_answer(struct ng_request *req, bool answer)
 		if (from.ml && !dir_from.s)
 			from.intf = from.ml->intf;
 		if (!from.intf || from.intf->family != family)
-			from.intf = pick_intf(cfg, dir_from, family);
+			from.intf = pick_intf(rp->ports, dir_from, family);
 		int to_family = f.address_family ? f.address_family
 				: to.ml && to.ml->intf ? to.ml->intf->family : family;
 
 		if (to.ml && !dir_to.s && !f.address_family)
 			to.intf = to.ml->intf;
 		if (!to.intf || to.intf->family != to_family)
-			to.intf = pick_intf(cfg, dir_to, to_family);
+			to.intf = pick_intf(rp->ports, dir_to, to_family);
 		if (!from.intf || !to.intf) {
-			if ((dir_from.s && !pick_intf(cfg, dir_from, 0)) ||
-			    (dir_to.s && !pick_intf(cfg, dir_to, 0)))
+			if ((dir_from.s && !pick_intf(rp->ports, dir_from, 0)) ||
+			    (dir_to.s && !pick_intf(rp->ports, dir_to, 0)))
 				ng_error(req, "Unknown interface in direction");
 			else
 				ng_error(req, "No interface for address family %s",

@@ -1,9 +1,16 @@
 /*
- * config: the daemon's explicit configuration, filled once at start-up by
- * options.c from the command line and the config file (one table drives
- * both, options_table.c), then passed to the modules that need it. Nothing
- * is reloadable yet; a future SIGHUP reload would change the reloadable
- * fields on the main thread only.
+ * config: the daemon's configuration as an immutable snapshot. options.c
+ * fills a new one from the command line and the config file (one table
+ * drives both, options_table.c); from then on nobody writes to it. A
+ * SIGHUP reload builds the next snapshot (reload.h) and swaps the one
+ * pointer the control thread reads (struct rtprelay's cfg); the old
+ * snapshot is freed when its last holder puts it.
+ *
+ * Who holds one: the daemon context (the current one, read by the control
+ * thread only) and the port pools (the start-up one: every call's
+ * interface points into it). The packet path never reads a snapshot:
+ * what a stream needs (learning mode, strict source, TOS) is copied into
+ * it when the control thread sets it up.
  */
 #ifndef RTPRELAY_CONFIG_H
 #define RTPRELAY_CONFIG_H
@@ -87,5 +94,12 @@ struct rtprelay_config {
 					* "rtpengine"; "" when no file was read */
 	bool check_config;             /* --check-config: validate and exit */
 };
+
+/* A zeroed snapshot held once by the caller (fill it, then share it). */
+struct rtprelay_config *config_new(void);
+/* Another hold on cfg; returns cfg. Any thread. */
+const struct rtprelay_config *config_get(const struct rtprelay_config *cfg);
+/* Drop a hold; the last one frees. NULL is a no-op. Any thread. */
+void config_put(const struct rtprelay_config *cfg);
 
 #endif

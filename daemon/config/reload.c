@@ -1,4 +1,4 @@
-/* Applying a re-read configuration to the running daemon (see reload.h). */
+/* The next configuration snapshot of a running daemon (see reload.h). */
 #include "config/reload.h"
 
 #include <stddef.h>
@@ -11,7 +11,8 @@ struct reload_field {
 	size_t offset, size;
 };
 
-/* Read where they are used, by the main thread: safe to overwrite. */
+/* Read afresh where they are used (the control thread's timers and
+ * commands; endpoint-learning when a stream is set up). */
 static const struct reload_field reloadable[] = {
 	{ "log-level", FIELD(log_level) },
 	{ "log-level-<subsystem>", FIELD(log_levels) },
@@ -21,6 +22,7 @@ static const struct reload_field reloadable[] = {
 	{ "offer-timeout", FIELD(offer_timeout) },
 	{ "delete-delay", FIELD(delete_delay) },
 	{ "max-sessions", FIELD(max_sessions) },
+	{ "endpoint-learning", FIELD(endpoint_learning) },
 };
 
 /* Bound sockets, threads, the log connection: fixed at start-up. */
@@ -39,7 +41,6 @@ static const struct reload_field restart_only[] = {
 	{ "table", FIELD(table) },
 	{ "no-fallback", FIELD(no_fallback) },
 	{ "tos", FIELD(tos) },
-	{ "endpoint-learning", FIELD(endpoint_learning) },
 	{ "memory-accounting", FIELD(memory_accounting_sites) },
 	{ "media-io", FIELD(media_io) },
 	{ "media-coalesce-us", FIELD(media_coalesce_us) },
@@ -58,8 +59,8 @@ static bool differs(const struct rtprelay_config *a, const struct rtprelay_confi
 	return memcmp((const char *)a + f->offset, (const char *)b + f->offset, f->size) != 0;
 }
 
-int reload_apply(struct rtprelay_config *live, const struct rtprelay_config *next,
-		 reload_restart_fn restart_needed, void *ctx)
+int reload_prepare(const struct rtprelay_config *live, struct rtprelay_config *next,
+		   reload_restart_fn restart_needed, void *ctx)
 {
 	const char *last = NULL;
 	int changed = 0;
@@ -68,19 +69,19 @@ int reload_apply(struct rtprelay_config *live, const struct rtprelay_config *nex
 		const struct reload_field *f = &restart_only[i];
 
 		/* One report per option, though a list has two fields. */
-		if (restart_needed && differs(live, next, f) &&
-		    (!last || strcmp(f->name, last) != 0)) {
+		if (!differs(live, next, f))
+			continue;
+		if (restart_needed && (!last || strcmp(f->name, last) != 0)) {
 			restart_needed(ctx, f->name);
 			last = f->name;
 		}
+		memcpy((char *)next + f->offset, (const char *)live + f->offset, f->size);
 	}
 	for (size_t i = 0; i < sizeof(reloadable) / sizeof(reloadable[0]); i++) {
 		const struct reload_field *f = &reloadable[i];
 
-		if (differs(live, next, f)) {
-			memcpy((char *)live + f->offset, (const char *)next + f->offset, f->size);
+		if (differs(live, next, f))
 			changed++;
-		}
 	}
 	return changed;
 }

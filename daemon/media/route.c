@@ -3,10 +3,8 @@
 #include "media/route.h"
 
 #include "call/call.h"
-#include "config/config.h"
 #include "call/media.h"
 #include "rtp.h"
-#include "rtprelay.h"
 #include "sockaddr.h"
 
 static inline void bump(uint64_t *p, uint64_t v)
@@ -75,7 +73,7 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 		return NULL;
 	}
 	struct learning_policy pol = {
-		.mode = ml->call->rp->cfg->endpoint_learning,
+		.mode = m->learning,
 		.strict_source = m->strict_source,
 		.asymmetric = m->asymmetric,
 	};

@@ -1,0 +1,44 @@
+/*
+ * config: reference counting of configuration snapshots (see config.h).
+ * The count lives beside the snapshot, not in it, so that filling and
+ * comparing snapshots (options_defaults' memset, reload's memcmp) never
+ * touches it.
+ */
+#include "config/config.h"
+
+#include <glib.h>
+#include <stddef.h>
+
+struct snapshot {
+	gatomicrefcount refs;
+	struct rtprelay_config cfg;
+};
+
+static struct snapshot *snapshot_of(const struct rtprelay_config *cfg)
+{
+	return (struct snapshot *)((char *)cfg - offsetof(struct snapshot, cfg));
+}
+
+struct rtprelay_config *config_new(void)
+{
+	struct snapshot *s = g_new0(struct snapshot, 1);
+
+	g_atomic_ref_count_init(&s->refs);
+	return &s->cfg;
+}
+
+const struct rtprelay_config *config_get(const struct rtprelay_config *cfg)
+{
+	g_atomic_ref_count_inc(&snapshot_of(cfg)->refs);
+	return cfg;
+}
+
+void config_put(const struct rtprelay_config *cfg)
+{
+	if (!cfg)
+		return;
+	struct snapshot *s = snapshot_of(cfg);
+
+	if (g_atomic_ref_count_dec(&s->refs))
+		g_free(s);
+}

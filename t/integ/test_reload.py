@@ -1,0 +1,107 @@
+"""Configuration reload (SIGHUP) while media flows: the reload swaps the
+configuration snapshot the control thread reads, the streams set up after it
+use the new values, the streams set up before it keep what they were given,
+and the workers relaying meanwhile never read the configuration (make check
+runs this under ThreadSanitizer too: a data race is a report in the log,
+which fails the test when the daemon stops)."""
+
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check, daemon, media  # noqa: E401
+from test_media import nothing_arrives, payload, setup, stream_stats
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def lying_sdp(peer):
+    """peer's SDP, but naming 127.0.0.2 and a port nobody listens on: only
+    endpoint learning finds where peer really is."""
+    return peer.sdp().replace("127.0.0.1", "127.0.0.2").replace("m=audio %d" % peer.port, "m=audio 4000")
+
+
+def wait_log(d, text, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in d.log_text():
+            return
+        time.sleep(0.05)
+    raise AssertionError("%r not logged within %.0fs:\n%s" % (text, timeout, d.log_tail(30)))
+
+
+def test_sighup_under_media_load_changes_the_next_stream():
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = os.path.join(tmp, "rtprelay.conf")
+        write(conf, "[rtprelay]\nendpoint-learning = off\n")
+        d = daemon.Daemon(args=["--config-file=" + conf, "--delete-delay=0", "--num-threads=2"],
+                          name="reload")
+        with d, media.Peer() as a1, media.Peer() as b1, media.Peer() as a2, media.Peer() as b2:
+            a1_port, b1_port = setup(d, a1, b1, "reload-1", a_sdp=lying_sdp(a1))
+
+            # Load on call 1 from two threads' worth of sockets while the
+            # control thread reloads: A->B is relayed (learning off accepts
+            # any source), B->A goes to the SDP's address, i.e. nowhere.
+            stop = threading.Event()
+            sent = [0]
+
+            def load():
+                deadline = time.monotonic() + 8
+                seq = 0
+                while not stop.is_set() and time.monotonic() < deadline and seq < 400000:
+                    seq += 1
+                    a1.send(media.rtp(seq=seq, ssrc=0xA1, payload=payload(b"A", seq & 0xFFFF)), a1_port)
+                    b1.send(media.rtp(seq=seq, ssrc=0xB1), b1_port)
+                    if seq % 50 == 0:
+                        time.sleep(0.001)
+                sent[0] = seq
+
+            t = threading.Thread(target=load)
+            t.start()
+            try:
+                time.sleep(0.3)
+                before = stream_stats(d, "reload-1", "A")[0]["packets"]
+                check.true(before > 0, "call 1 relays before the reload (%d packets)" % before)
+                write(conf, "[rtprelay]\nendpoint-learning = immediate\n")
+                d.proc.send_signal(signal.SIGHUP)
+                wait_log(d, "configuration reloaded")
+                check.contains(d.log_text(), "1 reloadable option(s) changed", "reload log")
+
+                # Call 2, set up after the reload: learned from A's first packet.
+                a2_port, b2_port = setup(d, a2, b2, "reload-2", a_sdp=lying_sdp(a2))
+                a2.send(media.rtp(seq=1, ssrc=0xA2, payload=payload(b"a", 1)), a2_port)
+                check.eq(b2.recv()[0][12:], payload(b"a", 1), "call 2: A's packet at B")
+                b2.send(media.rtp(seq=1, ssrc=0xB2, payload=payload(b"b", 1)), b2_port)
+                check.eq(a2.recv()[0][12:], payload(b"b", 1),
+                         "call 2: B's packet reaches A where it really is (learned)")
+                _, s = stream_stats(d, "reload-2", "A")
+                check.eq(s["endpoint"], {"family": "IPv4", "address": "127.0.0.1", "port": a2.port},
+                         "call 2's learned endpoint")
+                time.sleep(0.3)
+            finally:
+                stop.set()
+                t.join(15)
+            after = stream_stats(d, "reload-1", "A")[0]["packets"]
+            check.true(after > before, "call 1 relayed during the reload (%d -> %d of %d sent)"
+                       % (before, after, sent[0]))
+
+            # Call 1 was set up before: it keeps learning off, so B's media
+            # still goes to the SDP's address and never reaches A.
+            while True:
+                try:
+                    a1.recv(timeout=0.2)
+                except OSError:
+                    break
+            b1.send(media.rtp(seq=1, ssrc=0xB1), b1_port)
+            nothing_arrives(a1)
+            _, s = stream_stats(d, "reload-1", "A")
+            check.eq(s["endpoint"]["address"], "127.0.0.2", "call 1 still sends to the SDP address")
+            d.ng.delete("reload-1")
+            d.ng.delete("reload-2")
