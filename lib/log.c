@@ -101,6 +101,13 @@ void log_fatal(enum log_subsys ss, bool with_errno, const char *fmt, ...)
 	exit(1);
 }
 
+static unsigned long long suppressed;
+
+unsigned long long log_suppressed(void)
+{
+	return __atomic_load_n(&suppressed, __ATOMIC_RELAXED);
+}
+
 bool log_ratelimit_ok(struct log_ratelimit *rl, unsigned burst, unsigned interval)
 {
 	struct timespec ts;
@@ -113,7 +120,7 @@ bool log_ratelimit_ok(struct log_ratelimit *rl, unsigned burst, unsigned interva
 		rl->count = 0;
 	}
 	if (rl->count >= burst) {
-		rl->suppressed++;
+		__atomic_add_fetch(&suppressed, 1, __ATOMIC_RELAXED);
 		return false;
 	}
 	rl->count++;

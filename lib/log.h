@@ -54,9 +54,12 @@ void log_fatal(enum log_subsys ss, bool with_errno, const char *fmt, ...)
 /* True at most burst times per interval seconds for this call site's state. */
 struct log_ratelimit {
 	long window_start;
-	unsigned count, suppressed;
+	unsigned count;
 };
 bool log_ratelimit_ok(struct log_ratelimit *rl, unsigned burst, unsigned interval);
+/* Messages log_ratelimit_ok() refused since start-up, over all call sites
+ * and threads (the statistics report it). */
+unsigned long long log_suppressed(void);
 
 #ifndef LOG_SUBSYS
 #define LOG_SUBSYS core

@@ -1,6 +1,7 @@
 /*
- * sockaddr: comparisons and printing of IPv4/IPv6 socket addresses held in
- * struct sockaddr_storage (family AF_UNSPEC = "none").
+ * sockaddr: construction, comparisons and printing of IPv4/IPv6 socket
+ * addresses held in struct sockaddr_storage (family AF_UNSPEC = "none"),
+ * and the names of the two families as ng and SDP write them.
  */
 #ifndef RTPRELAY_SOCKADDR_H
 #define RTPRELAY_SOCKADDR_H
@@ -8,6 +9,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+
+#include "str.h"
+
+/*
+ * The address literal addr (IPv4 or IPv6, nothing around it) with port
+ * into *out. family: AF_INET or
+ * AF_INET6 to require that family, 0 for either. Returns 0, or -EINVAL
+ * (not a literal of that family; *out is then unset).
+ */
+int sockaddr_from_str(str addr, int family, unsigned port, struct sockaddr_storage *out);
+
+/* True if addr is an address literal that means "any": 0.0.0.0, ::, ... */
+bool sockaddr_str_is_any(str addr);
+
+/* "IPv4" / "IPv6" (ng replies, logs) for AF_INET / AF_INET6. */
+const char *sockaddr_family_name(int family);
+/* "IP4" / "IP6" (SDP's addrtype, ng's "address family") for AF_INET / AF_INET6. */
+const char *sockaddr_family_token(int family);
+/* AF_INET / AF_INET6 for "IP4" / "IP6", else 0. */
+int sockaddr_family_of_token(str token);
 
 bool sockaddr_is_set(const struct sockaddr_storage *a);
 /* Same family, address and port. */

@@ -22,6 +22,7 @@
 #include "arena.h"
 #include "log.h"
 #include "ng/ng.h"
+#include "sockaddr.h"
 
 /* Longest value quoted back in an error reason. */
 #define QUOTE_MAX 64
@@ -302,37 +303,15 @@ static int each_str(struct ng_flags_ctx *c, str key, const bencode_item *v,
 	return 0;
 }
 
-/* "IP4"/"IP6" -> AF_INET/AF_INET6, else 0. */
-static int family_of(str s)
-{
-	if (str_eq_c(s, "IP4"))
-		return AF_INET;
-	if (str_eq_c(s, "IP6"))
-		return AF_INET6;
-	return 0;
-}
-
 /* True if s is an address literal of family (0: either; *family gets it). */
 static bool parse_addr(str s, int *family)
 {
-	char buf[INET6_ADDRSTRLEN + 1];
-	unsigned char bin[sizeof(struct in6_addr)];
+	struct sockaddr_storage ss;
 
-	if (!s.len || s.len >= sizeof(buf))
+	if (sockaddr_from_str(s, *family, 0, &ss) < 0)
 		return false;
-	memcpy(buf, s.s, s.len);
-	buf[s.len] = '\0';
-	if (*family == AF_INET || *family == AF_INET6)
-		return inet_pton(*family, buf, bin) == 1;
-	if (inet_pton(AF_INET, buf, bin) == 1) {
-		*family = AF_INET;
-		return true;
-	}
-	if (inet_pton(AF_INET6, buf, bin) == 1) {
-		*family = AF_INET6;
-		return true;
-	}
-	return false;
+	*family = ss.ss_family;
+	return true;
 }
 
 static int set_direction(struct ng_flags_ctx *c, unsigned idx, str name)
@@ -515,13 +494,13 @@ static int key_received_from(struct ng_flags_ctx *c, str key, const bencode_item
 	if (fam->type != BENCODE_STRING || addr->type != BENCODE_STRING)
 		return ng_flags_fail(c, "'%.*s' must be a list of 2 strings "
 				     "(address family, address)", QUOTE(key));
-	family = family_of(fam->str);
+	family = sockaddr_family_of_token(fam->str);
 	if (!family)
 		return ng_flags_fail(c, "'%.*s': invalid address family '%.*s' (IP4 or IP6)",
 				     QUOTE(key), QUOTE(fam->str));
 	if (!parse_addr(addr->str, &family))
 		return ng_flags_fail(c, "'%.*s': invalid %s address '%.*s'", QUOTE(key),
-				     family == AF_INET ? "IPv4" : "IPv6", QUOTE(addr->str));
+				     sockaddr_family_name(family), QUOTE(addr->str));
 	c->f->received_from_family = family;
 	c->f->received_from_address = addr->str;
 	return 0;
@@ -636,7 +615,7 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 
 		if (want_str(c, key, v, &s))
 			return -1;
-		fam = family_of(s);
+		fam = sockaddr_family_of_token(s);
 		if (!fam)
 			return ng_flags_fail(c, "invalid '%.*s' '%.*s' (IP4 or IP6)",
 					     QUOTE(key), QUOTE(s));

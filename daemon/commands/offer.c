@@ -25,6 +25,7 @@
 #include "call/ports.h"
 #include "rtprelay.h"
 #include "sdp.h"
+#include "sdp_direction.h"
 #include "commands/sdp_rewrite.h"
 #include "sockaddr.h"
 #include "stats.h"
@@ -84,38 +85,13 @@ static int media_connection(const struct sdp_session *s, const struct sdp_media 
 	return sdp_parse_connection(l->value, c);
 }
 
-static int family_of(str addrtype)
-{
-	if (str_eq_c(addrtype, "IP4"))
-		return AF_INET;
-	if (str_eq_c(addrtype, "IP6"))
-		return AF_INET6;
-	return 0;
-}
-
+/* An SDP connection address ("addr", or multicast "addr/ttl") of family. */
 static int make_sockaddr(int family, str addr, unsigned port, struct sockaddr_storage *ss)
 {
-	char buf[INET6_ADDRSTRLEN];
 	str host;
 
-	str_split(addr, '/', &host); /* multicast "addr/ttl" */
-	if (host.len >= sizeof(buf))
-		return -1;
-	memcpy(buf, host.s, host.len);
-	buf[host.len] = '\0';
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		return inet_pton(AF_INET, buf, &sin->sin_addr) == 1 ? 0 : -1;
-	}
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	return inet_pton(AF_INET6, buf, &sin6->sin6_addr) == 1 ? 0 : -1;
+	str_split(addr, '/', &host);
+	return sockaddr_from_str(host, family, port, ss);
 }
 
 /*
@@ -138,7 +114,7 @@ static int validate_sdp(struct ng_request *req, const struct sdp_session *s)
 			continue;
 		if (media_connection(s, sm, &c))
 			return ng_error(req, "SDP media %u has no valid connection line", i + 1);
-		int fam = family_of(c.addrtype);
+		int fam = sockaddr_family_of_token(c.addrtype);
 
 		if (!fam || make_sockaddr(fam, c.address, sm->port, &ss))
 			return ng_error(req, "SDP media %u has an invalid connection address '%.*s'",
@@ -197,23 +173,16 @@ static void install(struct call *call, struct side *sd, unsigned n_media)
 
 static void set_direction(struct media *m, const struct sdp_line *dir)
 {
-	m->send = m->recv = true;
-	if (!dir)
-		return;
-	if (str_eq_c(dir->attr_name, "sendonly"))
-		m->recv = false;
-	else if (str_eq_c(dir->attr_name, "recvonly"))
-		m->send = false;
-	else if (str_eq_c(dir->attr_name, "inactive"))
-		m->send = m->recv = false;
+	int d = dir ? sdp_direction_parse(dir->attr_name) : SDP_SENDRECV;
+
+	m->send = d != SDP_RECVONLY && d != SDP_INACTIVE;
+	m->recv = d != SDP_SENDONLY && d != SDP_INACTIVE;
 }
 
 static const struct sdp_line *direction_line(const GPtrArray *lines)
 {
-	static const char *const dirs[] = { "sendrecv", "sendonly", "recvonly", "inactive" };
-
-	for (size_t d = 0; d < G_N_ELEMENTS(dirs); d++) {
-		const struct sdp_line *l = find_line(lines, 'a', dirs[d]);
+	for (int d = 0; d < SDP_DIRECTION_COUNT; d++) {
+		const struct sdp_line *l = find_line(lines, 'a', sdp_direction_name(d));
 
 		if (l)
 			return l;
@@ -249,7 +218,7 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 		m->strict_source = f->strict_source;
 		if (media_connection(s, sm, &c))
 			continue;
-		int fam = family_of(c.addrtype);
+		int fam = sockaddr_family_of_token(c.addrtype);
 		str addr = c.address;
 
 		if (f->media_address.s)
@@ -408,7 +377,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 				ng_error(req, "Unknown interface in direction");
 			else
 				ng_error(req, "No interface for address family %s",
-					 (!to.intf ? to_family : family) == AF_INET6 ? "IP6" : "IP4");
+					 sockaddr_family_token(!to.intf ? to_family : family));
 			goto out;
 		}
 	}

@@ -14,6 +14,7 @@
 #include "commands/query.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
+#include "sockaddr.h"
 
 static uint64_t load(const uint64_t *p)
 {
@@ -41,7 +42,7 @@ static void endpoint_to_bencode(struct arena *a, bencode_item *d, const char *ke
 	}
 	bencode_item *e = bencode_dict_add_dict(a, d, key);
 
-	bencode_dict_add_cstr(a, e, "family", ss->ss_family == AF_INET ? "IPv4" : "IPv6");
+	bencode_dict_add_cstr(a, e, "family", sockaddr_family_name(ss->ss_family));
 	bencode_dict_add_cstr(a, e, "address", buf);
 	bencode_dict_add_int(a, e, "port", port);
 }
@@ -55,7 +56,7 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 		bencode_dict_add_int(a, d, "local port", st->local_port);
 		bencode_dict_add_cstr(a, d, "local address", m->ports.intf->local_str);
 		bencode_dict_add_cstr(a, d, "family",
-				      m->ports.intf->family == AF_INET6 ? "IPv6" : "IPv4");
+				      sockaddr_family_name(m->ports.intf->family));
 	}
 	endpoint_to_bencode(a, d, "endpoint", &st->endpoint);
 	endpoint_to_bencode(a, d, "advertised endpoint", &st->advertised);

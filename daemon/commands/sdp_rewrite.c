@@ -13,6 +13,8 @@
 #include "config/config.h"
 #include "call/media.h"
 #include "commands/flags.h"
+#include "sdp_direction.h"
+#include "sockaddr.h"
 
 static const char *const static_rtpmaps[35] = {
 	[0] = "PCMU/8000",     [3] = "GSM/8000",     [4] = "G723/8000",
@@ -42,21 +44,6 @@ static bool is_ice_attr(str name)
 	return false;
 }
 
-static bool is_direction(str name)
-{
-	return str_eq_c(name, "sendrecv") || str_eq_c(name, "sendonly") ||
-	       str_eq_c(name, "recvonly") || str_eq_c(name, "inactive");
-}
-
-static bool is_zero_address(str addr)
-{
-	return str_eq_c(addr, "0.0.0.0") || str_eq_c(addr, "::");
-}
-
-static const char *family_token(const struct config_interface *intf)
-{
-	return intf->family == AF_INET6 ? "IP6" : "IP4";
-}
 
 /* c= line: the relay's address, unless it is the hold address 0.0.0.0. */
 static void rewrite_connection(struct sdp_session *s, struct sdp_line *l,
@@ -64,10 +51,10 @@ static void rewrite_connection(struct sdp_session *s, struct sdp_line *l,
 {
 	struct sdp_connection c;
 
-	if (sdp_parse_connection(l->value, &c) == 0 && is_zero_address(c.address) &&
+	if (sdp_parse_connection(l->value, &c) == 0 && sockaddr_str_is_any(c.address) &&
 	    !f->replace_zero_address)
 		return;
-	sdp_line_set(s, l, arena_printf(s->arena, "IN %s %s", family_token(intf),
+	sdp_line_set(s, l, arena_printf(s->arena, "IN %s %s", sockaddr_family_token(intf->family),
 					intf->advertised_str));
 }
 
@@ -97,7 +84,7 @@ static void rewrite_origin(struct sdp_session *s, struct sdp_line *l, str body,
 
 	if (f->replace_origin) {
 		nettype = STR_C("IN");
-		addrtype = str_from(family_token(to->intf));
+		addrtype = str_from(sockaddr_family_token(to->intf->family));
 		addr = str_from(to->intf->advertised_str);
 	}
 	if (f->replace_username)
@@ -161,7 +148,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		} else if (str_eq_c(l->attr_name, "rtpmap") || str_eq_c(l->attr_name, "fmtp") ||
 			   (str_eq_c(l->attr_name, "rtcp-fb") && attr_pt(l) >= 0)) {
 			g_ptr_array_add(codec, l);
-		} else if (is_direction(l->attr_name)) {
+		} else if (sdp_direction_parse(l->attr_name) >= 0) {
 			dir = l;
 		} else if (str_eq_c(l->attr_name, "rtcp")) {
 			/* replaced by ours below */
@@ -252,7 +239,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		if (f->full_rtcp_attribute)
 			g_ptr_array_add(out, sdp_line_new(s, 'a',
 				arena_printf(s->arena, "rtcp:%u IN %s %s", rtcp,
-					     family_token(intf), intf->advertised_str)));
+					     sockaddr_family_token(intf->family), intf->advertised_str)));
 		else
 			g_ptr_array_add(out, sdp_line_new(s, 'a',
 				arena_printf(s->arena, "rtcp:%u", rtcp)));
@@ -302,7 +289,7 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
 		else if (l->type == 'a' && is_ice_attr(l->attr_name)) {
 			g_ptr_array_remove_index(s->lines, i);
 			continue;
-		} else if (l->type == 'a' && is_direction(l->attr_name))
+		} else if (l->type == 'a' && sdp_direction_parse(l->attr_name) >= 0)
 			session_dir = l;
 		i++;
 	}

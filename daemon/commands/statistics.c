@@ -2,7 +2,7 @@
  * statistics: the daemon's counters in rtpengine's shape (currentstatistics,
  * totalstatistics, controlstatistics, interfaces), so that existing
  * monitoring keeps reading the same keys; rtprelay's own additions are in
- * "controlstatistics.commands" and "memory" (later).
+ * "controlstatistics.commands", "memory", "media io" and "log".
  */
 #define LOG_SUBSYS control
 #include <time.h>
@@ -12,6 +12,7 @@
 #include "commands/statistics.h"
 #include "commands/commands.h"
 #include "call/media.h"
+#include "log.h"
 #include "memory.h"
 #include "media/worker.h"
 #include "call/ports.h"
@@ -134,6 +135,11 @@ void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 	bencode_dict_add_int(a, io, "threads", workers_count(rp->workers));
 	bencode_dict_add_int(a, io, "buffer shortages",
 			     (int64_t)workers_buffer_shortages(rp->workers));
+
+	/* Rate-limited messages that were not written (log.h). */
+	bencode_item *log = bencode_dict_add_dict(a, dict, "log");
+
+	bencode_dict_add_int(a, log, "suppressed", (int64_t)log_suppressed());
 }
 
 int ng_cmd_statistics(struct ng_request *req)

@@ -12,29 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *interface_family_name(int family)
-{
-	return family == AF_INET6 ? "IPv6" : "IPv4";
-}
+#include "sockaddr.h"
 
 /* A literal IPv4 or IPv6 address (port 0) into ss; false if it is neither. */
 static bool parse_literal(const char *s, struct sockaddr_storage *ss, int *family)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		*family = AF_INET;
-		return true;
-	}
-	if (inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		*family = AF_INET6;
-		return true;
-	}
-	return false;
+	if (sockaddr_from_str(str_from(s), 0, 0, ss) < 0)
+		return false;
+	*family = ss->ss_family;
+	return true;
 }
 
 static void print_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
@@ -102,8 +88,8 @@ static int fill(struct config_interface *out, const char *name,
 		}
 		if (adv_family != family) {
 			*err = g_strdup_printf("advertised address '%s' is %s but the local address is %s",
-					       adv, interface_family_name(adv_family),
-					       interface_family_name(family));
+					       adv, sockaddr_family_name(adv_family),
+					       sockaddr_family_name(family));
 			return -1;
 		}
 	}
@@ -180,7 +166,7 @@ static void collect(struct expansion *x, const struct sockaddr *sa)
 			g_autofree char *msg = g_strdup_printf(
 				"interface '%s': ignoring additional %s address %s (using %s; "
 				"one address per family and interface name)",
-				x->text, interface_family_name(sa->sa_family), a, kept);
+				x->text, sockaddr_family_name(sa->sa_family), a, kept);
 			x->skipped(x->ctx, msg);
 		}
 		return;

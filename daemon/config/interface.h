@@ -43,7 +43,4 @@ int interface_expand(const char *text, struct config_interface *out, unsigned ma
 /* Parse "[IP46|HOSTNAME:]PORT". Returns 0 or -1. */
 int listen_parse(const char *text, struct config_listen *out, char **err);
 
-/* "IPv4" or "IPv6" for AF_INET / AF_INET6. */
-const char *interface_family_name(int family);
-
 #endif

@@ -18,6 +18,7 @@
 #include "config/interface.h"
 #include "media/worker.h"
 #include "log.h"
+#include "sockaddr.h"
 
 #define CFG(field) offsetof(struct rtprelay_config, field)
 #define CFG_SIZE(field) sizeof(((struct rtprelay_config *)0)->field)
@@ -47,7 +48,7 @@ static int parse_interface(const struct option_def *def, const char *value, bool
 			if (strcmp(oi->name, ni->name) == 0 && oi->family == ni->family) {
 				*err = g_strdup_printf("interface '%s' is given two %s addresses "
 						       "(%s and %s)", ni->name,
-						       interface_family_name(ni->family),
+						       sockaddr_family_name(ni->family),
 						       oi->local_str, ni->local_str);
 				return -1;
 			}

@@ -20,6 +20,7 @@
 #include "ng/tcp.h"
 #include "ng/udp.h"
 #include "rtprelay.h"
+#include "sockaddr.h"
 
 #define LISTEN_BACKLOG 128
 
@@ -31,21 +32,17 @@ struct ng_transports {
 
 const char *ng_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
 {
-	char host[INET6_ADDRSTRLEN];
+	struct sockaddr_storage ss = { 0 };
 
-	if (!sa || len < sizeof(sa_family_t)) {
+	if (!sa || len < sizeof(sa_family_t) || len > sizeof(ss)) {
 		snprintf(buf, size, "-");
-	} else if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-		const struct sockaddr_in *s4 = (const void *)sa;
-		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
-		snprintf(buf, size, "%s:%u", host, ntohs(s4->sin_port));
-	} else if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-		const struct sockaddr_in6 *s6 = (const void *)sa;
-		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
-		snprintf(buf, size, "[%s]:%u", host, ntohs(s6->sin6_port));
-	} else {
-		snprintf(buf, size, "(family %d)", sa->sa_family);
+		return buf;
 	}
+	memcpy(&ss, sa, len);
+	if (!sockaddr_is_set(&ss) || len < sockaddr_len(&ss))
+		snprintf(buf, size, "(family %d)", ss.ss_family);
+	else
+		sockaddr_print(&ss, buf, size);
 	return buf;
 }
 

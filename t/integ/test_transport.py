@@ -98,6 +98,30 @@ def test_udp_malformed_reason_text():
     check.error(r, 'Key "command" is not a string')
 
 
+def test_udp_malformed_flood_suppressed_logs_counted():
+    """Malformed requests are logged at most 5 times per 10 s; what is left
+    unwritten is counted in statistics (log.suppressed), and the counter
+    moves by what was refused, not by what was written."""
+    check.only("rtprelay")  # rtprelay's own statistics key
+    with daemon.Daemon(name="suppress") as dd:
+        def suppressed():
+            return dd.ng.command("statistics")["statistics"]["log"]["suppressed"]
+
+        before = suppressed()
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(2.0)
+        try:
+            for i in range(40):
+                s.sendto(b"f%d d7:command3:fooxe" % i, ("127.0.0.1", dd.ng_port))
+                s.recv(1 << 16)
+        finally:
+            s.close()
+        after = suppressed()
+        logged = dd.log_text().count("malformed ng request")
+        check.true(1 <= logged <= 5, "malformed requests logged %d times (5 at most)" % logged)
+        check.eq(after - before, 40 - logged, "suppressed counted (logged %d)" % logged)
+
+
 def test_udp_retransmission_answered_from_cache():
     before = ping_count()
     a = udp_raw(b"rt-1 " + PING)
