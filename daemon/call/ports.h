@@ -6,7 +6,7 @@
  * stream is really freed. Exhaustion is an error for the caller, not a
  * crash. Main thread only.
  *
- * Each socket is a media_socket (media_io.h), read by a worker from the
+ * Each socket is a media_socket (io.h), read by a worker from the
  * moment it is bound until it is closed; a returned pair stays bound for a
  * while as a spare so the next call does not pay for new sockets.
  */

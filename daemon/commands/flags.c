@@ -1,8 +1,8 @@
 /*
  * ng_flags: the structured keys of an ng request ("call-id", "flags",
  * "replace", "ICE", "direction", ...) and the flag names shared with
- * rtpp_flags, applied onto struct ng_flags. See ng_flags.h for precedence
- * and name matching; the rtpp_flags string itself is in ng_flags_rtpp.c.
+ * rtpp_flags, applied onto struct ng_flags. See flags.h for precedence
+ * and name matching; the rtpp_flags string itself is in flags_rtpp.c.
  *
  * Tolerance follows rtpengine where it is tolerant about names (an unknown
  * key or flag is logged at debug and counted, never an error), and is

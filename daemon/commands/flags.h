@@ -124,8 +124,8 @@ int ng_flags_parse_rtpp(struct arena *a, str rtpp, struct ng_flags *f, const cha
 void ng_flags_init(struct ng_flags *f);
 
 /*
- * Internal: shared by ng_flags.c (dictionary keys, flags) and
- * ng_flags_rtpp.c (the rtpp_flags string). Not for commands.
+ * Internal: shared by flags.c (dictionary keys, flags) and
+ * flags_rtpp.c (the rtpp_flags string). Not for commands.
  */
 struct ng_flags_ctx {
 	struct arena *a;

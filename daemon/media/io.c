@@ -1,5 +1,5 @@
 /* Media sockets: life cycle and ownership, whichever backend reads them;
- * see media_io.h. */
+ * see io.h. */
 #define LOG_SUBSYS internals
 #include "media/io.h"
 

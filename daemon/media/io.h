@@ -9,12 +9,12 @@
  * allocation and no logging above debug (rate-limited) per packet.
  *
  * Two backends read and send (--media-io):
- *  - io_uring (media_io_uring.c, the default): one ring per worker; every
+ *  - io_uring (io_uring.c, the default): one ring per worker; every
  *    socket has a multishot receive drawing on the worker's provided
  *    buffers, so packets of all sockets arrive in one completion queue, and
  *    the sends of a whole round go out with the next submission. One system
  *    call per round, not three per packet.
- *  - epoll (media_io_epoll.c): libevent read callbacks draining a socket
+ *  - epoll (io_epoll.c): libevent read callbacks draining a socket
  *    with recvmmsg and sending with sendmmsg; used where io_uring is not
  *    available (old kernel, io_uring disabled by sysctl or seccomp).
  *

@@ -1,5 +1,5 @@
 /*
- * The epoll media backend (see media_io.h): a libevent read callback per
+ * The epoll media backend (see io.h): a libevent read callback per
  * socket drains it in batches (recvmmsg) and sends each batch with sendmmsg
  * from the other side's socket, under the call lock.
  */

@@ -1,4 +1,4 @@
-/* The epoll media backend (see media_io.h). Main thread. */
+/* The epoll media backend (see io.h). Main thread. */
 #ifndef RTPRELAY_MEDIA_IO_EPOLL_H
 #define RTPRELAY_MEDIA_IO_EPOLL_H
 

@@ -1,5 +1,5 @@
 /*
- * The io_uring media backend; see media_io.h and media_io_uring.h.
+ * The io_uring media backend; see io.h and io_uring.h.
  *
  * A worker's round: wait for completions (after a busy round, for up to
  * --media-coalesce-us so that one wake-up serves many packets), then for

@@ -1,5 +1,5 @@
 /*
- * The io_uring media backend (see media_io.h): one ring per worker thread,
+ * The io_uring media backend (see io.h): one ring per worker thread,
  * created by that thread (single issuer, task work deferred to the loop).
  * Needs Linux 6.1 (multishot recvmsg, provided buffer rings, deferred task
  * work); where that is missing, uring_worker_start says why and the

@@ -1,4 +1,4 @@
-/* One packet's way through the relay; see media_route.h. */
+/* One packet's way through the relay; see route.h. */
 #define LOG_SUBSYS internals
 #include "media/route.h"
 

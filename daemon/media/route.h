@@ -3,7 +3,7 @@
  * socket, whichever I/O backend read it: validity, endpoint learning,
  * strict source, block/silence, the per-stream counters, and where the
  * other side is. The packet path's one decision, shared by the epoll and
- * the io_uring loops (media_io_epoll.c, media_io_uring.c).
+ * the io_uring loops (io_epoll.c, io_uring.c).
  */
 #ifndef RTPRELAY_MEDIA_ROUTE_H
 #define RTPRELAY_MEDIA_ROUTE_H

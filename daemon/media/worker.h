@@ -1,8 +1,8 @@
 /*
  * worker: the media threads (--num-threads). Every media socket is read by
  * one worker, picked round-robin when the socket is attached. A worker runs
- * one of the media_io backends (media_io.h): an io_uring loop
- * (media_io_uring.c), or a libevent base whose events are added from the
+ * one of the media_io backends (io.h): an io_uring loop
+ * (io_uring.c), or a libevent base whose events are added from the
  * control thread (libevent's pthread locking makes that safe) and deleted
  * with event_del_block, which waits for a running callback to finish.
  */

@@ -1,6 +1,6 @@
 /*
- * Fuzz target for ng TCP stream framing (daemon/ng_tcp_frame.c). The input
- * is a byte stream; it is framed the way ng_tcp.c does (frame, drop skip +
+ * Fuzz target for ng TCP stream framing (daemon/ng/tcp_frame.c). The input
+ * is a byte stream; it is framed the way ng/tcp.c does (frame, drop skip +
  * message, repeat). Checked on every step:
  *  - results are MORE, MESSAGE or MALFORMED, and offsets stay in the buffer;
  *  - a MESSAGE has a cookie that ng_msg_split() finds too, at most
