@@ -61,7 +61,7 @@ int ng_cmd_delete(struct ng_request *req)
 	log_set_context(f.call_id, f.from_tag);
 	/* As rtpengine: the call's report only for a delete naming a from-tag. */
 	if (has_from && !f.fast)
-		ng_call_report(call, req->arena, req->reply);
+		query_call_report(call, req->arena, req->reply);
 	if (!ml || (!other && !(f.to_tag.s && f.to_tag.len))) {
 		log_info("deleting call in %u s", delay);
 		call_delete_all(call, delay);

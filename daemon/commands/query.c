@@ -164,7 +164,7 @@ static void monologue_to_bencode(struct arena *a, bencode_item *tags, const stru
 	}
 }
 
-void ng_call_report(struct call *call, struct arena *a, bencode_item *dict)
+void query_call_report(struct call *call, struct arena *a, bencode_item *dict)
 {
 	bencode_dict_add_int(a, dict, "created", call->created_us / 1000000);
 	bencode_dict_add_int(a, dict, "created_us", call->created_us % 1000000);
@@ -215,7 +215,7 @@ int ng_cmd_query(struct ng_request *req)
 
 	if (!call)
 		return ng_error(req, "Unknown call-id");
-	ng_call_report(call, req->arena, req->reply);
+	query_call_report(call, req->arena, req->reply);
 	return 0;
 }
 

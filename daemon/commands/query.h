@@ -13,6 +13,6 @@ int ng_cmd_list(struct ng_request *req);
 
 /* The query-style report of one call (created, tags, medias, totals);
  * delete answers with it too. */
-void ng_call_report(struct call *call, struct arena *a, bencode_item *dict);
+void query_call_report(struct call *call, struct arena *a, bencode_item *dict);
 
 #endif

@@ -27,7 +27,7 @@ static const char *const static_rtpmaps[35] = {
 	[32] = "MPV/90000",    [33] = "MP2T/90000",  [34] = "H263/90000",
 };
 
-const char *sdp_static_rtpmap(unsigned pt)
+const char *sdp_rewrite_static_rtpmap(unsigned pt)
 {
 	return pt < G_N_ELEMENTS(static_rtpmaps) ? static_rtpmaps[pt] : NULL;
 }
@@ -189,10 +189,10 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 				if (attr_pt(l) == pt && str_eq_c(l->attr_name, "rtpmap"))
 					have_rtpmap = true;
 			}
-			if (!have_rtpmap && sdp_static_rtpmap((unsigned)pt))
+			if (!have_rtpmap && sdp_rewrite_static_rtpmap((unsigned)pt))
 				g_ptr_array_add(out, sdp_line_new(s, 'a',
 					arena_printf(s->arena, "rtpmap:%d %s", (int)pt,
-						     sdp_static_rtpmap((unsigned)pt))));
+						     sdp_rewrite_static_rtpmap((unsigned)pt))));
 			for (const char *kind = "rtpmap"; kind;
 			     kind = !strcmp(kind, "rtpmap") ? "fmtp"
 				    : !strcmp(kind, "fmtp") ? "rtcp-fb" : NULL)

@@ -26,6 +26,6 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
 		const struct ng_flags *f, bool answer, const char **err);
 
 /* The rtpmap encoding of a static RTP payload type ("PCMU/8000"), or NULL. */
-const char *sdp_static_rtpmap(unsigned pt);
+const char *sdp_rewrite_static_rtpmap(unsigned pt);
 
 #endif

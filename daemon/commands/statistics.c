@@ -49,7 +49,7 @@ static void add_live_counters(struct rtprelay *rp, uint64_t sum[3])
 	}
 }
 
-void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
+void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 {
 	const struct stats *st = rp->stats;
 	unsigned sessions = calls_count(rp->calls);
@@ -146,6 +146,6 @@ int ng_cmd_statistics(struct ng_request *req)
 {
 	bencode_item *d = bencode_dict_add_dict(req->arena, req->reply, "statistics");
 
-	stats_to_bencode(req->rp, req->arena, d);
+	statistics_to_bencode(req->rp, req->arena, d);
 	return 0;
 }

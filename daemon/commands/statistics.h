@@ -14,6 +14,6 @@ struct arena;
 int ng_cmd_statistics(struct ng_request *req);
 
 /* Fill dict with the "statistics" reply. */
-void stats_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict);
+void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict);
 
 #endif

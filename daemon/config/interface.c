@@ -367,7 +367,7 @@ static int listen_host(const char *host, struct sockaddr_storage *ss, char **err
 	return 0;
 }
 
-int listen_parse(const char *text, struct config_listen *out, char **err)
+int interface_parse_listen(const char *text, struct config_listen *out, char **err)
 {
 	g_autofree char *buf = g_strstrip(g_strdup(text));
 	char *port_s = buf, *colon;

@@ -41,6 +41,6 @@ int interface_expand(const char *text, struct config_interface *out, unsigned ma
 		     void (*skipped)(void *ctx, const char *msg), void *ctx, char **err);
 
 /* Parse "[IP46|HOSTNAME:]PORT". Returns 0 or -1. */
-int listen_parse(const char *text, struct config_listen *out, char **err);
+int interface_parse_listen(const char *text, struct config_listen *out, char **err);
 
 #endif

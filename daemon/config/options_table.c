@@ -77,7 +77,7 @@ static int parse_listen(const struct option_def *def, const char *value, bool fi
 		*err = g_strdup_printf("too many addresses (at most %d)", CONFIG_MAX_LISTENERS);
 		return -1;
 	}
-	if (listen_parse(value, &arr[*n], err) < 0)
+	if (interface_parse_listen(value, &arr[*n], err) < 0)
 		return -1;
 	(*n)++;
 	return 0;

@@ -54,8 +54,8 @@ static void reply_metrics(struct ng_http *h, struct evhttp_request *r)
 	bencode_item *d = bencode_new_dict(a);
 	GString *out = g_string_sized_new(4096);
 
-	stats_to_bencode(h->rp, a, d);
-	ng_bencode_to_json(d, out);
+	statistics_to_bencode(h->rp, a, d);
+	ng_json_from_bencode(d, out);
 	evhttp_add_header(evhttp_request_get_output_headers(r), "Content-Type", "application/json");
 	evbuffer_add(evhttp_request_get_output_buffer(r), out->str, out->len);
 	evhttp_send_reply(r, HTTP_OK, "OK", NULL);
@@ -135,7 +135,7 @@ struct ng_http *ng_http_new(struct rtprelay *rp, const struct config_listen *l)
 
 	h->rp = rp;
 	g_strlcpy(h->text, l->text, sizeof(h->text));
-	fd = ng_listen_socket(l, SOCK_STREAM, "ng HTTP");
+	fd = ng_transport_socket(l, SOCK_STREAM, "ng HTTP");
 	if (fd < 0)
 		goto err_free;
 	h->http = evhttp_new(rp->base);

@@ -213,7 +213,7 @@ static void json_string(str s, GString *out)
 }
 
 /* Append the JSON text of item to out (see the top of this file). */
-void ng_bencode_to_json(const bencode_item *item, GString *out)
+void ng_json_from_bencode(const bencode_item *item, GString *out)
 {
 	const char *sep = "";
 
@@ -228,7 +228,7 @@ void ng_bencode_to_json(const bencode_item *item, GString *out)
 		g_string_append_c(out, '[');
 		for (const bencode_item *c = item->child; c; c = c->next) {
 			g_string_append(out, sep);
-			ng_bencode_to_json(c, out);
+			ng_json_from_bencode(c, out);
 			sep = ",";
 		}
 		g_string_append_c(out, ']');
@@ -243,7 +243,7 @@ void ng_bencode_to_json(const bencode_item *item, GString *out)
 			else
 				g_string_append(out, "\"\"");
 			g_string_append_c(out, ':');
-			ng_bencode_to_json(k->next, out);
+			ng_json_from_bencode(k->next, out);
 			sep = ",";
 		}
 		g_string_append_c(out, '}');

@@ -21,6 +21,6 @@
 /* A JSON text into a tree allocated in a; NULL with *err (static or arena). */
 bencode_item *ng_json_to_bencode(struct arena *a, str json, const char **err);
 /* A tree as JSON, appended to out. */
-void ng_bencode_to_json(const bencode_item *item, GString *out);
+void ng_json_from_bencode(const bencode_item *item, GString *out);
 
 #endif

@@ -122,7 +122,7 @@ void ng_msg_encode(str cookie, const bencode_item *reply, enum ng_format fmt, GS
 		g_string_append_c(out, ' ');
 	}
 	if (fmt == NG_FORMAT_JSON)
-		ng_bencode_to_json(reply, out);
+		ng_json_from_bencode(reply, out);
 	else
 		bencode_encode(reply, out);
 }

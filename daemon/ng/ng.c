@@ -115,7 +115,7 @@ static void process(struct rtprelay *rp, struct ng_cache *cache, str cookie, str
 	size_t start = out->len;
 	enum ng_format fmt;
 
-	ng_addr_str(from, from_len, peer, sizeof(peer));
+	ng_transport_addr_str(from, from_len, peer, sizeof(peer));
 	if (cache) {
 		str cached = ng_cache_lookup(cache, cookie, body, now);
 		if (!str_is_null(cached)) {
@@ -158,7 +158,7 @@ void ng_process(struct rtprelay *rp, struct ng_cache *cache, str msg,
 	if (ng_msg_split(msg, &cookie, &body) < 0) {
 		char peer[64];
 		log_ratelimited(LOG_WARNING, "ng message without a valid cookie from %s (%zu bytes)",
-				ng_addr_str(from, from_len, peer, sizeof(peer)), msg.len);
+				ng_transport_addr_str(from, from_len, peer, sizeof(peer)), msg.len);
 		return;
 	}
 	process(rp, cache, cookie, body, transport, from, from_len, out);

@@ -199,7 +199,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		memcpy(&c->peer, sa, (size_t)salen);
 		c->peer_len = (socklen_t)salen;
 	}
-	ng_addr_str((struct sockaddr *)&c->peer, c->peer_len, c->peer_str, sizeof(c->peer_str));
+	ng_transport_addr_str((struct sockaddr *)&c->peer, c->peer_len, c->peer_str, sizeof(c->peer_str));
 	c->bev = bufferevent_socket_new(t->rp->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		log_errx("ng TCP %s: cannot set up the connection from %s", t->text, c->peer_str);
@@ -234,7 +234,7 @@ struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l)
 	t->rp = rp;
 	g_queue_init(&t->conns);
 	g_strlcpy(t->text, l->text, sizeof(t->text));
-	fd = ng_listen_socket(l, SOCK_STREAM, "ng TCP");
+	fd = ng_transport_socket(l, SOCK_STREAM, "ng TCP");
 	if (fd < 0)
 		goto err_free;
 	t->listener = evconnlistener_new(rp->base, on_accept, t, LEV_OPT_CLOSE_ON_FREE, -1, fd);

@@ -30,7 +30,7 @@ struct ng_transports {
 	GPtrArray *http; /* struct ng_http * */
 };
 
-const char *ng_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
+const char *ng_transport_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
 {
 	struct sockaddr_storage ss = { 0 };
 
@@ -46,7 +46,7 @@ const char *ng_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, siz
 	return buf;
 }
 
-int ng_listen_socket(const struct config_listen *l, int type, const char *what)
+int ng_transport_socket(const struct config_listen *l, int type, const char *what)
 {
 	int family = l->addr.ss_family;
 	int one = 1;

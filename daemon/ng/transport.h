@@ -26,9 +26,9 @@ void ng_transport_stop(struct rtprelay *rp);
  * after logging the address and the reason. what names the listener in the
  * log. Main thread.
  */
-int ng_listen_socket(const struct config_listen *l, int type, const char *what);
+int ng_transport_socket(const struct config_listen *l, int type, const char *what);
 
 /* "address:port" of a peer, for logs; buf needs 64 bytes. */
-const char *ng_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size);
+const char *ng_transport_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size);
 
 #endif

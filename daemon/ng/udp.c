@@ -49,7 +49,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 			char peer[64];
 			log_ratelimited(LOG_WARNING, "ng UDP %s: oversized datagram from %s dropped",
 					u->text,
-					ng_addr_str((struct sockaddr *)&from, from_len, peer,
+					ng_transport_addr_str((struct sockaddr *)&from, from_len, peer,
 						    sizeof(peer)));
 			continue;
 		}
@@ -75,7 +75,7 @@ struct ng_udp *ng_udp_new(struct rtprelay *rp, const struct config_listen *l)
 
 	u->rp = rp;
 	g_strlcpy(u->text, l->text, sizeof(u->text));
-	u->fd = ng_listen_socket(l, SOCK_DGRAM, "ng UDP");
+	u->fd = ng_transport_socket(l, SOCK_DGRAM, "ng UDP");
 	if (u->fd < 0)
 		goto err_free;
 	u->ev = event_new(rp->base, u->fd, EV_READ | EV_PERSIST, on_readable, u);

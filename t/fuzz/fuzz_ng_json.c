@@ -1,7 +1,7 @@
 /*
  * Fuzz target for the JSON form of ng (daemon/ng/json.c). For each input:
  *  - ng_json_to_bencode() either fails with a reason or gives a dictionary;
- *  - the JSON text ng_bencode_to_json() prints for that tree parses again
+ *  - the JSON text ng_json_from_bencode() prints for that tree parses again
  *    (it is always valid JSON, whatever bytes the strings hold), and when
  *    every string is valid UTF-8 it gives back an equal tree;
  *  - the tree's bencode encoding decodes to an equal tree;
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(bencode_equal(d, d2), "ng_msg_decode gives another tree", size);
 
 	GString *json = g_string_new("");
-	ng_bencode_to_json(d, json);
+	ng_json_from_bencode(d, json);
 	bencode_item *back = ng_json_to_bencode(a, str_make(json->str, json->len), &err);
 	check(back != NULL, "printed JSON does not parse", size);
 	if (all_utf8(d))

@@ -258,7 +258,7 @@ static char *benc_to_json(const char *benc)
 	GString *out = g_string_new("");
 
 	if (bencode_decode(a, benc, strlen(benc), NULL, &it, &consumed, &err) == 0)
-		ng_bencode_to_json(it, out);
+		ng_json_from_bencode(it, out);
 	else
 		g_string_printf(out, "DECODE-ERR:%s", err.reason);
 	arena_free(a);
@@ -298,7 +298,7 @@ TEST(json_round_trip)
 	GString *out = g_string_new("");
 
 	CHECK(d != NULL);
-	ng_bencode_to_json(d, out);
+	ng_json_from_bencode(d, out);
 	CHECK_STR(out->str, json);
 	g_string_free(out, TRUE);
 	arena_free(a);

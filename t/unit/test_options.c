@@ -781,7 +781,7 @@ TEST(etc_rtprelay_conf_is_valid)
 	CHECK_EQ(w->len, 0);
 }
 
-/* ---- interface_parse / interface_expand / listen_parse ---- */
+/* ---- interface_parse / interface_expand / interface_parse_listen ---- */
 
 TEST(interface_parse_cases)
 {
@@ -882,17 +882,17 @@ TEST(listen_parse_cases)
 	g_autofree char *err = NULL;
 
 	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
-		if (listen_parse(good[i][0], &cl, &err) != 0) {
-			FAIL_AT("listen_parse(\"%s\"): %s", good[i][0], err);
+		if (interface_parse_listen(good[i][0], &cl, &err) != 0) {
+			FAIL_AT("interface_parse_listen(\"%s\"): %s", good[i][0], err);
 			return;
 		}
 		CHECK_STR(cl.text, good[i][1]);
 	}
-	CHECK_EQ(listen_parse("[::1]:2223", &cl, &err), 0);
+	CHECK_EQ(interface_parse_listen("[::1]:2223", &cl, &err), 0);
 	CHECK_EQ(cl.addr.ss_family, AF_INET6);
 	CHECK_EQ(cl.addr_len, sizeof(struct sockaddr_in6));
 	CHECK_EQ(ntohs(((struct sockaddr_in6 *)&cl.addr)->sin6_port), 2223);
-	CHECK_EQ(listen_parse("10.0.0.1:5060", &cl, &err), 0);
+	CHECK_EQ(interface_parse_listen("10.0.0.1:5060", &cl, &err), 0);
 	CHECK_EQ(cl.addr.ss_family, AF_INET);
 	CHECK_EQ(cl.addr_len, sizeof(struct sockaddr_in));
 	CHECK_EQ(ntohs(((struct sockaddr_in *)&cl.addr)->sin_port), 5060);
@@ -900,8 +900,8 @@ TEST(listen_parse_cases)
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_free(err);
 		err = NULL;
-		if (listen_parse(bad[i], &cl, &err) != -1 || !err) {
-			FAIL_AT("listen_parse(\"%s\") accepted: %s", bad[i], cl.text);
+		if (interface_parse_listen(bad[i], &cl, &err) != -1 || !err) {
+			FAIL_AT("interface_parse_listen(\"%s\") accepted: %s", bad[i], cl.text);
 			return;
 		}
 	}
