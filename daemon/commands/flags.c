@@ -12,6 +12,7 @@
 #define LOG_SUBSYS control
 
 #include "commands/flags.h"
+#include "commands/flags_rtpp.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>

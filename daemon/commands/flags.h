@@ -113,19 +113,12 @@ struct ng_flags {
  */
 int ng_flags_parse(struct ng_request *req, struct ng_flags *f);
 
-/*
- * Parse only an rtpp_flags string into *f (on top of what *f holds).
- * Exposed for unit tests and the fuzzer. Returns 0, or -1 with *err set to
- * the reason (a static string or one in a). Views in *f point into rtpp.
- */
-int ng_flags_parse_rtpp(struct arena *a, str rtpp, struct ng_flags *f, const char **err);
-
 /* Defaults: everything off/absent, delete_delay -1, tos NG_TOS_UNSET. */
 void ng_flags_init(struct ng_flags *f);
 
 /*
- * Internal: shared by flags.c (dictionary keys, flags) and
- * flags_rtpp.c (the rtpp_flags string). Not for commands.
+ * Internal: flags.c's entry points for flags_rtpp.c (the rtpp_flags
+ * string applies the same keys and flags). Not for commands.
  */
 struct ng_flags_ctx {
 	struct arena *a;
@@ -141,8 +134,6 @@ int ng_flags_fail(struct ng_flags_ctx *c, const char *fmt, ...)
 int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v);
 /* Apply one flag as in the "flags" list. 0 or -1 (c->err set). */
 int ng_flags_flag(struct ng_flags_ctx *c, str flag);
-/* Expand an rtpp_flags string. 0 or -1 (c->err set). */
-int ng_flags_rtpp(struct ng_flags_ctx *c, str rtpp);
 /*
  * Copy name into buf (NG_FLAGS_NAME_MAX bytes) turning ' ' (and, if
  * underscores, '_') into '-'. False if it does not fit (it then matches no

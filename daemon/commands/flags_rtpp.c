@@ -1,5 +1,5 @@
 /*
- * ng_flags_rtpp: the "rtpp_flags" string that newer Kamailio modules send
+ * flags_rtpp: the "rtpp_flags" string that newer Kamailio modules send
  * instead of structured keys, e.g.
  *
  *   replace-origin via-branch=z9hG4bK.1 ICE=remove RTP/AVP direction=priv
@@ -31,7 +31,7 @@
  * stray ']', a dictionary element without '=', more than RTPP_MAX_DEPTH
  * nested brackets or RTPP_MAX_ITEMS bracket elements.
  */
-#include "commands/flags.h"
+#include "commands/flags_rtpp.h"
 
 #include <string.h>
 

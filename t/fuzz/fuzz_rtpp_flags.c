@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "bencode.h"
 #include "commands/flags.h"
+#include "commands/flags_rtpp.h"
 
 static const char *in_lo, *in_hi;
 

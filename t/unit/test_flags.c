@@ -12,6 +12,7 @@
 #include "bencode.h"
 #include "ng/ng.h"
 #include "commands/flags.h"
+#include "commands/flags_rtpp.h"
 #include "test.h"
 
 
