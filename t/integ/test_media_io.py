@@ -135,7 +135,7 @@ def sockets_come_and_go(args):
                 try:
                     while True:
                         sink.sock.recvfrom(2048, socket.MSG_DONTWAIT)
-                except BlockingIOError:
+                except (BlockingIOError, TimeoutError):  # drained (TimeoutError: the socket has a timeout)
                     pass
 
         sender = threading.Thread(target=keep_sending)
