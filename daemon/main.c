@@ -6,26 +6,26 @@
 #include <event2/thread.h>
 #include <glib.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "call/call.h"
+#include "call/ports.h"
 #include "config/config.h"
+#include "config/options.h"
+#include "config/reload.h"
 #include "log.h"
+#include "media/worker.h"
 #include "memory.h"
 #include "ng/cache.h"
 #include "ng/ng.h"
 #include "ng/transport.h"
-#include "config/options.h"
-#include "call/ports.h"
 #include "process.h"
-#include "config/reload.h"
 #include "rtprelay.h"
 #include "stats.h"
-#include "media/worker.h"
 
 static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {

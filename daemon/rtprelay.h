@@ -20,15 +20,16 @@ struct bufferpool;
 struct event;
 
 struct rtprelay {
-	const struct rtprelay_config *cfg; /* current snapshot (config/config.h): control thread only */
-	struct event_base *base;     /* the main (control) thread's loop */
-	struct calls *calls;         /* call registry (call/call.h) */
-	struct ports *ports;         /* per-interface port pools (call/ports.h) */
-	struct stats *stats;         /* counters (stats.h) */
-	struct ng_cache *ng_cache;   /* retransmission cache (ng/cache.h) */
-	struct ng_transports *ng;    /* listening sockets (ng/transport.h) */
-	struct workers *workers;     /* media threads (media/worker.h) */
-	struct bufferpool *pool;     /* memory the kernel will share (memory.h) */
+	const struct rtprelay_config
+		*cfg;              /* current snapshot (config/config.h): control thread only */
+	struct event_base *base;   /* the main (control) thread's loop */
+	struct calls *calls;       /* call registry (call/call.h) */
+	struct ports *ports;       /* per-interface port pools (call/ports.h) */
+	struct stats *stats;       /* counters (stats.h) */
+	struct ng_cache *ng_cache; /* retransmission cache (ng/cache.h) */
+	struct ng_transports *ng;  /* listening sockets (ng/transport.h) */
+	struct workers *workers;   /* media threads (media/worker.h) */
+	struct bufferpool *pool;   /* memory the kernel will share (memory.h) */
 	struct event *pool_timer;
 	time_t started;
 };

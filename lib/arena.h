@@ -21,8 +21,7 @@ void *arena_alloc(struct arena *a, size_t size);
 
 /* A NUL-terminated copy of s in the arena (the view's .s is NUL-terminated). */
 str arena_strdup(struct arena *a, str s);
-str arena_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+str arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Bytes handed out so far (for statistics and tests). */
 size_t arena_used(const struct arena *a);

@@ -29,12 +29,12 @@ enum bencode_type {
 typedef struct bencode_item bencode_item;
 struct bencode_item {
 	enum bencode_type type;
-	str str;       /* STRING: the bytes */
-	int64_t num;   /* INT */
+	str str;                    /* STRING: the bytes */
+	int64_t num;                /* INT */
 	bencode_item *child, *last; /* LIST, DICT: first and last child */
 	bencode_item *next;         /* next sibling in the parent */
-	size_t count;  /* LIST: elements; DICT: key/value pairs */
-	str raw;       /* decoded items: the item's encoded bytes in the input */
+	size_t count;               /* LIST: elements; DICT: key/value pairs */
+	str raw;                    /* decoded items: the item's encoded bytes in the input */
 };
 
 /* max_depth above this is treated as this (the measure pass keeps its
@@ -45,9 +45,9 @@ struct bencode_item {
 #define BENCODE_DEFAULT_DEPTH 32
 
 struct bencode_limits {
-	unsigned max_depth;   /* nesting of lists/dicts; 0 = BENCODE_DEFAULT_DEPTH */
-	size_t max_items;     /* items in one document; 0 = default 65536 */
-	size_t max_string;    /* bytes in one string; 0 = no limit but the input */
+	unsigned max_depth; /* nesting of lists/dicts; 0 = BENCODE_DEFAULT_DEPTH */
+	size_t max_items;   /* items in one document; 0 = default 65536 */
+	size_t max_string;  /* bytes in one string; 0 = no limit but the input */
 };
 
 struct bencode_error {
@@ -62,9 +62,8 @@ struct bencode_error {
  * far valid item (more bytes may complete it), -EINVAL for malformed input
  * and -E2BIG when a limit is exceeded; both fill *err. lim may be NULL.
  */
-int bencode_decode(struct arena *a, const char *buf, size_t len,
-		   const struct bencode_limits *lim, bencode_item **out,
-		   size_t *consumed, struct bencode_error *err);
+int bencode_decode(struct arena *a, const char *buf, size_t len, const struct bencode_limits *lim,
+		   bencode_item **out, size_t *consumed, struct bencode_error *err);
 
 /*
  * Length of the first complete item in buf, without building anything (for
@@ -94,8 +93,7 @@ bool bencode_dict_get_int(const bencode_item *dict, const char *key, int64_t *ou
 #define bencode_dict_foreach(dict, k, v)                                       \
 	for (bencode_item *k = (dict)->child, *v = k ? k->next : NULL; k && v; \
 	     k = v->next, v = k ? k->next : NULL)
-#define bencode_list_foreach(list, it)                                         \
-	for (bencode_item *it = (list)->child; it; it = it->next)
+#define bencode_list_foreach(list, it) for (bencode_item *it = (list)->child; it; it = it->next)
 
 /* Builders. Values are copied into the arena unless the name says _ref. */
 bencode_item *bencode_new_dict(struct arena *a);

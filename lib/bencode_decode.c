@@ -261,9 +261,8 @@ static long scan(struct scan *s, const struct bencode_limits *lim, bencode_item 
 	return (long)s->pos;
 }
 
-int bencode_decode(struct arena *a, const char *buf, size_t len,
-		   const struct bencode_limits *lim, bencode_item **out,
-		   size_t *consumed, struct bencode_error *err)
+int bencode_decode(struct arena *a, const char *buf, size_t len, const struct bencode_limits *lim,
+		   bencode_item **out, size_t *consumed, struct bencode_error *err)
 {
 	struct scan s = { .buf = buf, .len = len, .err = err, .arena = a };
 	bencode_item *root = NULL;
@@ -288,8 +287,7 @@ bencode_item *bencode_dict_get(const bencode_item *dict, const char *key)
 {
 	if (!dict || dict->type != BENCODE_DICT)
 		return NULL;
-	bencode_dict_foreach(dict, k, v)
-	{
+	bencode_dict_foreach(dict, k, v) {
 		if (k->type == BENCODE_STRING && str_eq_c(k->str, key))
 			return v;
 	}

@@ -71,11 +71,9 @@ struct bufferpool *bufferpool_create(const struct bufferpool_config *cfg)
 	struct bufferpool *p;
 	const struct bufferpool_backing *b = cfg->backing;
 
-	if (!power_of_two(cfg->page_size) || cfg->page_size < 1024 ||
-	    cfg->page_size > 65536 || !power_of_two(cfg->shard_size) ||
-	    cfg->shard_size < 4 * cfg->page_size ||
-	    cfg->shard_size > (1u << 30) || !b || !b->map || !b->unmap ||
-	    (b->pin && !b->unpin)) {
+	if (!power_of_two(cfg->page_size) || cfg->page_size < 1024 || cfg->page_size > 65536 ||
+	    !power_of_two(cfg->shard_size) || cfg->shard_size < 4 * cfg->page_size ||
+	    cfg->shard_size > (1u << 30) || !b || !b->map || !b->unmap || (b->pin && !b->unpin)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -172,8 +170,8 @@ bool bufferpool_is_pinned(struct bufferpool *p, const void *ptr)
 }
 
 /* The counters of a new object (p->lock held). */
-static void account_alloc(struct bufferpool *p, struct bp_shard *s, void *obj,
-			  uint32_t c, bool kernel, const char *file, int line)
+static void account_alloc(struct bufferpool *p, struct bp_shard *s, void *obj, uint32_t c,
+			  bool kernel, const char *file, int line)
 {
 	uint32_t size = p->classes[c].size;
 	uint64_t real_used = p->pages_used * p->page_size;
@@ -202,8 +200,8 @@ static void account_alloc(struct bufferpool *p, struct bp_shard *s, void *obj,
  * only then map a shard. A kernel object for which no shard can be pinned
  * takes unpinned room unless PINNED_ONLY. Called with no lock held.
  */
-static void *alloc_slow(struct bufferpool *p, uint32_t c, unsigned flags,
-			const char *file, int line)
+static void *alloc_slow(struct bufferpool *p, uint32_t c, unsigned flags, const char *file,
+			int line)
 {
 	bool kernel = flags & BUFFERPOOL_KERNEL;
 	bool pinned_only = kernel && p->can_pin;
@@ -266,8 +264,8 @@ out_account:
 	return obj;
 }
 
-void *bufferpool_alloc_at(struct bufferpool *p, size_t size, unsigned flags,
-			  const char *file, int line)
+void *bufferpool_alloc_at(struct bufferpool *p, size_t size, unsigned flags, const char *file,
+			  int line)
 {
 	bool kernel = flags & BUFFERPOOL_KERNEL;
 	struct bp_shard *s;
@@ -305,8 +303,7 @@ int bufferpool_free(struct bufferpool *p, void *ptr)
 		return 0;
 	pthread_mutex_lock(&p->lock);
 	s = bp_shard_lookup(p, ptr);
-	if (!s || bp_locate(p, s, ptr, &pg, &slot) < 0 ||
-	    bp_bit(p, s->free_bits, pg, slot) ||
+	if (!s || bp_locate(p, s, ptr, &pg, &slot) < 0 || bp_bit(p, s->free_bits, pg, slot) ||
 	    bp_bit(p, s->quarantine_bits, pg, slot)) {
 		p->st.bad_frees++;
 		ret = -EINVAL;
@@ -319,14 +316,12 @@ int bufferpool_free(struct bufferpool *p, void *ptr)
 	p->st.used -= size;
 	p->classes[c].objects--;
 	if (s->site_of) {
-		struct bp_site *site =
-			&p->sites[s->site_of[((char *)ptr - s->base) / BP_MIN_OBJ]];
+		struct bp_site *site = &p->sites[s->site_of[((char *)ptr - s->base) / BP_MIN_OBJ]];
 
 		site->objects--;
 		site->bytes -= size;
 	}
-	if (s->pinned && p->backing->barrier &&
-	    bp_bit(p, s->kernel_bits, pg, slot)) {
+	if (s->pinned && p->backing->barrier && bp_bit(p, s->kernel_bits, pg, slot)) {
 		/* If the quarantine cannot grow, the slot is never reused:
 		 * a leak, but never a reuse the kernel could still write. */
 		bp_bits(p, s->quarantine_bits, pg)[slot / 64] |= 1ull << (slot % 64);

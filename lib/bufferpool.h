@@ -134,9 +134,9 @@ size_t bufferpool_max_size(const struct bufferpool *p);
  * file/line name the allocation site for the per-site accounting; use the
  * bufferpool_alloc() macro.
  */
-void *bufferpool_alloc_at(struct bufferpool *p, size_t size, unsigned flags,
-			  const char *file, int line);
-#define bufferpool_alloc(p, size, flags)                                       \
+void *bufferpool_alloc_at(struct bufferpool *p, size_t size, unsigned flags, const char *file,
+			  int line);
+#define bufferpool_alloc(p, size, flags) \
 	bufferpool_alloc_at((p), (size), (flags), __FILE__, __LINE__)
 
 /*
@@ -163,8 +163,7 @@ int bufferpool_reclaim(struct bufferpool *p);
 
 /* The shard holding ptr: its address masked by the shard size. With the
  * offset ptr - base, that is what a kernel target names. */
-static inline uintptr_t bufferpool_shard_base_of(size_t shard_size,
-						 const void *ptr)
+static inline uintptr_t bufferpool_shard_base_of(size_t shard_size, const void *ptr)
 {
 	return (uintptr_t)ptr & ~(uintptr_t)(shard_size - 1);
 }
@@ -234,7 +233,7 @@ struct bufferpool_shard_stats {
 };
 
 struct bufferpool_class_stats {
-	uint32_t size;    /* object size of the class */
+	uint32_t size; /* object size of the class */
 	uint32_t per_page;
 	uint64_t objects; /* live */
 	uint64_t bytes;   /* objects * size */
@@ -257,7 +256,7 @@ struct bufferpool_snapshot {
 	struct bufferpool_class_stats *classes; /* by size */
 	size_t n_classes;
 	struct bufferpool_site_stats *sites; /* by bytes, largest first */
-	size_t n_sites; /* 0 without BUFFERPOOL_SITES */
+	size_t n_sites;                      /* 0 without BUFFERPOOL_SITES */
 	size_t shard_size;
 	size_t page_size;
 	bool sites_enabled;

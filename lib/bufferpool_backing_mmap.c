@@ -19,8 +19,8 @@ void *bufferpool_mmap_aligned(void *ctx, size_t size)
 		errno = EINVAL;
 		return NULL;
 	}
-	raw = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	raw = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		   -1, 0);
 	if (raw == MAP_FAILED)
 		return NULL;
 	base = (char *)(((uintptr_t)raw + size - 1) & ~(uintptr_t)(size - 1));

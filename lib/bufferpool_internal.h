@@ -14,7 +14,7 @@
 
 #include "bufferpool.h"
 
-#define BP_MIN_OBJ 16u   /* smallest class, and the alignment of all */
+#define BP_MIN_OBJ 16u /* smallest class, and the alignment of all */
 #define BP_MAX_CLASSES 64
 #define BP_NONE UINT32_MAX
 #define BP_NO_CLASS 0xffffu
@@ -32,16 +32,16 @@ struct bp_shard {
 	char *base;
 	bool pinned;
 	uint32_t pages_free;
-	uint32_t free_head;         /* free pages, linked by bp_page.next */
-	uint64_t taken;             /* slots taken (live + quarantined) */
+	uint32_t free_head; /* free pages, linked by bp_page.next */
+	uint64_t taken;     /* slots taken (live + quarantined) */
 	uint64_t taken_bytes;
 	uint32_t partial[BP_MAX_CLASSES]; /* pages with a free slot, by class */
 	struct bp_page *pages;
-	uint64_t *free_bits;        /* words_per_page per page; 1 = free slot */
-	uint64_t *kernel_bits;      /* 1 = kernel-visible object */
-	uint64_t *quarantine_bits;  /* 1 = freed, waiting for a barrier */
-	uint16_t *site_of;          /* per 16 bytes, with BUFFERPOOL_SITES */
-	uint64_t empty_epoch;       /* p->epoch when its last page came back */
+	uint64_t *free_bits;          /* words_per_page per page; 1 = free slot */
+	uint64_t *kernel_bits;        /* 1 = kernel-visible object */
+	uint64_t *quarantine_bits;    /* 1 = freed, waiting for a barrier */
+	uint16_t *site_of;            /* per 16 bytes, with BUFFERPOOL_SITES */
+	uint64_t empty_epoch;         /* p->epoch when its last page came back */
 	struct bp_shard *doomed_next; /* on a list of shards to release */
 };
 
@@ -88,10 +88,10 @@ struct bufferpool {
 
 	struct bp_shard **shards; /* unordered */
 	uint32_t n_shards, shards_cap;
-	struct bp_shard **table;  /* open addressing by base */
+	struct bp_shard **table; /* open addressing by base */
 	uint32_t table_mask;
-	uint32_t n_empty;         /* shards with every page free */
-	uint64_t epoch;           /* bufferpool_reclaim() calls */
+	uint32_t n_empty; /* shards with every page free */
+	uint64_t epoch;   /* bufferpool_reclaim() calls */
 	uint32_t n_pinned;
 	uint64_t pages_used;
 
@@ -107,7 +107,7 @@ struct bufferpool {
 };
 
 /* bufferpool_shard.c; all with p->lock held unless said otherwise */
-struct bp_shard *bp_shard_new(struct bufferpool *p); /* no lock; NULL+errno */
+struct bp_shard *bp_shard_new(struct bufferpool *p);             /* no lock; NULL+errno */
 void bp_shard_destroy(struct bufferpool *p, struct bp_shard *s); /* no lock */
 int bp_shard_insert(struct bufferpool *p, struct bp_shard *s, bool fresh);
 void bp_shard_remove(struct bufferpool *p, struct bp_shard *s);
@@ -115,30 +115,26 @@ struct bp_shard *bp_shard_lookup(const struct bufferpool *p, const void *ptr);
 struct bp_shard *bp_shard_pick_victim(struct bufferpool *p, uint64_t before);
 void *bp_take(struct bufferpool *p, uint32_t c, bool pinned_only, bool kernel,
 	      struct bp_shard **shard);
-int bp_locate(const struct bufferpool *p, const struct bp_shard *s,
-	      const void *ptr, uint32_t *page, uint32_t *slot);
-void bp_slot_release(struct bufferpool *p, struct bp_shard *s, uint32_t page,
-		     uint32_t slot);
+int bp_locate(const struct bufferpool *p, const struct bp_shard *s, const void *ptr, uint32_t *page,
+	      uint32_t *slot);
+void bp_slot_release(struct bufferpool *p, struct bp_shard *s, uint32_t page, uint32_t slot);
 
-static inline uint64_t *bp_bits(const struct bufferpool *p, uint64_t *bits,
-				uint32_t page)
+static inline uint64_t *bp_bits(const struct bufferpool *p, uint64_t *bits, uint32_t page)
 {
 	return bits + (size_t)page * p->words_per_page;
 }
 
-static inline bool bp_bit(const struct bufferpool *p, uint64_t *bits,
-			  uint32_t page, uint32_t slot)
+static inline bool bp_bit(const struct bufferpool *p, uint64_t *bits, uint32_t page, uint32_t slot)
 {
 	return (bp_bits(p, bits, page)[slot / 64] >> (slot % 64)) & 1;
 }
 
 /* bufferpool_reclaim.c */
 int bp_quarantine_add(struct bufferpool *p, void *ptr); /* p->lock held */
-int bp_quarantine_flush(struct bufferpool *p); /* no lock held */
+int bp_quarantine_flush(struct bufferpool *p);          /* no lock held */
 
 /* bufferpool_stats.c, p->lock held */
 uint16_t bp_site_get(struct bufferpool *p, const char *file, int line);
 void bp_sites_cleanup(struct bufferpool *p); /* no lock, at destroy */
-
 
 #endif

@@ -48,8 +48,7 @@ static void release_batch(struct bufferpool *p, size_t n)
 		p->st.quarantined_bytes -= p->classes[s->pages[pg].cls].size;
 		bp_slot_release(p, s, pg, slot);
 	}
-	memmove(p->quarantine, p->quarantine + n,
-		(p->n_quarantine - n) * sizeof(*p->quarantine));
+	memmove(p->quarantine, p->quarantine + n, (p->n_quarantine - n) * sizeof(*p->quarantine));
 	p->n_quarantine -= n;
 }
 
@@ -95,8 +94,7 @@ static void release_shards(struct bufferpool *p, struct bp_shard *doomed)
 		struct bp_shard *s = doomed;
 
 		doomed = s->doomed_next;
-		if (s->pinned &&
-		    p->backing->unpin(p->ctx, s->base, p->shard_size) < 0) {
+		if (s->pinned && p->backing->unpin(p->ctx, s->base, p->shard_size) < 0) {
 			pthread_mutex_lock(&p->lock);
 			p->st.unpin_failures++;
 			bp_shard_insert(p, s, false);

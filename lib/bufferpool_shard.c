@@ -191,12 +191,10 @@ struct bp_shard *bp_shard_pick_victim(struct bufferpool *p, uint64_t before)
 	for (uint32_t i = 0; i < p->n_shards; i++) {
 		struct bp_shard *s = p->shards[i];
 
-		if (s->pages_free != p->pages_per_shard ||
-		    s->empty_epoch >= before)
+		if (s->pages_free != p->pages_per_shard || s->empty_epoch >= before)
 			continue;
 		if (!victim || (victim->pinned && !s->pinned) ||
-		    (victim->pinned == s->pinned &&
-		     s->empty_epoch < victim->empty_epoch))
+		    (victim->pinned == s->pinned && s->empty_epoch < victim->empty_epoch))
 			victim = s;
 	}
 	return victim;
@@ -227,8 +225,7 @@ static void partial_unlink(struct bp_shard *s, uint32_t c, uint32_t pg)
 }
 
 /* A free page of s becomes a page of class c with every slot free. */
-static uint32_t page_assign(struct bufferpool *p, struct bp_shard *s,
-			    uint32_t c)
+static uint32_t page_assign(struct bufferpool *p, struct bp_shard *s, uint32_t c)
 {
 	uint32_t pg = s->free_head;
 	struct bp_page *page = &s->pages[pg];
@@ -256,14 +253,12 @@ static uint32_t page_assign(struct bufferpool *p, struct bp_shard *s,
 
 /* An empty page goes back to its shard at once, for any class to take;
  * a class that was filling it looks for another page next time. */
-static void page_unassign(struct bufferpool *p, struct bp_shard *s,
-			  uint32_t pg)
+static void page_unassign(struct bufferpool *p, struct bp_shard *s, uint32_t pg)
 {
 	struct bp_page *page = &s->pages[pg];
 
 	for (int f = 0; f < 2; f++)
-		if (p->cur[f][page->cls].shard == s &&
-		    p->cur[f][page->cls].page == pg)
+		if (p->cur[f][page->cls].shard == s && p->cur[f][page->cls].page == pg)
 			p->cur[f][page->cls].shard = NULL;
 	partial_unlink(s, page->cls, pg);
 	p->classes[page->cls].pages--;
@@ -293,8 +288,8 @@ static bool refill(struct bufferpool *p, uint32_t c, bool pinned_only)
 		if (s->partial[c] == BP_NONE && !s->pages_free)
 			continue;
 		if (!best || s->pages_free < best_free ||
-		    (s->pages_free == best_free &&
-		     s->partial[c] != BP_NONE && best->partial[c] == BP_NONE)) {
+		    (s->pages_free == best_free && s->partial[c] != BP_NONE &&
+		     best->partial[c] == BP_NONE)) {
 			best = s;
 			best_free = s->pages_free;
 		}
@@ -342,14 +337,13 @@ void *bp_take(struct bufferpool *p, uint32_t c, bool pinned_only, bool kernel,
 	s->taken++;
 	s->taken_bytes += p->classes[c].size;
 	*shard = s;
-	return s->base + ((size_t)cur->page << p->page_shift) +
-	       (size_t)slot * p->classes[c].size;
+	return s->base + ((size_t)cur->page << p->page_shift) + (size_t)slot * p->classes[c].size;
 }
 
 /* The page and slot of ptr in s: 0, or -EINVAL when ptr is not the start
  * of a slot of a page in use (the caller checks the slot's state). */
-int bp_locate(const struct bufferpool *p, const struct bp_shard *s,
-	      const void *ptr, uint32_t *page, uint32_t *slot)
+int bp_locate(const struct bufferpool *p, const struct bp_shard *s, const void *ptr, uint32_t *page,
+	      uint32_t *slot)
 {
 	size_t off = (size_t)((const char *)ptr - s->base);
 	uint32_t pg = (uint32_t)(off >> p->page_shift);
@@ -372,8 +366,7 @@ int bp_locate(const struct bufferpool *p, const struct bp_shard *s,
 /* Make a taken slot free (the live/quarantine counters are the caller's).
  * A page left empty goes back to its shard; a shard left empty stays until
  * bufferpool_reclaim() finds it empty for a whole period. */
-void bp_slot_release(struct bufferpool *p, struct bp_shard *s, uint32_t pg,
-		     uint32_t slot)
+void bp_slot_release(struct bufferpool *p, struct bp_shard *s, uint32_t pg, uint32_t slot)
 {
 	struct bp_page *page = &s->pages[pg];
 	uint32_t c = page->cls, w = slot / 64;

@@ -65,8 +65,8 @@ uint16_t bp_site_get(struct bufferpool *p, const char *file, int line)
 	if ((p->n_sites + 1) * 2 > p->site_table_mask + 1) {
 		if (site_table_grow(p) < 0)
 			return 0;
-		for (h = site_hash(file, line) & p->site_table_mask;
-		     p->site_table[h]; h = (h + 1) & p->site_table_mask)
+		for (h = site_hash(file, line) & p->site_table_mask; p->site_table[h];
+		     h = (h + 1) & p->site_table_mask)
 			;
 	}
 	p->sites[p->n_sites] = (struct bp_site){ .file = file, .line = line };

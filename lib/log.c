@@ -52,7 +52,7 @@ void log_set_context(str callid, str tag)
 
 static const char *prio_name(int prio)
 {
-	static const char *const names[] = { "EMERG", "ALERT", "CRIT", "ERR",
+	static const char *const names[] = { "EMERG",   "ALERT",  "CRIT", "ERR",
 					     "WARNING", "NOTICE", "INFO", "DEBUG" };
 	return prio >= 0 && prio <= 7 ? names[prio] : "?";
 }
@@ -75,8 +75,8 @@ static void emit(enum log_subsys ss, int prio, int err, const char *fmt, va_list
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ld [%s] %s: %s%s\n", when, ts.tv_nsec / 1000000,
-		prio_name(prio), log_subsys_names[ss], context, msg);
+	fprintf(stderr, "%s.%03ld [%s] %s: %s%s\n", when, ts.tv_nsec / 1000000, prio_name(prio),
+		log_subsys_names[ss], context, msg);
 }
 
 void log_emit(enum log_subsys ss, int prio, bool with_errno, const char *fmt, ...)

@@ -17,22 +17,22 @@
 #include "str.h"
 
 /* name, description: also generates --log-level-<name> options. */
-#define LOG_SUBSYSTEMS(X)                                                      \
-	X(core, "Everything that isn't part of another subsystem")             \
-	X(control, "Control protocols including SDP exchanges, CLI")          \
-	X(http, "HTTP, HTTPS, Websockets")                                     \
-	X(internals, "Noisy low-level internals")                              \
-	X(rtcp, "RTCP handling")                                               \
-	X(ice, "ICE negotiation")                                              \
-	X(crypto, "Negotiation of SRTP, crypto suites, DTLS, SDES")           \
-	X(srtp, "SRTP encryption and decryption")                              \
+#define LOG_SUBSYSTEMS(X)                                            \
+	X(core, "Everything that isn't part of another subsystem")   \
+	X(control, "Control protocols including SDP exchanges, CLI") \
+	X(http, "HTTP, HTTPS, Websockets")                           \
+	X(internals, "Noisy low-level internals")                    \
+	X(rtcp, "RTCP handling")                                     \
+	X(ice, "ICE negotiation")                                    \
+	X(crypto, "Negotiation of SRTP, crypto suites, DTLS, SDES")  \
+	X(srtp, "SRTP encryption and decryption")                    \
 	X(kernel, "Kernel module and nftables interface")
 
 enum log_subsys {
 #define LOG_ENUM(n, d) LOG_SUBSYS_##n,
 	LOG_SUBSYSTEMS(LOG_ENUM)
 #undef LOG_ENUM
-	LOG_SUBSYS_COUNT
+		LOG_SUBSYS_COUNT
 };
 
 extern const char *const log_subsys_names[LOG_SUBSYS_COUNT];
@@ -67,11 +67,12 @@ unsigned long long log_suppressed(void);
 #define LOG_SS_(n) LOG_SUBSYS_##n
 #define LOG_SS(n) LOG_SS_(n)
 /* Relaxed atomic: SIGHUP may change the levels while workers log. */
-#define LOG_ENABLED(prio) ((prio) <= __atomic_load_n(&log_levels[LOG_SS(LOG_SUBSYS)], __ATOMIC_RELAXED))
+#define LOG_ENABLED(prio) \
+	((prio) <= __atomic_load_n(&log_levels[LOG_SS(LOG_SUBSYS)], __ATOMIC_RELAXED))
 
-#define log_at(prio, errno_, ...)                                              \
-	do {                                                                   \
-		if (LOG_ENABLED(prio))                                         \
+#define log_at(prio, errno_, ...)                                                \
+	do {                                                                     \
+		if (LOG_ENABLED(prio))                                           \
 			log_emit(LOG_SS(LOG_SUBSYS), prio, errno_, __VA_ARGS__); \
 	} while (0)
 
@@ -86,10 +87,10 @@ unsigned long long log_suppressed(void);
 #define fatalx(...) log_fatal(LOG_SS(LOG_SUBSYS), false, __VA_ARGS__)
 
 /* Packet path: at most 5 messages per 10 s per call site. */
-#define log_ratelimited(prio, ...)                                             \
-	do {                                                                   \
-		static struct log_ratelimit rl_;                               \
-		if (LOG_ENABLED(prio) && log_ratelimit_ok(&rl_, 5, 10))        \
+#define log_ratelimited(prio, ...)                                              \
+	do {                                                                    \
+		static struct log_ratelimit rl_;                                \
+		if (LOG_ENABLED(prio) && log_ratelimit_ok(&rl_, 5, 10))         \
 			log_emit(LOG_SS(LOG_SUBSYS), prio, false, __VA_ARGS__); \
 	} while (0)
 

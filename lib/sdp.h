@@ -78,8 +78,7 @@ struct sdp_session {
  * memory): callers may replace an array with their own g_ptr_array_new()
  * (no free function); sdp_session_free() frees whatever arrays are there.
  */
-struct sdp_session *sdp_parse(struct arena *arena, str body, const char **err,
-			      unsigned *err_line);
+struct sdp_session *sdp_parse(struct arena *arena, str body, const char **err, unsigned *err_line);
 void sdp_session_free(struct sdp_session *s); /* NULL is a no-op */
 
 /*
@@ -123,6 +122,6 @@ int sdp_parse_connection(str value, struct sdp_connection *out); /* 0 / -EINVAL 
 int sdp_parse_origin(str value, struct sdp_origin *out);         /* 0 / -EINVAL */
 /* Re-parse a media's m= line fields after its line 0 was changed; on
  * -EINVAL (line 0 missing, not m=, or malformed) the fields are unchanged. */
-int sdp_media_reparse(struct sdp_media *m);                      /* 0 / -EINVAL */
+int sdp_media_reparse(struct sdp_media *m); /* 0 / -EINVAL */
 
 #endif

@@ -8,13 +8,7 @@
 
 #include "str.h"
 
-enum sdp_direction {
-	SDP_SENDRECV,
-	SDP_SENDONLY,
-	SDP_RECVONLY,
-	SDP_INACTIVE,
-	SDP_DIRECTION_COUNT
-};
+enum sdp_direction { SDP_SENDRECV, SDP_SENDONLY, SDP_RECVONLY, SDP_INACTIVE, SDP_DIRECTION_COUNT };
 
 /* The direction an attribute name states, or -1 if it states none. */
 int sdp_direction_parse(str attr_name);

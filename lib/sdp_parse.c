@@ -131,8 +131,7 @@ static bool only_line_ends(const char *p, const char *end)
 	return true;
 }
 
-struct sdp_session *sdp_parse(struct arena *arena, str body, const char **err,
-			      unsigned *err_line)
+struct sdp_session *sdp_parse(struct arena *arena, str body, const char **err, unsigned *err_line)
 {
 	const char *p = body.s, *end = body.s + body.len, *why;
 	struct sdp_session *s;

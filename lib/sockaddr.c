@@ -21,7 +21,8 @@ bool sockaddr_eq_host(const struct sockaddr_storage *a, const struct sockaddr_st
 		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
 	if (a->ss_family == AF_INET6)
 		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
+			       &((const struct sockaddr_in6 *)b)->sin6_addr,
+			       sizeof(struct in6_addr));
 	return false;
 }
 
@@ -56,8 +57,8 @@ socklen_t sockaddr_len(const struct sockaddr_storage *a)
 char *sockaddr_print_host(const struct sockaddr_storage *a, char *buf, size_t size)
 {
 	const void *addr = a->ss_family == AF_INET6
-		? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
-		: (const void *)&((const struct sockaddr_in *)a)->sin_addr;
+				   ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
+				   : (const void *)&((const struct sockaddr_in *)a)->sin_addr;
 
 	if (!sockaddr_is_set(a) || !inet_ntop(a->ss_family, addr, buf, (socklen_t)size))
 		snprintf(buf, size, "(none)");

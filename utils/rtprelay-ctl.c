@@ -99,9 +99,11 @@ static bencode_item *ctl_request(struct ctl *c, bencode_item *req)
 			size_t used;
 			struct bencode_error berr;
 			/* Decoding is zero-copy: the reply must outlive the next one. */
-			str body = arena_strdup(c->arena, str_make(buf + cl + 1, (size_t)n - cl - 1));
+			str body = arena_strdup(c->arena,
+						str_make(buf + cl + 1, (size_t)n - cl - 1));
 
-			if (bencode_decode(c->arena, body.s, body.len, NULL, &reply, &used, &berr) ||
+			if (bencode_decode(c->arena, body.s, body.len, NULL, &reply, &used,
+					   &berr) ||
 			    reply->type != BENCODE_DICT) {
 				fprintf(stderr, "rtprelay-ctl: malformed reply\n");
 				return NULL;
@@ -172,8 +174,7 @@ static void print_call(struct arena *a, const char *callid, const bencode_item *
 
 	if (!tags || tags->type != BENCODE_DICT)
 		return;
-	bencode_dict_foreach(tags, k, ml)
-	{
+	bencode_dict_foreach(tags, k, ml) {
 		if (ml->type != BENCODE_DICT)
 			continue;
 		printf("  tag '%.*s'", STR_FMT(k->str));
@@ -190,18 +191,18 @@ static void print_call(struct arena *a, const char *callid, const bencode_item *
 
 		if (!medias || medias->type != BENCODE_LIST)
 			continue;
-		bencode_list_foreach(medias, m)
-		{
+		bencode_list_foreach(medias, m) {
 			printf("    media %lld %s %s\n", (long long)get_int(m, "index"),
 			       get_cstr(a, m, "type"), get_cstr(a, m, "protocol"));
 			bencode_item *streams = bencode_dict_get(m, "streams");
 
 			if (!streams || streams->type != BENCODE_LIST)
 				continue;
-			bencode_list_foreach(streams, st)
-			{
+			bencode_list_foreach(streams, st) {
 				bencode_item *fl = bencode_dict_get(st, "flags");
-				const char *kind = fl && fl->child ? arena_strdup(a, fl->child->str).s : "?";
+				const char *kind = fl && fl->child
+							   ? arena_strdup(a, fl->child->str).s
+							   : "?";
 
 				printf("      %-4s local %s:%lld  peer ", kind,
 				       get_cstr(a, st, "local address"),
@@ -237,8 +238,7 @@ static int cmd_list(struct ctl *c)
 
 	printf("%-40s %8s %6s %s\n", "CALL-ID", "AGE(s)", "TAGS", "STATE");
 	if (calls && calls->type == BENCODE_LIST)
-		bencode_list_foreach(calls, id)
-		{
+		bencode_list_foreach(calls, id) {
 			bencode_item *q = bencode_new_dict(c->arena);
 
 			bencode_dict_add_cstr(c->arena, q, "command", "query");
@@ -282,8 +282,7 @@ static void print_dict_ints(struct arena *a, const char *title, const bencode_it
 	if (!d || d->type != BENCODE_DICT)
 		return;
 	printf("%s:\n", title);
-	bencode_dict_foreach(d, k, v)
-	{
+	bencode_dict_foreach(d, k, v) {
 		if (v->type == BENCODE_INT)
 			printf("  %-32.*s %lld\n", STR_FMT(k->str), (long long)v->num);
 		else if (v->type == BENCODE_STRING)
@@ -330,8 +329,7 @@ static int cmd_statistics(struct ctl *c)
 	if (cmds && cmds->type == BENCODE_DICT) {
 		printf("Control commands:\n  %-14s %10s %8s %12s\n", "COMMAND", "COUNT", "ERRORS",
 		       "SECONDS");
-		bencode_dict_foreach(cmds, k, v)
-		{
+		bencode_dict_foreach(cmds, k, v) {
 			printf("  %-14.*s %10lld %8lld %12s\n", STR_FMT(k->str),
 			       (long long)get_int(v, "count"), (long long)get_int(v, "errors"),
 			       get_cstr(c->arena, v, "duration"));
@@ -356,8 +354,7 @@ static void print_list_table(struct arena *a, const char *title, const bencode_i
 	for (const char *const *col = cols; *col; col++)
 		printf(" %14s", *col);
 	printf("\n");
-	bencode_list_foreach(list, row)
-	{
+	bencode_list_foreach(list, row) {
 		printf(" ");
 		for (const char *const *col = cols; *col; col++) {
 			bencode_item *v = bencode_dict_get(row, *col);
@@ -375,7 +372,7 @@ static void print_list_table(struct arena *a, const char *title, const bencode_i
 
 static int cmd_memory(struct ctl *c)
 {
-	static const char *const shard_cols[] = { "index", "size", "used", "live_objects",
+	static const char *const shard_cols[] = { "index",      "size",   "used", "live_objects",
 						  "free_pages", "pinned", NULL };
 	static const char *const class_cols[] = { "size", "objects", "bytes", "pages", NULL };
 	static const char *const site_cols[] = { "site", "objects", "bytes", "allocs", NULL };

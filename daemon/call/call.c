@@ -3,15 +3,15 @@
  * timers for delete-delay, offer-timeout and final-timeout.
  */
 #define LOG_SUBSYS control
-#include "clock.h"
 #include "call/call.h"
+#include "clock.h"
 
 #include <event2/event.h>
 #include <time.h>
 
+#include "call/media.h"
 #include "config/config.h"
 #include "log.h"
-#include "call/media.h"
 #include "rtprelay.h"
 #include "stats.h"
 
@@ -73,7 +73,8 @@ struct call *call_new(struct calls *c, str callid)
 	call->timer = evtimer_new(rp->base, timer_cb, call);
 	pthread_mutex_init(&call->lock, NULL);
 	if (rp->cfg->final_timeout)
-		call->final_deadline_us = clock_mono_us() + (int64_t)rp->cfg->final_timeout * 1000000;
+		call->final_deadline_us = clock_mono_us() +
+					  (int64_t)rp->cfg->final_timeout * 1000000;
 	g_hash_table_insert(c->by_id, call->callid, call);
 	g_queue_push_tail(&c->order, call);
 	call->link = c->order.tail;
@@ -101,11 +102,11 @@ void call_destroy(struct call *call, enum call_end why)
 
 	log_set_context(str_from(call->callid), STR_NULL);
 	log_info("call ended (%s), %u monologues",
-		 why == CALL_END_DELETE		? "deleted"
+		 why == CALL_END_DELETE          ? "deleted"
 		 : why == CALL_END_OFFER_TIMEOUT ? "offer timeout"
 		 : why == CALL_END_FINAL_TIMEOUT ? "final timeout"
-		 : why == CALL_END_SHUTDOWN	? "shutdown"
-						: "media timeout",
+		 : why == CALL_END_SHUTDOWN      ? "shutdown"
+						 : "media timeout",
 		 call->monologues->len);
 	log_set_context(STR_NULL, STR_NULL);
 	call->rp->stats->calls_ended[why]++;
@@ -241,7 +242,8 @@ void call_answered(struct call *call)
 {
 	const struct rtprelay_config *cfg = call->rp->cfg;
 	unsigned first = cfg->timeout && cfg->silent_timeout
-		? MIN(cfg->timeout, cfg->silent_timeout) : MAX(cfg->timeout, cfg->silent_timeout);
+				 ? MIN(cfg->timeout, cfg->silent_timeout)
+				 : MAX(cfg->timeout, cfg->silent_timeout);
 
 	call->answered = true;
 	call->offer_deadline_us = 0;

@@ -43,22 +43,22 @@ struct config_interface;
 
 /* Why a call ended: indexes the statistics counters. */
 enum call_end {
-	CALL_END_DELETE,        /* delete command (after its delay) */
-	CALL_END_OFFER_TIMEOUT, /* never answered within offer-timeout */
-	CALL_END_FINAL_TIMEOUT, /* reached final-timeout */
-	CALL_END_TIMEOUT,       /* no media (media issue) */
-	CALL_END_SILENT_TIMEOUT,/* no media while on hold (media issue) */
-	CALL_END_SHUTDOWN,      /* daemon stopping */
+	CALL_END_DELETE,         /* delete command (after its delay) */
+	CALL_END_OFFER_TIMEOUT,  /* never answered within offer-timeout */
+	CALL_END_FINAL_TIMEOUT,  /* reached final-timeout */
+	CALL_END_TIMEOUT,        /* no media (media issue) */
+	CALL_END_SILENT_TIMEOUT, /* no media while on hold (media issue) */
+	CALL_END_SHUTDOWN,       /* daemon stopping */
 	CALL_END_COUNT
 };
 
 struct monologue {
 	struct call *call;
-	char *tag;          /* NULL until known */
-	char *via_branch;   /* NULL when none was given */
-	char *label;        /* NULL when none was given */
-	struct monologue *peer; /* the other side of the last offer/answer */
-	GPtrArray *medias;  /* struct media *, in m= order */
+	char *tag;                           /* NULL until known */
+	char *via_branch;                    /* NULL when none was given */
+	char *label;                         /* NULL when none was given */
+	struct monologue *peer;              /* the other side of the last offer/answer */
+	GPtrArray *medias;                   /* struct media *, in m= order */
 	const struct config_interface *intf; /* the interface facing this party */
 	int64_t created_us;
 	int64_t delete_at_us; /* monotonic; 0 = live */
@@ -75,19 +75,19 @@ struct monologue {
 struct call {
 	struct rtprelay *rp;
 	char *callid;
-	GPtrArray *monologues;   /* struct monologue *, creation order */
+	GPtrArray *monologues; /* struct monologue *, creation order */
 	int64_t created_us;
 	time_t last_signal;
-	int64_t delete_at_us;    /* monotonic, whole call: 0 = live */
-	int64_t offer_deadline_us;  /* monotonic; 0 = none (answered, or no offer-timeout) */
-	int64_t final_deadline_us;  /* monotonic; 0 = none */
-	int64_t media_deadline_us;  /* monotonic: check media activity; 0 = none */
-	int64_t answered_us;        /* monotonic time of the first answer */
-	pthread_mutex_t lock;       /* forwarding state, see above */
+	int64_t delete_at_us;      /* monotonic, whole call: 0 = live */
+	int64_t offer_deadline_us; /* monotonic; 0 = none (answered, or no offer-timeout) */
+	int64_t final_deadline_us; /* monotonic; 0 = none */
+	int64_t media_deadline_us; /* monotonic: check media activity; 0 = none */
+	int64_t answered_us;       /* monotonic time of the first answer */
+	pthread_mutex_t lock;      /* forwarding state, see above */
 	bool answered;
 	struct event *timer;
-	GList *link;             /* in the registry's creation-order queue */
-	int64_t timer_at_us;     /* monotonic time the timer fires; 0 = unarmed */
+	GList *link;         /* in the registry's creation-order queue */
+	int64_t timer_at_us; /* monotonic time the timer fires; 0 = unarmed */
 };
 
 struct calls;

@@ -10,7 +10,8 @@ void learning_reset(struct learning *l, const struct sockaddr_storage *advertise
 	*endpoint = *advertised;
 }
 
-static uint8_t rank_of(const struct sockaddr_storage *advertised, const struct sockaddr_storage *src)
+static uint8_t rank_of(const struct sockaddr_storage *advertised,
+		       const struct sockaddr_storage *src)
 {
 	bool host = sockaddr_eq_host(advertised, src);
 	bool port = sockaddr_port(advertised) == sockaddr_port(src);

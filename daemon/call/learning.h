@@ -23,8 +23,8 @@
 #define LEARNING_WINDOW_US (3 * 1000000)
 
 enum learn_state {
-	LEARN_NONE,      /* no packet yet */
-	LEARN_WINDOW,    /* learning, not committed */
+	LEARN_NONE,   /* no packet yet */
+	LEARN_WINDOW, /* learning, not committed */
 	LEARN_COMMITTED,
 };
 

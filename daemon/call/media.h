@@ -34,7 +34,7 @@ enum stream_kind {
 struct stream {
 	struct media *media;
 	enum stream_kind kind;
-	struct media_socket *sock;       /* NULL when the media has no ports */
+	struct media_socket *sock; /* NULL when the media has no ports */
 	uint16_t local_port;
 	struct sockaddr_storage advertised; /* where the party said it receives */
 	struct sockaddr_storage endpoint;   /* where we send to the party */
@@ -44,17 +44,17 @@ struct stream {
 
 struct media {
 	struct monologue *ml;
-	unsigned index;          /* 1-based position of the m= line */
-	char *type;              /* "audio", ... */
-	char *protocol;          /* "RTP/AVP", ... as the party sent it */
-	struct port_pair ports;  /* .intf NULL when none are held */
+	unsigned index;         /* 1-based position of the m= line */
+	char *type;             /* "audio", ... */
+	char *protocol;         /* "RTP/AVP", ... as the party sent it */
+	struct port_pair ports; /* .intf NULL when none are held */
 	struct stream streams[2];
-	bool rejected;           /* the party's m= port was 0 */
-	bool send, recv;         /* the party's direction (what it does) */
-	bool hold;               /* direction or c=0.0.0.0 says on hold */
-	bool rtcp_mux;           /* the party uses rtcp-mux (RTCP on the RTP port) */
-	bool rtcp_demux;         /* its offer's mux was not passed on ("demux") */
-	bool have_sdp;           /* the party described this media */
+	bool rejected;   /* the party's m= port was 0 */
+	bool send, recv; /* the party's direction (what it does) */
+	bool hold;       /* direction or c=0.0.0.0 says on hold */
+	bool rtcp_mux;   /* the party uses rtcp-mux (RTCP on the RTP port) */
+	bool rtcp_demux; /* its offer's mux was not passed on ("demux") */
+	bool have_sdp;   /* the party described this media */
 
 	bool asymmetric, symmetric, strict_source;
 	/* --endpoint-learning of the configuration the media was set up

@@ -28,9 +28,9 @@
 #define SPARES_AGE 64  /* a spare is reused after this many later releases */
 
 enum pair_state {
-	PAIR_FREE,   /* no sockets */
+	PAIR_FREE, /* no sockets */
 	PAIR_IN_USE,
-	PAIR_SPARE,  /* bound, waiting in the spare FIFO */
+	PAIR_SPARE, /* bound, waiting in the spare FIFO */
 };
 
 struct spare {
@@ -49,7 +49,7 @@ struct pool {
 
 struct ports {
 	const struct rtprelay_config *cfg; /* start-up snapshot: pools[].intf point into it */
-	unsigned first;   /* first even port */
+	unsigned first;                    /* first even port */
 	unsigned n_pairs;
 	unsigned n_pools;
 	int tos;
@@ -201,8 +201,8 @@ int ports_get(struct ports *p, const struct config_interface *intf, struct port_
 	/* Nothing unbound is left: a young spare is better than no call. */
 	if (take_spare(p, pool, 0, out))
 		return 0;
-	log_ratelimited(LOG_WARNING, "no free port pair on interface %s (%s) in %u..%u",
-			intf->name, intf->local_str, p->first, p->first + 2 * p->n_pairs - 1);
+	log_ratelimited(LOG_WARNING, "no free port pair on interface %s (%s) in %u..%u", intf->name,
+			intf->local_str, p->first, p->first + 2 * p->n_pairs - 1);
 	return -EADDRNOTAVAIL;
 }
 
@@ -219,8 +219,9 @@ void ports_put(struct ports *p, struct port_pair *pair)
 	g_assert(idx < p->n_pairs && pool->state[idx] == PAIR_IN_USE);
 	pool->in_use--;
 	if (pool->n_spares < SPARES_MAX) {
-		pool->spares[(pool->spare_head + pool->n_spares) % SPARES_MAX] =
-			(struct spare){ idx, pair->rtp, pair->rtcp };
+		pool->spares[(pool->spare_head + pool->n_spares) % SPARES_MAX] = (struct spare){
+			idx, pair->rtp, pair->rtcp
+		};
 		pool->n_spares++;
 		pool->state[idx] = PAIR_SPARE;
 	} else {

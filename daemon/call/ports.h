@@ -23,7 +23,7 @@ struct workers;
 
 struct port_pair {
 	const struct config_interface *intf; /* NULL: no pair */
-	uint16_t rtp_port;     /* even; rtcp is rtp_port + 1 */
+	uint16_t rtp_port;                   /* even; rtcp is rtp_port + 1 */
 	struct media_socket *rtp, *rtcp;
 };
 

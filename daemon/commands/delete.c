@@ -6,13 +6,13 @@
  * retransmissions still find them.
  */
 #define LOG_SUBSYS control
+#include "commands/delete.h"
 #include "call/call.h"
+#include "commands/flags.h"
+#include "commands/query.h"
 #include "config/config.h"
 #include "log.h"
-#include "commands/delete.h"
-#include "commands/query.h"
 #include "ng/ng.h"
-#include "commands/flags.h"
 #include "rtprelay.h"
 
 static int not_found(struct ng_request *req, const struct ng_flags *f)

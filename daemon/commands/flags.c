@@ -84,6 +84,9 @@ struct bool_flag {
 	size_t offset;
 };
 
+/* Tables laid out by hand, up to the clang-format on below (clang-format
+ * would make the macro a block and give every name a line). */
+/* clang-format off */
 #define BOOL_FLAG(n, field) { n, offsetof(struct ng_flags, field) }
 
 /* Spellings after ' ' -> '-'; case variants listed as rtpengine lists them. */
@@ -140,10 +143,12 @@ static const char *const ignored_flag_names[] = {
 	"block-short", "allow-no-codec-media", "recording-vsc", "recording-announcement",
 	"force", "force-answer", NULL,
 };
+/* clang-format on */
 
 static const char *const ignored_flag_prefixes[] = {
-	"SDES-", "OSRTP-", "codec-", "transcode-", "T38-", "T.38-", "BUNDLE-",
-	"endpoint-learning-", "from-tags-", "sdp-attr-", NULL,
+	"SDES-",      "OSRTP-",    "codec-",  "transcode-",
+	"T38-",       "T.38-",     "BUNDLE-", "endpoint-learning-",
+	"from-tags-", "sdp-attr-", NULL,
 };
 
 static bool has_prefix_of(str name, const char *const *prefixes)
@@ -171,8 +176,11 @@ static int replace_item(struct ng_flags_ctx *c, str item)
 	static const char *const sess_name[] = { "session-name", NULL };
 	static const char *const zero_addr[] = { "zero-address", NULL };
 	static const char *const force_inc[] = {
-		"force-increment-sdp-version", "force-increment-SDP-version",
-		"force-increment-sdp-ver", "force-increment-SDP-ver", NULL,
+		"force-increment-sdp-version",
+		"force-increment-SDP-version",
+		"force-increment-sdp-ver",
+		"force-increment-SDP-ver",
+		NULL,
 	};
 	char buf[NG_FLAGS_NAME_MAX];
 	str n;
@@ -295,8 +303,8 @@ static int each_str(struct ng_flags_ctx *c, str key, const bencode_item *v,
 		return ng_flags_fail(c, "'%.*s' must be a list", QUOTE(key));
 	bencode_list_foreach(v, it) {
 		if (it->type != BENCODE_STRING)
-			return ng_flags_fail(c, "'%.*s': element %u is not a string",
-					     QUOTE(key), i);
+			return ng_flags_fail(c, "'%.*s': element %u is not a string", QUOTE(key),
+					     i);
 		if (fn(c, it->str))
 			return -1;
 		i++;
@@ -457,8 +465,10 @@ static int key_ice(struct ng_flags_ctx *c, str key, const bencode_item *v)
 		goto invalid;
 	return 0;
 invalid:
-	return ng_flags_fail(c, "invalid ICE value '%.*s' (remove, force, force-relay, "
-			     "optional or default)", QUOTE(s));
+	return ng_flags_fail(c,
+			     "invalid ICE value '%.*s' (remove, force, force-relay, "
+			     "optional or default)",
+			     QUOTE(s));
 }
 
 static int key_direction(struct ng_flags_ctx *c, str key, const bencode_item *v)
@@ -472,8 +482,8 @@ static int key_direction(struct ng_flags_ctx *c, str key, const bencode_item *v)
 				     v->count, NG_MAX_DIRECTIONS);
 	bencode_list_foreach(v, it) {
 		if (it->type != BENCODE_STRING)
-			return ng_flags_fail(c, "'%.*s': element %u is not a string",
-					     QUOTE(key), i);
+			return ng_flags_fail(c, "'%.*s': element %u is not a string", QUOTE(key),
+					     i);
 		if (set_direction(c, i, it->str))
 			return -1;
 		i++;
@@ -488,13 +498,17 @@ static int key_received_from(struct ng_flags_ctx *c, str key, const bencode_item
 	int family;
 
 	if (v->type != BENCODE_LIST || v->count != 2 || !v->child || !v->child->next)
-		return ng_flags_fail(c, "'%.*s' must be a list of 2 strings "
-				     "(address family, address)", QUOTE(key));
+		return ng_flags_fail(c,
+				     "'%.*s' must be a list of 2 strings "
+				     "(address family, address)",
+				     QUOTE(key));
 	fam = v->child;
 	addr = fam->next;
 	if (fam->type != BENCODE_STRING || addr->type != BENCODE_STRING)
-		return ng_flags_fail(c, "'%.*s' must be a list of 2 strings "
-				     "(address family, address)", QUOTE(key));
+		return ng_flags_fail(c,
+				     "'%.*s' must be a list of 2 strings "
+				     "(address family, address)",
+				     QUOTE(key));
 	family = sockaddr_family_of_token(fam->str);
 	if (!family)
 		return ng_flags_fail(c, "'%.*s': invalid address family '%.*s' (IP4 or IP6)",
@@ -510,7 +524,7 @@ static int key_received_from(struct ng_flags_ctx *c, str key, const bencode_item
 static int key_transport(struct ng_flags_ctx *c, str key, const bencode_item *v)
 {
 	static const char *const protocols[] = {
-		"RTP/AVP", "RTP/SAVP", "RTP/AVPF", "RTP/SAVPF",
+		"RTP/AVP",          "RTP/SAVP",          "RTP/AVPF", "RTP/SAVPF",
 		"UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF", NULL,
 	};
 	str s = STR_NULL;
@@ -618,8 +632,8 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 			return -1;
 		fam = sockaddr_family_of_token(s);
 		if (!fam)
-			return ng_flags_fail(c, "invalid '%.*s' '%.*s' (IP4 or IP6)",
-					     QUOTE(key), QUOTE(s));
+			return ng_flags_fail(c, "invalid '%.*s' '%.*s' (IP4 or IP6)", QUOTE(key),
+					     QUOTE(s));
 		f->address_family = fam;
 		return 0;
 	}

@@ -33,7 +33,7 @@
 struct ng_request;
 
 enum ng_ice {
-	NG_ICE_DEFAULT,    /* not given */
+	NG_ICE_DEFAULT, /* not given */
 	NG_ICE_REMOVE,
 	NG_ICE_FORCE,
 	NG_ICE_FORCE_RELAY,
@@ -46,18 +46,18 @@ enum ng_ice {
 struct ng_flags {
 	str call_id, from_tag, to_tag, via_branch, label;
 	str sdp;
-	str transport_protocol;      /* "RTP/AVP", "RTP/SAVP", ...; STR_NULL = keep */
-	str media_address;           /* "media address": a valid IPv4/IPv6 literal */
-	int media_address_family;    /* AF_INET / AF_INET6 of media_address; 0 = not given */
-	bool transport_protocol_accept; /* transport-protocol "accept" */
+	str transport_protocol;           /* "RTP/AVP", "RTP/SAVP", ...; STR_NULL = keep */
+	str media_address;                /* "media address": a valid IPv4/IPv6 literal */
+	int media_address_family;         /* AF_INET / AF_INET6 of media_address; 0 = not given */
+	bool transport_protocol_accept;   /* transport-protocol "accept" */
 	str direction[NG_MAX_DIRECTIONS]; /* interface names, in order */
 	unsigned n_directions;
-	int address_family;          /* AF_INET / AF_INET6; 0 = keep the offered one */
+	int address_family; /* AF_INET / AF_INET6; 0 = keep the offered one */
 	/* "received-from": [ "IP4"|"IP6", "address" ] */
-	int received_from_family;    /* 0 = not given */
+	int received_from_family; /* 0 = not given */
 	str received_from_address;
-	int64_t delete_delay;        /* "delete delay" / "delete-delay"; -1 = not given */
-	int tos;                     /* "TOS": 0..255, -1 = leave unchanged; NG_TOS_UNSET = not given */
+	int64_t delete_delay; /* "delete delay" / "delete-delay"; -1 = not given */
+	int tos;              /* "TOS": 0..255, -1 = leave unchanged; NG_TOS_UNSET = not given */
 
 	/* "replace" list */
 	bool replace_origin;
@@ -77,26 +77,27 @@ struct ng_flags {
 
 	/* "flags" list */
 	bool trust_address;
-	bool sip_source_address;     /* "SIP-source-address" */
+	bool sip_source_address; /* "SIP-source-address" */
 	bool symmetric, asymmetric, strict_source;
 	bool media_handover, port_latching, no_port_latching;
 	bool no_rtcp_attribute, full_rtcp_attribute;
 	bool loop_protect;
 	bool original_sendrecv;
-	bool all;                    /* block/silence/...: every call */
-	bool fatal;                  /* delete: unknown call is an error */
-	bool fast;                   /* delete: skip statistics in the reply ("fast") */
+	bool all;   /* block/silence/...: every call */
+	bool fatal; /* delete: unknown call is an error */
+	bool fast;  /* delete: skip statistics in the reply ("fast") */
 	bool reset;
 	bool generate_mid, strip_extmap;
-	bool record_call;            /* flag "record-call", or key record-call=on/yes */
-	bool to_tag_flag;            /* flag "to-tag": delete only the to-tag's side */
-	bool directional;            /* flag "directional"; rtpp_flags from-tag=... sets it */
-	bool ice_reject;             /* flag "reject-ICE" / "ICE-reject" */
+	bool record_call; /* flag "record-call", or key record-call=on/yes */
+	bool to_tag_flag; /* flag "to-tag": delete only the to-tag's side */
+	bool directional; /* flag "directional"; rtpp_flags from-tag=... sets it */
+	bool ice_reject;  /* flag "reject-ICE" / "ICE-reject" */
 	bool unidirectional;
 
-	unsigned unknown_flags;      /* flags/replace/rtcp-mux items we do not know (logged) */
-	unsigned ignored_flags;      /* flags rtpengine knows but rtprelay ignores (SDES-, codec-, ...) */
-	unsigned unknown_keys;       /* dictionary keys we do not know (logged, not an error) */
+	unsigned unknown_flags; /* flags/replace/rtcp-mux items we do not know (logged) */
+	unsigned
+		ignored_flags; /* flags rtpengine knows but rtprelay ignores (SDES-, codec-, ...) */
+	unsigned unknown_keys; /* dictionary keys we do not know (logged, not an error) */
 };
 
 #define NG_TOS_UNSET 256
@@ -123,8 +124,8 @@ void ng_flags_init(struct ng_flags *f);
 struct ng_flags_ctx {
 	struct arena *a;
 	struct ng_flags *f;
-	const char *err;   /* set by ng_flags_fail() */
-	bool in_rtpp;      /* inside an rtpp_flags string */
+	const char *err; /* set by ng_flags_fail() */
+	bool in_rtpp;    /* inside an rtpp_flags string */
 };
 
 /* Record a failure reason (formatted into the arena); returns -1. */

@@ -283,7 +283,9 @@ static int key_value(struct rtpp *r, str key, const bencode_item *v)
 		/* Kamailio's own syntax: received-from=ADDRESS */
 		bencode_item fam = { .type = BENCODE_STRING };
 		bencode_item addr = { .type = BENCODE_STRING, .str = v->str };
-		bencode_item list = { .type = BENCODE_LIST, .child = &fam, .last = &addr,
+		bencode_item list = { .type = BENCODE_LIST,
+				      .child = &fam,
+				      .last = &addr,
 				      .count = 2 };
 
 		fam.next = &addr;

@@ -8,10 +8,10 @@
 #include <pthread.h>
 
 #include "call/call.h"
-#include "log.h"
-#include "commands/media_ctl.h"
-#include "ng/ng.h"
 #include "commands/flags.h"
+#include "commands/media_ctl.h"
+#include "log.h"
+#include "ng/ng.h"
 #include "rtprelay.h"
 
 enum media_ctl {

@@ -14,19 +14,19 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "clock.h"
 #include "call/call.h"
+#include "call/media.h"
+#include "call/ports.h"
+#include "clock.h"
+#include "commands/flags.h"
+#include "commands/offer.h"
+#include "commands/sdp_rewrite.h"
 #include "config/config.h"
 #include "log.h"
-#include "call/media.h"
-#include "commands/offer.h"
 #include "ng/ng.h"
-#include "commands/flags.h"
-#include "call/ports.h"
 #include "rtprelay.h"
 #include "sdp.h"
 #include "sdp_direction.h"
-#include "commands/sdp_rewrite.h"
 #include "sockaddr.h"
 #include "stats.h"
 
@@ -117,7 +117,8 @@ static int validate_sdp(struct ng_request *req, const struct sdp_session *s)
 		int fam = sockaddr_family_of_token(c.addrtype);
 
 		if (!fam || make_sockaddr(fam, c.address, sm->port, &ss))
-			return ng_error(req, "SDP media %u has an invalid connection address '%.*s'",
+			return ng_error(req,
+					"SDP media %u has an invalid connection address '%.*s'",
 					i + 1, STR_FMT(c.address));
 		if (!family)
 			family = fam;
@@ -141,7 +142,8 @@ static int acquire(struct ng_request *req, struct side *sd, const struct sdp_ses
 
 	for (unsigned i = 0; i < s->media->len; i++) {
 		const struct sdp_media *sm = s->media->pdata[i];
-		struct media *m = sd->ml && i < sd->ml->medias->len ? sd->ml->medias->pdata[i] : NULL;
+		struct media *m = sd->ml && i < sd->ml->medias->len ? sd->ml->medias->pdata[i]
+								    : NULL;
 
 		if (sm->port == 0 || (m && m->ports.intf == sd->intf))
 			continue;
@@ -326,9 +328,9 @@ static int offer_answer(struct ng_request *req, bool answer)
 		if (!from.ml) {
 			/* The branch placeholder the offer created, if still untagged;
 			 * else a new fork of the same offer gets its own monologue. */
-			struct monologue *cand = f.via_branch.s
-				? call_find_branch(call, offerer, f.via_branch)
-				: offerer->peer;
+			struct monologue *cand = f.via_branch.s ? call_find_branch(call, offerer,
+										   f.via_branch)
+								: offerer->peer;
 
 			if (cand && !cand->tag)
 				from.ml = cand;
@@ -364,8 +366,9 @@ static int offer_answer(struct ng_request *req, bool answer)
 			from.intf = from.ml->intf;
 		if (!from.intf || from.intf->family != family)
 			from.intf = pick_intf(rp->ports, dir_from, family);
-		int to_family = f.address_family ? f.address_family
-				: to.ml && to.ml->intf ? to.ml->intf->family : family;
+		int to_family = f.address_family       ? f.address_family
+				: to.ml && to.ml->intf ? to.ml->intf->family
+						       : family;
 
 		if (to.ml && !dir_to.s && !f.address_family)
 			to.intf = to.ml->intf;
@@ -390,7 +393,8 @@ static int offer_answer(struct ng_request *req, bool answer)
 	if (new_call) {
 		call = call_new(rp->calls, f.call_id);
 		if (cfg->offer_timeout)
-			call->offer_deadline_us = clock_mono_us() + (int64_t)cfg->offer_timeout * 1000000;
+			call->offer_deadline_us = clock_mono_us() +
+						  (int64_t)cfg->offer_timeout * 1000000;
 	}
 	log_set_context(f.call_id, f.from_tag);
 	pthread_mutex_lock(&call->lock);

@@ -7,11 +7,11 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 
-#include "clock.h"
 #include "call/call.h"
-#include "config/config.h"
 #include "call/media.h"
+#include "clock.h"
 #include "commands/query.h"
+#include "config/config.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
 #include "sockaddr.h"
@@ -55,8 +55,7 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	if (m->ports.intf) {
 		bencode_dict_add_int(a, d, "local port", st->local_port);
 		bencode_dict_add_cstr(a, d, "local address", m->ports.intf->local_str);
-		bencode_dict_add_cstr(a, d, "family",
-				      sockaddr_family_name(m->ports.intf->family));
+		bencode_dict_add_cstr(a, d, "family", sockaddr_family_name(m->ports.intf->family));
 	}
 	endpoint_to_bencode(a, d, "endpoint", &st->endpoint);
 	endpoint_to_bencode(a, d, "advertised endpoint", &st->advertised);
@@ -69,7 +68,8 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	int64_t last = (int64_t)load(&ss->last_packet_us);
 
 	if (last)
-		bencode_dict_add_int(a, d, "last packet", (clock_wall_us() - (clock_mono_us() - last)) / 1000000);
+		bencode_dict_add_int(a, d, "last packet",
+				     (clock_wall_us() - (clock_mono_us() - last)) / 1000000);
 	bencode_item *stats = bencode_dict_add_dict(a, d, "stats");
 
 	bencode_dict_add_int(a, stats, "packets", (int64_t)load(&ss->packets));
@@ -90,7 +90,8 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 			continue;
 		bencode_item *e = bencode_list_add_dict(a, ssrcs);
 
-		bencode_dict_add_int(a, e, "SSRC", __atomic_load_n(&ss->ssrc[i].ssrc, __ATOMIC_RELAXED));
+		bencode_dict_add_int(a, e, "SSRC",
+				     __atomic_load_n(&ss->ssrc[i].ssrc, __ATOMIC_RELAXED));
 		bencode_dict_add_int(a, e, "packets", n);
 		bencode_dict_add_int(a, e, "last seq",
 				     __atomic_load_n(&ss->ssrc[i].last_seq, __ATOMIC_RELAXED));
@@ -123,7 +124,8 @@ static void monologue_to_bencode(struct arena *a, bencode_item *tags, const stru
 	if (ml->delete_at_us)
 		bencode_dict_add_int(a, d, "deleting in ms",
 				     (ml->delete_at_us - clock_mono_us()) / 1000 > 0
-					     ? (ml->delete_at_us - clock_mono_us()) / 1000 : 0);
+					     ? (ml->delete_at_us - clock_mono_us()) / 1000
+					     : 0);
 	if (ml->peer && ml->peer->tag)
 		bencode_dict_add_cstr(a, d, "in dialogue with", ml->peer->tag);
 	if (ml->block_media)
@@ -172,7 +174,8 @@ void query_call_report(struct call *call, struct arena *a, bencode_item *dict)
 	if (call->delete_at_us)
 		bencode_dict_add_int(a, dict, "deleting in ms",
 				     (call->delete_at_us - clock_mono_us()) / 1000 > 0
-					     ? (call->delete_at_us - clock_mono_us()) / 1000 : 0);
+					     ? (call->delete_at_us - clock_mono_us()) / 1000
+					     : 0);
 	bencode_dict_add_dict(a, dict, "SSRC");
 	bencode_item *tags = bencode_dict_add_dict(a, dict, "tags");
 	uint64_t tot[2][3] = { { 0 } };

@@ -10,21 +10,19 @@
 #include <stdlib.h>
 
 #include "call/call.h"
-#include "config/config.h"
 #include "call/media.h"
 #include "commands/flags.h"
+#include "config/config.h"
 #include "sdp_direction.h"
 #include "sockaddr.h"
 
 static const char *const static_rtpmaps[35] = {
-	[0] = "PCMU/8000",     [3] = "GSM/8000",     [4] = "G723/8000",
-	[5] = "DVI4/8000",     [6] = "DVI4/16000",   [7] = "LPC/8000",
-	[8] = "PCMA/8000",     [9] = "G722/8000",    [10] = "L16/44100/2",
-	[11] = "L16/44100",    [12] = "QCELP/8000",  [13] = "CN/8000",
-	[14] = "MPA/90000",    [15] = "G728/8000",   [16] = "DVI4/11025",
-	[17] = "DVI4/22050",   [18] = "G729/8000",   [25] = "CelB/90000",
-	[26] = "JPEG/90000",   [28] = "nv/90000",    [31] = "H261/90000",
-	[32] = "MPV/90000",    [33] = "MP2T/90000",  [34] = "H263/90000",
+	[0] = "PCMU/8000",    [3] = "GSM/8000",    [4] = "G723/8000",   [5] = "DVI4/8000",
+	[6] = "DVI4/16000",   [7] = "LPC/8000",    [8] = "PCMA/8000",   [9] = "G722/8000",
+	[10] = "L16/44100/2", [11] = "L16/44100",  [12] = "QCELP/8000", [13] = "CN/8000",
+	[14] = "MPA/90000",   [15] = "G728/8000",  [16] = "DVI4/11025", [17] = "DVI4/22050",
+	[18] = "G729/8000",   [25] = "CelB/90000", [26] = "JPEG/90000", [28] = "nv/90000",
+	[31] = "H261/90000",  [32] = "MPV/90000",  [33] = "MP2T/90000", [34] = "H263/90000",
 };
 
 const char *sdp_rewrite_static_rtpmap(unsigned pt)
@@ -34,16 +32,15 @@ const char *sdp_rewrite_static_rtpmap(unsigned pt)
 
 static bool is_ice_attr(str name)
 {
-	static const char *const ice[] = { "ice-ufrag", "ice-pwd", "ice-options", "ice-lite",
-					   "ice-mismatch", "ice-pacing", "candidate",
-					   "end-of-candidates", "remote-candidates" };
+	static const char *const ice[] = { "ice-ufrag", "ice-pwd",           "ice-options",
+					   "ice-lite",  "ice-mismatch",      "ice-pacing",
+					   "candidate", "end-of-candidates", "remote-candidates" };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(ice); i++)
 		if (str_eq_c(name, ice[i]))
 			return true;
 	return false;
 }
-
 
 /* c= line: the relay's address, unless it is the hold address 0.0.0.0. */
 static void rewrite_connection(struct sdp_session *s, struct sdp_line *l,
@@ -54,8 +51,9 @@ static void rewrite_connection(struct sdp_session *s, struct sdp_line *l,
 	if (sdp_parse_connection(l->value, &c) == 0 && sockaddr_str_is_any(c.address) &&
 	    !f->replace_zero_address)
 		return;
-	sdp_line_set(s, l, arena_printf(s->arena, "IN %s %s", sockaddr_family_token(intf->family),
-					intf->advertised_str));
+	sdp_line_set(s, l,
+		     arena_printf(s->arena, "IN %s %s", sockaddr_family_token(intf->family),
+				  intf->advertised_str));
 }
 
 /* The payload type that an "a=rtpmap:PT ...", "a=fmtp:PT ..." line is about. */
@@ -190,12 +188,16 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 					have_rtpmap = true;
 			}
 			if (!have_rtpmap && sdp_rewrite_static_rtpmap((unsigned)pt))
-				g_ptr_array_add(out, sdp_line_new(s, 'a',
-					arena_printf(s->arena, "rtpmap:%d %s", (int)pt,
-						     sdp_rewrite_static_rtpmap((unsigned)pt))));
+				g_ptr_array_add(out,
+						sdp_line_new(s, 'a',
+							     arena_printf(s->arena, "rtpmap:%d %s",
+									  (int)pt,
+									  sdp_rewrite_static_rtpmap(
+										  (unsigned)pt))));
 			for (const char *kind = "rtpmap"; kind;
 			     kind = !strcmp(kind, "rtpmap") ? "fmtp"
-				    : !strcmp(kind, "fmtp") ? "rtcp-fb" : NULL)
+				    : !strcmp(kind, "fmtp") ? "rtcp-fb"
+							    : NULL)
 				for (unsigned i = 0; i < codec->len; i++) {
 					struct sdp_line *l = codec->pdata[i];
 
@@ -228,8 +230,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 			      : NULL;
 		/* The offerer will use mux only if we accepted it. */
 		m->rtcp_mux = mux != NULL;
-	}
-	else if (f->rtcp_mux_demux || f->rtcp_mux_reject)
+	} else if (f->rtcp_mux_demux || f->rtcp_mux_reject)
 		mux = NULL;
 	else if (!mux && (f->rtcp_mux_offer || f->rtcp_mux_require))
 		mux = sdp_line_new(s, 'a', STR_C("rtcp-mux"));
@@ -237,12 +238,14 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		unsigned rtcp = answer && mux ? port : port + 1;
 
 		if (f->full_rtcp_attribute)
-			g_ptr_array_add(out, sdp_line_new(s, 'a',
-				arena_printf(s->arena, "rtcp:%u IN %s %s", rtcp,
-					     sockaddr_family_token(intf->family), intf->advertised_str)));
+			g_ptr_array_add(
+				out, sdp_line_new(s, 'a',
+						  arena_printf(s->arena, "rtcp:%u IN %s %s", rtcp,
+							       sockaddr_family_token(intf->family),
+							       intf->advertised_str)));
 		else
 			g_ptr_array_add(out, sdp_line_new(s, 'a',
-				arena_printf(s->arena, "rtcp:%u", rtcp)));
+							  arena_printf(s->arena, "rtcp:%u", rtcp)));
 	}
 	if (mux)
 		g_ptr_array_add(out, mux);
@@ -270,8 +273,8 @@ err_free:
 	return -1;
 }
 
-int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
-		const struct ng_flags *f, bool answer, const char **err)
+int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const struct ng_flags *f,
+		bool answer, const char **err)
 {
 	const struct sdp_line *session_dir = NULL;
 
@@ -294,7 +297,8 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
 		i++;
 	}
 	for (unsigned i = 0; i < s->media->len; i++)
-		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], session_dir, f, answer, err))
+		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], session_dir, f,
+				  answer, err))
 			return -1;
 	/* One line ending throughout (the input's usual one), and no blank
 	 * lines after the body, whatever the sender mixed in. */

@@ -22,8 +22,8 @@ struct ng_flags;
  * sdp-version tracking); answer: s is an answer going to the offerer.
  * Returns 0, or -1 with *err set. Main thread.
  */
-int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to,
-		const struct ng_flags *f, bool answer, const char **err);
+int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const struct ng_flags *f,
+		bool answer, const char **err);
 
 /* The rtpmap encoding of a static RTP payload type ("PCMU/8000"), or NULL. */
 const char *sdp_rewrite_static_rtpmap(unsigned pt);

@@ -8,14 +8,14 @@
 #include <time.h>
 
 #include "call/call.h"
-#include "config/config.h"
-#include "commands/statistics.h"
-#include "commands/commands.h"
 #include "call/media.h"
-#include "log.h"
-#include "memory.h"
-#include "media/worker.h"
 #include "call/ports.h"
+#include "commands/commands.h"
+#include "commands/statistics.h"
+#include "config/config.h"
+#include "log.h"
+#include "media/worker.h"
+#include "memory.h"
 #include "rtprelay.h"
 #include "stats.h"
 
@@ -38,7 +38,8 @@ static void add_live_counters(struct rtprelay *rp, uint64_t sum[3])
 				const struct media *m = ml->medias->pdata[j];
 
 				for (int k = 0; k < 2; k++) {
-					const struct rtprelay_stream_stats *ss = m->streams[k].stats;
+					const struct rtprelay_stream_stats *ss = m->streams[k]
+											 .stats;
 
 					sum[0] += __atomic_load_n(&ss->packets, __ATOMIC_RELAXED);
 					sum[1] += __atomic_load_n(&ss->bytes, __ATOMIC_RELAXED);
@@ -67,7 +68,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_item *tot = bencode_dict_add_dict(a, dict, "totalstatistics");
 
 	bencode_dict_set(a, tot, "uptime",
-			 bencode_new_str(a, arena_printf(a, "%ld", (long)(time(NULL) - rp->started))));
+			 bencode_new_str(a,
+					 arena_printf(a, "%ld", (long)(time(NULL) - rp->started))));
 	bencode_dict_add_int(a, tot, "managedsessions", st->calls_created);
 	bencode_dict_add_int(a, tot, "rejectedsessions", st->calls_refused_max_sessions);
 	bencode_dict_add_int(a, tot, "timeoutsessions", st->calls_ended[CALL_END_TIMEOUT]);
@@ -78,7 +80,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "offertimeoutsessions",
 			     st->calls_ended[CALL_END_OFFER_TIMEOUT]);
 	bencode_dict_add_int(a, tot, "regularterminatedsessions", st->calls_ended[CALL_END_DELETE]);
-	bencode_dict_add_int(a, tot, "forcedterminatedsessions", st->calls_ended[CALL_END_SHUTDOWN]);
+	bencode_dict_add_int(a, tot, "forcedterminatedsessions",
+			     st->calls_ended[CALL_END_SHUTDOWN]);
 	uint64_t relayed[3] = { st->relayed_packets, st->relayed_bytes, st->relayed_errors };
 
 	add_live_counters(rp, relayed);
@@ -93,7 +96,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	uint64_t errors = 0;
 
 	for (size_t i = 0; i < NG_COMMAND_COUNT; i++) {
-		bencode_dict_set(a, ctl, arena_printf(a, "total%scount", ng_commands[i].stat_name).s,
+		bencode_dict_set(a, ctl,
+				 arena_printf(a, "total%scount", ng_commands[i].stat_name).s,
 				 bencode_new_int(a, (int64_t)st->commands[i].count));
 		errors += st->commands[i].errors;
 	}

@@ -25,10 +25,10 @@
  * most one address per family: options reject a second one.
  */
 struct config_interface {
-	char name[64];                  /* "default" when not given */
-	struct sockaddr_storage local;  /* port 0 */
-	struct sockaddr_storage advertised; /* = local unless !ADVERTISED given */
-	int family;                     /* AF_INET or AF_INET6 */
+	char name[64];                          /* "default" when not given */
+	struct sockaddr_storage local;          /* port 0 */
+	struct sockaddr_storage advertised;     /* = local unless !ADVERTISED given */
+	int family;                             /* AF_INET or AF_INET6 */
 	char local_str[64], advertised_str[64]; /* printable addresses */
 };
 
@@ -64,35 +64,35 @@ struct rtprelay_config {
 	struct config_listen listen_http[CONFIG_MAX_LISTENERS];
 	unsigned n_listen_http;
 
-	unsigned port_min, port_max;   /* default 30000..40000 as rtpengine */
-	unsigned timeout;              /* -o, default 60 */
-	unsigned silent_timeout;       /* -s, default 3600 */
-	unsigned final_timeout;        /* -a, default 0 = none */
-	unsigned offer_timeout;        /* default 3600 */
-	unsigned delete_delay;         /* -d, default 30 */
-	int max_sessions;              /* default -1 = unlimited */
-	unsigned num_threads;          /* default: number of CPUs */
-	int table;                     /* -t, default 0; -1 = no kernel */
-	bool no_fallback;              /* -F */
-	int tos;                       /* -T, default 184 (EF) as rtpengine */
+	unsigned port_min, port_max; /* default 30000..40000 as rtpengine */
+	unsigned timeout;            /* -o, default 60 */
+	unsigned silent_timeout;     /* -s, default 3600 */
+	unsigned final_timeout;      /* -a, default 0 = none */
+	unsigned offer_timeout;      /* default 3600 */
+	unsigned delete_delay;       /* -d, default 30 */
+	int max_sessions;            /* default -1 = unlimited */
+	unsigned num_threads;        /* default: number of CPUs */
+	int table;                   /* -t, default 0; -1 = no kernel */
+	bool no_fallback;            /* -F */
+	int tos;                     /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
-	bool memory_accounting_sites;  /* --memory-accounting=sites (debug builds: default) */
-	int media_io;                  /* enum media_io_kind (media/worker.h): --media-io, default uring */
-	unsigned media_coalesce_us;    /* --media-coalesce-us, default 100 */
-	unsigned media_buffers;        /* --media-buffers: per io_uring worker, default 4096 */
+	bool memory_accounting_sites; /* --memory-accounting=sites (debug builds: default) */
+	int media_io; /* enum media_io_kind (media/worker.h): --media-io, default uring */
+	unsigned media_coalesce_us; /* --media-coalesce-us, default 100 */
+	unsigned media_buffers;     /* --media-buffers: per io_uring worker, default 4096 */
 
-	int log_level;                 /* -L, default 6 (LOG_INFO) */
-	int log_levels[16];            /* per subsystem (enum log_subsys), -1 =
+	int log_level;           /* -L, default 6 (LOG_INFO) */
+	int log_levels[16];      /* per subsystem (enum log_subsys), -1 =
 					* log_level; internals defaults to 0 (quiet),
 					* as rtpengine */
-	bool log_stderr;               /* -E */
-	int log_facility;              /* syslog facility (LOG_LOCAL0...), default LOG_DAEMON */
-	bool foreground;               /* -f */
-	char pidfile[256];             /* -p, "" = none */
-	char config_file[256];         /* default /etc/rtprelay/rtprelay.conf; "none" */
-	char config_section[64];       /* the section read: "rtprelay", or
+	bool log_stderr;         /* -E */
+	int log_facility;        /* syslog facility (LOG_LOCAL0...), default LOG_DAEMON */
+	bool foreground;         /* -f */
+	char pidfile[256];       /* -p, "" = none */
+	char config_file[256];   /* default /etc/rtprelay/rtprelay.conf; "none" */
+	char config_section[64]; /* the section read: "rtprelay", or
 					* "rtpengine"; "" when no file was read */
-	bool check_config;             /* --check-config: validate and exit */
+	bool check_config;       /* --check-config: validate and exit */
 };
 
 /* A zeroed snapshot held once by the caller (fill it, then share it). */

@@ -25,9 +25,9 @@ static bool parse_literal(const char *s, struct sockaddr_storage *ss, int *famil
 
 static void print_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
-	const void *a = ss->ss_family == AF_INET6 ?
-				(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
-				(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+	const void *a = ss->ss_family == AF_INET6
+				? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+				: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
 
 	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
 		g_strlcpy(buf, "?", len);
@@ -83,13 +83,14 @@ static int fill(struct config_interface *out, const char *name,
 		int adv_family;
 
 		if (!parse_literal(adv, &out->advertised, &adv_family)) {
-			*err = g_strdup_printf("advertised address '%s' is not an IPv4 or IPv6 address", adv);
+			*err = g_strdup_printf(
+				"advertised address '%s' is not an IPv4 or IPv6 address", adv);
 			return -1;
 		}
 		if (adv_family != family) {
-			*err = g_strdup_printf("advertised address '%s' is %s but the local address is %s",
-					       adv, sockaddr_family_name(adv_family),
-					       sockaddr_family_name(family));
+			*err = g_strdup_printf(
+				"advertised address '%s' is %s but the local address is %s", adv,
+				sockaddr_family_name(adv_family), sockaddr_family_name(family));
 			return -1;
 		}
 	}
@@ -146,8 +147,9 @@ static void collect(struct expansion *x, const struct sockaddr *sa)
 
 	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
 		return;
-	memcpy(&ss, sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-						    sizeof(struct sockaddr_in));
+	memcpy(&ss, sa,
+	       sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					 : sizeof(struct sockaddr_in));
 	if (sa->sa_family == AF_INET)
 		((struct sockaddr_in *)&ss)->sin_port = 0;
 	else {
@@ -194,9 +196,9 @@ static int expand_device(struct expansion *x, const char *device, char **err)
 
 			if (p->ifa_addr->sa_family != AF_INET && p->ifa_addr->sa_family != AF_INET6)
 				continue;
-			memcpy(&ss, p->ifa_addr, p->ifa_addr->sa_family == AF_INET6 ?
-							 sizeof(struct sockaddr_in6) :
-							 sizeof(struct sockaddr_in));
+			memcpy(&ss, p->ifa_addr,
+			       p->ifa_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+								  : sizeof(struct sockaddr_in));
 			if (is_loopback(&ss) || (p->ifa_flags & IFF_LOOPBACK))
 				continue;
 		}
@@ -228,7 +230,8 @@ static int expand_hostname(struct expansion *x, const char *host, char **err)
 
 	if (rc != 0) {
 		*err = g_strdup_printf("'%s' is not an IP address, network interface or "
-				       "resolvable host name (%s)", host, gai_strerror(rc));
+				       "resolvable host name (%s)",
+				       host, gai_strerror(rc));
 		return -1;
 	}
 	for (r = res; r; r = r->ai_next)

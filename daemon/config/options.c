@@ -19,16 +19,16 @@
 
 /* One option given on the command line, applied after the file. */
 struct given {
-	const struct option_def *def;       /* or */
+	const struct option_def *def; /* or */
 	const struct option_compat *compat;
-	char *value;                        /* NULL: given without argument */
+	char *value; /* NULL: given without argument */
 };
 
 struct parse_state {
 	struct rtprelay_config *cfg;
-	GPtrArray *given;    /* struct given *, in command-line order */
-	GHashTable *warned;  /* compat names already warned about */
-	GPtrArray *strings;  /* help texts built for GOption, freed at the end */
+	GPtrArray *given;   /* struct given *, in command-line order */
+	GHashTable *warned; /* compat names already warned about */
+	GPtrArray *strings; /* help texts built for GOption, freed at the end */
 	options_warn_fn warn;
 	void *ctx;
 	bool config_file_given;
@@ -99,8 +99,8 @@ static gboolean on_option(const gchar *option_name, const gchar *value, gpointer
 
 		g_free(g);
 		if (def->parse(def, NULL, true, st->cfg, st->warn, st->ctx, &err) < 0) {
-			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-				    "option '%s': %s", def->name, err);
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "option '%s': %s",
+				    def->name, err);
 			g_free(err);
 			return FALSE;
 		}
@@ -205,7 +205,8 @@ static int split_attached(struct parse_state *st, int argc, char **argv, char **
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (i > 0 && a[0] == '-' && g_ascii_isalpha(a[1]) && a[2] && short_takes_arg(a[1])) {
+		if (i > 0 && a[0] == '-' && g_ascii_isalpha(a[1]) && a[2] &&
+		    short_takes_arg(a[1])) {
 			args[n++] = (char *)keep(st, g_strndup(a, 2));
 			args[n++] = (char *)keep(st, g_strdup(a + 2));
 			continue;
@@ -385,7 +386,8 @@ static int apply_file(struct parse_state *st, char **err)
 		g_strlcpy(cfg->config_section, "rtpengine", sizeof(cfg->config_section));
 	} else {
 		*err = g_strdup_printf("config file '%s' has neither a [rtprelay] nor an "
-				       "[rtpengine] section", cfg->config_file);
+				       "[rtpengine] section",
+				       cfg->config_file);
 		return -1;
 	}
 	where = g_strdup_printf("config file '%s', section [%s]: ", cfg->config_file,
@@ -431,7 +433,8 @@ static int validate(const struct rtprelay_config *cfg, char **err)
 	/* RTP takes an even port and RTCP the odd one above it. */
 	if (((cfg->port_min + 1) & ~1u) + 1 > cfg->port_max) {
 		*err = g_strdup_printf("option 'port-min': the range %u..%u holds no even/odd "
-				       "port pair for RTP and RTCP", cfg->port_min, cfg->port_max);
+				       "port pair for RTP and RTCP",
+				       cfg->port_min, cfg->port_max);
 		return -1;
 	}
 	if (listen_dup(cfg->listen_ng, cfg->n_listen_ng, cfg->listen_ng, cfg->n_listen_ng, &dup)) {

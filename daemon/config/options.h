@@ -44,7 +44,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
 int options_parse(int argc, char **argv, struct rtprelay_config *cfg, char **err);
 
 /* options_parse with the warnings sent to warn(ctx, msg) instead of stderr. */
-int options_parse_with(int argc, char **argv, struct rtprelay_config *cfg,
-		       options_warn_fn warn, void *ctx, char **err);
+int options_parse_with(int argc, char **argv, struct rtprelay_config *cfg, options_warn_fn warn,
+		       void *ctx, char **err);
 
 #endif

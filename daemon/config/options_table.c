@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "config/interface.h"
-#include "media/worker.h"
 #include "log.h"
+#include "media/worker.h"
 #include "sockaddr.h"
 
 #define CFG(field) offsetof(struct rtprelay_config, field)
@@ -27,8 +27,7 @@ _Static_assert(LOG_SUBSYS_COUNT <= CFG_SIZE(log_levels) / sizeof(int),
 	       "struct rtprelay_config.log_levels is too small for LOG_SUBSYSTEMS");
 
 static int parse_interface(const struct option_def *def, const char *value, bool first,
-			   struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
-			   char **err)
+			   struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
 {
 	int n;
 
@@ -47,8 +46,8 @@ static int parse_interface(const struct option_def *def, const char *value, bool
 
 			if (strcmp(oi->name, ni->name) == 0 && oi->family == ni->family) {
 				*err = g_strdup_printf("interface '%s' is given two %s addresses "
-						       "(%s and %s)", ni->name,
-						       sockaddr_family_name(ni->family),
+						       "(%s and %s)",
+						       ni->name, sockaddr_family_name(ni->family),
 						       oi->local_str, ni->local_str);
 				return -1;
 			}
@@ -158,12 +157,12 @@ static int parse_facility(const struct option_def *def, const char *value, bool 
 		const char *name;
 		int facility;
 	} facilities[] = {
-		{ "auth", LOG_AUTH },	  { "authpriv", LOG_AUTHPRIV }, { "cron", LOG_CRON },
-		{ "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },	      { "kern", LOG_KERN },
-		{ "lpr", LOG_LPR },	  { "mail", LOG_MAIL },	      { "news", LOG_NEWS },
-		{ "syslog", LOG_SYSLOG }, { "user", LOG_USER },	      { "uucp", LOG_UUCP },
-		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },   { "local2", LOG_LOCAL2 },
-		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },   { "local5", LOG_LOCAL5 },
+		{ "auth", LOG_AUTH },     { "authpriv", LOG_AUTHPRIV }, { "cron", LOG_CRON },
+		{ "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },           { "kern", LOG_KERN },
+		{ "lpr", LOG_LPR },       { "mail", LOG_MAIL },         { "news", LOG_NEWS },
+		{ "syslog", LOG_SYSLOG }, { "user", LOG_USER },         { "uucp", LOG_UUCP },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },     { "local2", LOG_LOCAL2 },
+		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },     { "local5", LOG_LOCAL5 },
 		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
 	};
 
@@ -173,13 +172,12 @@ static int parse_facility(const struct option_def *def, const char *value, bool 
 			return 0;
 		}
 	}
-	*err = g_strdup_printf("'%s' is not a syslog facility (daemon, local0 .. local7, user, ...)",
-			       value);
+	*err = g_strdup_printf(
+		"'%s' is not a syslog facility (daemon, local0 .. local7, user, ...)", value);
 	return -1;
 }
 
-static int parse_number(const char *value, long long min, long long max, long long *out,
-			char **err)
+static int parse_number(const char *value, long long min, long long max, long long *out, char **err)
 {
 	const char *s = value;
 	char *end;
@@ -288,6 +286,8 @@ int options_apply(const struct option_def *def, const char *value, bool first,
 /* Seconds: rtpengine takes an int; a year is more than any call needs. */
 #define SECS_MAX 31536000
 
+/* Laid out by hand, an option per entry (clang-format would give every field a line). */
+/* clang-format off */
 #define LOG_LEVEL_OPT(n, d)                                                    \
 	{ .name = "log-level-" #n, .type = OPT_INT,                            \
 	  .offset = CFG(log_levels) + LOG_SUBSYS_##n * sizeof(int), .min = 0,  \
@@ -386,6 +386,7 @@ const struct option_def options_table[] = {
 	{ .name = "pidfile", .short_name = 'p', .type = OPT_STRING, .offset = CFG(pidfile),
 	  .size = CFG_SIZE(pidfile), .help = "Write PID to file", .arg = "FILE" },
 };
+/* clang-format on */
 
 const size_t options_table_len = G_N_ELEMENTS(options_table);
 

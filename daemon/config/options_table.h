@@ -37,18 +37,18 @@ typedef int (*option_parse_fn)(const struct option_def *def, const char *value, 
 			       char **err);
 
 struct option_def {
-	const char *name;   /* long name = config key */
-	char short_name;    /* 0: none */
+	const char *name; /* long name = config key */
+	char short_name;  /* 0: none */
 	enum option_type type;
-	bool list;          /* repeatable; ';'-separated in the file */
-	bool cmdline_only;  /* config-file, config-section, version, check-config */
-	size_t offset;      /* into struct rtprelay_config */
-	size_t size;        /* OPT_STRING: buffer size */
-	long long min, max; /* OPT_INT, OPT_UINT */
+	bool list;             /* repeatable; ';'-separated in the file */
+	bool cmdline_only;     /* config-file, config-section, version, check-config */
+	size_t offset;         /* into struct rtprelay_config */
+	size_t size;           /* OPT_STRING: buffer size */
+	long long min, max;    /* OPT_INT, OPT_UINT */
 	option_parse_fn parse; /* OPT_CUSTOM */
-	const char *def;    /* default, as text (NULL: computed or zero) */
+	const char *def;       /* default, as text (NULL: computed or zero) */
 	const char *help;
-	const char *arg;    /* argument description for --help */
+	const char *arg; /* argument description for --help */
 };
 
 extern const struct option_def options_table[];

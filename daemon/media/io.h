@@ -43,8 +43,8 @@ struct event;
 
 struct media_socket {
 	int fd;
-	pthread_mutex_t lock;  /* guards owner against the packet path */
-	struct stream *owner;  /* NULL: spare */
+	pthread_mutex_t lock; /* guards owner against the packet path */
+	struct stream *owner; /* NULL: spare */
 	atomic_uint refs;
 	atomic_bool closing;   /* media_socket_free was called */
 	struct worker *worker; /* the one that reads it */

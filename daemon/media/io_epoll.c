@@ -4,23 +4,23 @@
  * from the other side's socket, under the call lock.
  */
 #define LOG_SUBSYS internals
-#include "clock.h"
 #include "media/io_epoll.h"
+#include "clock.h"
 
 #include <event2/event.h>
 #include <pthread.h>
 #include <sys/socket.h>
 
 #include "call/call.h"
-#include "log.h"
 #include "call/media.h"
+#include "log.h"
 #include "media/io.h"
 #include "media/route.h"
 #include "sockaddr.h"
 
 #define IO_BATCH 32
-#define IO_MTU 2048  /* larger datagrams are truncated, and dropped */
-#define IO_ROUNDS 8  /* batches per callback, so one busy socket can't starve others */
+#define IO_MTU 2048 /* larger datagrams are truncated, and dropped */
+#define IO_ROUNDS 8 /* batches per callback, so one busy socket can't starve others */
 
 /* Per-thread scratch: the packet path allocates nothing. */
 static __thread struct {
@@ -57,7 +57,8 @@ static void drain(int fd)
 	for (int i = 0; i < IO_ROUNDS; i++) {
 		for (int j = 0; j < IO_BATCH; j++) {
 			io.iov[j] = (struct iovec){ io.buf[j], IO_MTU };
-			io.in[j].msg_hdr = (struct msghdr){ .msg_iov = &io.iov[j], .msg_iovlen = 1 };
+			io.in[j].msg_hdr = (struct msghdr){ .msg_iov = &io.iov[j],
+							    .msg_iovlen = 1 };
 		}
 		if (recvmmsg(fd, io.in, IO_BATCH, MSG_DONTWAIT, NULL) < IO_BATCH)
 			break;

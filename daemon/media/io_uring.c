@@ -12,8 +12,8 @@
  * nothing (wake-up, cancel), tagged in the low two bits.
  */
 #define LOG_SUBSYS internals
-#include "clock.h"
 #include "media/io_uring.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -27,17 +27,17 @@
 #include <unistd.h>
 
 #include "call/call.h"
-#include "log.h"
 #include "call/media.h"
+#include "log.h"
 #include "media/io.h"
 #include "media/route.h"
 #include "sockaddr.h"
 
-#define RING_ENTRIES 1024     /* submission queue; full: submitted early */
-#define RING_CQ_MIN 4096      /* completion queue: at least, and > 2 x buffers */
-#define BUF_SIZE 2048         /* recvmsg header + source + datagram; larger: dropped */
+#define RING_ENTRIES 1024 /* submission queue; full: submitted early */
+#define RING_CQ_MIN 4096  /* completion queue: at least, and > 2 x buffers */
+#define BUF_SIZE 2048     /* recvmsg header + source + datagram; larger: dropped */
 #define BUF_GROUP 0
-#define COALESCE_BATCH 64     /* a coalescing wait ends early with this many */
+#define COALESCE_BATCH 64 /* a coalescing wait ends early with this many */
 
 enum tag { TAG_RECV, TAG_SEND, TAG_WAKE, TAG_CANCEL };
 #define TAG_MASK 3u
@@ -64,19 +64,19 @@ struct uring_worker {
 	size_t br_size;
 	uint8_t *bufs;
 	struct send_slot *slots;
-	unsigned nbufs;           /* --media-buffers, a power of two */
+	unsigned nbufs;                 /* --media-buffers, a power of two */
 	atomic_uint_fast64_t shortages; /* receives that ended for want of buffers */
-	struct msghdr recv_msg;   /* multishot template: room for the source only */
-	unsigned recycled;        /* buffers given back, not yet published */
-	unsigned armed;           /* sockets not RS_DONE */
-	unsigned inflight;        /* sends queued or in the kernel */
+	struct msghdr recv_msg;         /* multishot template: room for the source only */
+	unsigned recycled;              /* buffers given back, not yet published */
+	unsigned armed;                 /* sockets not RS_DONE */
+	unsigned inflight;              /* sends queued or in the kernel */
 	GPtrArray *rearm;
 	unsigned coalesce_us;
 	bool stopping;
 	int wake_fd;
 	uint64_t wake_buf;
 	atomic_bool stop;
-	pthread_mutex_t lock;     /* guards the two request lists */
+	pthread_mutex_t lock; /* guards the two request lists */
 	GPtrArray *attach, *detach;
 	GPtrArray *attach_spare, *detach_spare; /* the worker's, swapped in */
 	pthread_t thread;
@@ -84,7 +84,7 @@ struct uring_worker {
 	/* start-up: the thread creates its ring and reports */
 	pthread_mutex_t init_lock;
 	pthread_cond_t init_cond;
-	int init_done;            /* 0 pending, 1 ok, -1 failed */
+	int init_done; /* 0 pending, 1 ok, -1 failed */
 	char *init_why;
 };
 
@@ -101,8 +101,9 @@ static struct io_uring_sqe *sqe_get(struct uring_worker *uw)
 
 static void recycle(struct uring_worker *uw, unsigned bid)
 {
-	io_uring_buf_ring_add(uw->br, uw->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE, (unsigned short)bid,
-			      io_uring_buf_ring_mask(uw->nbufs), (int)uw->recycled++);
+	io_uring_buf_ring_add(uw->br, uw->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE,
+			      (unsigned short)bid, io_uring_buf_ring_mask(uw->nbufs),
+			      (int)uw->recycled++);
 }
 
 static void arm_recv(struct uring_worker *uw, struct media_socket *ms)
@@ -206,7 +207,8 @@ static void on_packet(struct uring_worker *uw, struct media_socket *ms, unsigned
 
 static void on_recv(struct uring_worker *uw, struct io_uring_cqe *cqe, int64_t now)
 {
-	struct media_socket *ms = (struct media_socket *)(uintptr_t)(cqe->user_data & ~(uint64_t)TAG_MASK);
+	struct media_socket *ms = (struct media_socket *)(uintptr_t)(cqe->user_data &
+								     ~(uint64_t)TAG_MASK);
 
 	if (cqe->flags & IORING_CQE_F_BUFFER) {
 		unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
@@ -314,10 +316,17 @@ static unsigned round_once(struct uring_worker *uw)
 	io_uring_for_each_cqe(&uw->ring, head, cqe) {
 		n++;
 		switch (cqe->user_data & TAG_MASK) {
-		case TAG_RECV: on_recv(uw, cqe, now); break;
-		case TAG_SEND: on_sent(uw, cqe); break;
-		case TAG_WAKE: woken = true; break;
-		default: break; /* a cancel's own completion */
+		case TAG_RECV:
+			on_recv(uw, cqe, now);
+			break;
+		case TAG_SEND:
+			on_sent(uw, cqe);
+			break;
+		case TAG_WAKE:
+			woken = true;
+			break;
+		default:
+			break; /* a cancel's own completion */
 		}
 	}
 	io_uring_cq_advance(&uw->ring, n);
@@ -333,7 +342,8 @@ static unsigned round_once(struct uring_worker *uw)
 			struct io_uring_sqe *sqe = sqe_get(uw);
 
 			uw->stopping = true;
-			io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
+			io_uring_prep_cancel64(sqe, 0,
+					       IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
 			io_uring_sqe_set_data64(sqe, TAG_CANCEL);
 		} else if (!uw->stopping) {
 			arm_wake(uw);
@@ -364,14 +374,17 @@ static int ring_setup(struct uring_worker *uw, char **why)
 		return -1;
 	}
 	uw->br_size = uw->nbufs * sizeof(struct io_uring_buf);
-	uw->br = mmap(NULL, uw->br_size, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+	uw->br = mmap(NULL, uw->br_size, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1,
+		      0);
 	if (uw->br == MAP_FAILED) {
 		uw->br = NULL;
 		*why = g_strdup_printf("buffer ring: %s", strerror(errno));
 		goto err_ring;
 	}
 	struct io_uring_buf_reg reg = {
-		.ring_addr = (uintptr_t)uw->br, .ring_entries = uw->nbufs, .bgid = BUF_GROUP,
+		.ring_addr = (uintptr_t)uw->br,
+		.ring_entries = uw->nbufs,
+		.bgid = BUF_GROUP,
 	};
 
 	r = io_uring_register_buf_ring(&uw->ring, &reg, 0);
@@ -436,7 +449,8 @@ static void *uring_main(void *arg)
 		/* Busy: gather a batch, bounded in time; idle: sleep until
 		 * something happens. */
 		if (busy && uw->coalesce_us)
-			r = io_uring_submit_and_wait_timeout(&uw->ring, &cqe, COALESCE_BATCH, &ts, NULL);
+			r = io_uring_submit_and_wait_timeout(&uw->ring, &cqe, COALESCE_BATCH, &ts,
+							     NULL);
 		else
 			r = io_uring_submit_and_wait(&uw->ring, 1);
 		if (r < 0 && r != -EINTR && r != -ETIME && r != -EAGAIN && r != -EBUSY)

@@ -89,10 +89,11 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 	}
 	struct monologue *peer = ml->peer;
 	struct media *pm = peer && m->index - 1 < peer->medias->len
-		? peer->medias->pdata[m->index - 1] : NULL;
+				   ? peer->medias->pdata[m->index - 1]
+				   : NULL;
 	struct stream *os = !pm || pm->rejected || m->rejected ? NULL
-			    : rtcp && !pm->rtcp_mux ? &pm->streams[STREAM_RTCP]
-						    : &pm->streams[STREAM_RTP];
+			    : rtcp && !pm->rtcp_mux            ? &pm->streams[STREAM_RTCP]
+							       : &pm->streams[STREAM_RTP];
 
 	if (!os || !os->sock || sockaddr_is_any(&os->endpoint)) {
 		bump(&st->dropped_no_peer, 1);

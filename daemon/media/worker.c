@@ -13,9 +13,9 @@
 #include "media/io_uring.h"
 
 struct worker {
-	struct event_base *base;      /* epoll */
-	struct event *keepalive;      /* keeps the loop running while it has no sockets */
-	struct uring_worker *uring;   /* io_uring */
+	struct event_base *base;    /* epoll */
+	struct event *keepalive;    /* keeps the loop running while it has no sockets */
+	struct uring_worker *uring; /* io_uring */
 	pthread_t thread;
 	unsigned index;
 	atomic_bool stop;
@@ -70,7 +70,8 @@ static bool uring_workers_start(struct workers *ws, unsigned coalesce_us, unsign
 		if (ws->w[i].uring)
 			continue;
 		if (i > 0)
-			fatalx("media worker %u: io_uring failed after worker 0 had it: %s", i, why);
+			fatalx("media worker %u: io_uring failed after worker 0 had it: %s", i,
+			       why);
 		log_warnx("io_uring unavailable (%s): media I/O falls back to epoll", why);
 		g_free(why);
 		return false;
@@ -87,13 +88,16 @@ struct workers *workers_start(unsigned n, enum media_io_kind want, unsigned coal
 	for (unsigned i = 0; i < n; i++)
 		ws->w[i].index = i;
 	ws->io = want == MEDIA_IO_URING && uring_workers_start(ws, coalesce_us, nbufs)
-		 ? MEDIA_IO_URING : MEDIA_IO_EPOLL;
+			 ? MEDIA_IO_URING
+			 : MEDIA_IO_EPOLL;
 	if (ws->io == MEDIA_IO_EPOLL)
 		for (unsigned i = 0; i < n; i++)
 			epoll_worker_start(&ws->w[i]);
 	if (ws->io == MEDIA_IO_URING)
-		log_info("%u media worker thread(s) started, media I/O: io_uring (coalescing %u us, "
-			 "%u buffers each)", n, coalesce_us, nbufs);
+		log_info(
+			"%u media worker thread(s) started, media I/O: io_uring (coalescing %u us, "
+			"%u buffers each)",
+			n, coalesce_us, nbufs);
 	else
 		log_info("%u media worker thread(s) started, media I/O: epoll", n);
 	return ws;

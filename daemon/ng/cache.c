@@ -17,8 +17,8 @@
 #define DIGEST_LEN 32
 
 struct entry {
-	GList link;         /* in cache->order; link.data = the entry */
-	int64_t stored;     /* monotonic usec */
+	GList link;     /* in cache->order; link.data = the entry */
+	int64_t stored; /* monotonic usec */
 	size_t key_len;
 	size_t reply_len;
 	unsigned char key[]; /* key_len bytes, then reply_len bytes of reply */

@@ -27,8 +27,7 @@ struct ng_cache *ng_cache_new(void);
 void ng_cache_free(struct ng_cache *c);
 
 /* A cache with other caps than the defaults above (tests). */
-struct ng_cache *ng_cache_new_limits(size_t max_entries, size_t max_bytes,
-				     int64_t max_age_usec);
+struct ng_cache *ng_cache_new_limits(size_t max_entries, size_t max_bytes, int64_t max_age_usec);
 
 /*
  * The cached reply to (cookie, body) if it was stored less than the

@@ -17,15 +17,15 @@
 #include <event2/keyvalq_struct.h>
 #include <unistd.h>
 
+#include "commands/statistics.h"
 #include "config/config.h"
 #include "log.h"
 #include "ng/http.h"
-#include "ng/ng.h"
-#include "ng/transport.h"
 #include "ng/json.h"
 #include "ng/msg.h"
+#include "ng/ng.h"
+#include "ng/transport.h"
 #include "rtprelay.h"
-#include "commands/statistics.h"
 
 #define HTTP_TIMEOUT_SECONDS 30
 
@@ -117,8 +117,9 @@ static void on_request(struct evhttp_request *r, void *arg)
 		reply_body = str_split(reply_body, ' ', &cookie);
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(r), "Content-Type",
-			  ng_msg_format(reply_body) == NG_FORMAT_JSON ? "application/json"
-								      : "application/x-rtpengine-ng");
+			  ng_msg_format(reply_body) == NG_FORMAT_JSON
+				  ? "application/json"
+				  : "application/x-rtpengine-ng");
 	struct evbuffer *ob = evhttp_request_get_output_buffer(r);
 	evbuffer_add(ob, out->str, out->len);
 	evhttp_send_reply(r, HTTP_OK, "OK", NULL);

@@ -61,8 +61,7 @@ static bencode_item *convert(struct arena *a, struct json_object *o, const char 
 	}
 	case json_type_object: {
 		bencode_item *d = bencode_new_dict(a);
-		json_object_object_foreach(o, key, val)
-		{
+		json_object_object_foreach(o, key, val) {
 			bencode_item *v = convert(a, val, err);
 			if (!v)
 				return NULL;
@@ -106,16 +105,19 @@ bencode_item *ng_json_to_bencode(struct arena *a, str json, const char **err)
 		if (jerr == json_tokener_continue)
 			*err = "Failed to parse JSON document: unexpected end of data";
 		else
-			*err = arena_printf(a, "Failed to parse JSON document at byte %zu: %s",
-					    end, json_tokener_error_desc(jerr)).s;
+			*err = arena_printf(a, "Failed to parse JSON document at byte %zu: %s", end,
+					    json_tokener_error_desc(jerr))
+				       .s;
 		goto out_free_tok;
 	}
 	for (size_t i = end; i < json.len; i++) {
 		char c = json.s[i];
 		if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-			*err = arena_printf(a,
-					    "Failed to parse JSON document at byte %zu: data after the object",
-					    i).s;
+			*err = arena_printf(
+				       a,
+				       "Failed to parse JSON document at byte %zu: data after the object",
+				       i)
+				       .s;
 			goto out_put_root;
 		}
 	}

@@ -4,8 +4,8 @@
  * (no payload)", "Dictionary contains no key \"command\"", "Failed to parse
  * JSON document"), with the position and cause added where we know them.
  */
-#include "ng/json.h"
 #include "ng/msg.h"
+#include "ng/json.h"
 
 #include <errno.h>
 
@@ -62,23 +62,27 @@ static bencode_item *decode_bencode(struct arena *a, str body, const char **err)
 	str s = str_skip(body, lead);
 	if (s.s[0] != 'd') {
 		*err = arena_printf(a, "Invalid NG data format: expected a dictionary at byte %zu",
-				    lead).s;
+				    lead)
+			       .s;
 		return NULL;
 	}
 	int rc = bencode_decode(a, s.s, s.len, &lim, &dict, &consumed, &berr);
 	if (rc == -EAGAIN) {
 		*err = arena_printf(a, "Malformed bencode at byte %zu: incomplete (%s)",
-				    lead + berr.offset, berr.reason).s;
+				    lead + berr.offset, berr.reason)
+			       .s;
 		return NULL;
 	}
 	if (rc < 0) {
 		*err = arena_printf(a, "Malformed bencode at byte %zu: %s", lead + berr.offset,
-				    berr.reason).s;
+				    berr.reason)
+			       .s;
 		return NULL;
 	}
 	if (trim_blank(str_skip(s, consumed)).len) {
 		*err = arena_printf(a, "Malformed bencode at byte %zu: data after the dictionary",
-				    lead + consumed).s;
+				    lead + consumed)
+			       .s;
 		return NULL;
 	}
 	return dict;

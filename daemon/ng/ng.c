@@ -18,9 +18,9 @@
 
 #include "commands/commands.h"
 #include "log.h"
-#include "ng/ng.h"
 #include "ng/cache.h"
 #include "ng/msg.h"
+#include "ng/ng.h"
 #include "ng/transport.h"
 #include "rtprelay.h"
 #include "stats.h"
@@ -120,7 +120,8 @@ static void process(struct rtprelay *rp, struct ng_cache *cache, str cookie, str
 		str cached = ng_cache_lookup(cache, cookie, body, now);
 		if (!str_is_null(cached)) {
 			log_info("ng request from %s (cookie %.*s) is a retransmission: "
-				 "answered from the cache", peer, STR_FMT(cookie));
+				 "answered from the cache",
+				 peer, STR_FMT(cookie));
 			g_string_append_len(out, cached.s, (gssize)cached.len);
 			return;
 		}
@@ -142,22 +143,22 @@ static void process(struct rtprelay *rp, struct ng_cache *cache, str cookie, str
 	log_debug("ng reply to %s: %zu bytes", peer, out->len - start);
 
 	if (cache)
-		ng_cache_insert(cache, cookie, body,
-				str_make(out->str + start, out->len - start), now);
+		ng_cache_insert(cache, cookie, body, str_make(out->str + start, out->len - start),
+				now);
 	log_set_context(STR_NULL, STR_NULL);
 	arena_free(req.arena);
 }
 
 /* See ng.h. Main thread. */
-void ng_process(struct rtprelay *rp, struct ng_cache *cache, str msg,
-		enum ng_transport transport, const struct sockaddr *from,
-		socklen_t from_len, GString *out)
+void ng_process(struct rtprelay *rp, struct ng_cache *cache, str msg, enum ng_transport transport,
+		const struct sockaddr *from, socklen_t from_len, GString *out)
 {
 	str cookie, body;
 
 	if (ng_msg_split(msg, &cookie, &body) < 0) {
 		char peer[64];
-		log_ratelimited(LOG_WARNING, "ng message without a valid cookie from %s (%zu bytes)",
+		log_ratelimited(LOG_WARNING,
+				"ng message without a valid cookie from %s (%zu bytes)",
 				ng_transport_addr_str(from, from_len, peer, sizeof(peer)), msg.len);
 		return;
 	}

@@ -38,16 +38,16 @@ enum ng_transport {
 };
 
 struct ng_request {
-	struct rtprelay *rp;     /* the daemon: calls, config, statistics */
-	struct arena *arena;     /* lives until the reply is encoded */
-	str command;             /* "offer", "answer", ... as sent */
-	bencode_item *dict;      /* the request dictionary */
-	bencode_item *reply;     /* the reply dictionary; commands add to it */
+	struct rtprelay *rp; /* the daemon: calls, config, statistics */
+	struct arena *arena; /* lives until the reply is encoded */
+	str command;         /* "offer", "answer", ... as sent */
+	bencode_item *dict;  /* the request dictionary */
+	bencode_item *reply; /* the reply dictionary; commands add to it */
 	enum ng_transport transport;
 	struct sockaddr_storage from; /* the control peer */
 	socklen_t from_len;
-	const char *error;       /* set with ng_error(); NULL on success */
-	const char *result;      /* "ok" unless the command sets e.g. "pong" */
+	const char *error;  /* set with ng_error(); NULL on success */
+	const char *result; /* "ok" unless the command sets e.g. "pong" */
 };
 
 /*
@@ -57,8 +57,7 @@ struct ng_request {
 typedef int ng_handler(struct ng_request *req);
 
 /* Record the failure reason (a static or arena string); returns -1. */
-int ng_error(struct ng_request *req, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int ng_error(struct ng_request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct ng_cache;
 
@@ -68,9 +67,8 @@ struct ng_cache;
  * can be found, out stays empty and the transport drops it (UDP) or closes
  * the connection (TCP); HTTP answers 400.
  */
-void ng_process(struct rtprelay *rp, struct ng_cache *cache, str msg,
-		enum ng_transport transport, const struct sockaddr *from,
-		socklen_t from_len, GString *out);
+void ng_process(struct rtprelay *rp, struct ng_cache *cache, str msg, enum ng_transport transport,
+		const struct sockaddr *from, socklen_t from_len, GString *out);
 
 /*
  * HTTP POST /ng-plain: a bare dictionary, no cookie, no retransmission

@@ -101,7 +101,8 @@ static enum drain drain_input(struct conn *c)
 					c->owner->text, c->peer_str, f.error);
 			if (f.cookie_len) {
 				g_autofree char *reason = g_strdup_printf(
-					"%s%s", f.bencode_error ? "Malformed bencode: " : "", f.error);
+					"%s%s", f.bencode_error ? "Malformed bencode: " : "",
+					f.error);
 				g_string_truncate(out, 0);
 				ng_msg_encode_error(str_make(buf + f.skip, f.cookie_len), f.format,
 						    reason, out);
@@ -140,7 +141,8 @@ static void on_read(struct bufferevent *bev, void *arg)
 
 	/* a full batch may leave work: come back through the loop */
 	if (drain_input(c) == DRAIN_BUSY)
-		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS | BEV_TRIG_IGNORE_WATERMARKS);
+		bufferevent_trigger(bev, EV_READ,
+				    BEV_TRIG_DEFER_CALLBACKS | BEV_TRIG_IGNORE_WATERMARKS);
 }
 
 /* The output is fully written (low watermark 0). */
@@ -180,8 +182,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-		      int salen, void *arg)
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+		      void *arg)
 {
 	struct ng_tcp *t = arg;
 	struct conn *c;
@@ -199,7 +201,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		memcpy(&c->peer, sa, (size_t)salen);
 		c->peer_len = (socklen_t)salen;
 	}
-	ng_transport_addr_str((struct sockaddr *)&c->peer, c->peer_len, c->peer_str, sizeof(c->peer_str));
+	ng_transport_addr_str((struct sockaddr *)&c->peer, c->peer_len, c->peer_str,
+			      sizeof(c->peer_str));
 	c->bev = bufferevent_socket_new(t->rp->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		log_errx("ng TCP %s: cannot set up the connection from %s", t->text, c->peer_str);

@@ -71,7 +71,8 @@ enum ng_tcp_frame_result ng_tcp_frame(const char *buf, size_t len, struct ng_tcp
 	f->skip = i;
 	cookie_start = i;
 
-	while (i < len && ng_cookie_byte((unsigned char)buf[i]) && i - cookie_start <= NG_MAX_COOKIE)
+	while (i < len && ng_cookie_byte((unsigned char)buf[i]) &&
+	       i - cookie_start <= NG_MAX_COOKIE)
 		i++;
 	if (i - cookie_start > NG_MAX_COOKIE) {
 		f->error = "cookie too long";

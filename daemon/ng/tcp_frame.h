@@ -15,18 +15,18 @@
 #include "ng/msg.h"
 
 enum ng_tcp_frame_result {
-	NG_FRAME_MORE = 0,      /* nothing complete yet: read more */
-	NG_FRAME_MESSAGE = 1,   /* a message at buf + skip, len bytes */
+	NG_FRAME_MORE = 0,       /* nothing complete yet: read more */
+	NG_FRAME_MESSAGE = 1,    /* a message at buf + skip, len bytes */
 	NG_FRAME_MALFORMED = -1, /* the stream cannot be framed: close it */
 };
 
 struct ng_tcp_frame {
-	size_t skip;       /* blank bytes before the message (drop them) */
-	size_t len;        /* MESSAGE: the message's bytes after skip */
-	size_t cookie_len; /* MESSAGE, and MALFORMED once a cookie was seen; else 0 */
+	size_t skip;           /* blank bytes before the message (drop them) */
+	size_t len;            /* MESSAGE: the message's bytes after skip */
+	size_t cookie_len;     /* MESSAGE, and MALFORMED once a cookie was seen; else 0 */
 	enum ng_format format; /* valid when cookie_len > 0 and a body byte was seen */
-	const char *error; /* MALFORMED: why (static text) */
-	bool bencode_error; /* error is the bencode decoder's reason */
+	const char *error;     /* MALFORMED: why (static text) */
+	bool bencode_error;    /* error is the bencode decoder's reason */
 };
 
 /*

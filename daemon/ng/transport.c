@@ -7,8 +7,8 @@
 #include "ng/transport.h"
 
 #include <arpa/inet.h>
-#include <glib.h>
 #include <errno.h>
+#include <glib.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -144,7 +144,8 @@ static int start_kind(struct rtprelay *rp, GPtrArray *into, const struct config_
 			continue;
 		obj = fn(rp, &twin);
 		if (!obj) {
-			log_warnx("ng %s %s: no IPv6 twin, listening on IPv4 only", kind, ls[i].text);
+			log_warnx("ng %s %s: no IPv6 twin, listening on IPv4 only", kind,
+				  ls[i].text);
 			continue;
 		}
 		g_ptr_array_add(into, obj);
@@ -164,12 +165,9 @@ int ng_transport_start(struct rtprelay *rp)
 	t->http = g_ptr_array_new_with_free_func((GDestroyNotify)ng_http_free);
 	rp->ng = t;
 
-	if (start_kind(rp, t->udp, cfg->listen_ng, cfg->n_listen_ng,
-		       new_udp, "UDP") < 0 ||
-	    start_kind(rp, t->tcp, cfg->listen_tcp_ng, cfg->n_listen_tcp_ng,
-		       new_tcp, "TCP") < 0 ||
-	    start_kind(rp, t->http, cfg->listen_http, cfg->n_listen_http,
-		       new_http, "HTTP") < 0)
+	if (start_kind(rp, t->udp, cfg->listen_ng, cfg->n_listen_ng, new_udp, "UDP") < 0 ||
+	    start_kind(rp, t->tcp, cfg->listen_tcp_ng, cfg->n_listen_tcp_ng, new_tcp, "TCP") < 0 ||
+	    start_kind(rp, t->http, cfg->listen_http, cfg->n_listen_http, new_http, "HTTP") < 0)
 		goto err_stop;
 	return 0;
 

@@ -47,10 +47,10 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 		}
 		if ((size_t)n > UDP_MAX_DATAGRAM) {
 			char peer[64];
-			log_ratelimited(LOG_WARNING, "ng UDP %s: oversized datagram from %s dropped",
-					u->text,
-					ng_transport_addr_str((struct sockaddr *)&from, from_len, peer,
-						    sizeof(peer)));
+			log_ratelimited(LOG_WARNING,
+					"ng UDP %s: oversized datagram from %s dropped", u->text,
+					ng_transport_addr_str((struct sockaddr *)&from, from_len,
+							      peer, sizeof(peer)));
 			continue;
 		}
 

@@ -29,11 +29,16 @@ bool callmsg_no_media;
 const char *callmsg_name(enum callmsg_kind k)
 {
 	switch (k) {
-	case CALLMSG_OFFER: return "offer";
-	case CALLMSG_ANSWER: return "answer";
-	case CALLMSG_DELETE: return "delete";
-	case CALLMSG_PING: return "ping";
-	case CALLMSG_LIST: return "list";
+	case CALLMSG_OFFER:
+		return "offer";
+	case CALLMSG_ANSWER:
+		return "answer";
+	case CALLMSG_DELETE:
+		return "delete";
+	case CALLMSG_PING:
+		return "ping";
+	case CALLMSG_LIST:
+		return "list";
 	}
 	return "?";
 }
@@ -51,8 +56,8 @@ static void add_sdp_options(struct arena *a, bencode_item *d)
 	bencode_dict_add_cstr(a, d, "ICE", "remove");
 }
 
-void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k,
-		   const char *call_id, unsigned idx)
+void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k, const char *call_id,
+		   unsigned idx)
 {
 	struct arena *a = arena_new(2048);
 	bencode_item *d = bencode_new_dict(a);
@@ -66,16 +71,15 @@ void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k,
 	bencode_dict_add_cstr(a, d, "command", callmsg_name(k));
 	switch (k) {
 	case CALLMSG_OFFER:
-		snprintf(sdp, sizeof(sdp), sdp_fmt, "caller", 1000000 + idx,
-			 1000000 + idx, port);
+		snprintf(sdp, sizeof(sdp), sdp_fmt, "caller", 1000000 + idx, 1000000 + idx, port);
 		bencode_dict_add_cstr(a, d, "call-id", call_id);
 		bencode_dict_add_cstr(a, d, "from-tag", from_tag);
 		bencode_dict_add_cstr(a, d, "sdp", sdp);
 		add_sdp_options(a, d);
 		break;
 	case CALLMSG_ANSWER:
-		snprintf(sdp, sizeof(sdp), sdp_fmt, "callee", 2000000 + idx,
-			 2000000 + idx, port ? port + 2 : 0);
+		snprintf(sdp, sizeof(sdp), sdp_fmt, "callee", 2000000 + idx, 2000000 + idx,
+			 port ? port + 2 : 0);
 		bencode_dict_add_cstr(a, d, "call-id", call_id);
 		bencode_dict_add_cstr(a, d, "from-tag", from_tag);
 		bencode_dict_add_cstr(a, d, "to-tag", to_tag);
@@ -102,8 +106,8 @@ void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k,
 	arena_free(a);
 }
 
-int callmsg_check_reply(enum callmsg_kind k, const char *body, size_t len,
-			char *reason, size_t size, long *n_calls)
+int callmsg_check_reply(enum callmsg_kind k, const char *body, size_t len, char *reason,
+			size_t size, long *n_calls)
 {
 	struct arena *a = arena_new(4096);
 	bencode_item *d = NULL;
@@ -113,8 +117,8 @@ int callmsg_check_reply(enum callmsg_kind k, const char *body, size_t len,
 	int ret = -1;
 
 	if (bencode_decode(a, body, len, NULL, &d, &used, &err) != 0) {
-		snprintf(reason, size, "undecodable reply at byte %zu: %s",
-			 err.offset, err.reason ? err.reason : "?");
+		snprintf(reason, size, "undecodable reply at byte %zu: %s", err.offset,
+			 err.reason ? err.reason : "?");
 		goto out;
 	}
 	if (d->type != BENCODE_DICT) {
@@ -127,8 +131,8 @@ int callmsg_check_reply(enum callmsg_kind k, const char *body, size_t len,
 	}
 	if (!str_eq_c(result, k == CALLMSG_PING ? "pong" : "ok")) {
 		bencode_dict_get_str(d, "error-reason", &why);
-		snprintf(reason, size, "%s: result %.*s: %.*s", callmsg_name(k),
-			 STR_FMT(result), STR_FMT(why));
+		snprintf(reason, size, "%s: result %.*s: %.*s", callmsg_name(k), STR_FMT(result),
+			 STR_FMT(why));
 		goto out;
 	}
 	if ((k == CALLMSG_OFFER || k == CALLMSG_ANSWER) &&

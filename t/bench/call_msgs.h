@@ -16,7 +16,7 @@
 enum callmsg_kind {
 	CALLMSG_OFFER,
 	CALLMSG_ANSWER,
-	CALLMSG_DELETE,  /* with "delete delay": 0, so ports are freed at once */
+	CALLMSG_DELETE, /* with "delete delay": 0, so ports are freed at once */
 	CALLMSG_PING,
 	CALLMSG_LIST,
 };
@@ -33,8 +33,8 @@ const char *callmsg_name(enum callmsg_kind k);
  * (unique per call); idx varies the tags, SDP ports and session ids. PING
  * and LIST ignore call_id and idx.
  */
-void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k,
-		   const char *call_id, unsigned idx);
+void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k, const char *call_id,
+		   unsigned idx);
 
 /*
  * Check a reply body (the part after "<cookie> "): a bencoded dictionary
@@ -42,7 +42,7 @@ void callmsg_build(GString *out, const char *cookie, enum callmsg_kind k,
  * carry an "sdp" string. For LIST, *n_calls (may be NULL) gets the length
  * of "calls". Returns 0, or -1 with a one-line reason in reason[0..size).
  */
-int callmsg_check_reply(enum callmsg_kind k, const char *body, size_t len,
-			char *reason, size_t size, long *n_calls);
+int callmsg_check_reply(enum callmsg_kind k, const char *body, size_t len, char *reason,
+			size_t size, long *n_calls);
 
 #endif

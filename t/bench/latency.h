@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct latency {
-	uint64_t *ns;  /* samples; sorted once a percentile was asked for */
+	uint64_t *ns; /* samples; sorted once a percentile was asked for */
 	size_t n, cap;
 	int sorted;
 };

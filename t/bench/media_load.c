@@ -71,36 +71,36 @@
 
 struct opts {
 	unsigned calls;
-	const char *ng;            /* HOST:PORT; NULL in static mode */
-	int static_offset;         /* -1: use ng */
-	struct in_addr local;      /* endpoints */
-	struct in_addr fwd;        /* static mode: the forwarder's address */
+	const char *ng;       /* HOST:PORT; NULL in static mode */
+	int static_offset;    /* -1: use ng */
+	struct in_addr local; /* endpoints */
+	struct in_addr fwd;   /* static mode: the forwarder's address */
 	unsigned port_base;
-	long pid;                  /* relay/forwarder, for its CPU time; 0 = none */
+	long pid; /* relay/forwarder, for its CPU time; 0 = none */
 	unsigned pps;
 	double warmup, duration, drain, drain_max, max_seconds;
-	bool delete_calls;         /* delete the calls over ng at the end */
-	bool no_raw;               /* send from the endpoint sockets, never raw */
+	bool delete_calls; /* delete the calls over ng at the end */
+	bool no_raw;       /* send from the endpoint sockets, never raw */
 };
 
 struct load {
 	const struct opts *o;
-	unsigned n_ep;                /* endpoints = streams = 2 * calls */
-	int *fds;                     /* by endpoint */
-	struct sockaddr_in *src;      /* endpoint e's own address */
-	struct sockaddr_in *dest;     /* where endpoint e sends */
-	int raw_fd;                   /* -1: send from the endpoint sockets */
+	unsigned n_ep;                                   /* endpoints = streams = 2 * calls */
+	int *fds;                                        /* by endpoint */
+	struct sockaddr_in *src;                         /* endpoint e's own address */
+	struct sockaddr_in *dest;                        /* where endpoint e sends */
+	int raw_fd;                                      /* -1: send from the endpoint sockets */
 	uint64_t t0, m_start, m_end, rx_end, rx_end_max; /* CLOCK_MONOTONIC ns */
 	atomic_bool abort;
 
 	/* sender's, read after join */
-	uint32_t *tx_measured;        /* by stream */
+	uint32_t *tx_measured; /* by stream */
 	uint64_t tx_total, tx_measured_total, tx_errors, tx_batches;
-	uint64_t late_max_ns;         /* worst lateness against the schedule */
-	uint64_t late_1ms;            /* packets sent > 1 ms late (measured) */
+	uint64_t late_max_ns; /* worst lateness against the schedule */
+	uint64_t late_1ms;    /* packets sent > 1 ms late (measured) */
 
 	/* receiver's, read after join (rx_total also while running) */
-	uint32_t *rx_measured;        /* by stream */
+	uint32_t *rx_measured; /* by stream */
 	atomic_uint_fast64_t rx_total;
 	uint64_t rx_measured_total, rx_foreign, rx_misrouted;
 	uint64_t rx_calls, rx_batched;
@@ -142,8 +142,8 @@ static double proc_cpu_us(long pid)
 	fclose(f);
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the command name may hold spaces */
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			 &ut, &st) != 2)
+	if (!p ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
 		return -1;
 	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
 }
@@ -167,8 +167,8 @@ static void machine_ticks(double *busy, double *total)
 	*busy = *total = 0;
 	if (!f)
 		return;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
-		   &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6], &v[7]) == 8) {
 		for (i = 0; i < 8; i++)
 			*total += (double)v[i];
 		*busy = *total - (double)v[3] - (double)v[4]; /* minus idle, iowait */
@@ -184,12 +184,14 @@ static int open_endpoints(struct load *L)
 	unsigned e;
 
 	for (e = 0; e < L->n_ep; e++) {
-		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = o->local,
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_addr = o->local,
 					   .sin_port = htons((uint16_t)(o->port_base + e)) };
 		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0), one = 1;
 
 		if (fd < 0) {
-			fprintf(stderr, "media_load: socket: %s (raise ulimit -n?)\n", strerror(errno));
+			fprintf(stderr, "media_load: socket: %s (raise ulimit -n?)\n",
+				strerror(errno));
 			return -1;
 		}
 		L->fds[e] = fd;
@@ -234,7 +236,8 @@ static int ng_open(struct ng *ng, const char *hostport)
 		perror("media_load: ng socket");
 		return -1;
 	}
-	snprintf(ng->run_id, sizeof(ng->run_id), "%lx", (unsigned long)(now_ns() ^ (uint64_t)getpid()));
+	snprintf(ng->run_id, sizeof(ng->run_id), "%lx",
+		 (unsigned long)(now_ns() ^ (uint64_t)getpid()));
 	return 0;
 }
 
@@ -277,15 +280,17 @@ static bencode_item *ng_call(struct ng *ng, struct arena *a, const bencode_item 
 			if (n <= (ssize_t)clen || memcmp(ng->buf, cookie, clen) != 0 ||
 			    ng->buf[clen] != ' ')
 				continue; /* a late reply to an earlier request */
-			if (bencode_decode(a, ng->buf + clen + 1, (size_t)n - clen - 1, NULL, &reply,
-					   &used, &err) < 0 || reply->type != BENCODE_DICT) {
+			if (bencode_decode(a, ng->buf + clen + 1, (size_t)n - clen - 1, NULL,
+					   &reply, &used, &err) < 0 ||
+			    reply->type != BENCODE_DICT) {
 				fprintf(stderr, "media_load: undecodable ng reply\n");
 				return NULL;
 			}
 			return reply;
 		}
 	}
-	fprintf(stderr, "media_load: no ng reply after %d tries of %d ms\n", NG_TRIES, NG_TIMEOUT_MS);
+	fprintf(stderr, "media_load: no ng reply after %d tries of %d ms\n", NG_TRIES,
+		NG_TIMEOUT_MS);
 	return NULL;
 }
 
@@ -325,7 +330,8 @@ static int sdp_media_addr(str sdp, struct sockaddr_in *out)
 	}
 	g_strfreev(lines);
 	*out = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	if (port && port < 65536 && inet_pton(AF_INET, media[0] ? media : sess, &out->sin_addr) == 1)
+	if (port && port < 65536 &&
+	    inet_pton(AF_INET, media[0] ? media : sess, &out->sin_addr) == 1)
 		rc = 0;
 	return rc;
 }
@@ -357,8 +363,8 @@ static int ng_offer_answer(struct load *L, struct ng *ng, unsigned c, bool answe
 	    memcmp(result.s, "ok", 2) != 0) {
 		if (!bencode_dict_get_str(reply, "error-reason", &reason))
 			reason = (str){ "(no reason)", 11 };
-		fprintf(stderr, "media_load: %s of call %u failed: %.*s\n", answer ? "answer" : "offer",
-			c, (int)reason.len, reason.s);
+		fprintf(stderr, "media_load: %s of call %u failed: %.*s\n",
+			answer ? "answer" : "offer", c, (int)reason.len, reason.s);
 		goto out;
 	}
 	if (!bencode_dict_get_str(reply, "sdp", &out_sdp) || sdp_media_addr(out_sdp, relay) < 0) {
@@ -411,8 +417,10 @@ static void static_setup(struct load *L)
 
 	for (e = 0; e < L->n_ep; e++)
 		L->dest[e] = (struct sockaddr_in){
-			.sin_family = AF_INET, .sin_addr = L->o->fwd,
-			.sin_port = htons((uint16_t)(L->o->port_base + (unsigned)L->o->static_offset + e)),
+			.sin_family = AF_INET,
+			.sin_addr = L->o->fwd,
+			.sin_port = htons((uint16_t)(L->o->port_base +
+						     (unsigned)L->o->static_offset + e)),
 		};
 }
 
@@ -435,7 +443,8 @@ static unsigned send_batch(struct load *L, uint8_t (*pkts)[TX_PKT_LEN], const un
 			iov[i] = (struct iovec){ pkts[i] + RAWUDP_HDR_LEN, RTPSTREAM_PKT_LEN };
 		m[i].msg_hdr = (struct msghdr){ .msg_name = &L->dest[ks[i]],
 						.msg_namelen = sizeof(L->dest[ks[i]]),
-						.msg_iov = &iov[i], .msg_iovlen = 1 };
+						.msg_iov = &iov[i],
+						.msg_iovlen = 1 };
 	}
 	if (L->raw_fd < 0) {
 		for (i = 0; i < n; i++)
@@ -640,37 +649,68 @@ static double num_arg(const char *s, double min, double max)
 static void parse_opts(struct opts *o, int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "calls", 1, NULL, 'n' },     { "ng", 1, NULL, 'g' },
+		{ "calls", 1, NULL, 'n' },         { "ng", 1, NULL, 'g' },
 		{ "static-offset", 1, NULL, 'k' }, { "local", 1, NULL, 'l' },
-		{ "fwd", 1, NULL, 'f' },       { "port-base", 1, NULL, 'b' },
-		{ "pid", 1, NULL, 'p' },       { "pps", 1, NULL, 'r' },
-		{ "warmup", 1, NULL, 'w' },    { "duration", 1, NULL, 'd' },
-		{ "drain", 1, NULL, 'D' },     { "max-seconds", 1, NULL, 'm' },
-		{ "delete", 0, NULL, 'x' },    { "no-raw", 0, NULL, 'R' },
-		{ "drain-max", 1, NULL, 'M' },
-		{ NULL, 0, NULL, 0 },
+		{ "fwd", 1, NULL, 'f' },           { "port-base", 1, NULL, 'b' },
+		{ "pid", 1, NULL, 'p' },           { "pps", 1, NULL, 'r' },
+		{ "warmup", 1, NULL, 'w' },        { "duration", 1, NULL, 'd' },
+		{ "drain", 1, NULL, 'D' },         { "max-seconds", 1, NULL, 'm' },
+		{ "delete", 0, NULL, 'x' },        { "no-raw", 0, NULL, 'R' },
+		{ "drain-max", 1, NULL, 'M' },     { NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*o = (struct opts){ .static_offset = -1, .port_base = 10000, .pps = 50, .warmup = 2,
-			    .duration = 10, .drain = 0.5, .drain_max = 3, .max_seconds = 120 };
+	*o = (struct opts){ .static_offset = -1,
+			    .port_base = 10000,
+			    .pps = 50,
+			    .warmup = 2,
+			    .duration = 10,
+			    .drain = 0.5,
+			    .drain_max = 3,
+			    .max_seconds = 120 };
 	inet_pton(AF_INET, "127.0.0.2", &o->local);
 	inet_pton(AF_INET, "127.0.0.3", &o->fwd);
 	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'n': o->calls = (unsigned)num_arg(optarg, 1, 30000); break;
-		case 'g': o->ng = optarg; break;
-		case 'k': o->static_offset = (int)num_arg(optarg, 0, 65535); break;
-		case 'b': o->port_base = (unsigned)num_arg(optarg, 1, 65535); break;
-		case 'p': o->pid = (long)num_arg(optarg, 1, 1e9); break;
-		case 'r': o->pps = (unsigned)num_arg(optarg, 1, 1000); break;
-		case 'w': o->warmup = num_arg(optarg, 0.1, 60); break;
-		case 'd': o->duration = num_arg(optarg, 0.5, 600); break;
-		case 'D': o->drain = num_arg(optarg, 0.05, 10); break;
-		case 'M': o->drain_max = num_arg(optarg, 0.05, 60); break;
-		case 'm': o->max_seconds = num_arg(optarg, 1, 3600); break;
-		case 'x': o->delete_calls = true; break;
-		case 'R': o->no_raw = true; break;
+		case 'n':
+			o->calls = (unsigned)num_arg(optarg, 1, 30000);
+			break;
+		case 'g':
+			o->ng = optarg;
+			break;
+		case 'k':
+			o->static_offset = (int)num_arg(optarg, 0, 65535);
+			break;
+		case 'b':
+			o->port_base = (unsigned)num_arg(optarg, 1, 65535);
+			break;
+		case 'p':
+			o->pid = (long)num_arg(optarg, 1, 1e9);
+			break;
+		case 'r':
+			o->pps = (unsigned)num_arg(optarg, 1, 1000);
+			break;
+		case 'w':
+			o->warmup = num_arg(optarg, 0.1, 60);
+			break;
+		case 'd':
+			o->duration = num_arg(optarg, 0.5, 600);
+			break;
+		case 'D':
+			o->drain = num_arg(optarg, 0.05, 10);
+			break;
+		case 'M':
+			o->drain_max = num_arg(optarg, 0.05, 60);
+			break;
+		case 'm':
+			o->max_seconds = num_arg(optarg, 1, 3600);
+			break;
+		case 'x':
+			o->delete_calls = true;
+			break;
+		case 'R':
+			o->no_raw = true;
+			break;
 		case 'l':
 		case 'f':
 			if (inet_pton(AF_INET, optarg, c == 'l' ? &o->local : &o->fwd) != 1) {
@@ -678,20 +718,21 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 				exit(1);
 			}
 			break;
-		default: usage();
+		default:
+			usage();
 		}
 	}
 	if (o->drain_max < o->drain)
 		o->drain_max = o->drain;
-	if (!o->calls || !o->ng == (o->static_offset < 0) ||
-	    o->port_base + 2 * o->calls > 65536 ||
-	    (o->static_offset >= 0 && o->port_base + (unsigned)o->static_offset + 2 * o->calls > 65536))
+	if (!o->calls || !o->ng == (o->static_offset < 0) || o->port_base + 2 * o->calls > 65536 ||
+	    (o->static_offset >= 0 &&
+	     o->port_base + (unsigned)o->static_offset + 2 * o->calls > 65536))
 		usage();
 }
 
 /* Print the figures of a finished run. */
-static void report(struct load *L, double window_s, double d_cpu, double g_cpu,
-		   double m_busy, double m_total)
+static void report(struct load *L, double window_s, double d_cpu, double g_cpu, double m_busy,
+		   double m_total)
 {
 	uint64_t dup = 0, lossy = 0, silent = 0;
 	unsigned s;
@@ -711,20 +752,27 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu,
 	printf("offered_pps\t%.0f\ndelivered_pps\t%.0f\n", (double)L->tx_measured_total / window_s,
 	       (double)L->rx_measured_total / window_s);
 	printf("loss_pct\t%.3f\n", L->tx_measured_total
-	       ? 100.0 * ((double)L->tx_measured_total - (double)(L->rx_measured_total - dup)) /
-			 (double)L->tx_measured_total
-	       : 0.0);
+					   ? 100.0 *
+						     ((double)L->tx_measured_total -
+						      (double)(L->rx_measured_total - dup)) /
+						     (double)L->tx_measured_total
+					   : 0.0);
 	printf("streams_lossy\t%" PRIu64 "\nstreams_silent\t%" PRIu64 "\nduplicates\t%" PRIu64 "\n",
 	       lossy, silent, dup);
 	printf("misrouted\t%" PRIu64 "\nforeign\t%" PRIu64 "\nsend_errors\t%" PRIu64 "\n",
 	       L->rx_misrouted, L->rx_foreign, L->tx_errors);
-	printf("lat_p50_us\t%.0f\nlat_p99_us\t%.0f\nlat_max_us\t%.0f\n", latency_pct_us(&L->lat, 50),
-	       latency_pct_us(&L->lat, 99), latency_pct_us(&L->lat, 100));
-	printf("sender_late_max_ms\t%.2f\nsender_late_1ms_pct\t%.2f\n", (double)L->late_max_ns / 1e6,
-	       L->tx_measured_total ? 100.0 * (double)L->late_1ms / (double)L->tx_measured_total : 0);
+	printf("lat_p50_us\t%.0f\nlat_p99_us\t%.0f\nlat_max_us\t%.0f\n",
+	       latency_pct_us(&L->lat, 50), latency_pct_us(&L->lat, 99),
+	       latency_pct_us(&L->lat, 100));
+	printf("sender_late_max_ms\t%.2f\nsender_late_1ms_pct\t%.2f\n",
+	       (double)L->late_max_ns / 1e6,
+	       L->tx_measured_total ? 100.0 * (double)L->late_1ms / (double)L->tx_measured_total
+				    : 0);
 	printf("send_mode\t%s\n", L->raw_fd >= 0 ? "raw" : "sockets");
-	printf("tx_per_batch\t%.2f\n", L->tx_batches ? (double)L->tx_total / (double)L->tx_batches : 0);
-	printf("rx_per_batch\t%.2f\n", L->rx_calls ? (double)L->rx_batched / (double)L->rx_calls : 0);
+	printf("tx_per_batch\t%.2f\n",
+	       L->tx_batches ? (double)L->tx_total / (double)L->tx_batches : 0);
+	printf("rx_per_batch\t%.2f\n",
+	       L->rx_calls ? (double)L->rx_batched / (double)L->rx_calls : 0);
 	if (d_cpu >= 0) {
 		printf("daemon_cpu_pct\t%.1f\n", d_cpu / window_s / 1e4);
 		if (L->rx_measured_total)
@@ -735,7 +783,8 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu,
 		printf("gen_us_per_pkt\t%.3f\n",
 		       g_cpu / (double)(L->tx_measured_total + L->rx_measured_total));
 	if (m_total > 0)
-		printf("machine_busy_cpus\t%.2f\n", m_busy / m_total * (double)sysconf(_SC_NPROCESSORS_ONLN));
+		printf("machine_busy_cpus\t%.2f\n",
+		       m_busy / m_total * (double)sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 int main(int argc, char **argv)
@@ -778,7 +827,8 @@ int main(int argc, char **argv)
 	if (!o.no_raw) {
 		L.raw_fd = rawudp_open();
 		if (L.raw_fd < 0) {
-			fprintf(stderr, "media_load: no raw socket (%s): one send per packet and socket\n",
+			fprintf(stderr,
+				"media_load: no raw socket (%s): one send per packet and socket\n",
 				strerror(-L.raw_fd));
 			L.raw_fd = -1;
 		}
@@ -820,13 +870,16 @@ int main(int argc, char **argv)
 	pthread_join(rx, NULL);
 	if (strcmp(status, "ok") == 0 && atomic_load(&L.abort))
 		status = "error"; /* the receiver could not watch its sockets */
-	fprintf(stderr, "media_load: sent %" PRIu64 " packets (%" PRIu64 " measured), received %" PRIu64 "\n",
+	fprintf(stderr,
+		"media_load: sent %" PRIu64 " packets (%" PRIu64 " measured), received %" PRIu64
+		"\n",
 		L.tx_total, L.tx_measured_total, (uint64_t)atomic_load(&L.rx_total));
 	if (strcmp(status, "ok") == 0)
 		report(&L, o.duration, d_cpu0 >= 0 && d_cpu1 >= 0 ? d_cpu1 - d_cpu0 : -1,
 		       g_cpu1 - g_cpu0, mb1 - mb0, mt1 - mt0);
 	else
-		printf("calls\t%u\nsent\t%" PRIu64 "\nreceived\t0\nloss_pct\t100\n", o.calls, L.tx_total);
+		printf("calls\t%u\nsent\t%" PRIu64 "\nreceived\t0\nloss_pct\t100\n", o.calls,
+		       L.tx_total);
 	if (o.ng && o.delete_calls)
 		ng_teardown(&L, &ng);
 out:

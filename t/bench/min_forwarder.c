@@ -143,8 +143,10 @@ static int open_sockets(struct fwd *f, struct worker *w)
 				f->base + f->offset + i, strerror(errno));
 			return -1;
 		}
-		f->peers[i] = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = f->dest,
-						    .sin_port = htons((uint16_t)(f->base + (i ^ 1))) };
+		f->peers[i] = (struct sockaddr_in){ .sin_family = AF_INET,
+						    .sin_addr = f->dest,
+						    .sin_port = htons((uint16_t)(f->base +
+										 (i ^ 1))) };
 		if (epoll_ctl(w[i % f->threads].ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			perror("min_forwarder: epoll_ctl");
 			return -1;
@@ -155,12 +157,11 @@ static int open_sockets(struct fwd *f, struct worker *w)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: min_forwarder --base PORT --count N [--offset K] [--listen ADDR]\n"
-		"                     [--dest ADDR] [--threads T] [--max-seconds S]\n"
-		"  forwards LISTEN:base+K+i -> DEST:base+(i^1), out of the socket of i^1\n"
-		"  defaults: --offset 0 --listen 127.0.0.3 --dest 127.0.0.2 --threads 1\n"
-		"            --max-seconds 900\n");
+	fprintf(stderr, "usage: min_forwarder --base PORT --count N [--offset K] [--listen ADDR]\n"
+			"                     [--dest ADDR] [--threads T] [--max-seconds S]\n"
+			"  forwards LISTEN:base+K+i -> DEST:base+(i^1), out of the socket of i^1\n"
+			"  defaults: --offset 0 --listen 127.0.0.3 --dest 127.0.0.2 --threads 1\n"
+			"            --max-seconds 900\n");
 	exit(1);
 }
 
@@ -179,9 +180,9 @@ static unsigned num_arg(const char *s, unsigned max)
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "base", 1, NULL, 'b' },     { "count", 1, NULL, 'c' },
-		{ "offset", 1, NULL, 'k' },   { "listen", 1, NULL, 'l' },
-		{ "dest", 1, NULL, 'd' },     { "threads", 1, NULL, 't' },
+		{ "base", 1, NULL, 'b' },        { "count", 1, NULL, 'c' },
+		{ "offset", 1, NULL, 'k' },      { "listen", 1, NULL, 'l' },
+		{ "dest", 1, NULL, 'd' },        { "threads", 1, NULL, 't' },
 		{ "max-seconds", 1, NULL, 's' }, { NULL, 0, NULL, 0 },
 	};
 	struct fwd f = { .offset = 0, .threads = 1, .max_seconds = 900 };
@@ -194,11 +195,21 @@ int main(int argc, char **argv)
 	inet_pton(AF_INET, "127.0.0.2", &f.dest);
 	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'b': f.base = num_arg(optarg, 65535); break;
-		case 'c': f.count = num_arg(optarg, 65536); break;
-		case 'k': f.offset = num_arg(optarg, 65535); break;
-		case 't': f.threads = num_arg(optarg, MAX_THREADS); break;
-		case 's': f.max_seconds = num_arg(optarg, 86400); break;
+		case 'b':
+			f.base = num_arg(optarg, 65535);
+			break;
+		case 'c':
+			f.count = num_arg(optarg, 65536);
+			break;
+		case 'k':
+			f.offset = num_arg(optarg, 65535);
+			break;
+		case 't':
+			f.threads = num_arg(optarg, MAX_THREADS);
+			break;
+		case 's':
+			f.max_seconds = num_arg(optarg, 86400);
+			break;
 		case 'l':
 		case 'd':
 			if (inet_pton(AF_INET, optarg, c == 'l' ? &f.listen : &f.dest) != 1) {
@@ -206,7 +217,8 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			break;
-		default: usage();
+		default:
+			usage();
 		}
 	}
 	if (!f.base || !f.count || f.count % 2 || !f.threads ||
@@ -246,7 +258,8 @@ int main(int argc, char **argv)
 		batches += w[i].batches;
 		errors += w[i].send_errors;
 	}
-	fprintf(stderr, "min_forwarder: forwarded %llu packets in %llu batches (%.2f per batch), %llu dropped on send\n",
+	fprintf(stderr,
+		"min_forwarder: forwarded %llu packets in %llu batches (%.2f per batch), %llu dropped on send\n",
 		(unsigned long long)packets, (unsigned long long)batches,
 		batches ? (double)packets / (double)batches : 0.0, (unsigned long long)errors);
 	rc = started == f.threads ? 0 : 1;

@@ -20,12 +20,12 @@
  * plus "note <TAB> text" and a final "status <TAB> ok|errors|capped", which
  * run_ng_bench.sh joins into a table across daemons.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <arpa/inet.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,28 +42,28 @@
 #include "latency.h"
 
 struct opts {
-	const char *ng;         /* HOST:PORT of the daemon's UDP ng listener */
-	long pid;               /* daemon PID for VmRSS; 0 = skip memory */
-	unsigned warmup;        /* unmeasured cycles first (in flight) */
-	unsigned seq;           /* sequential cycles */
-	unsigned inflight;      /* cycles with `window` in flight */
+	const char *ng;    /* HOST:PORT of the daemon's UDP ng listener */
+	long pid;          /* daemon PID for VmRSS; 0 = skip memory */
+	unsigned warmup;   /* unmeasured cycles first (in flight) */
+	unsigned seq;      /* sequential cycles */
+	unsigned inflight; /* cycles with `window` in flight */
 	unsigned window;
-	unsigned mem_a, mem_b;  /* idle-call counts for the memory figures */
+	unsigned mem_a, mem_b;       /* idle-call counts for the memory figures */
 	unsigned nosock_a, nosock_b; /* the same with media rejected; 0 = skip */
-	unsigned timeout_ms;    /* per request */
-	double max_seconds;     /* the whole run */
-	double ready_seconds;   /* waiting for the first pong */
+	unsigned timeout_ms;         /* per request */
+	double max_seconds;          /* the whole run */
+	double ready_seconds;        /* waiting for the first pong */
 };
 
 struct bench {
 	const struct opts *o;
 	int fd;
-	uint64_t deadline;      /* CLOCK_MONOTONIC ns */
+	uint64_t deadline; /* CLOCK_MONOTONIC ns */
 	bool capped;
-	uint64_t next_seq;      /* cookie sequence, unique per request */
-	char run_id[16];        /* keeps call-ids of separate runs apart */
+	uint64_t next_seq; /* cookie sequence, unique per request */
+	char run_id[16];   /* keeps call-ids of separate runs apart */
 	unsigned errors_total;
-	unsigned stray;         /* replies matching no outstanding request */
+	unsigned stray; /* replies matching no outstanding request */
 	GString *msg;
 	char rbuf[65536];
 };
@@ -71,18 +71,18 @@ struct bench {
 /* A phase: every call in [first_idx, first_idx + n_calls) goes through the
  * steps, `window` calls at a time. */
 struct phase {
-	const char *name;       /* for progress and notes */
-	const char *call_tag;   /* part of the call-id: phases sharing a tag
+	const char *name;     /* for progress and notes */
+	const char *call_tag; /* part of the call-id: phases sharing a tag
 	                         * address the same calls */
 	const enum callmsg_kind *steps;
 	unsigned n_steps;
 	unsigned first_idx, n_calls, window;
 	bool measure;
-	long pid;               /* daemon, for its CPU time; 0 = unknown */
+	long pid; /* daemon, for its CPU time; 0 = unknown */
 
 	unsigned done, errors;
-	double cpu_us;          /* daemon CPU time during the phase; -1 = unknown */
-	double client_cpu_us;   /* ours: on a small machine the client competes */
+	double cpu_us;        /* daemon CPU time during the phase; -1 = unknown */
+	double client_cpu_us; /* ours: on a small machine the client competes */
 	uint64_t t_start, t_end;
 	struct latency step_lat[3]; /* by step position */
 	struct latency cycle_lat;
@@ -91,9 +91,9 @@ struct phase {
 
 struct slot {
 	bool busy;
-	unsigned idx;     /* call index */
+	unsigned idx; /* call index */
 	unsigned step;
-	uint64_t seq;     /* cookie of the outstanding request */
+	uint64_t seq; /* cookie of the outstanding request */
 	uint64_t t_sent, t_cycle;
 };
 
@@ -185,8 +185,8 @@ static double read_cpu_us(long pid)
 	buf[n] = '\0';
 	/* the command name may hold spaces: fields count from its ')' */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			 &ut, &st) != 2)
+	if (!p ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
 		return -1;
 	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
 }
@@ -200,15 +200,15 @@ static double self_cpu_us(void)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
-static void call_id_of(char *buf, size_t size, const struct bench *b,
-		       const struct phase *p, unsigned idx)
+static void call_id_of(char *buf, size_t size, const struct bench *b, const struct phase *p,
+		       unsigned idx)
 {
 	snprintf(buf, size, "ngb-%s-%s-%u@bench.invalid", b->run_id, p->call_tag, idx);
 }
 
 /* Send step s->step of call s->idx; returns 0 or -errno. */
-static int send_step(struct bench *b, const struct phase *p, struct slot *s,
-		     unsigned slot_no, uint64_t now)
+static int send_step(struct bench *b, const struct phase *p, struct slot *s, unsigned slot_no,
+		     uint64_t now)
 {
 	char cookie[48], call_id[96];
 
@@ -223,8 +223,7 @@ static int send_step(struct bench *b, const struct phase *p, struct slot *s,
 	return 0;
 }
 
-static void phase_fail(struct bench *b, struct phase *p, struct slot *s,
-		       const char *reason)
+static void phase_fail(struct bench *b, struct phase *p, struct slot *s, const char *reason)
 {
 	if (!p->errors)
 		snprintf(p->first_error, sizeof(p->first_error), "call %u: %s", s->idx, reason);
@@ -371,8 +370,8 @@ static void run_phase(struct bench *b, struct phase *p)
 		if (cpu1 >= 0)
 			p->cpu_us = cpu1 - cpu0;
 	}
-	fprintf(stderr, "ng_bench: %-10s %6u/%u calls done, %u errors, %.2f s\n", p->name,
-		p->done, p->n_calls, p->errors, (double)(p->t_end - p->t_start) / 1e9);
+	fprintf(stderr, "ng_bench: %-10s %6u/%u calls done, %u errors, %.2f s\n", p->name, p->done,
+		p->n_calls, p->errors, (double)(p->t_end - p->t_start) / 1e9);
 	if (p->errors)
 		fprintf(stderr, "ng_bench:   first error: %s\n", p->first_error);
 }
@@ -381,8 +380,13 @@ static void phase_init(struct phase *p, const char *name, const char *tag,
 		       const enum callmsg_kind *steps, unsigned n_steps, unsigned first_idx,
 		       unsigned n_calls, unsigned window, bool measure)
 {
-	*p = (struct phase){ .name = name, .call_tag = tag, .steps = steps, .n_steps = n_steps,
-			     .first_idx = first_idx, .n_calls = n_calls, .window = window,
+	*p = (struct phase){ .name = name,
+			     .call_tag = tag,
+			     .steps = steps,
+			     .n_steps = n_steps,
+			     .first_idx = first_idx,
+			     .n_calls = n_calls,
+			     .window = window,
 			     .measure = measure };
 	for (unsigned i = 0; i < 3; i++)
 		latency_init(&p->step_lat[i]);
@@ -398,8 +402,7 @@ static void phase_cleanup(struct phase *p)
 
 /* One request outside any phase (ping, list), waiting up to timeout_ms.
  * Returns 0 on a good reply, -1 otherwise. */
-static int simple_request(struct bench *b, enum callmsg_kind k, unsigned timeout_ms,
-			  long *n_calls)
+static int simple_request(struct bench *b, enum callmsg_kind k, unsigned timeout_ms, long *n_calls)
 {
 	char cookie[48], reason[200];
 	uint64_t seq = b->next_seq++, end = now_ns() + (uint64_t)timeout_ms * 1000000u;
@@ -425,8 +428,8 @@ static int simple_request(struct bench *b, enum callmsg_kind k, unsigned timeout
 			b->stray++;
 			continue;
 		}
-		if (callmsg_check_reply(k, b->rbuf + off, (size_t)n - off, reason,
-					sizeof(reason), n_calls)) {
+		if (callmsg_check_reply(k, b->rbuf + off, (size_t)n - off, reason, sizeof(reason),
+					n_calls)) {
 			fprintf(stderr, "ng_bench: %s\n", reason);
 			return -1;
 		}
@@ -500,7 +503,8 @@ static void report_phase(struct phase *p, const char *what)
 		for (int q = 0; q < 2; q++) {
 			double pct = q ? 99 : 50;
 
-			snprintf(label, sizeof(label), "%s: %s p%.0f (us)", what, step_names[st], pct);
+			snprintf(label, sizeof(label), "%s: %s p%.0f (us)", what, step_names[st],
+				 pct);
 			row(label, latency_pct_us(&p->step_lat[st], pct), 0, "lower");
 		}
 	snprintf(label, sizeof(label), "%s: daemon CPU per cycle (us)", what);
@@ -510,10 +514,11 @@ static void report_phase(struct phase *p, const char *what)
 	snprintf(label, sizeof(label), "%s: errors", what);
 	row(label, p->errors, 0, "lower");
 	if (p->errors)
-		fprintf(report, "note\t%s: %u errors, first: %s\n", what, p->errors, p->first_error);
+		fprintf(report, "note\t%s: %u errors, first: %s\n", what, p->errors,
+			p->first_error);
 	if (p->done + p->errors < p->n_calls)
 		fprintf(report, "note\t%s: only %u of %u cycles ran (wall-clock cap)\n", what,
-		       p->done + p->errors, p->n_calls);
+			p->done + p->errors, p->n_calls);
 }
 
 static void check_leftovers(struct bench *b, const char *after)
@@ -526,8 +531,9 @@ static void check_leftovers(struct bench *b, const char *after)
 	snprintf(label, sizeof(label), "calls left after %s", after);
 	row(label, (double)n, 0, "lower");
 	if (n > 0)
-		fprintf(report, "note\t%ld calls still listed after %s (delete delay 0 not honoured?)\n",
-		       n, after);
+		fprintf(report,
+			"note\t%ld calls still listed after %s (delete delay 0 not honoured?)\n", n,
+			after);
 }
 
 /*
@@ -605,8 +611,8 @@ static int num_arg(const char *name, const char *arg, long min, long max, long *
 	errno = 0;
 	*out = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || *out < min || *out > max) {
-		fprintf(stderr, "ng_bench: --%s wants a number in %ld..%ld, got '%s'\n", name,
-			min, max, arg);
+		fprintf(stderr, "ng_bench: --%s wants a number in %ld..%ld, got '%s'\n", name, min,
+			max, arg);
 		return -1;
 	}
 	return 0;
@@ -632,12 +638,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	long v;
 	int c;
 
-	*o = (struct opts){ .seq = 5000, .inflight = 20000, .window = 16, .warmup = 500,
-			    .mem_a = 1000, .mem_b = 10000, .timeout_ms = 2000,
-			    .max_seconds = 150, .ready_seconds = 10 };
+	*o = (struct opts){ .seq = 5000,
+			    .inflight = 20000,
+			    .window = 16,
+			    .warmup = 500,
+			    .mem_a = 1000,
+			    .mem_b = 10000,
+			    .timeout_ms = 2000,
+			    .max_seconds = 150,
+			    .ready_seconds = 10 };
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'n': o->ng = optarg; break;
+		case 'n':
+			o->ng = optarg;
+			break;
 		case 'p':
 			if (num_arg("pid", optarg, 1, LONG_MAX, &v) < 0)
 				return -1;
@@ -673,7 +687,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'N':
 			if (sscanf(optarg, "%u,%u", &o->nosock_a, &o->nosock_b) != 2 ||
 			    o->nosock_a > o->nosock_b) {
-				fprintf(stderr, "ng_bench: --mem-calls-nosock wants A,B with A <= B\n");
+				fprintf(stderr,
+					"ng_bench: --mem-calls-nosock wants A,B with A <= B\n");
 				return -1;
 			}
 			break;
@@ -682,9 +697,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			o->timeout_ms = (unsigned)v;
 			break;
-		case 'x': o->max_seconds = atof(optarg); break;
-		case 'r': o->ready_seconds = atof(optarg); break;
-		default: usage(); return -1;
+		case 'x':
+			o->max_seconds = atof(optarg);
+			break;
+		case 'r':
+			o->ready_seconds = atof(optarg);
+			break;
+		default:
+			usage();
+			return -1;
 		}
 	}
 	if (!o->ng || optind != argc) {

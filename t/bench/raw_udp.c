@@ -3,12 +3,12 @@
  */
 #include "raw_udp.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <arpa/inet.h>
 
 int rawudp_open(void)
 {

@@ -37,8 +37,7 @@ void rtpstream_stamp(uint8_t *buf, uint64_t sent_ns)
 	put32(buf + HDR + 16, (uint32_t)sent_ns);
 }
 
-void rtpstream_build(uint8_t *buf, uint32_t stream, uint16_t seq, bool measured,
-		     uint64_t sent_ns)
+void rtpstream_build(uint8_t *buf, uint32_t stream, uint16_t seq, bool measured, uint64_t sent_ns)
 {
 	buf[0] = 0x80;
 	buf[1] = RTPSTREAM_PAYLOAD_TYPE;

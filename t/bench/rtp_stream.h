@@ -18,10 +18,10 @@
 #define RTPSTREAM_SAMPLES 160 /* timestamp step per packet (8 kHz, 20 ms) */
 
 struct rtpstream_info {
-	uint32_t stream;   /* stream id given to rtpstream_build */
+	uint32_t stream; /* stream id given to rtpstream_build */
 	uint16_t seq;
-	bool measured;     /* sent inside the measured window */
-	uint64_t sent_ns;  /* sender's CLOCK_MONOTONIC at sending */
+	bool measured;    /* sent inside the measured window */
+	uint64_t sent_ns; /* sender's CLOCK_MONOTONIC at sending */
 };
 
 /*
@@ -29,8 +29,7 @@ struct rtpstream_info {
  * sequence number seq (the RTP timestamp follows it) into
  * buf[0..RTPSTREAM_PKT_LEN). Thread-safe (touches only buf).
  */
-void rtpstream_build(uint8_t *buf, uint32_t stream, uint16_t seq, bool measured,
-		     uint64_t sent_ns);
+void rtpstream_build(uint8_t *buf, uint32_t stream, uint16_t seq, bool measured, uint64_t sent_ns);
 
 /* Overwrite the send time of a built packet (stamped as late as possible). */
 void rtpstream_stamp(uint8_t *buf, uint64_t sent_ns);

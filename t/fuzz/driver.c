@@ -91,9 +91,10 @@ static void dump_current(void)
 		close(fd);
 	}
 	char msg[160];
-	int n = snprintf(msg, sizeof(msg),
-			 "fuzz driver: crash on %s (run %lu, %zu bytes), input saved to ./crash-input\n",
-			 cur_name ? cur_name : "mutated input", cur_run, cur_len);
+	int n = snprintf(
+		msg, sizeof(msg),
+		"fuzz driver: crash on %s (run %lu, %zu bytes), input saved to ./crash-input\n",
+		cur_name ? cur_name : "mutated input", cur_run, cur_len);
 
 	if (n > 0 && write(2, msg, (size_t)n) < 0)
 		return;
@@ -216,10 +217,41 @@ static long load_path(const char *path)
 
 /* Tokens that matter to the parsers we fuzz (bencode, JSON, SDP, numbers). */
 static const char *const tokens[] = {
-	"e", "i", "l", "d", ":", "0", "1", "9", "-", "0:", "i0e", "le", "de",
-	"i-1e", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
-	"18446744073709551616", "4294967296", "{", "}", "[", "]", "\"", ",", "\\u0000",
-	"\r\n", "\n", "=", " ", "m=audio ", "c=IN IP4 ", "a=", "\x00", "\xff",
+	"e",
+	"i",
+	"l",
+	"d",
+	":",
+	"0",
+	"1",
+	"9",
+	"-",
+	"0:",
+	"i0e",
+	"le",
+	"de",
+	"i-1e",
+	"9223372036854775807",
+	"9223372036854775808",
+	"-9223372036854775809",
+	"18446744073709551616",
+	"4294967296",
+	"{",
+	"}",
+	"[",
+	"]",
+	"\"",
+	",",
+	"\\u0000",
+	"\r\n",
+	"\n",
+	"=",
+	" ",
+	"m=audio ",
+	"c=IN IP4 ",
+	"a=",
+	"\x00",
+	"\xff",
 };
 
 /* One mutation of buf[0..*len) in place; cap is the buffer size. */

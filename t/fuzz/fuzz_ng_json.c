@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "ng/json.h"
-#include "ng/ng.h"
 #include "ng/msg.h"
+#include "ng/ng.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,9 +31,8 @@ static void check(bool ok, const char *what, size_t size)
 static bool all_utf8(const bencode_item *it)
 {
 	if (it->type == BENCODE_STRING)
-		return it->str.len == 0 ||
-		       (!memchr(it->str.s, 0, it->str.len) &&
-			g_utf8_validate_len(it->str.s, it->str.len, NULL));
+		return it->str.len == 0 || (!memchr(it->str.s, 0, it->str.len) &&
+					    g_utf8_validate_len(it->str.s, it->str.len, NULL));
 	if (it->type == BENCODE_LIST || it->type == BENCODE_DICT)
 		for (const bencode_item *c = it->child; c; c = c->next)
 			if (!all_utf8(c))

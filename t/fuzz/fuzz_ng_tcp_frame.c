@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ng/ng.h"
 #include "ng/msg.h"
+#include "ng/ng.h"
 #include "ng/tcp_frame.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -51,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r == NG_FRAME_MALFORMED) {
 			check(f.error != NULL, "malformed without a reason", off, size);
 			if (f.cookie_len) {
-				check(f.skip + f.cookie_len < len && p[f.skip + f.cookie_len] == ' ',
+				check(f.skip + f.cookie_len < len &&
+					      p[f.skip + f.cookie_len] == ' ',
 				      "reported cookie not followed by a space", off, size);
 				check(f.cookie_len <= NG_MAX_COOKIE, "cookie too long", off, size);
 			}

@@ -20,8 +20,10 @@ static const char *in_lo, *in_hi;
 
 static bool view_ok(str s)
 {
-	static const char *const statics[] = { "RTP/AVP", "RTP/SAVP", "RTP/AVPF", "RTP/SAVPF",
-					       "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF" };
+	static const char *const statics[] = {
+		"RTP/AVP",   "RTP/SAVP",         "RTP/AVPF",
+		"RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF"
+	};
 
 	if (!s.s)
 		return s.len == 0;
@@ -35,9 +37,17 @@ static bool view_ok(str s)
 
 static void check(const struct ng_flags *f)
 {
-	const str views[] = { f->call_id, f->from_tag, f->to_tag, f->via_branch, f->label,
-			      f->sdp, f->transport_protocol, f->media_address,
-			      f->direction[0], f->direction[1], f->received_from_address };
+	const str views[] = { f->call_id,
+			      f->from_tag,
+			      f->to_tag,
+			      f->via_branch,
+			      f->label,
+			      f->sdp,
+			      f->transport_protocol,
+			      f->media_address,
+			      f->direction[0],
+			      f->direction[1],
+			      f->received_from_address };
 
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
 		if (!view_ok(views[i]))

@@ -26,8 +26,7 @@ static void check_lines(struct sdp_session *s, GPtrArray *lines, unsigned *n)
 			(void)sdp_parse_origin(l->value, &o);
 		if (sdp_find(lines, i, l->type, NULL) != (int)i && l->type != 'a')
 			abort();
-		if (l->type == 'a' && !str_is_null(l->attr_name) &&
-		    l->attr_name.s != l->value.s)
+		if (l->type == 'a' && !str_is_null(l->attr_name) && l->attr_name.s != l->value.s)
 			abort();
 		sdp_line_set(s, l, l->value);
 		(*n)++;

@@ -11,8 +11,8 @@
  * otherwise the error code and offset (offset not checked for -EAGAIN when
  * want_off is (size_t)-1). Prints what differs; returns false then.
  */
-static bool expect_len(const char *in, size_t len, const struct bencode_limits *lim,
-		       int want_rc, size_t want_off)
+static bool expect_len(const char *in, size_t len, const struct bencode_limits *lim, int want_rc,
+		       size_t want_off)
 {
 	struct arena *a = arena_new(0);
 	struct bencode_error e1 = { 0 }, e2 = { 0 };
@@ -60,11 +60,12 @@ static GString *ng_offer(struct arena *a)
 	GString *out = g_string_new(NULL);
 	bencode_item *d = bencode_new_dict(a), *l;
 
-	bencode_dict_add_cstr(a, d, "sdp",
-			      "v=0\r\no=- 1545997027 1 IN IP4 198.51.100.1\r\ns=tester\r\n"
-			      "c=IN IP4 198.51.100.1\r\nt=0 0\r\n"
-			      "m=audio 2000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n"
-			      "a=sendrecv\r\n");
+	bencode_dict_add_cstr(
+		a, d, "sdp",
+		"v=0\r\no=- 1545997027 1 IN IP4 198.51.100.1\r\ns=tester\r\n"
+		"c=IN IP4 198.51.100.1\r\nt=0 0\r\n"
+		"m=audio 2000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n"
+		"a=sendrecv\r\n");
 	bencode_dict_add_cstr(a, d, "call-id", "a84b4c76e66710@pc33.atlanta.example.com");
 	bencode_dict_add_cstr(a, d, "from-tag", "1928301774");
 	l = bencode_dict_add_list(a, d, "flags");
@@ -359,8 +360,7 @@ TEST(ng_offer_lookups)
 	const char *want[] = { "trust-address", "strict-source" };
 	size_t i = 0;
 
-	bencode_list_foreach(flags, it)
-	{
+	bencode_list_foreach(flags, it) {
 		CHECK(i < 2);
 		CHECK_EQ(it->type, BENCODE_STRING);
 		CHECK_MEM(it->str.s, it->str.len, want[i]);
@@ -409,8 +409,7 @@ TEST(dict_foreach)
 
 	CHECK_EQ(bencode_decode(a, in, strlen(in), NULL, &root, &consumed, NULL), 0);
 	CHECK_EQ(root->count, 5);
-	bencode_dict_foreach(root, k, v)
-	{
+	bencode_dict_foreach(root, k, v) {
 		CHECK(i < 5);
 		CHECK_MEM(k->str.s, k->str.len, keys[i]);
 		CHECK_EQ(v->type, types[i]);
@@ -420,9 +419,11 @@ TEST(dict_foreach)
 
 	/* empty containers run no iteration */
 	CHECK_EQ(bencode_decode(a, "de", 2, NULL, &root, &consumed, NULL), 0);
-	bencode_dict_foreach(root, k, v) CHECK(!"dict_foreach on empty dict");
+	bencode_dict_foreach(root, k, v)
+		CHECK(!"dict_foreach on empty dict");
 	CHECK_EQ(bencode_decode(a, "le", 2, NULL, &root, &consumed, NULL), 0);
-	bencode_list_foreach(root, it) CHECK(!"list_foreach on empty list");
+	bencode_list_foreach(root, it)
+		CHECK(!"list_foreach on empty list");
 	CHECK(root->child == NULL && root->count == 0);
 	arena_free(a);
 }
@@ -526,7 +527,8 @@ TEST(large_messages)
 	CHECK_EQ(bencode_decode(a, out->str, out->len, &lim, &root, &consumed, NULL), 0);
 	CHECK_EQ(consumed, out->len);
 	CHECK_EQ(root->count, N);
-	bencode_list_foreach(root, it) sum += it->num;
+	bencode_list_foreach(root, it)
+		sum += it->num;
 	CHECK_EQ(sum, -N / 2);
 	CHECK(bencode_equal(l, root));
 	/* one item short of the limit */

@@ -45,7 +45,9 @@ TEST(bufferpool_config_rejected)
 TEST(bufferpool_every_size_class)
 {
 	struct bufferpool *p = bufferpool_create(&(struct bufferpool_config){
-		.shard_size = 1u << 20, .page_size = 4096, .spare_shards = 1,
+		.shard_size = 1u << 20,
+		.page_size = 4096,
+		.spare_shards = 1,
 		.backing = &bufferpool_backing_mmap });
 	struct bufferpool_snapshot *snap;
 	struct bufferpool_totals t;
@@ -163,8 +165,7 @@ TEST(bufferpool_reuse_across_classes)
 	for (int i = 0; i < 3; i++) {
 		big[i] = bufferpool_alloc(p, 4096, 0);
 		CHECK(big[i]);
-		CHECK_EQ(bufferpool_shard_base(p, big[i]),
-			 bufferpool_shard_base(p, small[0]));
+		CHECK_EQ(bufferpool_shard_base(p, big[i]), bufferpool_shard_base(p, small[0]));
 	}
 	CHECK_EQ(tb.maps, 1);
 	extra = bufferpool_alloc(p, 200, 0); /* the shard is full now */
@@ -345,9 +346,10 @@ TEST(bufferpool_quarantine)
 	CHECK_EQ(tb.pinned_now, 0);
 
 	/* User-space-only backing: a kernel flag has nothing to wait for. */
-	p = bufferpool_create(&(struct bufferpool_config){
-		.shard_size = 1u << 20, .page_size = 4096, .spare_shards = 1,
-		.backing = &bufferpool_backing_mmap });
+	p = bufferpool_create(&(struct bufferpool_config){ .shard_size = 1u << 20,
+							   .page_size = 4096,
+							   .spare_shards = 1,
+							   .backing = &bufferpool_backing_mmap });
 	CHECK(p);
 	k = bufferpool_alloc(p, 192, BUFFERPOOL_KERNEL);
 	CHECK(k);
@@ -464,7 +466,9 @@ TEST(bufferpool_should_move)
 TEST(bufferpool_bad_free)
 {
 	struct bufferpool *p = bufferpool_create(&(struct bufferpool_config){
-		.shard_size = 1u << 20, .page_size = 4096, .spare_shards = 1,
+		.shard_size = 1u << 20,
+		.page_size = 4096,
+		.spare_shards = 1,
 		.backing = &bufferpool_backing_mmap });
 	struct bufferpool_totals t;
 	char local, *a;
@@ -474,7 +478,7 @@ TEST(bufferpool_bad_free)
 	CHECK_EQ(bufferpool_free(p, &local), -EINVAL);
 	a = bufferpool_alloc(p, 100, 0);
 	CHECK(a);
-	CHECK_EQ(bufferpool_free(p, a + 16), -EINVAL); /* inside an object */
+	CHECK_EQ(bufferpool_free(p, a + 16), -EINVAL);   /* inside an object */
 	CHECK_EQ(bufferpool_free(p, a + 4096), -EINVAL); /* a free page */
 	CHECK_EQ(bufferpool_free(p, a), 0);
 	CHECK_EQ(bufferpool_free(p, a), -EINVAL); /* double free */
@@ -508,8 +512,7 @@ TEST(bufferpool_accounting_property)
 {
 	enum { STEPS = 6000, MAXLIVE = 600 };
 	struct tb tb = { 0 };
-	struct bufferpool *p = tb_pool(&tb_plain, &tb, 64 * KiB, 4 * KiB,
-				       BUFFERPOOL_SITES);
+	struct bufferpool *p = tb_pool(&tb_plain, &tb, 64 * KiB, 4 * KiB, BUFFERPOOL_SITES);
 	const char *env = getenv("RTPRELAY_SEED");
 	unsigned seed = env ? (unsigned)strtoul(env, NULL, 0) : 20240417u;
 	struct bufferpool_snapshot *cls;
@@ -529,8 +532,9 @@ TEST(bufferpool_accounting_property)
 			struct live *l = &live[n];
 			int r = rand() % 10;
 
-			l->size = r < 6 ? 192 : r < 9 ? (size_t)(1 + rand() % 512)
-						  : (size_t)(1 + rand() % 4096);
+			l->size = r < 6   ? 192
+				  : r < 9 ? (size_t)(1 + rand() % 512)
+					  : (size_t)(1 + rand() % 4096);
 			l->site = rand() % 3;
 			l->p = l->site == 0   ? bufferpool_alloc(p, l->size, 0)
 			       : l->site == 1 ? bufferpool_alloc(p, l->size, 0)

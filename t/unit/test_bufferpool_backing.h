@@ -73,19 +73,24 @@ static inline int tb_barrier(void *ctx)
 
 /* Memory only (user-space mode, but counted). */
 static const struct bufferpool_backing tb_plain = {
-	.name = "test-plain", .map = tb_map, .unmap = tb_unmap,
+	.name = "test-plain",
+	.map = tb_map,
+	.unmap = tb_unmap,
 };
 
 /* Pinning and barriers, as the kernel backing will. */
 static const struct bufferpool_backing tb_kernel = {
-	.name = "test-kernel", .map = tb_map, .unmap = tb_unmap,
-	.pin = tb_pin, .unpin = tb_unpin, .barrier = tb_barrier,
+	.name = "test-kernel",
+	.map = tb_map,
+	.unmap = tb_unmap,
+	.pin = tb_pin,
+	.unpin = tb_unpin,
+	.barrier = tb_barrier,
 };
 
 /* A pool of shard_size/page_size on backing b with ctx t. */
-static inline struct bufferpool *tb_pool(const struct bufferpool_backing *b,
-					 struct tb *t, size_t shard_size,
-					 size_t page_size, unsigned flags)
+static inline struct bufferpool *tb_pool(const struct bufferpool_backing *b, struct tb *t,
+					 size_t shard_size, size_t page_size, unsigned flags)
 {
 	struct bufferpool_config cfg;
 

@@ -144,8 +144,11 @@ TEST(bufferpool_two_threads_bounded)
 
 	CHECK(p);
 	for (int i = 0; i < 2; i++) {
-		c[i] = (struct churn){ .p = p, .seed = 1234u + (unsigned)i,
-				       .size = 4096, .max_live = K, .until = until };
+		c[i] = (struct churn){ .p = p,
+				       .seed = 1234u + (unsigned)i,
+				       .size = 4096,
+				       .max_live = K,
+				       .until = until };
 		pthread_create(&th[i], NULL, churn_run, &c[i]);
 	}
 	for (int i = 0; i < 2; i++)
@@ -153,8 +156,8 @@ TEST(bufferpool_two_threads_bounded)
 	bufferpool_reclaim(p);
 	bufferpool_reclaim(p);
 	bufferpool_get_totals(p, &t);
-	printf("    two threads: %ld + %ld ops, shards max %u (bound %d), mapped %lu\n",
-	       c[0].ops, c[1].ops, t.shards_max, (2 * K + 1 + PPS - 1) / PPS + 1,
+	printf("    two threads: %ld + %ld ops, shards max %u (bound %d), mapped %lu\n", c[0].ops,
+	       c[1].ops, t.shards_max, (2 * K + 1 + PPS - 1) / PPS + 1,
 	       (unsigned long)t.shards_mapped);
 	CHECK_EQ(c[0].errors + c[1].errors, 0);
 	CHECK(c[0].ops > 1000 && c[1].ops > 1000);
@@ -171,8 +174,7 @@ TEST(bufferpool_two_threads_bounded)
 TEST(bufferpool_two_threads_quarantine)
 {
 	struct tb tb = { 0 };
-	struct bufferpool *p = tb_pool(&tb_kernel, &tb, 64 * KiB, 4 * KiB,
-				       BUFFERPOOL_SITES);
+	struct bufferpool *p = tb_pool(&tb_kernel, &tb, 64 * KiB, 4 * KiB, BUFFERPOOL_SITES);
 	struct churn c[2];
 	pthread_t th[2];
 	struct bufferpool_totals t;
@@ -180,9 +182,12 @@ TEST(bufferpool_two_threads_quarantine)
 
 	CHECK(p);
 	for (int i = 0; i < 2; i++) {
-		c[i] = (struct churn){ .p = p, .seed = 99u + (unsigned)i,
-				       .flags = BUFFERPOOL_KERNEL, .max_live = 300,
-				       .until = until, .reclaimer = i == 1 };
+		c[i] = (struct churn){ .p = p,
+				       .seed = 99u + (unsigned)i,
+				       .flags = BUFFERPOOL_KERNEL,
+				       .max_live = 300,
+				       .until = until,
+				       .reclaimer = i == 1 };
 		pthread_create(&th[i], NULL, churn_run, &c[i]);
 	}
 	for (int i = 0; i < 2; i++)

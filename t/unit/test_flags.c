@@ -10,11 +10,10 @@
 
 #include "arena.h"
 #include "bencode.h"
-#include "ng/ng.h"
 #include "commands/flags.h"
 #include "commands/flags_rtpp.h"
+#include "ng/ng.h"
 #include "test.h"
-
 
 static struct arena *A;
 
@@ -78,31 +77,30 @@ static int parse_rtpp(const char *s, struct ng_flags *f, const char **err)
 }
 
 #define CHECK_S(field, want) CHECK_MEM((field).s, (field).len, want)
-#define CHECK_NULL_S(field)                                                    \
-	do {                                                                   \
-		if ((field).s) {                                               \
-			FAIL_AT("%s should be unset, is \"%.*s\"", #field,      \
-				STR_FMT(field));                               \
-			return;                                                \
-		}                                                              \
+#define CHECK_NULL_S(field)                                                                 \
+	do {                                                                                \
+		if ((field).s) {                                                            \
+			FAIL_AT("%s should be unset, is \"%.*s\"", #field, STR_FMT(field)); \
+			return;                                                             \
+		}                                                                           \
 	} while (0)
 
-#define PARSE_OK(dict, f)                                                      \
-	do {                                                                   \
-		const char *err_;                                              \
-		if (parse_dict(dict, f, &err_)) {                              \
-			FAIL_AT("ng_flags_parse failed: %s", err_);            \
-			return;                                                \
-		}                                                              \
+#define PARSE_OK(dict, f)                                           \
+	do {                                                        \
+		const char *err_;                                   \
+		if (parse_dict(dict, f, &err_)) {                   \
+			FAIL_AT("ng_flags_parse failed: %s", err_); \
+			return;                                     \
+		}                                                   \
 	} while (0)
 
-#define RTPP_OK(s, f)                                                          \
-	do {                                                                   \
-		const char *err_;                                              \
-		if (parse_rtpp(s, f, &err_)) {                                 \
-			FAIL_AT("rtpp \"%s\" failed: %s", s, err_);            \
-			return;                                                \
-		}                                                              \
+#define RTPP_OK(s, f)                                               \
+	do {                                                        \
+		const char *err_;                                   \
+		if (parse_rtpp(s, f, &err_)) {                      \
+			FAIL_AT("rtpp \"%s\" failed: %s", s, err_); \
+			return;                                     \
+		}                                                   \
 	} while (0)
 
 /*
@@ -114,14 +112,14 @@ static int parse_rtpp(const char *s, struct ng_flags *f, const char **err)
 static bool flags_equal(const struct ng_flags *a, const struct ng_flags *b, char *why, size_t n)
 {
 	struct ng_flags x = *a, y = *b;
-#define STR_FIELD(fl)                                                          \
-	do {                                                                   \
-		if (str_is_null(x.fl) != str_is_null(y.fl) || !str_eq(x.fl, y.fl)) { \
+#define STR_FIELD(fl)                                                                 \
+	do {                                                                          \
+		if (str_is_null(x.fl) != str_is_null(y.fl) || !str_eq(x.fl, y.fl)) {  \
 			snprintf(why, n, #fl ": \"%.*s\" vs \"%.*s\"", STR_FMT(x.fl), \
-				 STR_FMT(y.fl));                               \
-			return false;                                          \
-		}                                                              \
-		x.fl = y.fl = STR_NULL;                                        \
+				 STR_FMT(y.fl));                                      \
+			return false;                                                 \
+		}                                                                     \
+		x.fl = y.fl = STR_NULL;                                               \
 	} while (0)
 	STR_FIELD(call_id);
 	STR_FIELD(from_tag);
@@ -135,13 +133,12 @@ static bool flags_equal(const struct ng_flags *a, const struct ng_flags *b, char
 	STR_FIELD(direction[1]);
 	STR_FIELD(received_from_address);
 #undef STR_FIELD
-#define SCALAR(fl)                                                             \
-	do {                                                                   \
-		if (x.fl != y.fl) {                                            \
-			snprintf(why, n, #fl ": %lld vs %lld", (long long)x.fl, \
-				 (long long)y.fl);                             \
-			return false;                                          \
-		}                                                              \
+#define SCALAR(fl)                                                                                \
+	do {                                                                                      \
+		if (x.fl != y.fl) {                                                               \
+			snprintf(why, n, #fl ": %lld vs %lld", (long long)x.fl, (long long)y.fl); \
+			return false;                                                             \
+		}                                                                                 \
 	} while (0)
 	SCALAR(n_directions);
 	SCALAR(address_family);
@@ -203,13 +200,13 @@ static bool flags_equal(const struct ng_flags *a, const struct ng_flags *b, char
 	return true;
 }
 
-#define CHECK_SAME(a, b)                                                       \
-	do {                                                                   \
-		char why_[256];                                                \
-		if (!flags_equal(a, b, why_, sizeof(why_))) {                  \
-			FAIL_AT("structs differ: %s", why_);                   \
-			return;                                                \
-		}                                                              \
+#define CHECK_SAME(a, b)                                      \
+	do {                                                  \
+		char why_[256];                               \
+		if (!flags_equal(a, b, why_, sizeof(why_))) { \
+			FAIL_AT("structs differ: %s", why_);  \
+			return;                               \
+		}                                             \
 	} while (0)
 
 /* ---- defaults ---- */
@@ -239,9 +236,9 @@ TEST(dict_ids_and_strings)
 	struct ng_flags f;
 
 	fresh_arena();
-	PARSE_OK(D("command", S("offer"), "call-id", S("cid@host"), "from-tag", S("ft"),
-		   "to-tag", S("tt"), "via-branch", S("z9hG4bK.1"), "label", S("caller"),
-		   "sdp", S("v=0\r\n"), NULL),
+	PARSE_OK(D("command", S("offer"), "call-id", S("cid@host"), "from-tag", S("ft"), "to-tag",
+		   S("tt"), "via-branch", S("z9hG4bK.1"), "label", S("caller"), "sdp", S("v=0\r\n"),
+		   NULL),
 		 &f);
 	CHECK_S(f.call_id, "cid@host");
 	CHECK_S(f.from_tag, "ft");
@@ -295,7 +292,8 @@ TEST(dict_flags_list)
 		{ "ICE-reject", offsetof(struct ng_flags, ice_reject) },
 		{ "unidirectional", offsetof(struct ng_flags, unidirectional) },
 		{ "replace-origin", offsetof(struct ng_flags, replace_origin) },
-		{ "replace-session-connection", offsetof(struct ng_flags, replace_session_connection) },
+		{ "replace-session-connection",
+		  offsetof(struct ng_flags, replace_session_connection) },
 		{ "rtcp-mux-demux", offsetof(struct ng_flags, rtcp_mux_demux) },
 		{ "rtcp-mux-offer", offsetof(struct ng_flags, rtcp_mux_offer) },
 	};
@@ -321,15 +319,15 @@ TEST(dict_flags_unknown_and_case)
 
 	fresh_arena();
 	/* case-sensitive like rtpengine; underscores are not dashes in flags */
-	PARSE_OK(D("flags", L(S("Trust-Address"), S("trust_address"), S("no-such-flag"), S(""),
-			      NULL),
-		   NULL),
+	PARSE_OK(D("flags",
+		   L(S("Trust-Address"), S("trust_address"), S("no-such-flag"), S(""), NULL), NULL),
 		 &f);
 	CHECK(!f.trust_address);
 	CHECK_EQ(f.unknown_flags, 3);
 	/* known to rtpengine, no effect here */
-	PARSE_OK(D("flags", L(S("SDES-off"), S("codec-strip-PCMA"), S("no-redis-update"),
-			      S("OSRTP-accept"), S("trickle-ICE"), NULL),
+	PARSE_OK(D("flags",
+		   L(S("SDES-off"), S("codec-strip-PCMA"), S("no-redis-update"), S("OSRTP-accept"),
+		     S("trickle-ICE"), NULL),
 		   NULL),
 		 &f);
 	CHECK_EQ(f.ignored_flags, 5);
@@ -341,9 +339,10 @@ TEST(dict_replace)
 	struct ng_flags f;
 
 	fresh_arena();
-	PARSE_OK(D("replace", L(S("origin"), S("session connection"), S("SDP version"),
-				S("username"), S("session-name"), S("zero-address"),
-				S("force-increment-sdp-version"), S("origin-full"), S("bogus"), NULL),
+	PARSE_OK(D("replace",
+		   L(S("origin"), S("session connection"), S("SDP version"), S("username"),
+		     S("session-name"), S("zero-address"), S("force-increment-sdp-version"),
+		     S("origin-full"), S("bogus"), NULL),
 		   NULL),
 		 &f);
 	CHECK(f.replace_origin);
@@ -356,8 +355,8 @@ TEST(dict_replace)
 	CHECK(f.replace_origin_full);
 	CHECK_EQ(f.unknown_flags, 1);
 
-	PARSE_OK(D("replace", L(S("session-connection"), S("sdp-version"),
-				S("force-increment-SDP-ver"), NULL),
+	PARSE_OK(D("replace",
+		   L(S("session-connection"), S("sdp-version"), S("force-increment-SDP-ver"), NULL),
 		   NULL),
 		 &f);
 	CHECK(f.replace_session_connection && f.replace_sdp_version &&
@@ -371,9 +370,12 @@ TEST(dict_ice)
 		const char *v;
 		enum ng_ice want;
 	} cases[] = {
-		{ "remove", NG_ICE_REMOVE },     { "force", NG_ICE_FORCE },
-		{ "force-relay", NG_ICE_FORCE_RELAY }, { "force_relay", NG_ICE_FORCE_RELAY },
-		{ "force relay", NG_ICE_FORCE_RELAY }, { "optional", NG_ICE_OPTIONAL },
+		{ "remove", NG_ICE_REMOVE },
+		{ "force", NG_ICE_FORCE },
+		{ "force-relay", NG_ICE_FORCE_RELAY },
+		{ "force_relay", NG_ICE_FORCE_RELAY },
+		{ "force relay", NG_ICE_FORCE_RELAY },
+		{ "optional", NG_ICE_OPTIONAL },
 		{ "default", NG_ICE_DEFAULT_EXPLICIT },
 	};
 	struct ng_flags f;
@@ -430,8 +432,10 @@ TEST(dict_received_from)
 
 TEST(dict_transport_family_media_address)
 {
-	static const char *const protos[] = { "RTP/AVP", "RTP/SAVP", "RTP/AVPF", "RTP/SAVPF",
-					      "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF" };
+	static const char *const protos[] = {
+		"RTP/AVP",   "RTP/SAVP",         "RTP/AVPF",
+		"RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF"
+	};
 	struct ng_flags f;
 
 	fresh_arena();
@@ -509,10 +513,9 @@ TEST(dict_ignored_and_unknown_keys)
 
 	fresh_arena();
 	/* SDES, DTLS, codec etc.: accepted, nothing recorded, no error */
-	PARSE_OK(D("SDES", L(S("off"), NULL), "DTLS", S("passive"),
-		   "codec", D("strip", L(S("PCMA"), NULL), NULL), "OSRTP", L(S("accept"), NULL),
-		   "metadata", S("x"), "supports", L(S("load limit"), NULL), "ICE-lite", S("off"),
-		   NULL),
+	PARSE_OK(D("SDES", L(S("off"), NULL), "DTLS", S("passive"), "codec",
+		   D("strip", L(S("PCMA"), NULL), NULL), "OSRTP", L(S("accept"), NULL), "metadata",
+		   S("x"), "supports", L(S("load limit"), NULL), "ICE-lite", S("off"), NULL),
 		 &f);
 	ng_flags_init(&ref);
 	CHECK_SAME(&f, &ref);
@@ -603,12 +606,12 @@ TEST(rtpp_transport_tokens)
 		{ "AVPF", "RTP/AVPF" },
 		{ "RTP", "RTP/AVP" },
 		{ "AVP", "RTP/AVP" },
-		{ "RTP/SAVPF RTP", "RTP/AVPF" },  /* RTP drops SRTP only */
-		{ "RTP/SAVPF AVP", "RTP/SAVP" },  /* AVP drops AVPF only */
+		{ "RTP/SAVPF RTP", "RTP/AVPF" }, /* RTP drops SRTP only */
+		{ "RTP/SAVPF AVP", "RTP/SAVP" }, /* AVP drops AVPF only */
 		{ "DTLS", "UDP/TLS/RTP/SAVP" },
 		{ "DTLS AVPF", "UDP/TLS/RTP/SAVPF" },
 		{ "DTLS SRTP", "UDP/TLS/RTP/SAVP" },
-		{ "SRTP RTP/AVP", "RTP/AVP" },    /* a full name replaces */
+		{ "SRTP RTP/AVP", "RTP/AVP" }, /* a full name replaces */
 		/* bare tokens win over transport-protocol= in the same string */
 		{ "RTP/AVP transport-protocol=RTP/SAVP", "RTP/AVP" },
 	};
@@ -701,14 +704,14 @@ TEST(both_forms_identical)
 	struct ng_flags a, b;
 
 	fresh_arena();
-	PARSE_OK(D("call-id", S("c1"), "from-tag", S("f1"), "via-branch", S("vb"),
-		   "flags", L(S("trust-address"), S("strict-source"), S("SDES-off"), S("xyz"), NULL),
-		   "replace", L(S("origin"), S("session-connection"), NULL),
-		   "ICE", S("remove"), "direction", L(S("priv"), S("pub"), NULL),
-		   "received-from", L(S("IP4"), S("192.0.2.3"), NULL),
-		   "transport-protocol", S("RTP/AVP"), "address family", S("IP4"),
-		   "media address", S("192.0.2.4"), "rtcp-mux", L(S("demux"), NULL),
-		   "delete delay", I(5), "TOS", I(184), "label", S("callee"), NULL),
+	PARSE_OK(D("call-id", S("c1"), "from-tag", S("f1"), "via-branch", S("vb"), "flags",
+		   L(S("trust-address"), S("strict-source"), S("SDES-off"), S("xyz"), NULL),
+		   "replace", L(S("origin"), S("session-connection"), NULL), "ICE", S("remove"),
+		   "direction", L(S("priv"), S("pub"), NULL), "received-from",
+		   L(S("IP4"), S("192.0.2.3"), NULL), "transport-protocol", S("RTP/AVP"),
+		   "address family", S("IP4"), "media address", S("192.0.2.4"), "rtcp-mux",
+		   L(S("demux"), NULL), "delete delay", I(5), "TOS", I(184), "label", S("callee"),
+		   NULL),
 		 &a);
 	RTPP_OK("call-id=c1 from-tag=f1 via-branch=vb trust-address strict-source SDES-off xyz "
 		"replace-origin replace-session-connection ICE=remove direction=priv "
@@ -738,8 +741,8 @@ TEST(precedence_wire_order)
 
 	fresh_arena();
 	/* rtpp_flags expands where it stands: later keys win */
-	PARSE_OK(D("ICE", S("force"), "rtpp_flags", S("ICE=remove delete-delay=7"),
-		   "delete delay", I(9), NULL),
+	PARSE_OK(D("ICE", S("force"), "rtpp_flags", S("ICE=remove delete-delay=7"), "delete delay",
+		   I(9), NULL),
 		 &f);
 	CHECK_EQ(f.ice, NG_ICE_REMOVE);
 	CHECK_EQ(f.delete_delay, 9);
@@ -752,8 +755,7 @@ TEST(precedence_wire_order)
 		 &f);
 	CHECK(f.trust_address && f.strict_source);
 	/* directions are positional across sources */
-	PARSE_OK(D("direction", L(S("a"), S("b"), NULL), "rtpp_flags", S("direction=x"), NULL),
-		 &f);
+	PARSE_OK(D("direction", L(S("a"), S("b"), NULL), "rtpp_flags", S("direction=x"), NULL), &f);
 	CHECK_EQ(f.n_directions, 2);
 	CHECK_S(f.direction[0], "x");
 	CHECK_S(f.direction[1], "b");

@@ -111,17 +111,17 @@ TEST(heuristic_prefers_sdp_match)
 	struct fixture fx;
 
 	setup(&fx, EL_HEURISTIC, false);
-	CHECK(pkt(&fx, "127.0.0.1", 5000, 1 * SEC));   /* any: rank 1 */
+	CHECK(pkt(&fx, "127.0.0.1", 5000, 1 * SEC)); /* any: rank 1 */
 	CHECK(ep_is(&fx, "127.0.0.1", 5000));
 	CHECK(pkt(&fx, "127.0.0.3", 4000, 1 * SEC + 1)); /* same port: rank 2 */
 	CHECK(ep_is(&fx, "127.0.0.3", 4000));
 	CHECK(pkt(&fx, "127.0.0.1", 5002, 1 * SEC + 2)); /* rank 1 again: ignored */
 	CHECK(ep_is(&fx, "127.0.0.3", 4000));
-	CHECK(pkt(&fx, "127.0.0.2", 6000, 2 * SEC));     /* same address: rank 3 */
+	CHECK(pkt(&fx, "127.0.0.2", 6000, 2 * SEC)); /* same address: rank 3 */
 	CHECK(ep_is(&fx, "127.0.0.2", 6000));
 	CHECK(pkt(&fx, "127.0.0.2", 4000, 2 * SEC + 1)); /* exact: rank 4 */
 	CHECK(ep_is(&fx, "127.0.0.2", 4000));
-	CHECK(pkt(&fx, "127.0.0.1", 5000, 5 * SEC));     /* after the window: commit */
+	CHECK(pkt(&fx, "127.0.0.1", 5000, 5 * SEC)); /* after the window: commit */
 	CHECK_EQ(fx.l.state, LEARN_COMMITTED);
 	CHECK(ep_is(&fx, "127.0.0.2", 4000));
 }

@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <glib.h>
 
-#include "ng/json.h"
-#include "ng/ng.h"
 #include "ng/cache.h"
+#include "ng/json.h"
 #include "ng/msg.h"
+#include "ng/ng.h"
 #include "ng/tcp_frame.h"
 #include "test.h"
 
@@ -172,19 +172,19 @@ static char *json_to_benc(const char *json)
 	return g_string_free(out, FALSE);
 }
 
-#define CHECK_J2B(json, expect)                                                \
-	do {                                                                   \
-		g_autofree char *got_ = json_to_benc(json);                    \
-		CHECK_STR(got_, expect);                                       \
+#define CHECK_J2B(json, expect)                             \
+	do {                                                \
+		g_autofree char *got_ = json_to_benc(json); \
+		CHECK_STR(got_, expect);                    \
 	} while (0)
 
-#define CHECK_J2B_ERR(json)                                                    \
-	do {                                                                   \
-		g_autofree char *got_ = json_to_benc(json);                    \
-		if (!g_str_has_prefix(got_, "ERR:")) {                         \
+#define CHECK_J2B_ERR(json)                                                       \
+	do {                                                                      \
+		g_autofree char *got_ = json_to_benc(json);                       \
+		if (!g_str_has_prefix(got_, "ERR:")) {                            \
 			FAIL_AT("%s: expected an error, got \"%s\"", json, got_); \
-			return;                                                \
-		}                                                              \
+			return;                                                   \
+		}                                                                 \
 	} while (0)
 
 TEST(json_to_bencode_types)
@@ -195,7 +195,8 @@ TEST(json_to_bencode_types)
 	CHECK_J2B("{\"t\":true,\"f\":false}", "d1:ti1e1:fi0ee");
 	CHECK_J2B("{\"n\":9223372036854775807}", "d1:ni9223372036854775807ee");
 	CHECK_J2B("{\"n\":-9223372036854775808}", "d1:ni-9223372036854775808ee");
-	CHECK_J2B("{\"s\":\"a\\\"b\\\\c\\n\\u00e9\"}", "d1:s8:a\"b\\c\n\xc3\xa9" "e");
+	CHECK_J2B("{\"s\":\"a\\\"b\\\\c\\n\\u00e9\"}", "d1:s8:a\"b\\c\n\xc3\xa9"
+						       "e");
 	CHECK_J2B(" {\"a\":\"b\"} \r\n", "d1:a1:be");
 	/* a repeated member: last value wins (as rtpengine's "Unrecognized
 	 * command" for {"command":"ping","command":"foo"} shows) */
@@ -265,10 +266,10 @@ static char *benc_to_json(const char *benc)
 	return g_string_free(out, FALSE);
 }
 
-#define CHECK_B2J(benc, expect)                                                \
-	do {                                                                   \
-		g_autofree char *got_ = benc_to_json(benc);                    \
-		CHECK_STR(got_, expect);                                       \
+#define CHECK_B2J(benc, expect)                             \
+	do {                                                \
+		g_autofree char *got_ = benc_to_json(benc); \
+		CHECK_STR(got_, expect);                    \
 	} while (0)
 
 TEST(bencode_to_json)
@@ -284,14 +285,15 @@ TEST(bencode_to_json)
 	CHECK_B2J("2:\xff\x41", "\"\\u00ffA\"");
 	CHECK_B2J("2:\xc3\x28", "\"\\u00c3(\"");
 	CHECK_B2J("3:\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\""); /* surrogate */
-	CHECK_B2J("2:\xc0\x80", "\"\\u00c0\\u0080\""); /* overlong */
+	CHECK_B2J("2:\xc0\x80", "\"\\u00c0\\u0080\"");            /* overlong */
 	CHECK_B2J("4:\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
 }
 
 TEST(json_round_trip)
 {
-	const char *json = "{\"command\":\"offer\",\"sdp\":\"v=0\\r\\n\",\"flags\":[\"trust-address\"],"
-			   "\"n\":-3,\"d\":{\"x\":[]}}";
+	const char *
+		json = "{\"command\":\"offer\",\"sdp\":\"v=0\\r\\n\",\"flags\":[\"trust-address\"],"
+		       "\"n\":-3,\"d\":{\"x\":[]}}";
 	struct arena *a = arena_new(0);
 	const char *err = NULL;
 	bencode_item *d = ng_json_to_bencode(a, str_from(json), &err);

@@ -9,10 +9,10 @@
 
 #include "config/config.h"
 #include "config/interface.h"
-#include "log.h"
 #include "config/options.h"
 #include "config/options_compat.h"
 #include "config/options_table.h"
+#include "log.h"
 #include "test.h"
 
 TEST_MAIN()
@@ -82,26 +82,25 @@ static bool contains(const char *hay, const char *needle)
 	return hay && strstr(hay, needle);
 }
 
-#define CHECK_CONTAINS(hay, needle)                                            \
-	do {                                                                   \
-		const char *h_ = (hay), *n_ = (needle);                        \
-		if (!contains(h_, n_)) {                                       \
-			FAIL_AT("\"%s\" does not contain \"%s\"",              \
-				h_ ? h_ : "(null)", n_);                       \
-			return;                                                \
-		}                                                              \
+#define CHECK_CONTAINS(hay, needle)                                                        \
+	do {                                                                               \
+		const char *h_ = (hay), *n_ = (needle);                                    \
+		if (!contains(h_, n_)) {                                                   \
+			FAIL_AT("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+			return;                                                            \
+		}                                                                          \
 	} while (0)
 
 /* Expect failure with a message containing each of the given strings. */
-#define CHECK_FAILS(needle1, needle2, ...)                                     \
-	do {                                                                   \
-		struct rtprelay_config c_;                                     \
-		g_autofree char *e_ = NULL;                                    \
-		g_autoptr(GPtrArray) w_ = warnings();                          \
-		int r_ = PARSE(&c_, &e_, w_, __VA_ARGS__);                     \
-		CHECK_EQ(r_, -1);                                              \
-		CHECK_CONTAINS(e_, needle1);                                   \
-		CHECK_CONTAINS(e_, needle2);                                   \
+#define CHECK_FAILS(needle1, needle2, ...)                 \
+	do {                                               \
+		struct rtprelay_config c_;                 \
+		g_autofree char *e_ = NULL;                \
+		g_autoptr(GPtrArray) w_ = warnings();      \
+		int r_ = PARSE(&c_, &e_, w_, __VA_ARGS__); \
+		CHECK_EQ(r_, -1);                          \
+		CHECK_CONTAINS(e_, needle1);               \
+		CHECK_CONTAINS(e_, needle2);               \
 	} while (0)
 
 static unsigned count_warnings_naming(GPtrArray *w, const char *name)
@@ -187,9 +186,9 @@ TEST(cmdline_short_forms)
 	g_autoptr(GPtrArray) w = warnings();
 
 	CHECK_EQ(PARSE(&cfg, &err, w, "--config-file=none", "-i", "10.0.0.1", "-n",
-		       "127.0.0.1:2223", "-N", "2224", "-m", "31000", "-M32000", "-o", "11",
-		       "-s", "12", "-a", "13", "-d", "14", "-L", "5", "-t", "3", "-T", "46",
-		       "-p", "/tmp/p", "-fE", "-F"),
+		       "127.0.0.1:2223", "-N", "2224", "-m", "31000", "-M32000", "-o", "11", "-s",
+		       "12", "-a", "13", "-d", "14", "-L", "5", "-t", "3", "-T", "46", "-p",
+		       "/tmp/p", "-fE", "-F"),
 		 0);
 	CHECK_STR(cfg.interfaces[0].local_str, "10.0.0.1");
 	CHECK_STR(cfg.listen_ng[0].text, "127.0.0.1:2223");
@@ -214,8 +213,8 @@ TEST(cmdline_repeatable_options)
 	g_autoptr(GPtrArray) w = warnings();
 
 	CHECK_EQ(PARSE(&cfg, &err, w, "--config-file=none", "-i", "int/10.0.0.1",
-		       "--interface=ext/192.0.2.1!198.51.100.1", "-i", "ext/2001:db8::1",
-		       "-n", "2223", "--listen-ng=[::1]:2223", "--listen-http", "127.0.0.1:8080",
+		       "--interface=ext/192.0.2.1!198.51.100.1", "-i", "ext/2001:db8::1", "-n",
+		       "2223", "--listen-ng=[::1]:2223", "--listen-http", "127.0.0.1:8080",
 		       "--listen-http=[::1]:8080"),
 		 0);
 	CHECK_EQ(cfg.n_interfaces, 3);
@@ -234,8 +233,8 @@ TEST(cmdline_log_level_every_subsystem)
 	for (int i = 0; i < LOG_SUBSYS_COUNT; i++) {
 		struct rtprelay_config cfg;
 		g_autofree char *err = NULL;
-		g_autofree char *long_eq =
-			g_strdup_printf("--log-level-%s=%d", log_subsys_names[i], i % 8);
+		g_autofree char *long_eq = g_strdup_printf("--log-level-%s=%d", log_subsys_names[i],
+							   i % 8);
 		g_autofree char *long_sep = g_strdup_printf("--log-level-%s", log_subsys_names[i]);
 		g_autoptr(GPtrArray) w = warnings();
 
@@ -317,10 +316,10 @@ TEST(validation_numbers)
 	CHECK_FAILS("option 'port-min'", "not a number", MIN_ARGS, "-m", "30000x");
 	CHECK_FAILS("option 'port-min'", "out of range", MIN_ARGS, "-m", "0");
 	CHECK_FAILS("option 'port-max'", "out of range", MIN_ARGS, "-M", "65536");
-	CHECK_FAILS("option 'port-max'", "not greater than port-min", MIN_ARGS, "-m", "30000",
-		    "-M", "30000");
-	CHECK_FAILS("option 'port-max'", "not greater than port-min", MIN_ARGS, "-m", "40000",
-		    "-M", "30000");
+	CHECK_FAILS("option 'port-max'", "not greater than port-min", MIN_ARGS, "-m", "30000", "-M",
+		    "30000");
+	CHECK_FAILS("option 'port-max'", "not greater than port-min", MIN_ARGS, "-m", "40000", "-M",
+		    "30000");
 	CHECK_FAILS("option 'port-min'", "pair", MIN_ARGS, "-m", "30001", "-M", "30002");
 	CHECK_FAILS("option 'timeout'", "out of range", MIN_ARGS, "--timeout=-1");
 	CHECK_FAILS("option 'silent-timeout'", "not a number", MIN_ARGS, "-s", "");
@@ -389,17 +388,29 @@ TEST(ignored_options_warn_once_each)
 	g_autofree char *err = NULL;
 	g_autoptr(GPtrArray) w = warnings();
 
-	CHECK_EQ(PARSE(&cfg, &err, w, MIN_ARGS, "-u", "12222", "-l", "25060", "-c", "2224",
-		       "-g", "127.0.0.1:9006", "-G", "60", "-r", "127.0.0.1:6379/5", "-w",
-		       "127.0.0.1:6379/6", "-q", "-y", "1", "-b", "http://x/", "-x", "2", "-k",
-		       "5", "-S", "--graphite=127.0.0.1:9007", "--recording-dir=/tmp",
+	CHECK_EQ(PARSE(&cfg, &err, w, MIN_ARGS, "-u", "12222", "-l", "25060", "-c", "2224", "-g",
+		       "127.0.0.1:9006", "-G", "60", "-r", "127.0.0.1:6379/5", "-w",
+		       "127.0.0.1:6379/6", "-q", "-y", "1", "-b", "http://x/", "-x", "2", "-k", "5",
+		       "-S", "--graphite=127.0.0.1:9007", "--recording-dir=/tmp",
 		       "--log-level-codec=7", "--log-level-spandsp", "3", "--codecs"),
 		 0);
 	static const char *const names[] = {
-		"listen-udp", "listen-tcp",	 "listen-cli",	  "graphite",
-		"graphite-interval", "redis",	 "redis-write",	  "no-redis-required",
-		"redis-delete-async", "b2b-url", "xmlrpc-format", "subscribe-keyspace",
-		"save-interface-ports", "recording-dir", "log-level-codec", "log-level-spandsp",
+		"listen-udp",
+		"listen-tcp",
+		"listen-cli",
+		"graphite",
+		"graphite-interval",
+		"redis",
+		"redis-write",
+		"no-redis-required",
+		"redis-delete-async",
+		"b2b-url",
+		"xmlrpc-format",
+		"subscribe-keyspace",
+		"save-interface-ports",
+		"recording-dir",
+		"log-level-codec",
+		"log-level-spandsp",
 		"codecs",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
@@ -426,8 +437,8 @@ TEST(every_compat_option_is_accepted)
 		g_autofree char *err = NULL;
 		g_autofree char *opt = g_strdup_printf("--%s", c->name);
 		g_autoptr(GPtrArray) w = warnings();
-		int r = c->takes_arg ? PARSE(&cfg, &err, w, MIN_ARGS, opt, "1") :
-				       PARSE(&cfg, &err, w, MIN_ARGS, opt);
+		int r = c->takes_arg ? PARSE(&cfg, &err, w, MIN_ARGS, opt, "1")
+				     : PARSE(&cfg, &err, w, MIN_ARGS, opt);
 
 		if (r != 0 || w->len != 1 || count_warnings_naming(w, c->name) != 1) {
 			FAIL_AT("--%s: rc %d, %u warnings, err %s", c->name, r, w->len,
@@ -459,7 +470,8 @@ TEST(rtpengine_help_names_are_all_known)
 		if (line[0] != '-' || !s)
 			continue;
 		s += 2;
-		while (s[len] && (g_ascii_isalnum(s[len]) || s[len] == '-') && len < sizeof(name) - 1)
+		while (s[len] && (g_ascii_isalnum(s[len]) || s[len] == '-') &&
+		       len < sizeof(name) - 1)
 			len++;
 		memcpy(name, s, len);
 		name[len] = '\0';
@@ -594,8 +606,7 @@ TEST(file_precedence_command_line_wins)
 	g_autoptr(GPtrArray) w = warnings();
 	int rc;
 
-	rc = PARSE(&cfg, &err, w, arg, "-m", "20010", "-f", "-i", "c/10.0.0.3", "-i",
-		   "d/10.0.0.4");
+	rc = PARSE(&cfg, &err, w, arg, "-m", "20010", "-f", "-i", "c/10.0.0.3", "-i", "d/10.0.0.4");
 	unlink(path);
 	CHECK_EQ(rc, 0);
 	CHECK_EQ(cfg.port_min, 20010); /* command line */
@@ -624,9 +635,8 @@ TEST(file_errors_name_file_section_and_key)
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-		g_autofree char *text =
-			g_strdup_printf("[rtprelay]\ninterface = 10.0.0.9\nlisten-ng = 1\n%s",
-					bad[i][0]);
+		g_autofree char *text = g_strdup_printf(
+			"[rtprelay]\ninterface = 10.0.0.9\nlisten-ng = 1\n%s", bad[i][0]);
 		g_autofree char *path = write_conf(text);
 		g_autofree char *arg = conf_arg(path);
 		struct rtprelay_config cfg;
@@ -807,9 +817,9 @@ TEST(interface_parse_cases)
 	CHECK_STR(ci.local_str, "2001:db8::7334");
 	CHECK_STR(ci.advertised_str, "2001:db8::1");
 
-	static const char *const bad[] = { "", "ext/", "/1.2.3.4", "1.2.3.999", "1.2.3.4!",
-					   "1.2.3.4!x", "1.2.3.4!::1", "::1!1.2.3.4", "any",
-					   "eth0", "1.2.3.4/5" };
+	static const char *const bad[] = { "",         "ext/",      "/1.2.3.4",    "1.2.3.999",
+					   "1.2.3.4!", "1.2.3.4!x", "1.2.3.4!::1", "::1!1.2.3.4",
+					   "any",      "eth0",      "1.2.3.4/5" };
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_free(err);
 		err = NULL;
@@ -874,9 +884,18 @@ TEST(listen_parse_cases)
 		{ "[2001:db8::1]:65535", "[2001:db8::1]:65535" },
 		{ "localhost:1", "127.0.0.1:1" },
 	};
-	static const char *const bad[] = { "",	       "0",	       "65536",	     "abc",
-					   "-5",       "1.2.3.4:",     ":2223",	     "[::1]2223",
-					   "[::1:2223", "[1.2.3.4]:5", "1.2.3.999:5", "1.2.3.4:x",
+	static const char *const bad[] = { "",
+					   "0",
+					   "65536",
+					   "abc",
+					   "-5",
+					   "1.2.3.4:",
+					   ":2223",
+					   "[::1]2223",
+					   "[::1:2223",
+					   "[1.2.3.4]:5",
+					   "1.2.3.999:5",
+					   "1.2.3.4:x",
 					   "no_such host:5" };
 	struct config_listen cl;
 	g_autofree char *err = NULL;

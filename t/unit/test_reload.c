@@ -2,10 +2,10 @@
 #include <glib.h>
 #include <string.h>
 
-#include "log.h"
-#include "config/options.h"
 #include "config/config.h"
+#include "config/options.h"
 #include "config/reload.h"
+#include "log.h"
 #include "test.h"
 
 struct names {
@@ -54,11 +54,20 @@ TEST(same_config_changes_nothing)
 TEST(reloadable_options_are_taken)
 {
 	static const char *const a[] = { "-i", "127.0.0.1", "-n", "2223", NULL };
-	static const char *const b[] = { "-i", "127.0.0.1", "-n", "2223", "--log-level=7",
-					 "--log-level-control=3", "--timeout=5",
-					 "--silent-timeout=7", "--final-timeout=9",
-					 "--offer-timeout=11", "--delete-delay=0",
-					 "--max-sessions=100", "--endpoint-learning=off", NULL };
+	static const char *const b[] = { "-i",
+					 "127.0.0.1",
+					 "-n",
+					 "2223",
+					 "--log-level=7",
+					 "--log-level-control=3",
+					 "--timeout=5",
+					 "--silent-timeout=7",
+					 "--final-timeout=9",
+					 "--offer-timeout=11",
+					 "--delete-delay=0",
+					 "--max-sessions=100",
+					 "--endpoint-learning=off",
+					 NULL };
 	struct rtprelay_config live, next, back;
 	struct names nm = { 0 };
 
@@ -88,12 +97,24 @@ TEST(reloadable_options_are_taken)
 
 TEST(restart_only_options_are_reported_and_kept)
 {
-	static const char *const a[] = { "-i", "127.0.0.1", "-n", "127.0.0.1:2223",
-					 "--port-min=30000", "--port-max=30100", NULL };
-	static const char *const b[] = { "-i", "127.0.0.1", "-i", "ext/127.0.0.2",
-					 "-n", "127.0.0.1:2224", "-N", "2225",
-					 "--port-min=30000", "--port-max=30200", "--tos=0",
-					 "--num-threads=3", "--timeout=10", NULL };
+	static const char *const a[] = {
+		"-i", "127.0.0.1", "-n", "127.0.0.1:2223", "--port-min=30000", "--port-max=30100",
+		NULL
+	};
+	static const char *const b[] = { "-i",
+					 "127.0.0.1",
+					 "-i",
+					 "ext/127.0.0.2",
+					 "-n",
+					 "127.0.0.1:2224",
+					 "-N",
+					 "2225",
+					 "--port-min=30000",
+					 "--port-max=30200",
+					 "--tos=0",
+					 "--num-threads=3",
+					 "--timeout=10",
+					 NULL };
 	struct rtprelay_config live, next;
 	struct names nm = { 0 };
 
@@ -123,7 +144,9 @@ TEST(snapshots_are_counted)
 	struct rtprelay_config *c = config_new();
 	const struct rtprelay_config *held;
 
-	CHECK_EQ(parse(c, (const char *const[]){ "-i", "127.0.0.1", "-n", "2223", "--timeout=7", NULL }), 0);
+	CHECK_EQ(parse(c, (const char *const[]){ "-i", "127.0.0.1", "-n", "2223", "--timeout=7",
+						 NULL }),
+		 0);
 	held = config_get(c);
 	CHECK(held == c);
 	config_put(c);

@@ -1,7 +1,7 @@
 /* RTP/RTCP parsing and silence. */
-#include <errno.h>
 #include "rtp.h"
 #include "test.h"
+#include <errno.h>
 
 TEST_MAIN()
 
@@ -9,7 +9,7 @@ static size_t make_rtp(uint8_t *p, uint8_t b0, uint8_t pt, size_t payload)
 {
 	p[0] = b0;
 	p[1] = pt;
-	p[2] = 0x12, p[3] = 0x34;          /* seq */
+	p[2] = 0x12, p[3] = 0x34;               /* seq */
 	p[4] = 0, p[5] = 0, p[6] = 1, p[7] = 0; /* ts 256 */
 	p[8] = 0xde, p[9] = 0xad, p[10] = 0xbe, p[11] = 0xef;
 	memset(p + 12, 0x42, payload);

@@ -232,8 +232,7 @@ TEST(fields_webrtc)
 	CHECK_MEM(l->attr_value.s, l->attr_value.len, "BUNDLE 0 1 2");
 	/* Values are kept as written, leading blank included. */
 	l = line_at(s->lines, (unsigned)sdp_find(s->lines, 0, 'a', "msid-semantic"));
-	CHECK_MEM(l->attr_value.s, l->attr_value.len,
-		  " WMS 9f2c7a1e-3b4d-4e6f-8a90-b1c2d3e4f506");
+	CHECK_MEM(l->attr_value.s, l->attr_value.len, " WMS 9f2c7a1e-3b4d-4e6f-8a90-b1c2d3e4f506");
 
 	m = media_at(s, 0);
 	i = sdp_find(m->lines, 0, 'a', "rtcp-mux");
@@ -325,7 +324,8 @@ TEST(fields_origin)
 	CHECK_MEM(o.address.s, o.address.len, "203.0.113.10");
 	/* a=maxptime is an attribute like any other. */
 	const struct sdp_media *m = media_at(s, 0);
-	const struct sdp_line *l = line_at(m->lines, (unsigned)sdp_find(m->lines, 0, 'a', "maxptime"));
+	const struct sdp_line *l = line_at(m->lines,
+					   (unsigned)sdp_find(m->lines, 0, 'a', "maxptime"));
 
 	CHECK_MEM(l->attr_value.s, l->attr_value.len, "150");
 	sdp_session_free(s);
@@ -379,14 +379,14 @@ TEST(attributes_unusual)
 	/* Attribute names compare exactly. */
 	CHECK_EQ(sdp_find(m->lines, 0, 'a', "X-VENDOR-FLAG"), -1);
 	i = sdp_find(m->lines, 0, 'b', NULL);
-	CHECK_MEM(line_at(m->lines, (unsigned)i)->value.s, line_at(m->lines, (unsigned)i)->value.len,
-		  "AS:64");
+	CHECK_MEM(line_at(m->lines, (unsigned)i)->value.s,
+		  line_at(m->lines, (unsigned)i)->value.len, "AS:64");
 	/* Non-a= lines get no attribute split. */
 	CHECK(str_is_null(line_at(m->lines, (unsigned)i)->attr_name));
 	i = sdp_find(s->lines, 0, 'z', NULL);
 	CHECK_INT(i, >, 0);
-	CHECK_MEM(line_at(s->lines, (unsigned)i)->value.s, line_at(s->lines, (unsigned)i)->value.len,
-		  "3730928400 -1h 3749072400 0");
+	CHECK_MEM(line_at(s->lines, (unsigned)i)->value.s,
+		  line_at(s->lines, (unsigned)i)->value.len, "3730928400 -1h 3749072400 0");
 	CHECK_INT(sdp_find(s->lines, 0, 'r', NULL), >, 0);
 	CHECK_INT(sdp_find(s->lines, 0, 'k', NULL), >, 0);
 	CHECK_INT(sdp_find(s->lines, 0, 'i', NULL), >, 0);
@@ -676,8 +676,8 @@ static const struct {
 	{ "v=0\r\nm=audio\r\n", 0, "m= line lacks media, port or protocol", 2 },
 	{ "v=0\r\nm=audio 5000\r\n", 0, "m= line lacks media, port or protocol", 2 },
 	{ "v=0\r\nm=audio 65536 RTP/AVP 0\r\n", 0, "m= line port is not a number 0..65535", 2 },
-	{ "v=0\r\nm=audio 99999999999 RTP/AVP 0\r\n", 0,
-	  "m= line port is not a number 0..65535", 2 },
+	{ "v=0\r\nm=audio 99999999999 RTP/AVP 0\r\n", 0, "m= line port is not a number 0..65535",
+	  2 },
 	{ "v=0\r\nm=audio -1 RTP/AVP 0\r\n", 0, "m= line port is not a number 0..65535", 2 },
 	{ "v=0\r\nm=audio +5 RTP/AVP 0\r\n", 0, "m= line port is not a number 0..65535", 2 },
 	{ "v=0\r\nm=audio x RTP/AVP 0\r\n", 0, "m= line port is not a number 0..65535", 2 },

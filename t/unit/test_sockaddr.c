@@ -43,9 +43,10 @@ TEST(from_str_required_family)
 
 TEST(from_str_rejects)
 {
-	static const char *const bad[] = { "", "192.0.2", "192.0.2.256", "192.0.2.1/24",
-					   " 192.0.2.1", "192.0.2.1 ", "example.com", "::g",
-					   "[::1]", "1.2.3.4.5" };
+	static const char *const bad[] = {
+		"",           "192.0.2",     "192.0.2.256", "192.0.2.1/24", " 192.0.2.1",
+		"192.0.2.1 ", "example.com", "::g",         "[::1]",        "1.2.3.4.5"
+	};
 	struct sockaddr_storage ss;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

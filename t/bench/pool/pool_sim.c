@@ -74,9 +74,9 @@ static double mb(uint64_t bytes)
 }
 
 struct hour_acc {
-	double worst;         /* max over the hour's seconds: pinned / bound */
-	uint64_t max_pinned;  /* rtprelay */
-	uint64_t ref_failed;  /* reference: allocations refused this hour */
+	double worst;        /* max over the hour's seconds: pinned / bound */
+	uint64_t max_pinned; /* rtprelay */
+	uint64_t ref_failed; /* reference: allocations refused this hour */
 };
 
 /* What the daemon could do from a slow timer: move live objects out of
@@ -110,8 +110,8 @@ static uint64_t migrate(struct bufferpool *pool, struct trace *tr)
 	return moved;
 }
 
-static int run_sim(const struct trace_params *tp, size_t shard_size,
-		   size_t page_size, double migrate_every)
+static int run_sim(const struct trace_params *tp, size_t shard_size, size_t page_size,
+		   double migrate_every)
 {
 	struct sim_backing sb = { 0 };
 	struct bufferpool_config cfg;
@@ -141,14 +141,13 @@ static int run_sim(const struct trace_params *tp, size_t shard_size,
 
 	printf("# pool_sim: %.0f calls/s for %u h, seed %llu; per branch 2 streams x %zu B "
 	       "(struct rtprelay_stream_stats), %.0f%% with video (4), %zu B per call\n",
-	       tp->rate, hours, (unsigned long long)tp->seed, tp->stream_size,
-	       tp->video_frac * 100, tp->call_size);
+	       tp->rate, hours, (unsigned long long)tp->seed, tp->stream_size, tp->video_frac * 100,
+	       tp->call_size);
 	printf("# rtprelay: %zu KiB shards, %zu B pages, 1 spare, reclaim every 1 s; "
 	       "reference: %u MiB bump shards, cap %u\n",
 	       shard_size >> 10, page_size, REF_SHARD_SIZE >> 20, REF_MAX_SHARDS);
-	printf("%4s | %9s %6s %9s %6s %6s | %9s %6s %9s %7s %9s\n", "hour",
-	       "live MB", "shards", "pinned MB", "ratio", "bound", "live MB",
-	       "shards", "pinned MB", "ratio", "refused");
+	printf("%4s | %9s %6s %9s %6s %6s | %9s %6s %9s %7s %9s\n", "hour", "live MB", "shards",
+	       "pinned MB", "ratio", "bound", "live MB", "shards", "pinned MB", "ratio", "refused");
 
 	for (;;) {
 		bool more = trace_next(tr, &ev);
@@ -177,14 +176,17 @@ static int run_sim(const struct trace_params *tp, size_t shard_size,
 				hour++;
 				acc.ref_failed = ref.failures - ref_fail_prev;
 				ref_fail_prev = ref.failures;
-				ratio[hour] = tot.used ? (double)tot.pinned_bytes / (double)tot.used : 0;
+				ratio[hour] = tot.used ? (double)tot.pinned_bytes / (double)tot.used
+						       : 0;
 				printf("%4u | %9.2f %6u %9.2f %6.2f %6s | %9.2f %6u %9.2f %7.2f %9llu\n",
-				       hour, mb(tot.used), tot.shards_pinned,
-				       mb(tot.pinned_bytes), ratio[hour],
+				       hour, mb(tot.used), tot.shards_pinned, mb(tot.pinned_bytes),
+				       ratio[hour],
 				       hour > 1 ? (acc.worst <= 1.0 ? "ok" : "OVER") : "-",
 				       mb(ref.live_bytes), ref.n_shards,
 				       mb(ref_model_pinned_bytes(&ref)),
-				       ref.live_bytes ? (double)ref_model_pinned_bytes(&ref) / (double)ref.live_bytes : 0,
+				       ref.live_bytes ? (double)ref_model_pinned_bytes(&ref) /
+								(double)ref.live_bytes
+						      : 0,
 				       (unsigned long long)acc.ref_failed);
 				if (hour > 1 && acc.worst > 1.0)
 					failed = 1;
@@ -201,8 +203,7 @@ static int run_sim(const struct trace_params *tp, size_t shard_size,
 
 		for (unsigned i = 0; i < r->n; i++) {
 			if (ev.kind == TRACE_ALLOC) {
-				r->obj[i] = bufferpool_alloc(pool, r->size[i],
-							     BUFFERPOOL_KERNEL);
+				r->obj[i] = bufferpool_alloc(pool, r->size[i], BUFFERPOOL_KERNEL);
 				alloc_fail += !r->obj[i];
 				allocs++;
 				r->ref[i] = ref_model_alloc(&ref, r->size[i]);
@@ -238,8 +239,7 @@ static int run_sim(const struct trace_params *tp, size_t shard_size,
 	       "barriers %llu; allocation failures %llu; max_used %.2f MB\n",
 	       (unsigned long long)tot.shards_mapped, (unsigned long long)tot.shards_released,
 	       tot.shards_max, (unsigned long long)sb.pins, (unsigned long long)sb.unpins,
-	       (unsigned long long)sb.barriers, (unsigned long long)alloc_fail,
-	       mb(tot.max_used));
+	       (unsigned long long)sb.barriers, (unsigned long long)alloc_fail, mb(tot.max_used));
 	if (migrate_every > 0)
 		printf("# migration every %.0f s (bufferpool_should_move): %llu objects moved\n",
 		       migrate_every, (unsigned long long)moved);
@@ -286,8 +286,7 @@ struct timing {
 typedef void *(*alloc_fn)(void *ctx, size_t size);
 typedef void (*free_fn)(void *ctx, void *ptr);
 
-static struct timing time_pairs(alloc_fn af, free_fn ff, void *ctx,
-				void (*tick)(void *ctx))
+static struct timing time_pairs(alloc_fn af, free_fn ff, void *ctx, void (*tick)(void *ctx))
 {
 	static void *ring[W];
 	static double ns[BATCHES];
@@ -399,18 +398,38 @@ int main(int argc, char **argv)
 	tp.stream_size = sizeof(struct rtprelay_stream_stats);
 	while ((opt = getopt(argc, argv, "r:H:s:S:P:D:M:TN")) != -1) {
 		switch (opt) {
-		case 'r': tp.rate = atof(optarg); break;
-		case 'H': tp.seconds = atof(optarg) * 3600; break;
-		case 's': tp.seed = strtoull(optarg, NULL, 0); break;
-		case 'S': shard_kib = strtoul(optarg, NULL, 0); break;
-		case 'P': page = strtoul(optarg, NULL, 0); break;
-		case 'D': tp.calls_until = atof(optarg) * 3600; break;
-		case 'M': migrate_every = atof(optarg); break;
-		case 'T': sim = false; break;
-		case 'N': timing = false; break;
+		case 'r':
+			tp.rate = atof(optarg);
+			break;
+		case 'H':
+			tp.seconds = atof(optarg) * 3600;
+			break;
+		case 's':
+			tp.seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'S':
+			shard_kib = strtoul(optarg, NULL, 0);
+			break;
+		case 'P':
+			page = strtoul(optarg, NULL, 0);
+			break;
+		case 'D':
+			tp.calls_until = atof(optarg) * 3600;
+			break;
+		case 'M':
+			migrate_every = atof(optarg);
+			break;
+		case 'T':
+			sim = false;
+			break;
+		case 'N':
+			timing = false;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-r calls/s] [-H hours] [-s seed] "
-				"[-S shard KiB] [-P page] [-D hour] [-M s] [-T] [-N]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [-r calls/s] [-H hours] [-s seed] "
+				"[-S shard KiB] [-P page] [-D hour] [-M s] [-T] [-N]\n",
+				argv[0]);
 			return 2;
 		}
 	}

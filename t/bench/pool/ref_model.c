@@ -3,8 +3,7 @@
 
 void ref_model_init(struct ref_model *m)
 {
-	*m = (struct ref_model){ .shard_size = REF_SHARD_SIZE,
-				 .cap = REF_MAX_SHARDS };
+	*m = (struct ref_model){ .shard_size = REF_SHARD_SIZE, .cap = REF_MAX_SHARDS };
 }
 
 int32_t ref_model_alloc(struct ref_model *m, size_t size)

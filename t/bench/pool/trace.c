@@ -138,8 +138,7 @@ static uint32_t rec_new(struct trace *t)
 	return id;
 }
 
-static void add_rec(struct trace *t, double alloc_at, double free_at,
-		    unsigned n, size_t size)
+static void add_rec(struct trace *t, double alloc_at, double free_at, unsigned n, size_t size)
 {
 	uint32_t id = rec_new(t);
 	struct trace_rec *r = &t->recs[id];
@@ -154,8 +153,7 @@ static void add_rec(struct trace *t, double alloc_at, double free_at,
 static void add_branch(struct trace *t, double start, double deleted)
 {
 	unsigned media = trace_uniform(&t->rng) < t->p.video_frac ? 2 : 1;
-	double free_at = deleted >= TRACE_NEVER ? TRACE_NEVER
-						: deleted + t->p.delete_delay;
+	double free_at = deleted >= TRACE_NEVER ? TRACE_NEVER : deleted + t->p.delete_delay;
 
 	add_rec(t, start, free_at, 2 * media, t->p.stream_size);
 	t->branches++;
@@ -181,8 +179,8 @@ static void gen_call(struct trace *t, double t0)
 		end = start + t->p.median * exp(t->p.sigma * normal(t));
 	add_branch(t, start, end);
 	if (t->p.call_size)
-		add_rec(t, t0, end >= TRACE_NEVER ? TRACE_NEVER : end + t->p.delete_delay,
-			1, t->p.call_size);
+		add_rec(t, t0, end >= TRACE_NEVER ? TRACE_NEVER : end + t->p.delete_delay, 1,
+			t->p.call_size);
 	t->calls++;
 }
 

@@ -20,18 +20,18 @@
 #define TRACE_NEVER 1e300
 
 struct trace_params {
-	double rate;          /* calls per second */
-	double seconds;       /* length of the trace */
-	double calls_until;   /* no new calls from then on (a drain) */
+	double rate;        /* calls per second */
+	double seconds;     /* length of the trace */
+	double calls_until; /* no new calls from then on (a drain) */
 	uint64_t seed;
-	double median;        /* answered call duration, s */
-	double sigma;         /* of its logarithm */
-	double long_frac;     /* calls lasting 1-8 hours */
-	double never_frac;    /* calls never deleted */
-	double delete_delay;  /* s from delete to free */
-	double video_frac;    /* branches with a second media */
-	size_t stream_size;   /* per stream (RTP or RTCP) */
-	size_t call_size;     /* per call; 0: none */
+	double median;       /* answered call duration, s */
+	double sigma;        /* of its logarithm */
+	double long_frac;    /* calls lasting 1-8 hours */
+	double never_frac;   /* calls never deleted */
+	double delete_delay; /* s from delete to free */
+	double video_frac;   /* branches with a second media */
+	size_t stream_size;  /* per stream (RTP or RTCP) */
+	size_t call_size;    /* per call; 0: none */
 };
 
 void trace_params_default(struct trace_params *p);
@@ -41,7 +41,7 @@ struct trace_rec {
 	double free_at; /* TRACE_NEVER: never freed */
 	uint8_t n;
 	uint16_t size[TRACE_MAX_OBJS];
-	void *obj[TRACE_MAX_OBJS]; /* the rtprelay pool's objects */
+	void *obj[TRACE_MAX_OBJS];   /* the rtprelay pool's objects */
 	int32_t ref[TRACE_MAX_OBJS]; /* the reference model's handles */
 	uint32_t next_free;
 	bool live; /* allocated and not yet freed (the simulator's flag) */
