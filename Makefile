@@ -1,7 +1,7 @@
 # rtprelay: top-level targets. See README.md.
 include mk/common.mk
 
-.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz run bench clean style
+.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz run bench clean style style-check
 
 all:
 	$(Q)$(MAKE) --no-print-directory -C lib
@@ -15,7 +15,8 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	./daemon/rtprelay --config-file=etc/rtprelay.conf --foreground --log-stderr
 
-# Everything that runs on a 2-core machine without network: unit tests, the
+# Everything that runs on a 2-core machine without network: the formatting
+# check, unit tests, the
 # integration tests against a real daemon, both again under ASan+UBSan, and
 # the fuzz targets for a bounded number of inputs; the media integration
 # tests once more on the epoll backend (the fallback where io_uring is not
@@ -25,6 +26,7 @@ run: deps
 # SIPp through Kamailio and rtprelay in a network namespace.
 check:
 	$(Q)scripts/deps.sh check
+	$(Q)$(MAKE) --no-print-directory style-check
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory -C t unit
 	$(Q)$(MAKE) --no-print-directory -C t integ
@@ -46,8 +48,20 @@ check:
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
 
+# Formatting (.clang-format): `make style` formats the C files changed since
+# STYLE_BASE (default HEAD: uncommitted and untracked files; e.g.
+# STYLE_BASE=origin/main for a whole branch); `make style-check` checks
+# every tracked C file and fails on any difference (make check runs it).
+STYLE_BASE ?= HEAD
+STYLE_CHANGED = $(sort $(filter %.c %.h,$(shell git diff --name-only --diff-filter=ACMR $(STYLE_BASE) 2>/dev/null; \
+	git ls-files --others --exclude-standard 2>/dev/null)))
+
 style:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	$(if $(STYLE_CHANGED),clang-format -i $(STYLE_CHANGED),@echo "style: no C files changed since $(STYLE_BASE)")
+
+style-check:
+	$(Q)clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@echo "style-check: clean"
 
 clean:
 	$(Q)$(MAKE) --no-print-directory -C lib clean

@@ -5,7 +5,7 @@
 set -e
 build="gcc make pkg-config libglib2.0-dev libevent-dev libjson-c-dev libssl-dev liburing-dev"
 deb="debhelper help2man dpkg-dev fakeroot git"
-check="$build $deb python3 iproute2 procps systemd kamailio sip-tester lintian adduser util-linux"
+check="$build $deb clang-format python3 iproute2 procps systemd kamailio sip-tester lintian adduser util-linux"
 case "${1:-build}" in
 build) want=$build ;;
 deb) want="$build $deb" ;;
