@@ -36,8 +36,9 @@ check:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 -C t unit integ fuzz
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 all
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t \
-		$(TOP)/build/tsan/t/unit/test_bufferpool_threads
+		$(TOP)/build/tsan/t/unit/test_bufferpool_threads $(TOP)/build/tsan/t/unit/test_log
 	$(Q)$(TOP)/build/tsan/t/unit/test_bufferpool_threads
+	$(Q)$(TOP)/build/tsan/t/unit/test_log
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
 			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py"

@@ -44,10 +44,13 @@ void log_set_context(str callid, str tag)
 		context[0] = '\0';
 		return;
 	}
+	char raw[sizeof(context)];
+
 	if (str_is_null(tag))
-		snprintf(context, sizeof(context), "[%.*s] ", STR_FMT(callid));
+		snprintf(raw, sizeof(raw), "[%.*s] ", STR_FMT(callid));
 	else
-		snprintf(context, sizeof(context), "[%.*s/%.*s] ", STR_FMT(callid), STR_FMT(tag));
+		snprintf(raw, sizeof(raw), "[%.*s/%.*s] ", STR_FMT(callid), STR_FMT(tag));
+	log_escape(raw, context, sizeof(context));
 }
 
 static const char *prio_name(int prio)
@@ -57,13 +60,73 @@ static const char *prio_name(int prio)
 	return prio >= 0 && prio <= 7 ? names[prio] : "?";
 }
 
+/* Length of the valid UTF-8 sequence of two or more bytes at s, or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	size_t n;
+	unsigned min, cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f, min = 0x80;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f, min = 0x800;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates and beyond U+10FFFF are invalid */
+	if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+size_t log_escape(const char *in, char *out, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t len = strlen(in), o = 0;
+
+	if (!size)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = s[i] >= 0x80 ? utf8_seq(s + i, len - i) : 0;
+
+		if (n) {
+			if (o + n >= size)
+				break;
+			memcpy(out + o, s + i, n);
+			o += n, i += n;
+		} else if (s[i] < 0x20 || s[i] == 0x7f || s[i] >= 0x80) {
+			if (o + 4 >= size)
+				break;
+			snprintf(out + o, 5, "\\x%02x", s[i]);
+			o += 4, i++;
+		} else {
+			if (o + 1 >= size)
+				break;
+			out[o++] = (char)s[i++];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 static void emit(enum log_subsys ss, int prio, int err, const char *fmt, va_list ap)
 {
-	char msg[1024];
-	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	char raw[1024], msg[1024];
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
 
-	if (err && n >= 0 && (size_t)n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(err));
+	if (err && n >= 0 && (size_t)n < sizeof(raw))
+		snprintf(raw + n, sizeof(raw) - (size_t)n, ": %s", strerror(err));
+	/* Values from the network end up in messages (and in the context):
+	 * one line per message, whatever they hold. */
+	log_escape(raw, msg, sizeof(msg));
 	if (!use_stderr) {
 		syslog(prio, "%s: %s%s", log_subsys_names[ss], context, msg);
 		return;
@@ -112,17 +175,19 @@ bool log_ratelimit_ok(struct log_ratelimit *rl, unsigned burst, unsigned interva
 {
 	struct timespec ts;
 
-	/* Racy across threads by design: a lost update costs one message
-	 * more or less, never correctness. */
+	/* Shared by the threads that pass the call site: every access is
+	 * atomic. Two threads opening a window at once may let a message
+	 * or two more through; none is ever counted twice. */
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	if (ts.tv_sec - rl->window_start >= (long)interval) {
-		rl->window_start = ts.tv_sec;
-		rl->count = 0;
-	}
-	if (rl->count >= burst) {
+	long start = __atomic_load_n(&rl->window_start, __ATOMIC_RELAXED);
+
+	if (ts.tv_sec - start >= (long)interval &&
+	    __atomic_compare_exchange_n(&rl->window_start, &start, ts.tv_sec, false,
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		__atomic_store_n(&rl->count, 0, __ATOMIC_RELAXED);
+	if (__atomic_fetch_add(&rl->count, 1, __ATOMIC_RELAXED) >= burst) {
 		__atomic_add_fetch(&suppressed, 1, __ATOMIC_RELAXED);
 		return false;
 	}
-	rl->count++;
 	return true;
 }

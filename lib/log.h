@@ -12,6 +12,7 @@
 #define RTPRELAY_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <syslog.h>
 
 #include "str.h"
@@ -51,7 +52,17 @@ void log_emit(enum log_subsys ss, int prio, bool with_errno, const char *fmt, ..
 	__attribute__((format(printf, 4, 5)));
 void log_fatal(enum log_subsys ss, bool with_errno, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
-/* True at most burst times per interval seconds for this call site's state. */
+/*
+ * Copy in to out (size bytes, NUL-terminated) with every byte that could
+ * forge or garble a log line escaped as \xNN: control characters (CR, LF,
+ * ESC...), DEL, and bytes that are not valid UTF-8. What does not fit is
+ * cut. Returns the length written. Every message and the context pass
+ * through it.
+ */
+size_t log_escape(const char *in, char *out, size_t size);
+
+/* True at most burst times per interval seconds for this call site's
+ * state; any thread. */
 struct log_ratelimit {
 	long window_start;
 	unsigned count;

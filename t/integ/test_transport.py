@@ -122,6 +122,28 @@ def test_udp_malformed_flood_suppressed_logs_counted():
         check.eq(after - before, 40 - logged, "suppressed counted (logged %d)" % logged)
 
 
+def test_values_from_the_network_cannot_forge_log_lines():
+    """A value with a newline, an escape sequence and invalid UTF-8, in an
+    error reason and in the call-id (the log context), stays on its own
+    line, escaped."""
+    check.only("rtprelay")  # log format
+    forged = "2026-12-05 10:00:00.000 [CRIT] core: forged"
+    with daemon.Daemon(name="forge") as dd:
+        r = dd.ng.request({"command": "offer", "call-id": "c\n" + forged + "\x1b[2J",
+                           "from-tag": "a", "sdp": "v=0", "ICE": "bad\r\n" + forged})
+        check.error(r, None, "offer with a bad ICE value")
+        r = dd.ng.request({"command": "offer", "call-id": b"c\xff\xfe\n" + forged.encode(),
+                           "from-tag": "a", "sdp": "v=0", "ICE": b"\xc0\xaf"})
+        check.error(r, None, "offer with invalid UTF-8")
+        text = dd.log_text()
+        lines = [l for l in text.splitlines() if not l.startswith("#")]
+        check.true(not any(l.startswith(forged) for l in lines), "no forged line", text[-2000:])
+        check.true("\x1b" not in text and "\r" not in text, "no raw escape or CR in the log")
+        check.contains(text, "bad\\x0d\\x0a2026-12-05", "the reason, escaped")
+        check.contains(text, "[c\\x0a2026-12-05", "the call-id context, escaped")
+        check.contains(text, "\\xc0\\xaf", "invalid UTF-8, escaped")
+
+
 def test_udp_retransmission_answered_from_cache():
     before = ping_count()
     a = udp_raw(b"rt-1 " + PING)
