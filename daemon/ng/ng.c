@@ -141,6 +141,18 @@ static void process(struct rtprelay *rp, struct ng_cache *cache, str cookie, str
 	bencode_item *reply = dispatch(&req, body, &fmt, peer);
 	ng_msg_encode(cookie, reply, fmt, out);
 	log_debug("ng reply to %s: %zu bytes", peer, out->len - start);
+	if (transport == NG_UDP && out->len - start > NG_UDP_MAX_REPLY) {
+		/* Never silence: the client learns why and what to use. */
+		const char *why = arena_printf(req.arena,
+					       "Reply too large for UDP (%zu bytes, %u at most): "
+					       "use TCP or HTTP, or ask for less",
+					       out->len - start, NG_UDP_MAX_REPLY).s;
+
+		log_ratelimited(LOG_WARNING, "ng request from %s: %s", peer, why);
+		rp->stats->udp_replies_too_large++;
+		g_string_truncate(out, start);
+		ng_msg_encode(cookie, ng_msg_error_reply(req.arena, why), fmt, out);
+	}
 
 	if (cache)
 		ng_cache_insert(cache, cookie, body, str_make(out->str + start, out->len - start),

@@ -29,6 +29,9 @@ struct ng_flags;
 /* Limits on what a peer may send. */
 #define NG_MAX_MESSAGE (256 * 1024)
 #define NG_MAX_COOKIE 128
+/* The largest UDP payload over IPv4: a longer reply cannot be sent as one
+ * datagram and is replaced by an error reply that says so. */
+#define NG_UDP_MAX_REPLY 65507
 #define NG_CACHE_SECONDS 30
 
 enum ng_transport {

@@ -254,6 +254,27 @@ def test_list_and_limit():
         check.error(d.ng.command("list", limit="x", check=False), "Invalid 'limit': not a non-negative number")
 
 
+def test_udp_reply_too_large_is_an_error_not_silence():
+    """A reply that cannot be one UDP datagram (list of 400 calls with long
+    call-ids, ~85 KB) is answered with an error that says so; TCP gets the
+    whole list; the event is counted."""
+    check.only("rtprelay")  # rtpengine 10.5 sends nothing at all
+    rejected = ("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\n"
+                "t=0 0\r\nm=audio 0 RTP/AVP 0\r\n")
+    with daemon.Daemon(args=["--delete-delay=0"]) as d:
+        ids = ["big-%04d-" % i + "x" * 200 for i in range(400)]
+        for cid in ids:
+            d.ng.offer(rejected, cid, "A")
+        r = d.ng.command("list", limit=1000, check=False)
+        check.error(r, None, "list over UDP")
+        check.true("too large for UDP" in r["error-reason"] and "use TCP" in r["error-reason"],
+                   "reason says why and what to do", r)
+        check.eq(d.tcp().command("list", limit=1000)["calls"], ids, "list over TCP")
+        check.eq(len(d.ng.command("list", limit=100)["calls"]), 100, "a smaller list fits UDP")
+        tot = d.ng.command("statistics")["statistics"]["totalstatistics"]
+        check.eq(tot["udprepliestoolarge"], 1, "counted")
+
+
 def test_statistics_counts_sessions_and_commands():
     with daemon.Daemon(args=["--delete-delay=0"]) as d:
         d.ng.offer(sdp(5000), "st-1", "A")
