@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "config/config.h"
 #include "log.h"
 #include "ng/ng.h"
 #include "sockaddr.h"
@@ -653,7 +654,9 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	case K_DELETE_DELAY:
 		if (want_int(c, key, v, 0, INT32_MAX, &n))
 			return -1;
-		f->delete_delay = n;
+		/* rtpengine takes any; a deleted call must not hold its
+		 * ports for years. */
+		f->delete_delay = MIN(n, CONFIG_DELETE_DELAY_MAX);
 		return 0;
 	case K_TOS:
 		if (want_int(c, key, v, -1, 255, &n))

@@ -33,6 +33,9 @@ struct config_interface {
 };
 
 #define CONFIG_MAX_INTERFACES 32
+/* The longest delete-delay, global or per request (a request asking for more
+ * gets this): a deleted call holds its ports and memory that long. */
+#define CONFIG_DELETE_DELAY_MAX 3600
 #define CONFIG_MAX_LISTENERS 8
 
 /*

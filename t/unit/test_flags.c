@@ -490,6 +490,13 @@ TEST(dict_delete_delay_tos_record_all)
 	CHECK_EQ(f.delete_delay, 30);
 	PARSE_OK(D("delete_delay", S("0"), NULL), &f);
 	CHECK_EQ(f.delete_delay, 0);
+	/* Longer than CONFIG_DELETE_DELAY_MAX: that maximum. */
+	PARSE_OK(D("delete delay", I(2147483647), NULL), &f);
+	CHECK_EQ(f.delete_delay, 3600);
+	PARSE_OK(D("delete-delay", S("3601"), NULL), &f);
+	CHECK_EQ(f.delete_delay, 3600);
+	PARSE_OK(D("delete-delay", S("3600"), NULL), &f);
+	CHECK_EQ(f.delete_delay, 3600);
 
 	PARSE_OK(D("TOS", S("184"), NULL), &f);
 	CHECK_EQ(f.tos, 184);

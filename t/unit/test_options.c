@@ -322,6 +322,10 @@ TEST(validation_numbers)
 		    "30000");
 	CHECK_FAILS("option 'port-min'", "pair", MIN_ARGS, "-m", "30001", "-M", "30002");
 	CHECK_FAILS("option 'timeout'", "out of range", MIN_ARGS, "--timeout=-1");
+	CHECK_FAILS("option 'timeout'", "out of range", MIN_ARGS, "--timeout=31536001");
+	CHECK_FAILS("option 'final-timeout'", "out of range", MIN_ARGS, "--final-timeout=31536001");
+	CHECK_FAILS("option 'delete-delay'", "out of range", MIN_ARGS, "--delete-delay=3601");
+	CHECK_FAILS("option 'delete-delay'", "out of range", MIN_ARGS, "-d", "2147483647");
 	CHECK_FAILS("option 'silent-timeout'", "not a number", MIN_ARGS, "-s", "");
 	CHECK_FAILS("option 'final-timeout'", "out of range", MIN_ARGS, "-a", "-5");
 	CHECK_FAILS("option 'offer-timeout'", "not a number", MIN_ARGS, "--offer-timeout=1h");
