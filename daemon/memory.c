@@ -20,6 +20,50 @@ static void reclaim_cb(evutil_socket_t fd, short what, void *arg)
 		log_ratelimited(LOG_WARNING, "shared memory: barrier failed, quarantine kept");
 }
 
+/*
+ * The mmap backing with --shared-memory-max: a shard past the limit is not
+ * mapped (ENOMEM), which the offer path turns into an ng error. Control
+ * thread only (the pool maps shards where it allocates).
+ */
+struct capped {
+	size_t mapped, max; /* bytes; max 0 = no limit */
+};
+
+static struct capped capped;
+
+static void *capped_map(void *ctx, size_t size)
+{
+	struct capped *c = ctx;
+	void *base;
+
+	if (c->max && c->mapped + size > c->max) {
+		log_ratelimited(LOG_ERR,
+				"shared memory: limit of %zu MiB reached "
+				"(shared-memory-max)",
+				c->max >> 20);
+		errno = ENOMEM;
+		return NULL;
+	}
+	base = bufferpool_backing_mmap.map(NULL, size);
+	if (base)
+		c->mapped += size;
+	return base;
+}
+
+static void capped_unmap(void *ctx, void *base, size_t size)
+{
+	struct capped *c = ctx;
+
+	bufferpool_backing_mmap.unmap(NULL, base, size);
+	c->mapped -= size;
+}
+
+static const struct bufferpool_backing capped_backing = {
+	.name = "mmap",
+	.map = capped_map,
+	.unmap = capped_unmap,
+};
+
 int memory_start(struct rtprelay *rp)
 {
 	struct bufferpool_config pc;
@@ -27,6 +71,9 @@ int memory_start(struct rtprelay *rp)
 
 	/* User-space backing until the kernel issue adds pinning. */
 	bufferpool_config_default(&pc);
+	capped = (struct capped){ .max = (size_t)rp->cfg->shared_memory_max << 20 };
+	pc.backing = &capped_backing;
+	pc.backing_ctx = &capped;
 	if (rp->cfg->memory_accounting_sites)
 		pc.flags |= BUFFERPOOL_SITES;
 	rp->pool = bufferpool_create(&pc);

@@ -21,7 +21,8 @@ struct stats {
 	uint64_t calls_created;
 	uint64_t calls_ended[CALL_END_COUNT];
 	uint64_t calls_refused_max_sessions;
-	uint64_t offers_failed_ports; /* offers refused for lack of ports */
+	uint64_t offers_failed_ports;   /* offers refused for lack of ports */
+	uint64_t offers_failed_memory;  /* offers refused: the shared-memory pool was out */
 	uint64_t udp_replies_too_large; /* ng replies replaced by an error (ng.h) */
 	uint64_t monologues_created;
 	/* media counters of streams already freed (media_free adds them) */

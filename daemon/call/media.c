@@ -1,6 +1,7 @@
 /* Media of one party: ports facing it and its RTP/RTCP streams. */
 #include "call/media.h"
 
+#include <errno.h>
 #include <event2/event.h>
 #include <glib.h>
 #include <pthread.h>
@@ -11,7 +12,30 @@
 #include "rtprelay.h"
 #include "stats.h"
 
-struct media *media_new(struct monologue *ml, unsigned index)
+int media_state_alloc(struct bufferpool *pool, struct media_state *st)
+{
+	for (int k = 0; k < 2; k++) {
+		/* Zeroed; the kernel will write it once it forwards the stream. */
+		st->stats[k] = bufferpool_alloc(pool, sizeof(struct rtprelay_stream_stats),
+						BUFFERPOOL_KERNEL);
+		if (!st->stats[k]) {
+			media_state_free(pool, st);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void media_state_free(struct bufferpool *pool, struct media_state *st)
+{
+	for (int k = 0; k < 2; k++) {
+		if (st->stats[k])
+			bufferpool_free(pool, st->stats[k]);
+		st->stats[k] = NULL;
+	}
+}
+
+struct media *media_new(struct monologue *ml, unsigned index, struct media_state *st)
 {
 	struct media *m = g_new0(struct media, 1);
 
@@ -20,13 +44,11 @@ struct media *media_new(struct monologue *ml, unsigned index)
 	m->send = m->recv = true;
 	m->learning = ml->call->rp->cfg->endpoint_learning;
 	for (int k = 0; k < 2; k++) {
+		g_assert(st->stats[k]); /* media_state_alloc succeeded */
 		m->streams[k].media = m;
 		m->streams[k].kind = (enum stream_kind)k;
-		/* Zeroed; the kernel will write it once it forwards the stream. */
-		m->streams[k].stats = bufferpool_alloc(ml->call->rp->pool,
-						       sizeof(struct rtprelay_stream_stats),
-						       BUFFERPOOL_KERNEL);
-		g_assert(m->streams[k].stats);
+		m->streams[k].stats = st->stats[k];
+		st->stats[k] = NULL;
 	}
 	return m;
 }

@@ -67,7 +67,21 @@ struct media_retired {
 	struct port_pair pp;
 };
 
-struct media *media_new(struct monologue *ml, unsigned index);
+/*
+ * What a media needs from the shared-memory pool (its streams' counters),
+ * taken before anything is changed, because the pool may be out of memory:
+ * media_state_alloc gives 0, or -ENOMEM with nothing held. Control thread.
+ */
+struct media_state {
+	struct rtprelay_stream_stats *stats[2];
+};
+struct bufferpool;
+int media_state_alloc(struct bufferpool *pool, struct media_state *st);
+/* Give back what media_new did not take (NULL entries are skipped). */
+void media_state_free(struct bufferpool *pool, struct media_state *st);
+
+/* A media of ml at 1-based index; takes over *st (which must be allocated). */
+struct media *media_new(struct monologue *ml, unsigned index, struct media_state *st);
 /* Releases the ports and frees. Call lock NOT held. */
 void media_free(struct media *m);
 /*

@@ -40,6 +40,7 @@ struct side {
 	struct port_pair pp[OA_MAX_MEDIA];
 	bool have_pp[OA_MAX_MEDIA];
 	struct media_retired retired[OA_MAX_MEDIA]; /* replaced pairs, freed unlocked */
+	struct media_state state[OA_MAX_MEDIA];     /* for medias the side does not have yet */
 };
 
 /* An interface of the port pools by name (STR_NULL: any) and family (0: any). */
@@ -126,20 +127,30 @@ static int validate_sdp(struct ng_request *req, const struct sdp_session *s)
 	return family ? family : AF_INET;
 }
 
-static void release(struct ports *ports, struct side *sd)
+static void release(struct rtprelay *rp, struct side *sd)
 {
-	for (unsigned i = 0; i < OA_MAX_MEDIA; i++)
+	for (unsigned i = 0; i < OA_MAX_MEDIA; i++) {
 		if (sd->have_pp[i]) {
-			ports_put(ports, &sd->pp[i]);
+			ports_put(rp->ports, &sd->pp[i]);
 			sd->have_pp[i] = false;
 		}
+		media_state_free(rp->pool, &sd->state[i]);
+	}
 }
 
-/* Phase 1: bind the pairs this side lacks for the media the SDP keeps. */
+/* Phase 1: bind the pairs this side lacks for the media the SDP keeps, and
+ * take the shared memory of the medias it does not have yet. */
 static int acquire(struct ng_request *req, struct side *sd, const struct sdp_session *s)
 {
 	struct rtprelay *rp = req->rp;
 
+	for (unsigned i = sd->ml ? sd->ml->medias->len : 0; i < s->media->len; i++) {
+		if (media_state_alloc(rp->pool, &sd->state[i]) < 0) {
+			rp->stats->offers_failed_memory++;
+			log_ratelimited(LOG_ERR, "shared memory for media state exhausted");
+			return ng_error(req, "Out of shared memory for media state");
+		}
+	}
 	for (unsigned i = 0; i < s->media->len; i++) {
 		const struct sdp_media *sm = s->media->pdata[i];
 		struct media *m = sd->ml && i < sd->ml->medias->len ? sd->ml->medias->pdata[i]
@@ -164,7 +175,8 @@ static void install(struct call *call, struct side *sd, unsigned n_media)
 		sd->ml = monologue_new(call, sd->tag, sd->branch);
 	sd->ml->intf = sd->intf;
 	while (sd->ml->medias->len < n_media)
-		g_ptr_array_add(sd->ml->medias, media_new(sd->ml, sd->ml->medias->len + 1));
+		g_ptr_array_add(sd->ml->medias, media_new(sd->ml, sd->ml->medias->len + 1,
+							  &sd->state[sd->ml->medias->len]));
 	for (unsigned i = 0; i < n_media; i++)
 		if (sd->have_pp[i]) {
 			media_set_ports_locked(sd->ml->medias->pdata[i], &sd->pp[i],
@@ -443,8 +455,8 @@ static int offer_answer(struct ng_request *req, bool answer)
 out_ctx:
 	log_set_context(STR_NULL, STR_NULL);
 out:
-	release(rp->ports, &from);
-	release(rp->ports, &to);
+	release(rp, &from);
+	release(rp, &to);
 	sdp_session_free(s);
 	return ret;
 }

@@ -80,6 +80,7 @@ struct rtprelay_config {
 	int tos;                     /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
 	bool memory_accounting_sites; /* --memory-accounting=sites (debug builds: default) */
+	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */
 	int media_io; /* enum media_io_kind (media/worker.h): --media-io, default uring */
 	unsigned media_coalesce_us; /* --media-coalesce-us, default 100 */
 	unsigned media_buffers;     /* --media-buffers: per io_uring worker, default 4096 */

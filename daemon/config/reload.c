@@ -42,6 +42,7 @@ static const struct reload_field restart_only[] = {
 	{ "no-fallback", FIELD(no_fallback) },
 	{ "tos", FIELD(tos) },
 	{ "memory-accounting", FIELD(memory_accounting_sites) },
+	{ "shared-memory-max", FIELD(shared_memory_max) },
 	{ "media-io", FIELD(media_io) },
 	{ "media-coalesce-us", FIELD(media_coalesce_us) },
 	{ "media-buffers", FIELD(media_buffers) },

@@ -146,7 +146,8 @@ static void process(struct rtprelay *rp, struct ng_cache *cache, str cookie, str
 		const char *why = arena_printf(req.arena,
 					       "Reply too large for UDP (%zu bytes, %u at most): "
 					       "use TCP or HTTP, or ask for less",
-					       out->len - start, NG_UDP_MAX_REPLY).s;
+					       out->len - start, NG_UDP_MAX_REPLY)
+					  .s;
 
 		log_ratelimited(LOG_WARNING, "ng request from %s: %s", peer, why);
 		rp->stats->udp_replies_too_large++;

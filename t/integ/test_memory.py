@@ -73,3 +73,32 @@ def test_sites_metrics_and_ctl():
         check.contains(out.stdout, "live_objects", "ctl memory totals")
         d.ng.delete("site-1")
         check.eq(memory(d)["per site"][0]["objects"], 0, "site count back to 0")
+
+
+def test_shared_memory_limit_is_an_ng_error_not_an_abort():
+    """With --shared-memory-max=1 (one 1 MiB shard) offers succeed until the
+    pool is full; the next one gets an ng error, changes nothing and is
+    counted; the daemon keeps answering; freed memory is used again."""
+    check.only("rtprelay")
+    rejected = sdp(0)  # no ports: memory is the only thing an offer takes
+    with daemon.Daemon(args=["--delete-delay=0", "--shared-memory-max=1"]) as d:
+        ok = 0
+        r = None
+        for i in range(20000):  # bounded: a 1 MiB shard holds far fewer
+            r = d.ng.offer(rejected, "cap-%d" % i, "A", check=False)
+            if r.get("result") != "ok":
+                break
+            ok += 1
+        check.true(ok > 10, "offers before the limit (%d)" % ok)
+        check.error(r, "Out of shared memory for media state")
+        q = d.ng.command("query", check=False, **{"call-id": "cap-%d" % ok})
+        check.error(q, "Unknown call-id")
+        check.eq(d.ng.ping()["result"], "pong", "daemon alive")
+        st = d.ng.command("statistics")["statistics"]
+        check.eq(st["totalstatistics"]["offersfailedmemory"], 1, "counted")
+        check.eq(st["currentstatistics"]["sessionsown"], ok, "no call created by the failed offer")
+        check.true(st["memory"]["total"] <= 1 << 20, "pool within the limit", st["memory"])
+        for i in range(5):
+            d.ng.delete("cap-%d" % i)
+        time.sleep(1.5)  # the reclaim timer runs every second
+        d.ng.offer(rejected, "cap-again", "A")
