@@ -252,8 +252,13 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 		}
 		struct sockaddr_storage adv[2];
 
-		if (make_sockaddr(fam, addr, sm->port, &adv[STREAM_RTP]) ||
-		    make_sockaddr(fam, addr, sm->port ? rtcp_port : 0, &adv[STREAM_RTCP]))
+		if (make_sockaddr(fam, addr, sm->port, &adv[STREAM_RTP]))
+			continue;
+		/* RTP on 65535 without a=rtcp: its RTCP port does not exist, so
+		 * RTCP has nowhere to go (not port 0 after a wrap). */
+		if (rtcp_port > 65535)
+			adv[STREAM_RTCP] = (struct sockaddr_storage){ .ss_family = AF_UNSPEC };
+		else if (make_sockaddr(fam, addr, sm->port ? rtcp_port : 0, &adv[STREAM_RTCP]))
 			continue;
 		if (sockaddr_is_any(&adv[STREAM_RTP]))
 			m->hold = true;

@@ -200,6 +200,31 @@ def test_rtcp_mux_demux_both_directions():
         d.ng.delete("m-mux2")
 
 
+def test_rtp_on_port_65535_has_no_rtcp_port():
+    """A party's RTP on 65535 without a=rtcp: its RTCP port would be 65536,
+    which does not exist. RTCP towards it is dropped as having no peer, not
+    sent to port 0."""
+    check.only("rtprelay")  # counters
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    with media.Peer() as a, media.Peer() as b:
+        top = a.sdp().replace("m=audio %d" % a.port, "m=audio 65535")
+        a_port, b_port = setup(d, a, b, "m-65535", a_sdp=top)
+        _, s = stream_stats(d, "m-65535", "A", kind=1)
+        check.true("advertised endpoint" not in s, "A's RTCP has no address", s)
+        _, s = stream_stats(d, "m-65535", "A", kind=0)
+        check.eq(s["advertised endpoint"]["port"], 65535, "A's RTP port")
+        b.send(rtcp_rr(0xB), b_port + 1, rtcp=True)
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            st, s = stream_stats(d, "m-65535", "B", kind=1)
+            if s["dropped"]["no peer"]:
+                break
+            time.sleep(0.02)
+        check.eq(s["dropped"]["no peer"], 1, "B's RTCP dropped: no peer")
+        check.eq(st["errors"], 0, "nothing sent (to port 0)")
+        d.ng.delete("m-65535")
+
+
 def test_serial_fork_second_branch_answers():
     d = daemon.shared("v4", args=["--delete-delay=0"])
     with media.Peer() as a, media.Peer() as b1, media.Peer() as b2:
