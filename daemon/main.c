@@ -148,7 +148,9 @@ int main(int argc, char **argv)
 		goto err_stop_workers;
 	}
 	rp.calls = calls_new(&rp);
-	rp.ng_cache = ng_cache_new();
+	rp.ng_cache = ng_cache_new_limits(cfg->ng_cache_max_entries,
+					  (size_t)cfg->ng_cache_max_kib << 10,
+					  (int64_t)NG_CACHE_SECONDS * G_USEC_PER_SEC);
 	if (ng_transport_start(&rp) < 0)
 		goto err_free_calls;
 

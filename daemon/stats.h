@@ -21,9 +21,11 @@ struct stats {
 	uint64_t calls_created;
 	uint64_t calls_ended[CALL_END_COUNT];
 	uint64_t calls_refused_max_sessions;
-	uint64_t offers_failed_ports;   /* offers refused for lack of ports */
-	uint64_t offers_failed_memory;  /* offers refused: the shared-memory pool was out */
-	uint64_t udp_replies_too_large; /* ng replies replaced by an error (ng.h) */
+	uint64_t offers_failed_ports;     /* offers refused for lack of ports */
+	uint64_t offers_failed_memory;    /* offers refused: the shared-memory pool was out */
+	uint64_t ng_retransmissions_gone; /* a request seen whose reply was dropped (ng/cache.h) */
+	uint64_t ng_refused_cache_full;   /* requests not executed: the cache was full */
+	uint64_t udp_replies_too_large;   /* ng replies replaced by an error (ng.h) */
 	uint64_t monologues_created;
 	/* media counters of streams already freed (media_free adds them) */
 	uint64_t relayed_packets, relayed_bytes, relayed_errors;

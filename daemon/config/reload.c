@@ -38,6 +38,8 @@ static const struct reload_field restart_only[] = {
 	{ "port-min", FIELD(port_min) },
 	{ "port-max", FIELD(port_max) },
 	{ "num-threads", FIELD(num_threads) },
+	{ "ng-cache-max-entries", FIELD(ng_cache_max_entries) },
+	{ "ng-cache-max-bytes", FIELD(ng_cache_max_kib) },
 	{ "table", FIELD(table) },
 	{ "no-fallback", FIELD(no_fallback) },
 	{ "tos", FIELD(tos) },

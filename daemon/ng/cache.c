@@ -1,11 +1,13 @@
 /*
  * cache: the retransmission cache (see cache.h).
  *
- * One allocation per entry holds the queue link, the key (cookie bytes +
- * SHA-256 of the body) and the reply. The hash table maps entry -> entry
- * (hashing and comparing the key); the queue orders entries by insertion
- * time, which is also their age order because the clock is monotonic, so
- * expiry only ever looks at the head.
+ * An entry holds the queue link and the key (cookie bytes + SHA-256 of the
+ * body) in one allocation, the reply in another, so that the byte cap can
+ * drop a reply and keep its key: a retransmission of that request is then
+ * known (NG_CACHE_GONE) and never executed again. The hash table maps
+ * entry -> entry (hashing and comparing the key); the queue orders entries
+ * by insertion time, which is also their age order because the clock is
+ * monotonic, so expiry only ever looks at the head.
  */
 #include "ng/cache.h"
 
@@ -17,16 +19,18 @@
 #define DIGEST_LEN 32
 
 struct entry {
-	GList link;     /* in cache->order; link.data = the entry */
-	int64_t stored; /* monotonic usec */
-	size_t key_len;
+	GList link;           /* in cache->order; link.data = the entry */
+	int64_t stored;       /* monotonic usec */
+	unsigned char *reply; /* NULL: dropped for the byte cap (or too large) */
 	size_t reply_len;
-	unsigned char key[]; /* key_len bytes, then reply_len bytes of reply */
+	size_t key_len;
+	unsigned char key[]; /* key_len bytes */
 };
 
 struct ng_cache {
 	GHashTable *table; /* struct entry * (key and value) */
 	GQueue order;      /* oldest first */
+	GList *with_reply; /* the oldest entry in order that may still hold a reply */
 	size_t bytes;
 	size_t max_entries, max_bytes;
 	int64_t max_age;
@@ -73,18 +77,22 @@ struct ng_cache *ng_cache_new_limits(size_t max_entries, size_t max_bytes, int64
 	return c;
 }
 
-/* Create the daemon's cache with the default caps. Main thread. */
-struct ng_cache *ng_cache_new(void)
+static void drop_reply(struct ng_cache *c, struct entry *e)
 {
-	return ng_cache_new_limits(NG_CACHE_MAX_ENTRIES, NG_CACHE_MAX_BYTES,
-				   (int64_t)NG_CACHE_SECONDS * G_USEC_PER_SEC);
+	c->bytes -= e->reply_len;
+	g_free(e->reply);
+	e->reply = NULL;
+	e->reply_len = 0;
 }
 
 static void entry_remove(struct ng_cache *c, struct entry *e)
 {
+	if (c->with_reply == &e->link)
+		c->with_reply = e->link.next;
 	g_hash_table_remove(c->table, e);
 	g_queue_unlink(&c->order, &e->link);
 	c->bytes -= entry_size(e);
+	g_free(e->reply);
 	g_free(e);
 }
 
@@ -123,11 +131,13 @@ static void make_key(unsigned char *buf, str cookie, str body)
 	g_checksum_free(sum);
 }
 
-str ng_cache_lookup(struct ng_cache *c, str cookie, str body, int64_t now)
+enum ng_cache_result ng_cache_lookup(struct ng_cache *c, str cookie, str body, int64_t now,
+				     str *reply)
 {
+	*reply = STR_NULL;
 	ng_cache_expire(c, now);
 	if (cookie.len > NG_MAX_COOKIE || !c->order.length)
-		return STR_NULL;
+		return NG_CACHE_MISS;
 
 	/* a probe entry on the stack: the key is all that hash/equal read */
 	union {
@@ -139,8 +149,17 @@ str ng_cache_lookup(struct ng_cache *c, str cookie, str body, int64_t now)
 
 	struct entry *e = g_hash_table_lookup(c->table, &probe.e);
 	if (!e)
-		return STR_NULL;
-	return str_make((const char *)e->key + e->key_len, e->reply_len);
+		return NG_CACHE_MISS;
+	if (!e->reply)
+		return NG_CACHE_GONE;
+	*reply = str_make((const char *)e->reply, e->reply_len);
+	return NG_CACHE_HIT;
+}
+
+bool ng_cache_full(struct ng_cache *c, int64_t now)
+{
+	ng_cache_expire(c, now);
+	return c->order.length >= c->max_entries;
 }
 
 void ng_cache_insert(struct ng_cache *c, str cookie, str body, str reply, int64_t now)
@@ -148,32 +167,41 @@ void ng_cache_insert(struct ng_cache *c, str cookie, str body, str reply, int64_
 	if (cookie.len > NG_MAX_COOKIE || c->max_entries == 0)
 		return;
 	size_t key_len = cookie.len + DIGEST_LEN;
-	struct entry *e = g_malloc(sizeof(*e) + key_len + reply.len);
+	struct entry *e = g_malloc(sizeof(*e) + key_len);
 
 	e->link = (GList){ .data = e };
 	e->stored = now;
 	e->key_len = key_len;
-	e->reply_len = reply.len;
+	e->reply = NULL;
+	e->reply_len = 0;
 	make_key(e->key, cookie, body);
-	if (reply.len)
-		memcpy(e->key + key_len, reply.s, reply.len);
 
-	if (entry_size(e) > c->max_bytes) {
-		/* would evict everything and still not fit */
-		g_free(e);
-		return;
-	}
 	struct entry *old = g_hash_table_lookup(c->table, e);
 	if (old)
 		entry_remove(c, old);
 	ng_cache_expire(c, now);
-	while (c->order.head &&
-	       (c->order.length >= c->max_entries || c->bytes + entry_size(e) > c->max_bytes))
+	/* Keys first: only the entry cap removes one before its time (the
+	 * caller checks ng_cache_full() before executing, so this is the
+	 * last resort of a caller that did not). */
+	while (c->order.head && c->order.length >= c->max_entries)
 		entry_remove(c, c->order.head->data);
+	/* Then replies, oldest first; a reply larger than the cap is not
+	 * kept at all, but its key is. */
+	size_t need = entry_size(e) + reply.len;
 
+	while (c->with_reply && c->bytes + need > c->max_bytes) {
+		drop_reply(c, c->with_reply->data);
+		c->with_reply = c->with_reply->next;
+	}
+	if (c->bytes + need <= c->max_bytes && reply.len) {
+		e->reply = g_memdup2(reply.s, reply.len);
+		e->reply_len = reply.len;
+	}
 	g_hash_table_add(c->table, e);
 	g_queue_push_tail_link(&c->order, &e->link);
 	c->bytes += entry_size(e);
+	if (!c->with_reply)
+		c->with_reply = &e->link;
 }
 
 size_t ng_cache_count(const struct ng_cache *c)

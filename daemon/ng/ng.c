@@ -117,12 +117,37 @@ static void process(struct rtprelay *rp, struct ng_cache *cache, str cookie, str
 
 	ng_transport_addr_str(from, from_len, peer, sizeof(peer));
 	if (cache) {
-		str cached = ng_cache_lookup(cache, cookie, body, now);
-		if (!str_is_null(cached)) {
+		str cached;
+		const char *refuse = NULL;
+
+		switch (ng_cache_lookup(cache, cookie, body, now, &cached)) {
+		case NG_CACHE_HIT:
 			log_info("ng request from %s (cookie %.*s) is a retransmission: "
 				 "answered from the cache",
 				 peer, STR_FMT(cookie));
 			g_string_append_len(out, cached.s, (gssize)cached.len);
+			return;
+		case NG_CACHE_GONE:
+			refuse = "Retransmission of a request already executed whose reply is "
+				 "no longer cached: not executed again";
+			rp->stats->ng_retransmissions_gone++;
+			break;
+		case NG_CACHE_MISS:
+			if (ng_cache_full(cache, now)) {
+				refuse = "Too many requests: the retransmission cache is full, "
+					 "try again later";
+				rp->stats->ng_refused_cache_full++;
+			}
+			break;
+		}
+		if (refuse) {
+			struct arena *a = arena_new(0);
+
+			log_ratelimited(LOG_WARNING, "ng request from %s (cookie %.*s): %s", peer,
+					STR_FMT(cookie), refuse);
+			ng_msg_encode(cookie, ng_msg_error_reply(a, refuse), ng_msg_format(body),
+				      out);
+			arena_free(a);
 			return;
 		}
 	}

@@ -323,6 +323,40 @@ def test_retransmission_is_not_executed_twice():
     d.ng.delete("rt-2")
 
 
+def test_retransmission_cache_bounds_never_execute_twice():
+    """Past --ng-cache-max-bytes the oldest replies are dropped but the
+    requests stay known: a retransmission is refused, not executed again.
+    Past --ng-cache-max-entries new requests are refused, not executed,
+    until the remembered ones age out (30 s: not waited for here)."""
+    check.only("rtprelay")  # the options are rtprelay's
+    with daemon.Daemon(args=["--delete-delay=0", "--ng-cache-max-bytes=1",
+                             "--ng-cache-max-entries=7"]) as d:
+        first = {"command": "offer", "call-id": "cb-1", "from-tag": "A", "sdp": sdp(5000)}
+        check.eq(d.ng.request(first, cookie="cb-cookie-1")["result"], "ok", "first offer")
+        # 1 KiB holds the keys of these requests and one reply at most
+        for i in range(2, 5):
+            r = d.ng.request(dict(first, **{"call-id": "cb-%d" % i}), cookie="cb-cookie-%d" % i)
+            check.eq(r["result"], "ok", "offer %d" % i)
+        r = d.ng.request(first, cookie="cb-cookie-1")
+        check.error(r, "Retransmission of a request already executed whose reply is no "
+                       "longer cached: not executed again")
+        r = d.ng.request(dict(first, **{"call-id": "cb-4"}), cookie="cb-cookie-4")
+        check.eq(r["result"], "ok", "the newest reply is still cached")
+        # Remembered: the harness's start-up ping, 4 offers, and these two.
+        check.eq(stat(d, "controlstatistics", "totaloffercount"), 4,
+                 "4 offers executed, none twice")
+        tot = d.ng.command("statistics")["statistics"]["totalstatistics"]
+        check.eq(tot["ngretransmissionsgone"], 1, "counted")
+        r = d.ng.request({"command": "offer", "call-id": "cb-9", "from-tag": "A",
+                          "sdp": sdp(5000)}, cookie="cb-cookie-9")
+        check.error(r, "Too many requests: the retransmission cache is full, try again later")
+        check.error(d.ng.request({"command": "ping"}), None, "still full")
+        text = d.log_text()
+        check.contains(text, "retransmission cache is full", "logged")
+        check.true("[cb-9" not in text, "the refused offer never ran", text[-1500:])
+        check.eq(text.count("[cb-1/A] offer processed"), 1, "cb-1 ran once")
+
+
 def test_answer_and_offer_errors_change_nothing():
     d = daemon.shared("v4", args=["--delete-delay=0"])
     check.error(d.ng.answer(sdp(6000), "ae-none", "A", "B", check=False), "Unknown call-id")

@@ -310,20 +310,36 @@ TEST(json_round_trip)
 
 #define SEC G_USEC_PER_SEC
 
+/* The reply cached for (cookie, body) at now, STR_NULL if none; *res gets the kind. */
+static str lookup(struct ng_cache *c, str cookie, str body, int64_t now, enum ng_cache_result *res)
+{
+	str r;
+	enum ng_cache_result x = ng_cache_lookup(c, cookie, body, now, &r);
+
+	if (res)
+		*res = x;
+	return r;
+}
+
 TEST(cache_hit_and_miss)
 {
 	struct ng_cache *c = ng_cache_new_limits(100, 1 << 20, 30 * SEC);
+	enum ng_cache_result res;
 	str r;
 
 	ng_cache_insert(c, S("c1"), S("d7:command4:pinge"), S("c1 d6:result4:ponge"), 1000);
-	r = ng_cache_lookup(c, S("c1"), S("d7:command4:pinge"), 1000 + 29 * SEC);
+	r = lookup(c, S("c1"), S("d7:command4:pinge"), 1000 + 29 * SEC, &res);
+	CHECK_EQ(res, NG_CACHE_HIT);
 	CHECK_MEM(r.s, r.len, "c1 d6:result4:ponge");
 	/* same cookie, other body: a new request */
-	CHECK(str_is_null(ng_cache_lookup(c, S("c1"), S("d7:command3:fooe"), 2000)));
+	CHECK(str_is_null(lookup(c, S("c1"), S("d7:command3:fooe"), 2000, &res)));
+	CHECK_EQ(res, NG_CACHE_MISS);
 	/* other cookie, same body */
-	CHECK(str_is_null(ng_cache_lookup(c, S("c2"), S("d7:command4:pinge"), 2000)));
+	CHECK(str_is_null(lookup(c, S("c2"), S("d7:command4:pinge"), 2000, &res)));
+	CHECK_EQ(res, NG_CACHE_MISS);
 	/* a cookie that is a prefix of another must not collide */
-	CHECK(str_is_null(ng_cache_lookup(c, S("c"), S("d7:command4:pinge"), 2000)));
+	CHECK(str_is_null(lookup(c, S("c"), S("d7:command4:pinge"), 2000, &res)));
+	CHECK_EQ(res, NG_CACHE_MISS);
 	CHECK_EQ(ng_cache_count(c), 1);
 	CHECK(ng_cache_bytes(c) > strlen("c1 d6:result4:ponge"));
 	ng_cache_free(c);
@@ -332,14 +348,16 @@ TEST(cache_hit_and_miss)
 TEST(cache_expiry)
 {
 	struct ng_cache *c = ng_cache_new_limits(100, 1 << 20, 30 * SEC);
+	enum ng_cache_result res;
 
 	ng_cache_insert(c, S("a"), S("x"), S("A"), 0);
 	ng_cache_insert(c, S("b"), S("x"), S("B"), 10 * SEC);
 	CHECK_EQ(ng_cache_count(c), 2);
 	/* exactly the maximum age: gone */
-	CHECK(str_is_null(ng_cache_lookup(c, S("a"), S("x"), 30 * SEC)));
+	CHECK(str_is_null(lookup(c, S("a"), S("x"), 30 * SEC, &res)));
+	CHECK_EQ(res, NG_CACHE_MISS);
 	CHECK_EQ(ng_cache_count(c), 1);
-	CHECK(!str_is_null(ng_cache_lookup(c, S("b"), S("x"), 30 * SEC)));
+	CHECK(!str_is_null(lookup(c, S("b"), S("x"), 30 * SEC, NULL)));
 	ng_cache_expire(c, 40 * SEC);
 	CHECK_EQ(ng_cache_count(c), 0);
 	CHECK_EQ(ng_cache_bytes(c), 0);
@@ -351,21 +369,36 @@ TEST(cache_entry_cap)
 	struct ng_cache *c = ng_cache_new_limits(3, 1 << 20, 30 * SEC);
 	char k[16];
 
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 3; i++) {
+		CHECK(!ng_cache_full(c, i));
 		snprintf(k, sizeof(k), "k%d", i);
 		ng_cache_insert(c, str_from(k), S("body"), str_from(k), i);
 	}
+	/* Full of requests younger than the maximum age: the caller must
+	 * refuse new ones rather than forget these. */
+	CHECK(ng_cache_full(c, 10));
 	CHECK_EQ(ng_cache_count(c), 3);
-	CHECK(str_is_null(ng_cache_lookup(c, S("k0"), S("body"), 10)));
-	CHECK(str_is_null(ng_cache_lookup(c, S("k1"), S("body"), 10)));
-	str r = ng_cache_lookup(c, S("k4"), S("body"), 10);
-	CHECK_MEM(r.s, r.len, "k4");
+	str r = lookup(c, S("k0"), S("body"), 10, NULL);
+	CHECK_MEM(r.s, r.len, "k0");
+	/* Room again once the oldest has aged out. */
+	CHECK(!ng_cache_full(c, 30 * SEC));
+	CHECK_EQ(ng_cache_count(c), 2);
+	/* A caller that inserts anyway: the oldest goes (last resort). */
+	for (int i = 3; i < 6; i++) {
+		snprintf(k, sizeof(k), "k%d", i);
+		ng_cache_insert(c, str_from(k), S("body"), str_from(k), 30 * SEC + i);
+	}
+	CHECK_EQ(ng_cache_count(c), 3);
+	CHECK(str_is_null(lookup(c, S("k2"), S("body"), 30 * SEC + 10, NULL)));
+	r = lookup(c, S("k5"), S("body"), 30 * SEC + 10, NULL);
+	CHECK_MEM(r.s, r.len, "k5");
 	ng_cache_free(c);
 }
 
-TEST(cache_byte_cap)
+TEST(cache_byte_cap_keeps_keys)
 {
 	struct ng_cache *c = ng_cache_new_limits(1000, 2000, 30 * SEC);
+	enum ng_cache_result res;
 	char reply[600];
 	char k[16];
 
@@ -375,15 +408,27 @@ TEST(cache_byte_cap)
 		ng_cache_insert(c, str_from(k), S("b"), str_make(reply, sizeof(reply)), i);
 		CHECK_INT(ng_cache_bytes(c), <=, 2000);
 	}
-	CHECK_INT(ng_cache_count(c), <, 4);
-	CHECK(!str_is_null(ng_cache_lookup(c, S("k9"), S("b"), 10)));
-	/* a reply larger than the whole cap is not stored, and evicts nothing */
+	/* Every request is still known; only the newest replies are kept. */
+	CHECK_EQ(ng_cache_count(c), 10);
+	str r = lookup(c, S("k9"), S("b"), 10, &res);
+	CHECK_EQ(res, NG_CACHE_HIT);
+	CHECK_EQ(r.len, sizeof(reply));
+	CHECK(str_is_null(lookup(c, S("k0"), S("b"), 10, &res)));
+	CHECK_EQ(res, NG_CACHE_GONE);
+	CHECK(str_is_null(lookup(c, S("k5"), S("b"), 10, &res)));
+	CHECK_EQ(res, NG_CACHE_GONE);
+	/* a reply larger than the whole cap is not stored, but its key is */
 	char big[3000];
 	memset(big, 'x', sizeof(big));
-	size_t before = ng_cache_count(c);
 	ng_cache_insert(c, S("big"), S("b"), str_make(big, sizeof(big)), 11);
-	CHECK_EQ(ng_cache_count(c), before);
-	CHECK(str_is_null(ng_cache_lookup(c, S("big"), S("b"), 12)));
+	CHECK_EQ(ng_cache_count(c), 11);
+	CHECK(str_is_null(lookup(c, S("big"), S("b"), 12, &res)));
+	CHECK_EQ(res, NG_CACHE_GONE);
+	CHECK_INT(ng_cache_bytes(c), <=, 2000);
+	/* expiry frees keys and replies alike */
+	ng_cache_expire(c, 60 * SEC);
+	CHECK_EQ(ng_cache_count(c), 0);
+	CHECK_EQ(ng_cache_bytes(c), 0);
 	ng_cache_free(c);
 }
 
@@ -394,7 +439,7 @@ TEST(cache_replace)
 	ng_cache_insert(c, S("a"), S("x"), S("first"), 0);
 	ng_cache_insert(c, S("a"), S("x"), S("second"), 1);
 	CHECK_EQ(ng_cache_count(c), 1);
-	str r = ng_cache_lookup(c, S("a"), S("x"), 2);
+	str r = lookup(c, S("a"), S("x"), 2, NULL);
 	CHECK_MEM(r.s, r.len, "second");
 	ng_cache_free(c);
 	ng_cache_free(NULL);
