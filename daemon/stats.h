@@ -25,6 +25,8 @@ struct stats {
 	uint64_t offers_failed_memory;    /* offers refused: the shared-memory pool was out */
 	uint64_t ng_retransmissions_gone; /* a request seen whose reply was dropped (ng/cache.h) */
 	uint64_t ng_refused_cache_full;   /* requests not executed: the cache was full */
+	uint64_t ng_tcp_timeouts;         /* TCP ng connections closed by a timeout */
+	uint64_t ng_tcp_evicted;          /* ... closed to make room (ng-tcp-max-connections) */
 	uint64_t udp_replies_too_large;   /* ng replies replaced by an error (ng.h) */
 	uint64_t monologues_created;
 	/* media counters of streams already freed (media_free adds them) */

@@ -74,7 +74,30 @@ long bencode_measure(const char *buf, size_t len, const struct bencode_limits *l
 		     struct bencode_error *err);
 
 /*
- * Both are exact about -EAGAIN: it is returned iff buf[0..len) is a prefix
+ * Where a measure that ran out of input (-EAGAIN) stands, to continue it
+ * when more bytes arrived: zeroed for a new item; the same limits on every
+ * call.
+ */
+struct bencode_measure_state {
+	size_t pos; /* where the incomplete item starts */
+	size_t items;
+	unsigned depth;
+	bool want_value;
+	uint64_t is_dict[(BENCODE_DEPTH_CAP + 63) / 64];
+};
+
+/*
+ * bencode_measure, continued from *st over buf[0..len): the same bytes as
+ * the last call plus more at the end. Each byte is looked at about once
+ * over all calls (a string's bytes not at all; an incomplete int or string
+ * length again from its start). The result is bencode_measure's for the
+ * whole buffer.
+ */
+long bencode_measure_resume(struct bencode_measure_state *st, const char *buf, size_t len,
+			    const struct bencode_limits *lim, struct bencode_error *err);
+
+/*
+ * All three are exact about -EAGAIN: it is returned iff buf[0..len) is a prefix
  * of some item that is complete, valid and within lim (err->offset = len).
  * Otherwise an error is reported at the first byte that rules every
  * continuation out (for the item and depth limits: the first byte of the

@@ -159,17 +159,22 @@ static void link_child(bencode_item *parent, bencode_item *it, bool counts)
 		parent->count++;
 }
 
-/* The scanner proper. With s->arena set it builds the tree into *out. */
-static long scan(struct scan *s, const struct bencode_limits *lim, bencode_item **out)
+/*
+ * The scanner proper. With s->arena set it builds the tree into *out (from
+ * the start: st is fresh). st holds where the scan stands at the start of
+ * each item, so that a measure that ran out of input continues there.
+ */
+static long scan(struct scan *s, const struct bencode_limits *lim, bencode_item **out,
+		 struct bencode_measure_state *st)
 {
 	unsigned max_depth = lim && lim->max_depth ? lim->max_depth : BENCODE_DEFAULT_DEPTH;
 	size_t max_items = lim && lim->max_items ? lim->max_items : DEFAULT_ITEMS;
 	size_t max_string = lim ? lim->max_string : 0;
 	/* Bit d-1 set: the container at depth d is a dict. Enough for the cap. */
-	uint64_t is_dict[(BENCODE_DEPTH_CAP + 63) / 64] = { 0 };
-	unsigned depth = 0;
-	bool want_value = false; /* innermost container is a dict that has a key */
-	size_t items = 0;
+	uint64_t *is_dict = st->is_dict;
+	unsigned depth = st->depth;
+	bool want_value = st->want_value; /* innermost container is a dict that has a key */
+	size_t items = st->items;
 	int rc;
 
 	if (max_depth > BENCODE_DEPTH_CAP)
@@ -179,8 +184,17 @@ static long scan(struct scan *s, const struct bencode_limits *lim, bencode_item 
 	if (s->arena)
 		s->stack = arena_alloc(s->arena, max_depth * sizeof(*s->stack));
 
+	s->pos = st->pos;
 	for (;;) {
 		size_t start = s->pos;
+
+		/* An item that runs out of input is scanned again whole: ints
+		 * and string lengths are short, and a string's bytes are
+		 * stepped over, so that costs little. */
+		st->pos = start;
+		st->depth = depth;
+		st->want_value = want_value;
+		st->items = items;
 		bool in_dict = depth && (is_dict[(depth - 1) / 64] >> ((depth - 1) % 64) & 1);
 		bencode_item *it = NULL;
 		int64_t num = 0;
@@ -265,8 +279,9 @@ int bencode_decode(struct arena *a, const char *buf, size_t len, const struct be
 		   bencode_item **out, size_t *consumed, struct bencode_error *err)
 {
 	struct scan s = { .buf = buf, .len = len, .err = err, .arena = a };
+	struct bencode_measure_state st = { 0 };
 	bencode_item *root = NULL;
-	long n = scan(&s, lim, &root);
+	long n = scan(&s, lim, &root, &st);
 
 	if (n < 0)
 		return (int)n;
@@ -278,9 +293,17 @@ int bencode_decode(struct arena *a, const char *buf, size_t len, const struct be
 long bencode_measure(const char *buf, size_t len, const struct bencode_limits *lim,
 		     struct bencode_error *err)
 {
+	struct bencode_measure_state st = { 0 };
+
+	return bencode_measure_resume(&st, buf, len, lim, err);
+}
+
+long bencode_measure_resume(struct bencode_measure_state *st, const char *buf, size_t len,
+			    const struct bencode_limits *lim, struct bencode_error *err)
+{
 	struct scan s = { .buf = buf, .len = len, .err = err };
 
-	return scan(&s, lim, NULL);
+	return scan(&s, lim, NULL, st);
 }
 
 bencode_item *bencode_dict_get(const bencode_item *dict, const char *key)

@@ -6,9 +6,16 @@
  *
  * Bounds: the read high-watermark keeps at most NG_MAX_MESSAGE bytes of
  * unframed input per connection (a longer message is answered with an
- * error and the connection closed); a client that does not read its
- * replies stops being read once TCP_MAX_PENDING_OUT bytes are queued for
- * it, until they drain. A peer that vanishes mid-message frees everything.
+ * error and the connection closed), and the framer keeps its place between
+ * reads, so a message dripping in byte by byte costs its length once; a
+ * client that does not read its replies stops being read once
+ * TCP_MAX_PENDING_OUT bytes are queued for it, until they drain. Time:
+ * a message must be complete within --ng-tcp-timeout of its first byte
+ * (and a new connection's first one within that of the connect), a
+ * connection with nothing to do is closed after --ng-tcp-idle-timeout,
+ * replies that the client does not take within --ng-tcp-timeout close it;
+ * at --ng-tcp-max-connections the connection idle longest makes room for
+ * the new one. A peer that vanishes mid-message frees everything.
  */
 #define LOG_SUBSYS control
 
@@ -27,8 +34,8 @@
 #include "ng/ng.h"
 #include "ng/transport.h"
 #include "rtprelay.h"
+#include "stats.h"
 
-#define TCP_MAX_CONNECTIONS 1024
 #define TCP_MAX_PENDING_OUT (4 * NG_MAX_MESSAGE)
 /* Messages handled per read callback before the loop gets its turn. */
 #define TCP_BATCH 64
@@ -36,7 +43,9 @@
 struct ng_tcp {
 	struct rtprelay *rp;
 	struct evconnlistener *listener;
-	GQueue conns; /* struct conn * */
+	GQueue conns;                         /* struct conn *, least recently active first */
+	struct timeval timeout, idle_timeout; /* idle 0: none */
+	unsigned max_conns;
 	char text[80];
 };
 
@@ -47,15 +56,84 @@ struct conn {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	char peer_str[64];
-	bool closing;   /* flush the output, then free */
-	bool throttled; /* reading paused until the output drains */
+	GByteArray *in; /* input not yet framed, from in_off on: contiguous */
+	size_t in_off;
+	struct ng_tcp_scan scan; /* the framer's place in the current message */
+	struct event *deadline;  /* message, first-message or idle timeout */
+	bool in_message;         /* deadline is the current message's */
+	bool closing;            /* flush the output, then free */
+	bool throttled;          /* reading paused until the output drains */
 };
 
 static void conn_free(struct conn *c)
 {
 	g_queue_unlink(&c->owner->conns, &c->link);
+	event_free(c->deadline);
 	bufferevent_free(c->bev);
+	g_byte_array_free(c->in, TRUE);
 	g_free(c);
+}
+
+/*
+ * Move what the socket brought into c->in, up to one byte more than a
+ * message may have (the framer then sees it is too long). c->in only grows
+ * by appending (doubling), so a message that drips in is copied a bounded
+ * number of times; what was consumed goes once it is half the buffer.
+ */
+static void take_input(struct conn *c)
+{
+	struct evbuffer *src = bufferevent_get_input(c->bev);
+
+	if (c->in_off && c->in_off >= c->in->len / 2) {
+		g_byte_array_remove_range(c->in, 0, (guint)c->in_off);
+		c->in_off = 0;
+	}
+	size_t have = c->in->len - c->in_off;
+	size_t room = have > NG_MAX_MESSAGE ? 0 : NG_MAX_MESSAGE + 1 - have;
+	size_t n = MIN(evbuffer_get_length(src), room);
+
+	if (!n)
+		return;
+	size_t old = c->in->len;
+
+	g_byte_array_set_size(c->in, (guint)(old + n));
+	evbuffer_remove(src, c->in->data + old, n);
+}
+
+/* The first n unframed bytes are done with. */
+static void consume(struct conn *c, size_t n)
+{
+	c->in_off += n;
+	if (c->in_off == c->in->len) {
+		g_byte_array_set_size(c->in, 0);
+		c->in_off = 0;
+	}
+}
+
+/* Something happened on c: it is now the most recently active. */
+static void touch(struct conn *c)
+{
+	g_queue_unlink(&c->owner->conns, &c->link);
+	g_queue_push_tail_link(&c->owner->conns, &c->link);
+}
+
+/* Arm c's one timer: for the message under way (its first byte is here),
+ * else for idleness (none with an idle timeout of 0). */
+static void arm_deadline(struct conn *c, bool message)
+{
+	struct ng_tcp *t = c->owner;
+
+	if (message) {
+		if (!c->in_message)
+			event_add(c->deadline, &t->timeout);
+		c->in_message = true;
+		return;
+	}
+	c->in_message = false;
+	if (t->idle_timeout.tv_sec)
+		event_add(c->deadline, &t->idle_timeout);
+	else
+		event_del(c->deadline);
 }
 
 /* Stop reading; free once the replies already queued are written. */
@@ -76,23 +154,30 @@ enum drain {
 /* Handle the complete messages in the input, at most TCP_BATCH. */
 static enum drain drain_input(struct conn *c)
 {
-	struct evbuffer *in = bufferevent_get_input(c->bev);
 	GString *out = g_string_sized_new(256);
 	enum drain ret = DRAIN_BUSY;
 
 	for (int i = 0; i < TCP_BATCH; i++) {
-		size_t len = evbuffer_get_length(in);
 		struct ng_tcp_frame f;
 
-		if (len == 0 || c->throttled) {
+		if (c->throttled) {
 			ret = DRAIN_IDLE;
 			break;
 		}
-		const char *buf = (const char *)evbuffer_pullup(in, -1);
-		enum ng_tcp_frame_result r = ng_tcp_frame(buf, len, &f);
+		take_input(c);
+		size_t len = c->in->len - c->in_off;
+		const char *buf = (const char *)c->in->data + c->in_off;
+
+		if (len == 0) {
+			ret = DRAIN_IDLE;
+			break;
+		}
+		enum ng_tcp_frame_result r = ng_tcp_frame_resume(buf, len, &c->scan, &f);
 
 		if (r == NG_FRAME_MORE) {
-			evbuffer_drain(in, f.skip);
+			consume(c, f.skip);
+			if (c->in->len > c->in_off)
+				arm_deadline(c, true);
 			ret = DRAIN_IDLE;
 			break;
 		}
@@ -116,7 +201,9 @@ static enum drain drain_input(struct conn *c)
 		g_string_truncate(out, 0);
 		ng_process(c->owner->rp, c->owner->rp->ng_cache, str_make(buf + f.skip, f.len),
 			   NG_TCP, (struct sockaddr *)&c->peer, c->peer_len, out);
-		evbuffer_drain(in, f.skip + f.len);
+		consume(c, f.skip + f.len);
+		touch(c);
+		arm_deadline(c, false);
 		if (out->len == 0) {
 			/* cannot happen: the frame had a cookie */
 			conn_close(c);
@@ -161,10 +248,31 @@ static void on_write(struct bufferevent *bev, void *arg)
 	}
 }
 
+/* A deadline passed: the message (or the first one) took too long, the
+ * connection was idle, or the client does not take its replies. */
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct ng_tcp *t = c->owner;
+
+	t->rp->stats->ng_tcp_timeouts++;
+	log_ratelimited(LOG_NOTICE, "ng TCP %s: %s: %s; closing", t->text, c->peer_str,
+			c->in_message ? "message not complete within ng-tcp-timeout"
+				      : "idle for ng-tcp-idle-timeout");
+	conn_free(c);
+}
+
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
 
+	if (what & BEV_EVENT_TIMEOUT) {
+		c->owner->rp->stats->ng_tcp_timeouts++;
+		log_ratelimited(LOG_NOTICE, "ng TCP %s: %s does not take its replies; closing",
+				c->owner->text, c->peer_str);
+		conn_free(c);
+		return;
+	}
 	if (what & BEV_EVENT_ERROR) {
 		log_debug("ng TCP %s: connection from %s: %s", c->owner->text, c->peer_str,
 			  g_strerror(EVUTIL_SOCKET_ERROR()));
@@ -174,7 +282,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_EOF) {
 		/* the peer has sent everything; what is left unframed is lost,
 		 * but replies already queued are still delivered */
-		size_t left = evbuffer_get_length(bufferevent_get_input(bev));
+		size_t left = c->in->len - c->in_off +
+			      evbuffer_get_length(bufferevent_get_input(bev));
 		if (left)
 			log_debug("ng TCP %s: %s closed with %zu bytes of a partial message",
 				  c->owner->text, c->peer_str, left);
@@ -188,13 +297,20 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	struct ng_tcp *t = arg;
 	struct conn *c;
 
-	if (t->conns.length >= TCP_MAX_CONNECTIONS) {
-		log_ratelimited(LOG_WARNING, "ng TCP %s: %u connections: refusing another", t->text,
-				t->conns.length);
-		close(fd);
-		return;
+	if (t->conns.length >= t->max_conns) {
+		/* The least recently active one goes: a crowd of silent
+		 * connections cannot lock a working client out. */
+		struct conn *old = t->conns.head->data;
+
+		t->rp->stats->ng_tcp_evicted++;
+		log_ratelimited(LOG_WARNING,
+				"ng TCP %s: %u connections (ng-tcp-max-connections): closing the "
+				"one idle longest, from %s",
+				t->text, t->conns.length, old->peer_str);
+		conn_free(old);
 	}
 	c = g_new0(struct conn, 1);
+	c->in = g_byte_array_new();
 	c->owner = t;
 	c->link.data = c;
 	if (salen > 0 && (size_t)salen <= sizeof(c->peer)) {
@@ -204,13 +320,23 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	ng_transport_addr_str((struct sockaddr *)&c->peer, c->peer_len, c->peer_str,
 			      sizeof(c->peer_str));
 	c->bev = bufferevent_socket_new(t->rp->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!c->bev) {
+	c->deadline = evtimer_new(t->rp->base, on_deadline, c);
+	if (!c->bev || !c->deadline) {
 		log_errx("ng TCP %s: cannot set up the connection from %s", t->text, c->peer_str);
-		close(fd);
+		if (c->deadline)
+			event_free(c->deadline);
+		if (c->bev)
+			bufferevent_free(c->bev);
+		else
+			close(fd);
+		g_byte_array_free(c->in, TRUE);
 		g_free(c);
 		return;
 	}
 	g_queue_push_tail_link(&t->conns, &c->link);
+	/* the first message is due within the message timeout */
+	arm_deadline(c, true);
+	bufferevent_set_timeouts(c->bev, NULL, &t->timeout);
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
 	/* one byte more than a message may have: the framer then sees it
 	 * is too long instead of the connection stalling */
@@ -236,6 +362,9 @@ struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l)
 
 	t->rp = rp;
 	g_queue_init(&t->conns);
+	t->timeout = (struct timeval){ rp->cfg->ng_tcp_timeout, 0 };
+	t->idle_timeout = (struct timeval){ rp->cfg->ng_tcp_idle_timeout, 0 };
+	t->max_conns = rp->cfg->ng_tcp_max_connections;
 	g_strlcpy(t->text, l->text, sizeof(t->text));
 	fd = ng_transport_socket(l, SOCK_STREAM, "ng TCP");
 	if (fd < 0)

@@ -1,8 +1,10 @@
 /*
  * tcp_frame: where an ng message ends in a byte stream (see tcp_frame.h).
- * Every byte of the stream has a fixed meaning, so re-scanning the buffer
- * from its start on each read gives the same answer as an incremental
- * scanner; the buffer is bounded by NG_MAX_MESSAGE, which bounds the cost.
+ * A connection's bytes arrive in pieces, perhaps one at a time; to stay
+ * linear in the message the scan keeps its place between calls: the
+ * cookie, then the body (JSON: brackets outside strings, the content being
+ * json-c's business later; bencode: the decoder's own exact measure,
+ * continued where it ran out of input).
  */
 #include "ng/tcp_frame.h"
 
@@ -16,76 +18,88 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Length of the JSON object at s[0] == '{', 0 if incomplete, -1 if not
- * frameable. Strings are skipped (with their escapes); only brackets
- * outside strings count. The content is checked later by json-c. */
-static long json_measure(const char *s, size_t len, const char **err)
+void ng_tcp_scan_reset(struct ng_tcp_scan *s)
 {
-	unsigned depth = 0;
-	bool in_str = false, esc = false;
+	*s = (struct ng_tcp_scan){ 0 };
+}
 
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
+/* JSON body b[0..len), from s->done on. Length of the object, 0 if
+ * incomplete, -1 if not frameable. Strings are skipped (with their
+ * escapes); only brackets outside strings count. The content is checked
+ * later by json-c. */
+static long json_scan(struct ng_tcp_scan *s, const char *b, size_t len, const char **err)
+{
+	for (size_t i = s->done; i < len; i++) {
+		char c = b[i];
 
-		if (in_str) {
-			if (esc)
-				esc = false;
+		if (s->in_str) {
+			if (s->esc)
+				s->esc = false;
 			else if (c == '\\')
-				esc = true;
+				s->esc = true;
 			else if (c == '"')
-				in_str = false;
+				s->in_str = false;
 			continue;
 		}
 		switch (c) {
 		case '"':
-			in_str = true;
+			s->in_str = true;
 			break;
 		case '{':
 		case '[':
-			if (++depth > NG_JSON_MAX_DEPTH) {
+			if (++s->depth > NG_JSON_MAX_DEPTH) {
 				*err = "Failed to parse JSON document: nested too deeply";
 				return -1;
 			}
 			break;
 		case '}':
 		case ']':
-			if (depth == 0) {
+			if (s->depth == 0) {
 				*err = "Failed to parse JSON document: unbalanced brackets";
 				return -1;
 			}
-			if (--depth == 0)
+			if (--s->depth == 0)
 				return (long)i + 1;
 			break;
 		}
 	}
+	s->done = len;
 	return 0;
 }
 
-enum ng_tcp_frame_result ng_tcp_frame(const char *buf, size_t len, struct ng_tcp_frame *f)
+enum ng_tcp_frame_result ng_tcp_frame_resume(const char *buf, size_t len, struct ng_tcp_scan *s,
+					     struct ng_tcp_frame *f)
 {
-	size_t i = 0, cookie_start, body;
+	size_t i = 0, body;
 
 	*f = (struct ng_tcp_frame){ .format = NG_FORMAT_BENCODE };
-	while (i < len && blank(buf[i]))
-		i++;
-	f->skip = i;
-	cookie_start = i;
+	if (!s->cookie_len) {
+		/* The cookie is short: scanning it again is cheap. */
+		while (i < len && blank(buf[i]))
+			i++;
+		f->skip = i;
+		size_t cookie_start = i;
 
-	while (i < len && ng_cookie_byte((unsigned char)buf[i]) &&
-	       i - cookie_start <= NG_MAX_COOKIE)
-		i++;
-	if (i - cookie_start > NG_MAX_COOKIE) {
-		f->error = "cookie too long";
-		return NG_FRAME_MALFORMED;
+		while (i < len && ng_cookie_byte((unsigned char)buf[i]) &&
+		       i - cookie_start <= NG_MAX_COOKIE)
+			i++;
+		if (i - cookie_start > NG_MAX_COOKIE) {
+			f->error = "cookie too long";
+			return NG_FRAME_MALFORMED;
+		}
+		if (i == len)
+			return NG_FRAME_MORE;
+		if (buf[i] != ' ' || i == cookie_start) {
+			f->error = "no cookie";
+			return NG_FRAME_MALFORMED;
+		}
+		/* From here on positions count from the message's first byte:
+		 * the caller drops the blanks before it (f->skip). */
+		s->cookie_len = i - cookie_start;
+		s->done = 0;
 	}
-	if (i == len)
-		return NG_FRAME_MORE;
-	if (buf[i] != ' ' || i == cookie_start) {
-		f->error = "no cookie";
-		return NG_FRAME_MALFORMED;
-	}
-	f->cookie_len = i - cookie_start;
-	body = i + 1;
+	f->cookie_len = s->cookie_len;
+	body = f->skip + s->cookie_len + 1;
 	if (body == len)
 		return NG_FRAME_MORE;
 
@@ -95,14 +109,14 @@ enum ng_tcp_frame_result ng_tcp_frame(const char *buf, size_t len, struct ng_tcp
 
 	if (b[0] == '{') {
 		f->format = NG_FORMAT_JSON;
-		n = json_measure(b, avail, &f->error);
+		n = json_scan(s, b, avail, &f->error);
 		if (n < 0)
 			return NG_FRAME_MALFORMED;
 	} else if (b[0] == 'd') {
 		struct bencode_limits lim = { .max_string = NG_MAX_MESSAGE };
 		struct bencode_error err = { 0, NULL };
 
-		n = bencode_measure(b, avail, &lim, &err);
+		n = bencode_measure_resume(&s->bencode, b, avail, &lim, &err);
 		if (n == -EAGAIN) {
 			n = 0;
 		} else if (n < 0) {
@@ -127,5 +141,13 @@ enum ng_tcp_frame_result ng_tcp_frame(const char *buf, size_t len, struct ng_tcp
 		return NG_FRAME_MALFORMED;
 	}
 	f->len = body + (size_t)n - f->skip;
+	ng_tcp_scan_reset(s);
 	return NG_FRAME_MESSAGE;
+}
+
+enum ng_tcp_frame_result ng_tcp_frame(const char *buf, size_t len, struct ng_tcp_frame *f)
+{
+	struct ng_tcp_scan s = { 0 };
+
+	return ng_tcp_frame_resume(buf, len, &s, f);
 }

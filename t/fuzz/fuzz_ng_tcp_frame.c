@@ -8,7 +8,11 @@
  *    exactly; its prefix one byte shorter is MORE (framing is exact);
  *  - MALFORMED stays MALFORMED with more bytes appended (a stream that
  *    cannot be framed never recovers), and a reported cookie is valid;
- *  - every MESSAGE goes through ng_msg_decode() without harm.
+ *  - every MESSAGE goes through ng_msg_decode() without harm;
+ *  - the same stream fed in small pieces (sizes taken from the input) to
+ *    ng_tcp_frame_resume(), as ng/tcp.c feeds a connection, gives after
+ *    every piece exactly what a fresh ng_tcp_frame() gives for the bytes
+ *    held then (result, skip, length, cookie, format, reason).
  * Any violation abort()s.
  */
 #include <errno.h>
@@ -29,6 +33,50 @@ static void check(bool ok, const char *what, size_t off, size_t size)
 		return;
 	fprintf(stderr, "fuzz_ng_tcp_frame: %s (at offset %zu of %zu)\n", what, off, size);
 	abort();
+}
+
+/* Feed data in pieces of 1..8 bytes to the resumable framer and compare
+ * every answer with a fresh frame of the same buffer. */
+static void resumed(const uint8_t *data, size_t size)
+{
+	char *held = malloc(size + 1);
+	size_t have = 0, fed = 0, k = 0;
+	struct ng_tcp_scan scan;
+
+	ng_tcp_scan_reset(&scan);
+	while (fed < size) {
+		size_t piece = 1 + data[k++ % size] % 8;
+
+		piece = piece > size - fed ? size - fed : piece;
+		memcpy(held + have, data + fed, piece);
+		have += piece;
+		fed += piece;
+		for (;;) {
+			struct ng_tcp_frame f, g;
+			int r = ng_tcp_frame_resume(held, have, &scan, &f);
+			int q = ng_tcp_frame(held, have, &g);
+
+			check(r == q, "resumed and fresh results differ", fed, size);
+			check(f.skip == g.skip && f.cookie_len == g.cookie_len,
+			      "resumed and fresh skip or cookie differ", fed, size);
+			if (r == NG_FRAME_MALFORMED) {
+				check(!strcmp(f.error, g.error), "resumed and fresh reasons differ",
+				      fed, size);
+				free(held);
+				return;
+			}
+			if (r == NG_FRAME_MORE) {
+				memmove(held, held + f.skip, have - f.skip);
+				have -= f.skip;
+				break;
+			}
+			check(f.len == g.len && f.format == g.format,
+			      "resumed and fresh messages differ", fed, size);
+			memmove(held, held + f.skip + f.len, have - f.skip - f.len);
+			have -= f.skip + f.len;
+		}
+	}
+	free(held);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -98,5 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		off += f.skip + f.len;
 	}
+	if (size)
+		resumed(data, size);
 	return 0;
 }

@@ -583,4 +583,39 @@ TEST(builders_copy_or_ref)
 	arena_free(a);
 }
 
+TEST(measure_resumed_byte_by_byte)
+{
+	/* Valid, and invalid at several depths and in several item kinds. */
+	static const char *const docs[] = {
+		"d3:cmd4:ping4:listli1ei-20e3:abce4:dictd1:ai0eee",
+		"d3:keyi007ee",                  /* leading zero in an integer */
+		"d3:key03:abce",                 /* leading zero in a string length */
+		"d3:keyl1:ai1e",                 /* incomplete at the end */
+		"d3:keyi1ei2ee",                 /* dict key that is not a string */
+		"d3:key99999999999999999999:xe", /* string longer than the limit */
+	};
+	struct bencode_limits lim = { .max_string = 1000 };
+
+	for (size_t d = 0; d < sizeof(docs) / sizeof(docs[0]); d++) {
+		const char *doc = docs[d];
+		size_t len = strlen(doc);
+		struct bencode_measure_state st = { 0 };
+
+		for (size_t n = 1; n <= len; n++) {
+			struct bencode_error e1 = { 0, NULL }, e2 = { 0, NULL };
+			long fresh = bencode_measure(doc, n, &lim, &e1);
+			long resumed = bencode_measure_resume(&st, doc, n, &lim, &e2);
+
+			CHECK_EQ(resumed, fresh);
+			if (fresh < 0 && fresh != -EAGAIN) {
+				CHECK_EQ(e2.offset, e1.offset);
+				CHECK_STR(e2.reason, e1.reason);
+				break;
+			}
+			if (fresh > 0)
+				break;
+		}
+	}
+}
+
 TEST_MAIN()

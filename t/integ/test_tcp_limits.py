@@ -1,0 +1,197 @@
+"""Hostile clients on the TCP ng port, each attack bounded: messages that
+drip in byte by byte, connections that never send, a crowd of silent
+connections, idle connections. The limits hold, the control thread stays
+responsive (UDP ng ping p99 under 10 ms while the attack runs, 25 ms in a
+sanitizer build, above what the machine shows without the attack: on a
+machine busy with other work the quiet p99 is added), and a genuine client
+works afterwards."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check, daemon  # noqa: E401
+
+PING = b"p1 d7:command4:pinge"
+PING_P99_MS = 25.0 if daemon.SAN else 10.0
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process, from /proc/PID/stat."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+PINGER = r"""
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(1.0)
+deadline = time.monotonic() + 60
+n = 0
+while time.monotonic() < deadline:
+    n += 1
+    cookie = b"pp%d" % n
+    t0 = time.monotonic()
+    s.sendto(cookie + b" d7:command4:pinge", ("127.0.0.1", int(sys.argv[1])))
+    try:
+        while not s.recv(4096).startswith(cookie + b" "):
+            pass
+        rtt = (time.monotonic() - t0) * 1000
+    except socket.timeout:
+        rtt = 1000.0
+    print("%.3f" % rtt, flush=True)
+    time.sleep(0.005)
+"""
+
+
+class Pinger:
+    """UDP ng pings every 5 ms from a process of their own (the test's own
+    threads would measure the GIL), bounded to 60 s; round trips in ms."""
+
+    def __init__(self, d):
+        self.proc = subprocess.Popen([sys.executable, "-c", PINGER, str(d.ng_port)],
+                                     stdout=subprocess.PIPE, text=True)
+        time.sleep(0.2)
+
+    def finish(self):
+        self.proc.terminate()
+        out, _ = self.proc.communicate(timeout=10)
+        self.rtts = [float(x) for x in out.split()]
+
+    def p99(self):
+        r = sorted(self.rtts)
+        return r[min(len(r) - 1, int(len(r) * 0.99))] if r else float("inf")
+
+
+def tcp_connect(d):
+    s = socket.create_connection(("127.0.0.1", d.tcp_port), timeout=5)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def closed_by_peer(s, within):
+    """True if the daemon closes s within `within` seconds."""
+    s.settimeout(within)
+    try:
+        return s.recv(4096) == b""
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def genuine_ping(d):
+    s = tcp_connect(d)
+    try:
+        s.sendall(PING)
+        s.settimeout(5)
+        return s.recv(4096)
+    finally:
+        s.close()
+
+
+def test_dripping_messages_cost_their_length_once():
+    """100 connections each drip a 180 KB bencode message of 60,000 small
+    items in 1 KB pieces. Framing from the first byte on every read costs
+    the control thread seconds (quadratic); keeping the framer's place
+    costs it what the bytes cost."""
+    check.only("rtprelay")  # rtpengine 10.5's TCP ng is not under test here
+    body = b"d7:command4:ping3:padl" + b"1:a" * 60000 + b"ee"
+    conns, chunk = 100, 1024
+    with daemon.Daemon(name="drip", log_level=5) as d:
+        socks = [tcp_connect(d) for _ in range(conns)]
+        quiet = Pinger(d)
+        time.sleep(1.0)
+        quiet.finish()
+        pinger = Pinger(d)
+        cpu0 = cpu_seconds(d.proc.pid)
+        msg = [b"drip%d " % i + body for i in range(conns)]
+        # all but the last byte, piece by piece, round robin
+        for off in range(0, len(msg[0]) - 1, chunk):
+            for i, s in enumerate(socks):
+                s.sendall(msg[i][off:min(off + chunk, len(msg[i]) - 1)])
+            time.sleep(0.01)  # a drip, not a flood: the sender leaves CPU to the rest
+        time.sleep(0.3)
+        cpu = cpu_seconds(d.proc.pid) - cpu0
+        pinger.finish()
+        # the last byte completes every message: all are answered
+        for i, s in enumerate(socks):
+            s.sendall(msg[i][-1:])
+        for i, s in enumerate(socks):
+            s.settimeout(5)
+            reply = b""
+            while not reply.endswith(b"e"):
+                reply += s.recv(4096)
+            check.true(reply.startswith(b"drip%d d6:result4:pong" % i), "reply %d" % i, reply[:80])
+            s.close()
+        limit = 2.0 if daemon.SAN else 1.0
+        print("  drip: control CPU %.2f s, UDP ping p99 %.1f ms over %d pings (quiet: %.1f ms)"
+              % (cpu, pinger.p99(), len(pinger.rtts), quiet.p99()))
+        check.true(cpu < limit, "control CPU for %d x %d KB dripped: %.2f s (< %.1f)"
+                   % (conns, len(body) >> 10, cpu, limit))
+        check.true(pinger.p99() < PING_P99_MS + quiet.p99(),
+                   "UDP ping p99 %.1f ms during the drip (%d pings), quiet %.1f ms"
+                   % (pinger.p99(), len(pinger.rtts), quiet.p99()))
+
+
+def test_message_and_first_message_deadlines():
+    check.only("rtprelay")  # options are rtprelay's
+    with daemon.Daemon(args=["--ng-tcp-timeout=1"], name="tcpdl") as d:
+        silent = tcp_connect(d)
+        slow = tcp_connect(d)
+        slow.sendall(PING[:5])  # a message that never completes
+        t0 = time.monotonic()
+        # one more byte every 0.3 s: the deadline counts from the first
+        for b in PING[5:9]:
+            time.sleep(0.3)
+            try:
+                slow.sendall(bytes([b]))
+            except OSError:
+                break
+        check.true(closed_by_peer(slow, 3), "a dripping message is cut at ng-tcp-timeout")
+        check.true(time.monotonic() - t0 < 3, "within about a second")
+        check.true(closed_by_peer(silent, 3), "a connection that sends nothing is closed")
+        check.eq(genuine_ping(d)[:20], b"p1 d6:result4:ponge", "a genuine client works")
+        tot = d.ng.command("statistics")["statistics"]["totalstatistics"]
+        check.eq(tot["ngtcptimeouts"], 2, "both counted")
+
+
+def test_idle_connections_are_closed():
+    check.only("rtprelay")
+    with daemon.Daemon(args=["--ng-tcp-idle-timeout=1"], name="tcpidle") as d:
+        s = tcp_connect(d)
+        s.sendall(PING)
+        s.settimeout(5)
+        check.true(s.recv(4096).startswith(b"p1 d6:result4:pong"), "answered")
+        check.true(closed_by_peer(s, 3), "closed after a second without a message")
+        s.close()
+
+
+def test_silent_crowd_cannot_lock_out_a_client():
+    """At ng-tcp-max-connections, a new client still gets in: the
+    connection idle longest makes room (before: every new client refused
+    while 1,024 silent connections held the slots)."""
+    check.only("rtprelay")
+    with daemon.Daemon(args=["--ng-tcp-max-connections=50"], name="tcpcrowd") as d:
+        crowd = [tcp_connect(d) for _ in range(50)]
+        time.sleep(0.2)
+        clients = []
+        for i in range(5):  # each stays connected: each needs a slot
+            s = tcp_connect(d)
+            s.sendall(PING)
+            s.settimeout(5)
+            check.eq(s.recv(4096)[:20], b"p1 d6:result4:ponge", "client %d gets in" % i)
+            clients.append(s)
+        tot = d.ng.command("statistics")["statistics"]["totalstatistics"]
+        check.eq(tot["ngtcpevicted"], 5, "five of the crowd made room")
+        for i in range(5):
+            check.true(closed_by_peer(crowd[i], 2), "silent connection %d was closed" % i)
+        for s in clients:
+            s.sendall(PING)
+            check.eq(s.recv(4096)[:20], b"p1 d6:result4:ponge", "clients keep their slots")
+        for s in crowd + clients:
+            s.close()
