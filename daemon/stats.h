@@ -22,9 +22,11 @@ struct stats {
 	uint64_t calls_ended[CALL_END_COUNT];
 	uint64_t calls_refused_max_sessions;
 	uint64_t offers_failed_ports;     /* offers refused for lack of ports */
+	uint64_t offers_failed_sockets;   /* offers refused: no descriptor for a socket */
 	uint64_t offers_failed_memory;    /* offers refused: the shared-memory pool was out */
 	uint64_t ng_retransmissions_gone; /* a request seen whose reply was dropped (ng/cache.h) */
 	uint64_t ng_refused_cache_full;   /* requests not executed: the cache was full */
+	uint64_t ng_accept_paused;        /* a listener paused: no descriptor for a connection */
 	uint64_t ng_tcp_timeouts;         /* TCP ng connections closed by a timeout */
 	uint64_t ng_tcp_evicted;          /* ... closed to make room (ng-tcp-max-connections) */
 	uint64_t udp_replies_too_large;   /* ng replies replaced by an error (ng.h) */

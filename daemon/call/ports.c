@@ -167,6 +167,12 @@ static bool take_spare(struct ports *p, struct pool *pool, unsigned min_behind,
 	return true;
 }
 
+/* The process (or system) has no descriptor or socket memory to give. */
+static bool out_of_descriptors(int err)
+{
+	return err == -EMFILE || err == -ENFILE || err == -ENOBUFS || err == -ENOMEM;
+}
+
 int ports_get(struct ports *p, const struct config_interface *intf, struct port_pair *out)
 {
 	struct pool *pool = pool_of(p, intf);
@@ -184,13 +190,18 @@ int ports_get(struct ports *p, const struct config_interface *intf, struct port_
 		unsigned port = p->first + 2 * idx;
 		int rtp = bind_one(intf, port, p->tos);
 
-		if (rtp < 0)
+		if (rtp < 0 && !out_of_descriptors(rtp))
 			continue; /* taken by someone else: try the next pair */
-		int rtcp = bind_one(intf, port + 1, p->tos);
+		int rtcp = rtp < 0 ? rtp : bind_one(intf, port + 1, p->tos);
 
 		if (rtcp < 0) {
-			close(rtp);
-			continue;
+			if (rtp >= 0)
+				close(rtp);
+			if (!out_of_descriptors(rtcp))
+				continue;
+			/* No other pair can do better; a spare needs no new
+			 * descriptor, however young it is. */
+			return take_spare(p, pool, 0, out) ? 0 : rtcp;
 		}
 		pool->state[idx] = PAIR_IN_USE;
 		pool->in_use++;

@@ -43,8 +43,10 @@ void ports_free(struct ports *p);
 const struct config_interface *ports_interfaces(const struct ports *p, unsigned *n);
 
 /*
- * Bind a pair on intf. Returns 0, or -EADDRNOTAVAIL when no pair in the
- * range can be bound (all in use, or taken by other processes).
+ * Bind a pair on intf. Returns 0, -EADDRNOTAVAIL when no pair in the range
+ * can be bound (all in use, or taken by other processes), or -EMFILE,
+ * -ENFILE, -ENOBUFS, -ENOMEM when no socket can be opened at all (a spare
+ * pair is handed out then if there is one, however recently released).
  */
 int ports_get(struct ports *p, const struct config_interface *intf, struct port_pair *out);
 /* Make the pair available again (kept bound as a spare, or closed). The

@@ -158,9 +158,17 @@ static int acquire(struct ng_request *req, struct side *sd, const struct sdp_ses
 
 		if (sm->port == 0 || (m && m->ports.intf == sd->intf))
 			continue;
-		if (ports_get(rp->ports, sd->intf, &sd->pp[i]) < 0) {
+		int rc = ports_get(rp->ports, sd->intf, &sd->pp[i]);
+
+		if (rc == -EADDRNOTAVAIL || rc == -EINVAL) {
 			rp->stats->offers_failed_ports++;
 			return ng_error(req, "Ran out of ports");
+		}
+		if (rc < 0) {
+			/* Not the port range: say what really ran out. */
+			rp->stats->offers_failed_sockets++;
+			log_ratelimited(LOG_ERR, "cannot open media sockets: %s", g_strerror(-rc));
+			return ng_error(req, "Cannot open media sockets: %s", g_strerror(-rc));
 		}
 		sd->have_pp[i] = true;
 	}

@@ -91,9 +91,11 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)relayed[0]);
 	bencode_dict_add_int(a, tot, "relayedpackets_kernel", 0);
 	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
+	bencode_dict_add_int(a, tot, "offersfailedsockets", (int64_t)st->offers_failed_sockets);
 	bencode_dict_add_int(a, tot, "offersfailedmemory", (int64_t)st->offers_failed_memory);
 	bencode_dict_add_int(a, tot, "ngretransmissionsgone", (int64_t)st->ng_retransmissions_gone);
 	bencode_dict_add_int(a, tot, "ngrefusedcachefull", (int64_t)st->ng_refused_cache_full);
+	bencode_dict_add_int(a, tot, "ngacceptpaused", (int64_t)st->ng_accept_paused);
 	bencode_dict_add_int(a, tot, "ngtcptimeouts", (int64_t)st->ng_tcp_timeouts);
 	bencode_dict_add_int(a, tot, "ngtcpevicted", (int64_t)st->ng_tcp_evicted);
 	bencode_dict_add_int(a, tot, "udprepliestoolarge", (int64_t)st->udp_replies_too_large);

@@ -40,9 +40,16 @@
 /* Messages handled per read callback before the loop gets its turn. */
 #define TCP_BATCH 64
 
+/* Accepting again after running out of descriptors: first after this
+ * long, doubling up to ACCEPT_PAUSE_MAX_MS while it keeps failing. */
+#define ACCEPT_PAUSE_MIN_MS 20
+#define ACCEPT_PAUSE_MAX_MS 1000
+
 struct ng_tcp {
 	struct rtprelay *rp;
 	struct evconnlistener *listener;
+	struct event *resume;                 /* re-enables the listener after a pause */
+	unsigned pause_ms;                    /* the last pause; 0 after a good accept */
 	GQueue conns;                         /* struct conn *, least recently active first */
 	struct timeval timeout, idle_timeout; /* idle 0: none */
 	unsigned max_conns;
@@ -297,6 +304,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	struct ng_tcp *t = arg;
 	struct conn *c;
 
+	t->pause_ms = 0;
 	if (t->conns.length >= t->max_conns) {
 		/* The least recently active one goes: a crowd of silent
 		 * connections cannot lock a working client out. */
@@ -345,13 +353,27 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	log_debug("ng TCP %s: connection from %s", t->text, c->peer_str);
 }
 
-static void on_accept_error(struct evconnlistener *l, void *arg)
+static void on_resume(evutil_socket_t fd, short what, void *arg)
 {
 	struct ng_tcp *t = arg;
 
-	/* EMFILE and friends: log, keep listening; the loop retries */
-	log_ratelimited(LOG_WARNING, "ng TCP %s: accept: %s", t->text,
-			g_strerror(EVUTIL_SOCKET_ERROR()));
+	evconnlistener_enable(t->listener);
+}
+
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct ng_tcp *t = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	log_ratelimited(LOG_WARNING, "ng TCP %s: accept: %s", t->text, g_strerror(err));
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return;
+	/* The connection waits in the backlog, so the socket stays readable:
+	 * listening on would spin. Pause, and try again later. */
+	t->pause_ms = t->pause_ms ? MIN(t->pause_ms * 2, ACCEPT_PAUSE_MAX_MS) : ACCEPT_PAUSE_MIN_MS;
+	t->rp->stats->ng_accept_paused++;
+	evconnlistener_disable(l);
+	event_add(t->resume, &(struct timeval){ 0, (suseconds_t)t->pause_ms * 1000 });
 }
 
 /* Bind and listen on l; NULL after logging. Main thread. */
@@ -376,6 +398,12 @@ struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l)
 		goto err_free;
 	}
 	evconnlistener_set_error_cb(t->listener, on_accept_error);
+	t->resume = evtimer_new(rp->base, on_resume, t);
+	if (!t->resume) {
+		log_errx("ng TCP listener %s: cannot create a timer", l->text);
+		evconnlistener_free(t->listener);
+		goto err_free;
+	}
 	return t;
 
 err_free:
@@ -387,6 +415,7 @@ void ng_tcp_free(struct ng_tcp *t)
 {
 	if (!t)
 		return;
+	event_free(t->resume);
 	evconnlistener_free(t->listener);
 	while (t->conns.head)
 		conn_free(t->conns.head->data);

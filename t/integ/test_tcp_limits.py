@@ -195,3 +195,55 @@ def test_silent_crowd_cannot_lock_out_a_client():
             check.eq(s.recv(4096)[:20], b"p1 d6:result4:ponge", "clients keep their slots")
         for s in crowd + clients:
             s.close()
+
+
+def test_descriptor_exhaustion():
+    """With the daemon's descriptors used up (prlimit; our connections take
+    the last ones): the TCP listener pauses instead of spinning on accept,
+    the log stays small, UDP ng keeps answering, an offer says what ran out
+    (not "Ran out of ports"), and once descriptors are free again the
+    waiting connection is served."""
+    check.only("rtprelay")
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        wrapper = os.path.join(tmp, "rtprelay-nofile")
+        with open(wrapper, "w") as f:
+            f.write("#!/bin/sh\nexec prlimit --nofile=96:96 %s \"$@\"\n" % daemon.default_bin())
+        os.chmod(wrapper, 0o755)
+        with daemon.Daemon(binary=wrapper, name="nofile", log_level=6) as d:
+            held = []
+            for _ in range(120):  # bounded: more than the limit allows
+                s = tcp_connect(d)
+                held.append(s)
+                s.sendall(PING)
+                s.settimeout(0.5)
+                try:
+                    if not s.recv(4096):
+                        break
+                except (socket.timeout, ConnectionResetError):
+                    break  # in the backlog, not accepted: the limit is reached
+            check.true(len(held) < 120, "the descriptor limit was reached (%d connections)" % len(held))
+            log0 = d.log_size()
+            cpu0 = cpu_seconds(d.proc.pid)
+            time.sleep(1.0)
+            cpu = cpu_seconds(d.proc.pid) - cpu0
+            check.true(cpu < 0.3, "not spinning on accept: %.2f s of CPU in 1 s" % cpu)
+            check.true(d.log_size() - log0 < 4096, "the log stays small (%d bytes in 1 s)"
+                       % (d.log_size() - log0))
+            check.eq(d.ng.ping()["result"], "pong", "UDP ng answers")
+            sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                   "m=audio 4000 RTP/AVP 0\r\n")
+            r = d.ng.offer(sdp, "nofile-1", "A", check=False)
+            check.error(r, "Cannot open media sockets: Too many open files")
+            tot = d.ng.command("statistics")["statistics"]["totalstatistics"]
+            check.true(tot["ngacceptpaused"] >= 1, "pauses counted", tot["ngacceptpaused"])
+            check.eq(tot["offersfailedsockets"], 1, "the offer counted")
+            waiting = held.pop()
+            for s in held:
+                s.close()
+            waiting.settimeout(5)
+            check.true(waiting.recv(4096).startswith(b"p1 d6:result4:pong"),
+                       "the waiting connection is served once descriptors are free")
+            waiting.close()
+            r = d.ng.offer(sdp, "nofile-2", "A")
+            check.eq(r["result"], "ok", "offers work again")
