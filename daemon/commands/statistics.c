@@ -147,6 +147,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, io, "threads", workers_count(rp->workers));
 	bencode_dict_add_int(a, io, "buffer shortages",
 			     (int64_t)workers_buffer_shortages(rp->workers));
+	bencode_dict_add_int(a, io, "submission shortages",
+			     (int64_t)workers_sqe_shortages(rp->workers));
 
 	/* Rate-limited messages that were not written (log.h). */
 	bencode_item *log = bencode_dict_add_dict(a, dict, "log");

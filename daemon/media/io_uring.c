@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -71,6 +72,12 @@ struct uring_worker {
 	unsigned armed;                 /* sockets not RS_DONE */
 	unsigned inflight;              /* sends queued or in the kernel */
 	GPtrArray *rearm;
+	GPtrArray *cancels;              /* sockets whose cancel found no SQE yet */
+	bool wake_pending, stop_pending; /* their SQE is still to be queued */
+	unsigned fault_every;            /* test: every Nth SQE request fails (0: none) */
+	unsigned long sqe_requests;
+	unsigned cq_entries;
+	atomic_uint_fast64_t sqe_shortages; /* SQE requests that found none */
 	unsigned coalesce_us;
 	bool stopping;
 	int wake_fd;
@@ -88,15 +95,33 @@ struct uring_worker {
 	char *init_why;
 };
 
+/*
+ * A submission entry, or NULL when none can be had now: the queue is full
+ * and submitting it fails because completions must be consumed first
+ * (-EBUSY, -EAGAIN: a completion queue that overflowed). Never waits and
+ * never loops unbounded; every caller has a way to do its work later (or,
+ * for a packet, to drop it, counted).
+ */
 static struct io_uring_sqe *sqe_get(struct uring_worker *uw)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&uw->ring);
+	uw->sqe_requests++;
+	if (uw->fault_every && uw->sqe_requests % uw->fault_every == 0)
+		goto none;
+	for (int tries = 0; tries < 3; tries++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&uw->ring);
 
-	while (!sqe) {
-		io_uring_submit(&uw->ring);
-		sqe = io_uring_get_sqe(&uw->ring);
+		if (sqe)
+			return sqe;
+		int r = io_uring_submit(&uw->ring);
+
+		if (r == -EBUSY || r == -EAGAIN)
+			io_uring_get_events(&uw->ring); /* moves overflow into freed CQ room */
+		else if (r < 0)
+			break;
 	}
-	return sqe;
+none:
+	atomic_fetch_add_explicit(&uw->sqe_shortages, 1, memory_order_relaxed);
+	return NULL;
 }
 
 static void recycle(struct uring_worker *uw, unsigned bid)
@@ -110,6 +135,12 @@ static void arm_recv(struct uring_worker *uw, struct media_socket *ms)
 {
 	struct io_uring_sqe *sqe = sqe_get(uw);
 
+	if (!sqe) {
+		/* armed with the waiting ones after this round */
+		ms->uring_state = RS_REARM;
+		g_ptr_array_add(uw->rearm, ms);
+		return;
+	}
 	io_uring_prep_recvmsg_multishot(sqe, ms->fd, &uw->recv_msg, 0);
 	sqe->flags |= IOSQE_BUFFER_SELECT;
 	sqe->buf_group = BUF_GROUP;
@@ -121,6 +152,9 @@ static void arm_wake(struct uring_worker *uw)
 {
 	struct io_uring_sqe *sqe = sqe_get(uw);
 
+	uw->wake_pending = !sqe;
+	if (!sqe)
+		return;
 	io_uring_prep_read(sqe, uw->wake_fd, &uw->wake_buf, sizeof(uw->wake_buf), 0);
 	io_uring_sqe_set_data64(sqe, TAG_WAKE);
 }
@@ -198,6 +232,15 @@ static void on_packet(struct uring_worker *uw, struct media_socket *ms, unsigned
 
 	struct io_uring_sqe *sqe = sqe_get(uw);
 
+	if (!sqe) {
+		/* no room to send: dropped and counted like a failed send */
+		count_send_error(ms);
+		media_socket_unref(sl->in);
+		media_socket_unref(sl->out);
+		sl->in = sl->out = NULL;
+		recycle(uw, bid);
+		return;
+	}
 	/* MSG_DONTWAIT: a full socket buffer drops the packet (counted), as
 	 * a relay should, instead of parking it. */
 	io_uring_prep_sendmsg(sqe, sl->out->fd, &sl->msg, MSG_DONTWAIT);
@@ -250,6 +293,50 @@ static void on_sent(struct uring_worker *uw, struct io_uring_cqe *cqe)
 	uw->inflight--;
 }
 
+/* Cancel ms's armed receive; false if no SQE could be had. */
+static bool queue_cancel(struct uring_worker *uw, struct media_socket *ms)
+{
+	struct io_uring_sqe *sqe = sqe_get(uw);
+
+	if (!sqe)
+		return false;
+	io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)ms | TAG_RECV, 0);
+	io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+	return true;
+}
+
+/* Cancel everything in the kernel (stopping); false if no SQE. */
+static bool queue_cancel_all(struct uring_worker *uw)
+{
+	struct io_uring_sqe *sqe = sqe_get(uw);
+
+	if (!sqe)
+		return false;
+	io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
+	io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+	return true;
+}
+
+/* What found no SQE earlier: cancels, the stop's cancel, the wake-up. */
+static void retry_pending(struct uring_worker *uw)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < uw->cancels->len; i++) {
+		struct media_socket *ms = uw->cancels->pdata[i];
+
+		if (ms->uring_state != RS_ARMED || queue_cancel(uw, ms))
+			media_socket_unref(ms); /* the control thread's, handed over */
+		else
+			uw->cancels->pdata[kept++] = ms;
+	}
+	g_ptr_array_set_size(uw->cancels, kept);
+	if (uw->stop_pending)
+		uw->stop_pending = !queue_cancel_all(uw);
+	if (uw->wake_pending && !uw->stopping)
+		arm_wake(uw);
+}
+
 static void take_requests(struct uring_worker *uw)
 {
 	/* Swap the lists with the worker's empty pair: no allocation here. */
@@ -276,11 +363,10 @@ static void take_requests(struct uring_worker *uw)
 		/* ARMED: the cancelled receive's last completion ends it. REARM:
 		 * rearm_waiting, later in this round, ends it (it is closing);
 		 * the reader's reference keeps it alive until then. */
-		if (ms->uring_state == RS_ARMED) {
-			struct io_uring_sqe *sqe = sqe_get(uw);
-
-			io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)ms | TAG_RECV, 0);
-			io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+		if (ms->uring_state == RS_ARMED && !queue_cancel(uw, ms)) {
+			/* tried again after this round; the reference waits */
+			g_ptr_array_add(uw->cancels, ms);
+			continue;
 		}
 		media_socket_unref(ms); /* the control thread's, handed over */
 	}
@@ -292,7 +378,10 @@ static void take_requests(struct uring_worker *uw)
 
 static void rearm_waiting(struct uring_worker *uw)
 {
-	for (unsigned i = 0; i < uw->rearm->len; i++) {
+	unsigned n = uw->rearm->len;
+
+	/* One that finds no SQE is added again behind these: the next round's. */
+	for (unsigned i = 0; i < n; i++) {
 		struct media_socket *ms = uw->rearm->pdata[i];
 
 		if (ms->uring_state != RS_REARM)
@@ -302,25 +391,38 @@ static void rearm_waiting(struct uring_worker *uw)
 		else
 			arm_recv(uw, ms);
 	}
-	g_ptr_array_set_size(uw->rearm, 0);
+	g_ptr_array_remove_range(uw->rearm, 0, n);
+}
+
+/* Work that waits for an SQE: the loop must not sleep without a timeout. */
+static bool pending(const struct uring_worker *uw)
+{
+	return uw->rearm->len || uw->cancels->len || uw->stop_pending || uw->wake_pending;
 }
 
 /* Handle what completed; returns how many completions there were. */
 static unsigned round_once(struct uring_worker *uw)
 {
 	struct io_uring_cqe *cqe;
-	unsigned head, n = 0;
+	unsigned n = 0;
 	bool woken = false;
 	int64_t now = clock_mono_us();
 
-	io_uring_for_each_cqe(&uw->ring, head, cqe) {
+	/* Each completion is consumed before it is handled: a handler that
+	 * needs an SQE may have to submit, and the kernel wants room in the
+	 * completion queue for that. Bounded: what arrives meanwhile waits
+	 * for the next round. */
+	while (n < uw->cq_entries && io_uring_peek_cqe(&uw->ring, &cqe) == 0) {
+		struct io_uring_cqe c = *cqe;
+
+		io_uring_cqe_seen(&uw->ring, cqe);
 		n++;
-		switch (cqe->user_data & TAG_MASK) {
+		switch (c.user_data & TAG_MASK) {
 		case TAG_RECV:
-			on_recv(uw, cqe, now);
+			on_recv(uw, &c, now);
 			break;
 		case TAG_SEND:
-			on_sent(uw, cqe);
+			on_sent(uw, &c);
 			break;
 		case TAG_WAKE:
 			woken = true;
@@ -329,7 +431,6 @@ static unsigned round_once(struct uring_worker *uw)
 			break; /* a cancel's own completion */
 		}
 	}
-	io_uring_cq_advance(&uw->ring, n);
 	if (woken) {
 		/* Stop is read before the requests are taken: every request
 		 * posted before the stop (all of them, by contract) is taken
@@ -339,12 +440,8 @@ static unsigned round_once(struct uring_worker *uw)
 		take_requests(uw);
 		if (stop && !uw->stopping) {
 			/* Everything left in the kernel ends; nothing is re-armed. */
-			struct io_uring_sqe *sqe = sqe_get(uw);
-
 			uw->stopping = true;
-			io_uring_prep_cancel64(sqe, 0,
-					       IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
-			io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+			uw->stop_pending = !queue_cancel_all(uw);
 		} else if (!uw->stopping) {
 			arm_wake(uw);
 		}
@@ -356,6 +453,7 @@ static unsigned round_once(struct uring_worker *uw)
 		uw->recycled = 0;
 	}
 	rearm_waiting(uw);
+	retry_pending(uw);
 	return n;
 }
 
@@ -373,6 +471,7 @@ static int ring_setup(struct uring_worker *uw, char **why)
 		*why = g_strdup_printf("io_uring_setup: %s (needs Linux 6.1)", strerror(-r));
 		return -1;
 	}
+	uw->cq_entries = p.cq_entries;
 	uw->br_size = uw->nbufs * sizeof(struct io_uring_buf);
 	uw->br = mmap(NULL, uw->br_size, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1,
 		      0);
@@ -441,6 +540,8 @@ static void *uring_main(void *arg)
 
 	bool busy = false;
 	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = (long long)uw->coalesce_us * 1000 };
+	/* how soon work that found no SQE is tried again when nothing else happens */
+	struct __kernel_timespec retry_ts = { .tv_sec = 0, .tv_nsec = 1000000 };
 
 	while (!(uw->stopping && uw->armed == 0 && uw->inflight == 0)) {
 		struct io_uring_cqe *cqe;
@@ -451,6 +552,8 @@ static void *uring_main(void *arg)
 		if (busy && uw->coalesce_us)
 			r = io_uring_submit_and_wait_timeout(&uw->ring, &cqe, COALESCE_BATCH, &ts,
 							     NULL);
+		else if (pending(uw))
+			r = io_uring_submit_and_wait_timeout(&uw->ring, &cqe, 1, &retry_ts, NULL);
 		else
 			r = io_uring_submit_and_wait(&uw->ring, 1);
 		if (r < 0 && r != -EINTR && r != -ETIME && r != -EAGAIN && r != -EBUSY)
@@ -466,6 +569,7 @@ static void *uring_main(void *arg)
 static void worker_free(struct uring_worker *uw)
 {
 	g_ptr_array_free(uw->rearm, true);
+	g_ptr_array_free(uw->cancels, true);
 	g_ptr_array_free(uw->attach, true);
 	g_ptr_array_free(uw->detach, true);
 	g_ptr_array_free(uw->attach_spare, true);
@@ -490,6 +594,11 @@ struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, un
 	uw->bufs = g_malloc((size_t)nbufs * BUF_SIZE);
 	uw->recv_msg.msg_namelen = sizeof(struct sockaddr_in6);
 	uw->rearm = g_ptr_array_new();
+	uw->cancels = g_ptr_array_new();
+	/* Fault injection for tests only: every Nth SQE request fails. */
+	const char *fault = getenv("RTPRELAY_FAULT_URING_SQE");
+
+	uw->fault_every = fault ? (unsigned)strtoul(fault, NULL, 10) : 0;
 	uw->attach = g_ptr_array_new();
 	uw->detach = g_ptr_array_new();
 	uw->attach_spare = g_ptr_array_new();
@@ -549,6 +658,11 @@ static void request(struct uring_worker *uw, GPtrArray **list, struct media_sock
 uint64_t uring_worker_shortages(const struct uring_worker *uw)
 {
 	return atomic_load_explicit(&uw->shortages, memory_order_relaxed);
+}
+
+uint64_t uring_worker_sqe_shortages(const struct uring_worker *uw)
+{
+	return atomic_load_explicit(&uw->sqe_shortages, memory_order_relaxed);
 }
 
 void uring_worker_attach(struct uring_worker *uw, struct media_socket *ms)

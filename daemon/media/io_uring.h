@@ -24,6 +24,10 @@ struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, un
 void uring_worker_stop(struct uring_worker *uw);
 /* How often a socket's receive ran out of buffers (statistics). */
 uint64_t uring_worker_shortages(const struct uring_worker *uw);
+/* How often no submission entry could be had (the work was done later, or
+ * the packet dropped and counted as a send error). The environment variable
+ * RTPRELAY_FAULT_URING_SQE=N makes every Nth request fail (tests). */
+uint64_t uring_worker_sqe_shortages(const struct uring_worker *uw);
 /* Start reading ms (its reader reference is taken here). Any thread. */
 void uring_worker_attach(struct uring_worker *uw, struct media_socket *ms);
 /* Stop reading ms: its armed receive is cancelled; the reference of the

@@ -152,6 +152,16 @@ uint64_t workers_buffer_shortages(const struct workers *ws)
 	return n;
 }
 
+uint64_t workers_sqe_shortages(const struct workers *ws)
+{
+	uint64_t n = 0;
+
+	if (ws->io == MEDIA_IO_URING)
+		for (unsigned i = 0; i < ws->n; i++)
+			n += uring_worker_sqe_shortages(ws->w[i].uring);
+	return n;
+}
+
 struct event_base *worker_base(struct worker *w)
 {
 	return w->base;

@@ -37,6 +37,8 @@ enum media_io_kind workers_io(const struct workers *w);
  * (io_uring; 0 with epoll). */
 unsigned workers_count(const struct workers *w);
 uint64_t workers_buffer_shortages(const struct workers *w);
+/* Submission entries that could not be had, summed (io_uring; 0 with epoll). */
+uint64_t workers_sqe_shortages(const struct workers *w);
 /* A worker's libevent base (epoll), or its ring (io_uring); NULL if the
  * worker runs the other backend. */
 struct event_base *worker_base(struct worker *w);

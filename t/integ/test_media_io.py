@@ -66,7 +66,8 @@ def test_default_backend_is_io_uring_where_the_kernel_has_it():
                        "fell back to epoll with a warning", log[-400:])
             backend = "epoll"
         relays(d, "io-default")
-        check.eq(media_io_stats(d), {"backend": backend, "threads": 2, "buffer shortages": 0},
+        check.eq(media_io_stats(d), {"backend": backend, "threads": 2, "buffer shortages": 0,
+                                    "submission shortages": 0},
                  "statistics: media io")
         out = d.ctl("statistics").stdout
         check.true("Media I/O: %s, 2 thread(s), 0 buffer shortage(s)" % backend in out,
@@ -280,3 +281,76 @@ def test_calls_churn_while_media_flows():
         for a, b in peers:
             a.close()
             b.close()
+
+
+def test_no_submission_entry_never_stalls_a_worker():
+    """With every 5th submission-entry request failing (fault injection:
+    what a full submission queue with an overflowed completion queue
+    gives), the io_uring workers never wait on it: packets are relayed or
+    dropped and counted, re-arms and cancels are done a round later,
+    sockets come and go with exact descriptor accounting, and the daemon
+    stops cleanly."""
+    check.only("rtprelay")
+    if not kernel_has_uring():
+        check.skip("this kernel has no io_uring for the daemon")
+    with daemon.Daemon(args=["--media-io=uring", "--num-threads=2", "--media-buffers=16",
+                             "--delete-delay=0"], env={"RTPRELAY_FAULT_URING_SQE": "5"},
+                       media_ports=1400) as d:
+        base_fds = fds_of(d.proc.pid)
+        with media.Peer() as a, media.Peer() as b:
+            to_b = media.sdp_port(d.ng.offer(a.sdp(), "sqe-1", "A")["sdp"])
+            to_a = media.sdp_port(d.ng.answer(b.sdp(), "sqe-1", "A", "B")["sdp"])
+            sent, got = 0, 0
+            for burst in range(20):  # bursts past the 16 buffers: receives end and re-arm
+                for i in range(50):
+                    a.send(media.rtp(seq=sent, ssrc=0xA), to_a)
+                    sent += 1
+                while True:  # B takes what came before its own socket fills
+                    try:
+                        b.recv(timeout=0.3)
+                        got += 1
+                    except socket.timeout:
+                        break
+            st = media_io_stats(d)
+            check.true(st["submission shortages"] > 0, "faults were injected", st)
+            check.true(got > sent // 2, "most packets relayed (%d of %d)" % (got, sent))
+            s = d.ng.query("sqe-1")["tags"]["A"]["medias"][0]["streams"][0]
+            check.true(got + s["stats"]["errors"] + sum(s["dropped"].values()) <= sent,
+                       "nothing counted twice", s)
+            # the socket re-armed after the faults: a later packet still arrives
+            a.send(media.rtp(seq=9999, ssrc=0xA), to_a)
+            check.eq(b.recv()[0], media.rtp(seq=9999, ssrc=0xA), "the stream still relays")
+            d.ng.delete("sqe-1", "A", extra={"delete delay": 0})
+        # sockets come and go: their cancels too are retried when they fail
+        for i in range(40):
+            call = "sqe-churn-%d" % i
+            with media.Peer() as a, media.Peer() as b:
+                to_b = media.sdp_port(d.ng.offer(a.sdp(), call, "A")["sdp"])
+                to_a = media.sdp_port(d.ng.answer(b.sdp(), call, "A", "B")["sdp"])
+                for src, dst, port in ((a, b, to_a), (b, a, to_b)):
+                    for attempt in range(10):  # a send may be one the fault drops
+                        src.send(media.rtp(seq=attempt, ssrc=0xC), port)
+                        try:
+                            dst.recv(timeout=0.3)
+                            break
+                        except socket.timeout:
+                            pass
+                    else:
+                        raise AssertionError("%s: nothing relayed in 10 tries" % call)
+                d.ng.delete(call, "A", extra={"delete delay": 0})
+        # 600 pairs released at once: 88 more than are kept as spares are
+        # detached and closed, their cancels deferred when they find no SQE.
+        sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+               "m=audio 4000 RTP/AVP 0\r\n")
+        for i in range(300):
+            d.ng.offer(sdp, "sqe-many-%d" % i, "A")
+        for i in range(300):
+            d.ng.delete("sqe-many-%d" % i, extra={"delete delay": 0})
+        # Exact: the daemon holds the sockets of its pairs in use and
+        # spare, no more (a detach whose cancel was deferred still closes).
+        st = d.ng.command("statistics")["statistics"]["ports"]
+        want = base_fds + 2 * (st["pairs_used"] + st["pairs_spare"])
+        deadline = time.monotonic() + 10
+        while fds_of(d.proc.pid) != want and time.monotonic() < deadline:
+            time.sleep(0.1)
+        check.eq(fds_of(d.proc.pid), want, "sockets = pairs in use and spare")
