@@ -16,7 +16,6 @@
 #include "call/ports.h"
 #include "config/config.h"
 #include "config/options.h"
-#include "config/reload.h"
 #include "log.h"
 #include "media/worker.h"
 #include "memory.h"
@@ -24,6 +23,7 @@
 #include "ng/ng.h"
 #include "ng/transport.h"
 #include "process.h"
+#include "reloader.h"
 #include "rtprelay.h"
 #include "stats.h"
 
@@ -33,47 +33,6 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 
 	log_notice("signal %d received, shutting down", (int)sig);
 	event_base_loopbreak(rp->base);
-}
-
-/* The command line, parsed again with the config file on SIGHUP. */
-static int saved_argc;
-static char **saved_argv;
-
-static void apply_log_levels(const struct rtprelay_config *cfg);
-
-static void reload_warn(void *ctx, const char *msg)
-{
-	log_warnx("%s", msg);
-}
-
-static void reload_restart_needed(void *ctx, const char *name)
-{
-	log_warnx("SIGHUP: '%s' changed; it takes effect after a restart", name);
-}
-
-/*
- * Reload (reload.h): a new snapshot replaces rp->cfg; the old one goes when
- * its last holder lets go. A config that does not parse changes nothing.
- */
-static void on_hup(evutil_socket_t sig, short what, void *arg)
-{
-	struct rtprelay *rp = arg;
-	struct rtprelay_config *next = config_new();
-	const struct rtprelay_config *old = rp->cfg;
-	g_autofree char *err = NULL;
-	int n;
-
-	if (options_parse_with(saved_argc, saved_argv, next, reload_warn, NULL, &err) < 0) {
-		log_errx("SIGHUP: configuration not reloaded: %s", err);
-		config_put(next);
-		return;
-	}
-	n = reload_prepare(old, next, reload_restart_needed, NULL);
-	rp->cfg = next;
-	config_put(old);
-	apply_log_levels(rp->cfg);
-	log_notice("SIGHUP: configuration reloaded from %s (%d reloadable option(s) changed)",
-		   rp->cfg->config_file, n);
 }
 
 /* Every call holds sockets: allow as many as the hard limit does. */
@@ -88,26 +47,17 @@ static void raise_nofile(void)
 	}
 }
 
-static void apply_log_levels(const struct rtprelay_config *cfg)
-{
-	log_set_all_levels(cfg->log_level);
-	for (int i = 0; i < LOG_SUBSYS_COUNT && i < (int)G_N_ELEMENTS(cfg->log_levels); i++)
-		if (cfg->log_levels[i] >= 0)
-			__atomic_store_n(&log_levels[i], cfg->log_levels[i], __ATOMIC_RELAXED);
-}
-
 int main(int argc, char **argv)
 {
 	struct rtprelay_config *boot = config_new();
 	const struct rtprelay_config *cfg = boot;
 	struct rtprelay rp = { .cfg = config_get(boot) };
 	struct stats stats = { 0 };
-	struct event *sig_term, *sig_int, *sig_hup;
+	struct event *sig_term, *sig_int;
+	struct reloader *reloader;
 	g_autofree char *err = NULL;
 	int ret = 1;
 
-	saved_argc = argc;
-	saved_argv = argv;
 	if (options_parse(argc, argv, boot, &err) < 0) {
 		fprintf(stderr, "rtprelay: %s\n", err);
 		goto err_put_config;
@@ -121,7 +71,7 @@ int main(int argc, char **argv)
 		log_init("rtprelay", true, cfg->log_facility);
 	else
 		log_init("rtprelay", false, cfg->log_facility);
-	apply_log_levels(cfg);
+	config_apply_log_levels(cfg);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!cfg->foreground && process_daemonize() < 0)
@@ -156,10 +106,9 @@ int main(int argc, char **argv)
 
 	sig_term = evsignal_new(rp.base, SIGTERM, on_stop_signal, &rp);
 	sig_int = evsignal_new(rp.base, SIGINT, on_stop_signal, &rp);
-	sig_hup = evsignal_new(rp.base, SIGHUP, on_hup, &rp);
 	evsignal_add(sig_term, NULL);
 	evsignal_add(sig_int, NULL);
-	evsignal_add(sig_hup, NULL);
+	reloader = reloader_start(&rp, argc, argv);
 
 	log_notice("rtprelay %s ready: %u interface(s), ports %u-%u", RTPRELAY_VERSION,
 		   cfg->n_interfaces, cfg->port_min, cfg->port_max);
@@ -169,7 +118,7 @@ int main(int argc, char **argv)
 	process_notify("STOPPING=1");
 	ret = 0;
 
-	event_free(sig_hup);
+	reloader_stop(reloader);
 	event_free(sig_int);
 	event_free(sig_term);
 	ng_transport_stop(&rp);

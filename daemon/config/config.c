@@ -9,6 +9,8 @@
 #include <glib.h>
 #include <stddef.h>
 
+#include "log.h"
+
 struct snapshot {
 	gatomicrefcount refs;
 	struct rtprelay_config cfg;
@@ -25,6 +27,14 @@ struct rtprelay_config *config_new(void)
 
 	g_atomic_ref_count_init(&s->refs);
 	return &s->cfg;
+}
+
+void config_apply_log_levels(const struct rtprelay_config *cfg)
+{
+	log_set_all_levels(cfg->log_level);
+	for (int i = 0; i < LOG_SUBSYS_COUNT && i < (int)G_N_ELEMENTS(cfg->log_levels); i++)
+		if (cfg->log_levels[i] >= 0)
+			__atomic_store_n(&log_levels[i], cfg->log_levels[i], __ATOMIC_RELAXED);
 }
 
 const struct rtprelay_config *config_get(const struct rtprelay_config *cfg)

@@ -104,6 +104,9 @@ struct rtprelay_config {
 	bool check_config;       /* --check-config: validate and exit */
 };
 
+/* Set the logger's levels (global and per subsystem) from cfg. Any thread. */
+void config_apply_log_levels(const struct rtprelay_config *cfg);
+
 /* A zeroed snapshot held once by the caller (fill it, then share it). */
 struct rtprelay_config *config_new(void);
 /* Another hold on cfg; returns cfg. Any thread. */

@@ -105,3 +105,46 @@ def test_sighup_under_media_load_changes_the_next_stream():
             check.eq(s["endpoint"]["address"], "127.0.0.2", "call 1 still sends to the SDP address")
             d.ng.delete("reload-1")
             d.ng.delete("reload-2")
+
+
+def test_reload_resolves_names_off_the_control_thread():
+    """A reload whose config names a host that takes 3 s to resolve (an
+    LD_PRELOAD resolver): the control thread keeps answering UDP ng within
+    milliseconds meanwhile, the failed lookup leaves the configuration as it
+    was, and a SIGHUP during the reading reads once more afterwards."""
+    check.only("rtprelay")
+    shim = os.environ.get("RTPRELAY_SLOW_RESOLVER")
+    check.true(shim and os.path.exists(shim), "the slow resolver is built (t/Makefile)", shim)
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = os.path.join(tmp, "rtprelay.conf")
+        write(conf, "[rtprelay]\ntimeout = 60\n")
+        env = {"LD_PRELOAD": shim, "ASAN_OPTIONS": "verify_asan_link_order=0:detect_leaks=1:"
+               "abort_on_error=0:halt_on_error=1"}
+        d = daemon.Daemon(args=["--config-file=" + conf], listen=("udp",), env=env,
+                          name="reload-dns")
+        with d:
+            write(conf, "[rtprelay]\ntimeout = 61\nlisten-tcp-ng = far.slow.test:2000\n")
+            d.proc.send_signal(signal.SIGHUP)
+            time.sleep(0.2)
+            d.proc.send_signal(signal.SIGHUP)  # during the reading: once more after it
+            worst = 0.0
+            t_end = time.monotonic() + 2.0  # well inside the first 3 s lookup
+            while time.monotonic() < t_end:
+                t0 = time.monotonic()
+                check.eq(d.ng.ping()["result"], "pong", "ping during the reload")
+                worst = max(worst, time.monotonic() - t0)
+                time.sleep(0.01)
+            check.true(worst < 0.25, "pings answered during the lookup (worst %.0f ms)"
+                       % (worst * 1000))
+            wait_log(d, "configuration not reloaded", timeout=10)
+            deadline = time.monotonic() + 10
+            while d.log_text().count("configuration not reloaded") < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            check.eq(d.log_text().count("configuration not reloaded"), 2,
+                     "the second SIGHUP read once more")
+            check.contains(d.log_text(), "far.slow.test", "the reason names the host")
+            # unchanged: the timeout of the running configuration is still 60
+            write(conf, "[rtprelay]\ntimeout = 62\n")
+            d.proc.send_signal(signal.SIGHUP)
+            wait_log(d, "configuration reloaded from")
+            check.contains(d.log_text(), "1 reloadable option(s) changed", "62 differs from 60")
