@@ -22,6 +22,7 @@ struct stats {
 	uint64_t calls_ended[CALL_END_COUNT];
 	uint64_t calls_refused_max_sessions;
 	uint64_t offers_failed_ports;     /* offers refused for lack of ports */
+	uint64_t offers_failed_tags;      /* offers refused: max-call-tags */
 	uint64_t offers_failed_sockets;   /* offers refused: no descriptor for a socket */
 	uint64_t offers_failed_memory;    /* offers refused: the shared-memory pool was out */
 	uint64_t ng_retransmissions_gone; /* a request seen whose reply was dropped (ng/cache.h) */

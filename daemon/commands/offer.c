@@ -409,6 +409,16 @@ static int offer_answer(struct ng_request *req, bool answer)
 			goto out;
 		}
 	}
+	/* Every tag and branch is a monologue with ports and a query entry:
+	 * one call cannot take any number of them. */
+	unsigned new_tags = (!from.ml) + (!to.ml);
+
+	if (call && new_tags && call->monologues->len + new_tags > cfg->max_call_tags) {
+		rp->stats->offers_failed_tags++;
+		ng_error(req, "Too many tags in this call (%u, max-call-tags)",
+			 call->monologues->len);
+		goto out;
+	}
 	if (acquire(req, &from, s) || acquire(req, &to, s))
 		goto out;
 

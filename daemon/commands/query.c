@@ -236,6 +236,8 @@ int ng_cmd_list(struct ng_request *req)
 		if (limit < 0)
 			return ng_error(req, "Invalid 'limit': not a non-negative number");
 	}
+	/* Bounded work per request: a larger limit is this one. */
+	limit = MIN(limit, NG_LIST_MAX);
 	bencode_item *calls = bencode_dict_add_list(req->arena, req->reply, "calls");
 
 	for (GList *l = calls_list(req->rp->calls); l && limit > 0; l = l->next, limit--)

@@ -9,6 +9,8 @@ struct call;
 struct arena;
 
 int ng_cmd_query(struct ng_request *req);
+/* list: "limit" call-ids (default 32, at most NG_LIST_MAX), oldest first. */
+#define NG_LIST_MAX 10000
 int ng_cmd_list(struct ng_request *req);
 
 /* The query-style report of one call (created, tags, medias, totals);

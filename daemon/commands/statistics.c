@@ -91,6 +91,7 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)relayed[0]);
 	bencode_dict_add_int(a, tot, "relayedpackets_kernel", 0);
 	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
+	bencode_dict_add_int(a, tot, "offersfailedtags", (int64_t)st->offers_failed_tags);
 	bencode_dict_add_int(a, tot, "offersfailedsockets", (int64_t)st->offers_failed_sockets);
 	bencode_dict_add_int(a, tot, "offersfailedmemory", (int64_t)st->offers_failed_memory);
 	bencode_dict_add_int(a, tot, "ngretransmissionsgone", (int64_t)st->ng_retransmissions_gone);

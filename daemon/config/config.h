@@ -74,6 +74,7 @@ struct rtprelay_config {
 	unsigned offer_timeout;          /* default 3600 */
 	unsigned delete_delay;           /* -d, default 30 */
 	int max_sessions;                /* default -1 = unlimited */
+	unsigned max_call_tags;          /* monologues of one call at most */
 	unsigned ng_cache_max_entries;   /* ng/cache.h: requests remembered */
 	unsigned ng_tcp_max_connections; /* per TCP ng listener */
 	unsigned ng_tcp_timeout;         /* s: a message whole, replies taken */

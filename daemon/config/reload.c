@@ -22,6 +22,7 @@ static const struct reload_field reloadable[] = {
 	{ "offer-timeout", FIELD(offer_timeout) },
 	{ "delete-delay", FIELD(delete_delay) },
 	{ "max-sessions", FIELD(max_sessions) },
+	{ "max-call-tags", FIELD(max_call_tags) },
 	{ "endpoint-learning", FIELD(endpoint_learning) },
 };
 

@@ -357,6 +357,31 @@ def test_retransmission_cache_bounds_never_execute_twice():
         check.eq(text.count("[cb-1/A] offer processed"), 1, "cb-1 ran once")
 
 
+def test_tags_per_call_are_bounded():
+    """A call cannot grow any number of parties (each one ports and a query
+    entry): past --max-call-tags an offer for a new branch is refused,
+    counted, and changes nothing; existing branches keep working; list's
+    limit is bounded too."""
+    check.only("rtprelay")  # the option is rtprelay's
+    with daemon.Daemon(args=["--delete-delay=0", "--max-call-tags=4"]) as d:
+        for b in range(1, 4):  # A + 3 branches = 4
+            d.ng.offer(sdp(5000), "mt-1", "A", via_branch="z9hG4bK-%d" % b)
+        r = d.ng.offer(sdp(5000), "mt-1", "A", via_branch="z9hG4bK-4", check=False)
+        check.error(r, "Too many tags in this call (4, max-call-tags)")
+        check.eq(pairs_used(d), 4, "nothing added: A and 3 branches hold a pair each")
+        r = d.ng.offer(sdp(5000), "mt-1", "A", via_branch="z9hG4bK-2")
+        check.eq(r["result"], "ok", "a known branch is re-offered")
+        d.ng.answer(sdp(6000, "192.0.2.20"), "mt-1", "A", "B", via_branch="z9hG4bK-2")
+        check.eq(pairs_used(d), 4, "the answer tagged branch 2")
+        check.eq(d.ng.query("mt-1")["tags"]["B"]["via-branch"], "z9hG4bK-2", "B is branch 2")
+        tot = d.ng.command("statistics")["statistics"]["totalstatistics"]
+        check.eq(tot["offersfailedtags"], 1, "counted")
+        d.ng.delete("mt-1")
+        for i in range(3):
+            d.ng.offer(sdp(5000), "ml-%d" % i, "A")
+        check.eq(len(d.ng.command("list", limit=10 ** 12)["calls"]), 3, "a huge limit is fine")
+
+
 def test_answer_and_offer_errors_change_nothing():
     d = daemon.shared("v4", args=["--delete-delay=0"])
     check.error(d.ng.answer(sdp(6000), "ae-none", "A", "B", check=False), "Unknown call-id")
