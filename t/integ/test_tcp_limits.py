@@ -1,7 +1,7 @@
 """Hostile clients on the TCP ng port, each attack bounded: messages that
 drip in byte by byte, connections that never send, a crowd of silent
 connections, idle connections. The limits hold, the control thread stays
-responsive (UDP ng ping p99 under 10 ms while the attack runs, 25 ms in a
+responsive (UDP ng ping p99 under 10 ms while the attack runs, 50 ms in a
 sanitizer build, above what the machine shows without the attack: on a
 machine busy with other work the quiet p99 is added), and a genuine client
 works afterwards."""
@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check, daemon  # noqa: E401
 
 PING = b"p1 d7:command4:pinge"
-PING_P99_MS = 25.0 if daemon.SAN else 10.0
+PING_P99_MS = 50.0 if daemon.SAN else 10.0  # sanitizers: 3-5x the CPU per byte
 
 
 def cpu_seconds(pid):
