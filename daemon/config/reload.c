@@ -23,6 +23,12 @@ static const struct reload_field reloadable[] = {
 	{ "delete-delay", FIELD(delete_delay) },
 	{ "max-sessions", FIELD(max_sessions) },
 	{ "endpoint-learning", FIELD(endpoint_learning) },
+	/* read by the HTTP listener at each connection and request */
+	{ "http-max-connections", FIELD(http_max_connections) },
+	{ "http-max-header-size", FIELD(http_max_header_size) },
+	{ "http-max-uri-size", FIELD(http_max_uri_size) },
+	{ "http-max-body-size", FIELD(http_max_body_size) },
+	{ "http-timeout", FIELD(http_timeout) },
 };
 
 /* Bound sockets, threads, the log connection: fixed at start-up. */
