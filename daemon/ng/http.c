@@ -48,6 +48,11 @@
  * waits to be sent. */
 #define OUTPUT_HIGH_WATER (256 * 1024)
 #define LOG_INTERVAL 10
+/* After a refusal, the input is read and dropped for up to this long and
+ * this much before the close (a lingering close): a client still sending
+ * gets to read the answer instead of a reset that would discard it. */
+#define LINGER_SECONDS 2
+#define LINGER_MAX_BYTES (1024 * 1024)
 
 enum log_kind { LK_ACCEPT = HTTP_LIMIT_COUNT, LK_BAD, LK_COUNT };
 
@@ -76,6 +81,9 @@ struct http_conn {
 	struct http_head req;
 	bool have_head;  /* req is parsed; waiting for the body */
 	bool closing;    /* answer queued, close once it is sent */
+	bool linger;     /* ... then linger (the request was refused) */
+	bool lingering;  /* sent, write side shut: dropping input until EOF */
+	size_t dropped;  /* bytes dropped while lingering */
 	bool throttled;  /* reading paused until the output drains */
 	unsigned served; /* requests answered on this connection */
 };
@@ -201,6 +209,7 @@ static void refuse(struct http_conn *c, int status, int kind, const char *why)
 	refusal_text(c->h, status, kind, why, text, sizeof(text) - 1);
 	log_event(c->h, kind, peer_str(c, peer, sizeof(peer)), text);
 	strcat(text, "\n");
+	c->linger = true;
 	struct http_answer ans = { .status = status,
 				   .content_type = "text/plain",
 				   .body = text,
@@ -304,7 +313,30 @@ static void process(struct http_conn *c)
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
-	process(arg);
+	struct http_conn *c = arg;
+
+	if (c->lingering) {
+		struct evbuffer *in = bufferevent_get_input(bev);
+
+		c->dropped += evbuffer_get_length(in);
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (c->dropped > LINGER_MAX_BYTES)
+			conn_free(c);
+		return;
+	}
+	process(c);
+}
+
+/* The refusal is sent: shut the write side, drop what still arrives until
+ * the client closes, LINGER_SECONDS or LINGER_MAX_BYTES. */
+static void start_linger(struct http_conn *c)
+{
+	struct timeval tv = { .tv_sec = LINGER_SECONDS };
+
+	c->lingering = true;
+	shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+	bufferevent_enable(c->bev, EV_READ);
+	evtimer_add(c->deadline, &tv);
 }
 
 static void on_write(struct bufferevent *bev, void *arg)
@@ -312,7 +344,10 @@ static void on_write(struct bufferevent *bev, void *arg)
 	struct http_conn *c = arg;
 
 	if (c->closing) {
-		conn_free(c);
+		if (c->linger && !c->lingering)
+			start_linger(c);
+		else if (!c->lingering)
+			conn_free(c);
 		return;
 	}
 	if (c->throttled) {
@@ -363,6 +398,10 @@ static void refuse_connection(struct ng_http *h, evutil_socket_t fd, struct sock
 		     "HTTP/1.1 503 %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
 		     "Connection: close\r\n\r\n%s\n",
 		     http_reason(503), strlen(text) + 1, text);
+	/* what the client sent already is read and dropped, so that the
+	 * close is a FIN after the answer, not a reset that discards it */
+	for (int i = 0; i < 4 && recv(fd, out, sizeof(out), MSG_DONTWAIT) > 0; i++)
+		;
 	/* best effort: a client that cannot take it now only sees the close */
 	if (send(fd, out, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN)
 		log_debug("HTTP %s: 503 not sent: %s", h->text, strerror(errno));
