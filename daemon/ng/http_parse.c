@@ -25,6 +25,11 @@ int http_head_feed(struct http_head_scan *s, const char *buf, size_t len,
 
 		if (!s->first_line) {
 			s->first_line = i + 1;
+			/* the same answer whether the line end came now or later */
+			if (s->first_line > lim->max_uri + REQUEST_LINE_SLACK) {
+				s->scanned = i + 1;
+				return 414;
+			}
 		} else if (empty) {
 			s->scanned = i + 1;
 			if (i + 1 > lim->max_head)
