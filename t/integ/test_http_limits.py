@@ -5,8 +5,9 @@ http-timeout, descriptor exhaustion. While each runs, a thread pings the
 daemon over UDP ng every 10 ms; every test then asserts that the limit held
 (status code, connection closed), ping p99 stayed under 10 ms, RSS grew by
 less than RSS_BOUND, the daemon's CPU was not pinned, the log stayed small,
-and a genuine request works afterwards. Also: the Prometheus text of
-GET /metrics parsed line by line, and the smaller HTTP protocol cases.
+and a genuine request works afterwards. Also: a limit changed by SIGHUP,
+the Prometheus text of GET /metrics parsed line by line, and the smaller
+HTTP protocol cases.
 
 Every loop is bounded in count and time; the daemons are stopped by the
 Daemon class (by PID)."""
@@ -17,8 +18,10 @@ import os
 import re
 import resource
 import select
+import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 
@@ -179,6 +182,16 @@ def status_of(answer):
 
 def connect(d):
     return socket.create_connection(("127.0.0.1", d.http_port), timeout=5)
+
+
+def raw(d, data, timeout=5):
+    """Send data on a new connection; what comes back until the close."""
+    s = connect(d)
+    try:
+        s.sendall(data)
+        return read_answer(s, timeout)
+    finally:
+        s.close()
 
 
 def flood(d, prefix, unit, limit_bytes=64 << 20, limit_seconds=10.0):
@@ -372,6 +385,26 @@ def test_descriptor_exhaustion():
         check_genuine(d, "descriptor exhaustion")
 
 
+def test_limits_reload_with_sighup():
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = os.path.join(tmp, "rtprelay.conf")
+        with open(conf, "w") as f:
+            f.write("[rtprelay]\nhttp-max-header-size = 8192\n")
+        with daemon.Daemon(args=["--config-file=" + conf], name="reload") as d:
+            head = b"GET /metrics HTTP/1.1\r\nX-Pad: " + b"p" * 2000 + b"\r\nConnection: close\r\n\r\n"
+            check.eq(status_of(raw(d, head)), 200, "a 2 KB head under 8192")
+            with open(conf, "w") as f:
+                f.write("[rtprelay]\nhttp-max-header-size = 1024\n")
+            d.proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 10
+            while "configuration reloaded" not in d.log_text() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            check.contains(d.log_text(), "1 reloadable option(s) changed", "reload log")
+            a = raw(d, head)
+            check.eq(status_of(a), 431, "the same head after the reload to 1024")
+            check.contains(a.decode(), "http-max-header-size=1024")
+
+
 # ------------------------------------------------------- /metrics formats
 
 LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:\\.|[^"\\])*"'
@@ -454,15 +487,6 @@ def test_prometheus_metrics():
 
 
 # ------------------------------------------------------ protocol details
-
-
-def raw(d, data, timeout=5):
-    s = connect(d)
-    try:
-        s.sendall(data)
-        return read_answer(s, timeout)
-    finally:
-        s.close()
 
 
 def test_malformed_requests():
