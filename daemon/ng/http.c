@@ -410,22 +410,14 @@ static void refuse_connection(struct ng_http *h, evutil_socket_t fd, struct sock
 		  ng_transport_addr_str(sa, (socklen_t)len, peer, sizeof(peer)), text);
 }
 
-static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
-		      void *arg)
+/* Serve the connected socket fd (peer sa) on h; closes fd on failure. */
+static void conn_new(struct ng_http *h, evutil_socket_t fd, const struct sockaddr *sa, int len)
 {
-	struct ng_http *h = arg;
-
-	h->pause_ms = 0;
-	h->stats.connections++;
-	if (h->stats.connections_open >= h->rp->cfg->http_max_connections) {
-		refuse_connection(h, fd, sa, len);
-		return;
-	}
 	struct http_conn *c = g_new0(struct http_conn, 1);
 
 	c->h = h;
 	c->link.data = c;
-	if (len > 0 && (size_t)len <= sizeof(c->peer)) {
+	if (sa && len > 0 && (size_t)len <= sizeof(c->peer)) {
 		memcpy(&c->peer, sa, (size_t)len);
 		c->peer_len = (socklen_t)len;
 	}
@@ -452,6 +444,32 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
 	bufferevent_enable(c->bev, EV_READ);
 	arm_deadline(c);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
+		      void *arg)
+{
+	struct ng_http *h = arg;
+
+	h->pause_ms = 0;
+	h->stats.connections++;
+	if (h->stats.connections_open >= h->rp->cfg->http_max_connections) {
+		refuse_connection(h, fd, sa, len);
+		return;
+	}
+	conn_new(h, fd, sa, len);
+}
+
+void ng_http_adopt(struct ng_http *h, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+		len = 0;
+	evutil_make_socket_nonblocking(fd);
+	h->stats.connections++;
+	conn_new(h, fd, len ? (struct sockaddr *)&ss : NULL, (int)len);
 }
 
 static void on_resume(evutil_socket_t fd, short what, void *arg)
@@ -490,28 +508,30 @@ struct ng_http *ng_http_new(struct rtprelay *rp, const struct config_listen *l)
 
 	h->rp = rp;
 	g_queue_init(&h->conns);
-	g_strlcpy(h->text, l->text, sizeof(h->text));
-	fd = ng_transport_socket(l, SOCK_STREAM, "ng HTTP");
-	if (fd < 0)
-		goto err_free;
+	g_strlcpy(h->text, l ? l->text : "(adopted)", sizeof(h->text));
 	h->resume = evtimer_new(rp->base, on_resume, h);
 	if (!h->resume) {
-		log_errx("ng HTTP listener %s: cannot create a timer", l->text);
-		goto err_close;
+		log_errx("ng HTTP listener %s: cannot create a timer", h->text);
+		goto err_free;
 	}
+	if (!l)
+		return h;
+	fd = ng_transport_socket(l, SOCK_STREAM, "ng HTTP");
+	if (fd < 0)
+		goto err_free_timer;
 	/* backlog 0: the socket listens already */
 	h->listener = evconnlistener_new(rp->base, on_accept, h, LEV_OPT_CLOSE_ON_FREE, 0, fd);
 	if (!h->listener) {
 		log_errx("ng HTTP listener %s: cannot add it to the event loop", l->text);
-		goto err_free_timer;
+		goto err_close;
 	}
 	evconnlistener_set_error_cb(h->listener, on_accept_error);
 	return h;
 
-err_free_timer:
-	event_free(h->resume);
 err_close:
 	close(fd);
+err_free_timer:
+	event_free(h->resume);
 err_free:
 	g_free(h);
 	return NULL;
@@ -521,7 +541,8 @@ void ng_http_free(struct ng_http *h)
 {
 	if (!h)
 		return;
-	evconnlistener_free(h->listener); /* closes the bound socket */
+	if (h->listener)
+		evconnlistener_free(h->listener); /* closes the bound socket */
 	while (h->conns.head)
 		conn_free(h->conns.head->data);
 	event_free(h->resume);
