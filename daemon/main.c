@@ -16,6 +16,7 @@
 #include "call/ports.h"
 #include "config/config.h"
 #include "config/options.h"
+#include "libevent_log.h"
 #include "log.h"
 #include "media/worker.h"
 #include "memory.h"
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
 	else
 		log_init("rtprelay", false, cfg->log_facility);
 	config_apply_log_levels(cfg);
+	libevent_log_init();
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!cfg->foreground && process_daemonize() < 0)

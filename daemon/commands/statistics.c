@@ -16,6 +16,7 @@
 #include "log.h"
 #include "media/worker.h"
 #include "memory.h"
+#include "ng/http_limits.h"
 #include "rtprelay.h"
 #include "stats.h"
 
@@ -155,6 +156,7 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_item *log = bencode_dict_add_dict(a, dict, "log");
 
 	bencode_dict_add_int(a, log, "suppressed", (int64_t)log_suppressed());
+	ng_http_stats_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "http"));
 }
 
 int ng_cmd_statistics(struct ng_request *req)

@@ -91,6 +91,13 @@ struct rtprelay_config {
 	unsigned media_coalesce_us; /* --media-coalesce-us, default 100 */
 	unsigned media_buffers;     /* --media-buffers: per io_uring worker, default 4096 */
 
+	/* HTTP listener limits (ng/http.c), per listening address */
+	unsigned http_max_connections; /* --http-max-connections, default 128 */
+	unsigned http_max_header_size; /* --http-max-header-size: request line + headers, 8192 */
+	unsigned http_max_uri_size;    /* --http-max-uri-size: the request target, 2048 */
+	unsigned http_max_body_size;   /* --http-max-body-size, default 262144 */
+	unsigned http_timeout;         /* --http-timeout: seconds for a whole request, 10 */
+
 	int log_level;           /* -L, default 6 (LOG_INFO) */
 	int log_levels[16];      /* per subsystem (enum log_subsys), -1 =
 					* log_level; internals defaults to 0 (quiet),

@@ -24,6 +24,12 @@ static const struct reload_field reloadable[] = {
 	{ "max-sessions", FIELD(max_sessions) },
 	{ "max-call-tags", FIELD(max_call_tags) },
 	{ "endpoint-learning", FIELD(endpoint_learning) },
+	/* read by the HTTP listener at each connection and request */
+	{ "http-max-connections", FIELD(http_max_connections) },
+	{ "http-max-header-size", FIELD(http_max_header_size) },
+	{ "http-max-uri-size", FIELD(http_max_uri_size) },
+	{ "http-max-body-size", FIELD(http_max_body_size) },
+	{ "http-timeout", FIELD(http_timeout) },
 };
 
 /* Bound sockets, threads, the log connection: fixed at start-up. */

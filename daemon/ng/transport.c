@@ -190,3 +190,11 @@ void ng_transport_stop(struct rtprelay *rp)
 	g_free(t);
 	rp->ng = NULL;
 }
+
+void ng_transport_http_stats(struct rtprelay *rp, struct ng_http_stats *sum)
+{
+	const struct ng_transports *t = rp->ng;
+
+	for (unsigned i = 0; t && i < t->http->len; i++)
+		ng_http_stats_add(t->http->pdata[i], sum);
+}

@@ -13,6 +13,7 @@
 
 struct rtprelay;
 struct config_listen;
+struct ng_http_stats;
 
 /* Bind every configured listener. 0, or -1 after logging which one failed. */
 int ng_transport_start(struct rtprelay *rp);
@@ -27,6 +28,9 @@ void ng_transport_stop(struct rtprelay *rp);
  * log. Main thread.
  */
 int ng_transport_socket(const struct config_listen *l, int type, const char *what);
+
+/* Add the counters of every HTTP listener (ng/http_limits.h) to *sum. */
+void ng_transport_http_stats(struct rtprelay *rp, struct ng_http_stats *sum);
 
 /* "address:port" of a peer, for logs; buf needs 64 bytes. */
 const char *ng_transport_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size);

@@ -1,6 +1,6 @@
 """The shared-memory pool seen from outside: per-stream state comes from
 it, is freed only when the stream really ends (after delete-delay), and
-is accounted in statistics, GET /metrics and rtprelay-ctl memory."""
+is accounted in statistics, GET /metrics/json and rtprelay-ctl memory."""
 
 import json
 import os
@@ -62,10 +62,10 @@ def test_sites_metrics_and_ctl():
         check.eq(len(sites), 1, "one allocation site so far: %r" % sites)
         check.true(sites[0]["site"].startswith("media.c:"), "site is file:line", sites)
         check.eq(sites[0]["objects"], 4, "objects of the site")
-        body = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % d.http_port, timeout=5).read()
+        body = urllib.request.urlopen("http://127.0.0.1:%d/metrics/json" % d.http_port, timeout=5).read()
         js = json.loads(body)
-        check.eq(js["memory"]["live_objects"], 4, "GET /metrics memory")
-        check.eq(js["currentstatistics"]["sessionsown"], 1, "GET /metrics sessions")
+        check.eq(js["memory"]["live_objects"], 4, "GET /metrics/json memory")
+        check.eq(js["currentstatistics"]["sessionsown"], 1, "GET /metrics/json sessions")
         out = d.ctl("memory")
         check.eq(out.returncode, 0, "rtprelay-ctl memory exit status")
         check.contains(out.stdout, "Allocation sites (by bytes):", "ctl memory")
