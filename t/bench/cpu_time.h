@@ -1,0 +1,12 @@
+/* CPU time, for the benchmarks' CPU-per-packet figures. */
+#ifndef RTPRELAY_BENCH_CPU_TIME_H
+#define RTPRELAY_BENCH_CPU_TIME_H
+
+/* utime + stime of a process (all threads) in microseconds; -1 if unknown. */
+double proc_cpu_us(long pid);
+/* The same of this process. */
+double self_cpu_us(void);
+/* Machine-wide busy and total time (all CPUs, in ticks) from /proc/stat. */
+void machine_ticks(double *busy, double *total);
+
+#endif
