@@ -1,5 +1,5 @@
 #!/bin/bash
-# setup-kernel.sh [KROOT] - everything run-in-vm.sh needs, without installing
+# setup-kernel.sh [KROOT] - everything t/kernel/run-in-vm.sh needs, without installing
 # the linux-image package (whose postinst pulls initramfs-tools/udev/systemd
 # and spends ~60 s generating two /boot/initrd.img that we never use).
 #   * apt-get install: linux-headers-amd64 (to build modules), busybox-static,
@@ -28,7 +28,9 @@ if [ ! -f "$kroot/boot/vmlinuz-$kver" ] || [ ! -f "$kroot/lib/modules/$kver/modu
 	else
 		dl=$(mktemp -d)
 		chown _apt "$dl" 2>/dev/null || true   # else apt warns "unsandboxed"
-		(cd "$dl" && apt-get download -qq "linux-image-$kver" >&2)
+		# stale package lists (everything else was installed already): update once
+		(cd "$dl" && apt-get download -qq "linux-image-$kver" >&2) ||
+			{ apt-get update -qq >&2 && (cd "$dl" && apt-get download -qq "linux-image-$kver" >&2); }
 		mkdir -p "$kroot"
 		dpkg-deb -x "$dl"/linux-image-"$kver"_*.deb "$kroot"
 		rm -rf "$dl"
