@@ -87,7 +87,8 @@ check "module not loaded" sh -c '! grep -q "^nft_rtprelay " /proc/modules'
 
 echo "[$(el)s] dmesg"
 dmesg | grep -E 'nft_rtprelay|rtprelay' | tail -20 | sed 's/^/   dmesg: /'
-if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|refcount_t|list_del corruption|UBSAN|KASAN'; then
+# (run.sh boots with slub_debug: its reports start "BUG <cache> (")
+if dmesg | grep -E 'BUG:|BUG [A-Za-z0-9_:-]+ \(|WARNING:|Oops|general protection|refcount_t|list_del corruption|Poison overwritten|Redzone|UBSAN|KASAN'; then
 	bad "kernel warnings in dmesg"
 else
 	ok "no BUG/WARNING/Oops in dmesg"

@@ -44,8 +44,10 @@ echo "== host: test_rtp_class"
 grep -av '^ok' "$out/test_rtp_class.log"
 add_summary "$out/test_rtp_class.log" test_rtp_class
 
+# slub_debug: poisoned frees and red zones, so a use after free or an
+# overrun by the module shows up in dmesg (guest.sh checks it).
 echo "== guest: guest.sh"
-RTPRELAY_KTEST_BIN=$out "$here/run-in-vm.sh" -q -n -r "$kroot" -K "$kver" -k kernel-module \
+KMQ_APPEND="slub_debug=FZPU ${KMQ_APPEND:-}" "$here/run-in-vm.sh" -q -n -r "$kroot" -K "$kver" -k kernel-module \
 	-c 2 -m 1024 -t "${RTPRELAY_KTEST_TIMEOUT:-600}" -s "$here/guest.sh" > "$out/guest.log" 2>&1
 vmrc=$?
 cat "$out/guest.log"
