@@ -1,7 +1,7 @@
 # rtprelay: top-level targets. See README.md.
 include mk/common.mk
 
-.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz check-kernel kmod run bench clean style
+.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz check-kernel kmod run bench bench-kernel clean style
 
 all:
 	$(Q)$(MAKE) --no-print-directory -C lib
@@ -65,6 +65,11 @@ check:
 
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
+	$(Q)$(MAKE) --no-print-directory bench-kernel
+
+# Kernel targets vs a user-space forwarder in the qemu guest (~80 s).
+bench-kernel:
+	$(Q)t/bench/kernel/run.sh
 
 style:
 	clang-format -i $$(git ls-files '*.c' '*.h')
