@@ -144,6 +144,12 @@ static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *reg
 		this_cpu_inc(t->stats->fwd_packets);
 		this_cpu_add(t->stats->fwd_bytes, plen);
 	}
+	/* The original is done with. A traced packet is still read by the
+	 * tracer after the verdict: let the core free it (as a drop). */
+	if (unlikely(skb->nf_trace)) {
+		regs->verdict.code = NF_DROP;
+		return;
+	}
 	consume_skb(skb);
 	regs->verdict.code = NF_STOLEN;
 }

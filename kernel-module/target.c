@@ -69,6 +69,9 @@ static int target_check(const struct rtprelay_target *s)
 		return err;
 	if (s->src_out.family != s->dst_out.family)
 		return -EINVAL;
+	/* Sending to itself would loop every packet through the stack. */
+	if (!memcmp(&s->local, &s->dst_out, sizeof(s->local)))
+		return -ELOOP;
 	if (s->flags & ~RTPRELAY_TARGET_FLAGS)
 		return -EINVAL;
 	if (memchr_inv(s->pad, 0, sizeof(s->pad)))

@@ -62,6 +62,18 @@ is "status after ktest: memory pins" "$(awk '/^Memory pins:/{print $3}' /proc/rt
 is "pinned pages after ktest (vmstat)" "$(pins)" "$pins0"
 cat /proc/rtprelay/0/status | sed 's/^/   status: /'
 
+echo "[$(el)s] forwarding with nftables tracing on (the tracer reads the packet after the verdict)"
+nft add chain inet rtprelay trace '{ type filter hook prerouting priority -10; }'
+nft add rule inet rtprelay trace udp dport 21000-21059 meta nftrace set 1
+nft monitor trace > /tmp/trace.log 2>&1 &
+tracer=$!
+sleep 1
+timeout 120 "$bin/ktest" 0 forward > /tmp/ktest-trace.out 2>&1
+is "ktest forward with tracing" "$(grep -aoE '[0-9]+ failed' /tmp/ktest-trace.out | tail -1)" "0 failed"
+kill $tracer; wait $tracer 2>/dev/null
+check "trace events seen ($(grep -c rtprelay /tmp/trace.log))" grep -q 'inet rtprelay input' /tmp/trace.log
+nft delete chain inet rtprelay trace
+
 echo "[$(el)s] unload with a session that holds a pin and a target"
 "$bin/ktest" hold 0 > /tmp/hold.out 2>&1 &
 holder=$!

@@ -714,6 +714,7 @@ static void test_validation(void)
 	BAD_TARGET("unknown flag", -EINVAL, t.flags = 1u << 7);
 	BAD_TARGET("source and destination of different families", -EINVAL, t.src_out = out6);
 	BAD_TARGET("expected source without strict", -EINVAL, t.expected_src = local);
+	BAD_TARGET("destination equal to the local address", -ELOOP, t.dst_out = local);
 	BAD_TARGET("strict without expected source", -EINVAL,
 		   t.flags = RTPRELAY_TARGET_STRICT_SOURCE);
 	BAD_TARGET("strict, expected source of another family", -EINVAL,
