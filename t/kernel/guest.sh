@@ -74,6 +74,40 @@ kill $tracer; wait $tracer 2>/dev/null
 check "trace events seen ($(grep -c rtprelay /tmp/trace.log))" grep -q 'inet rtprelay input' /tmp/trace.log
 nft delete chain inet rtprelay trace
 
+# ktest_run DESCRIPTION ARGS...: run ktest, add its counts to ours
+ktest_run() {
+	local d=$1 line; shift
+	timeout 120 "$bin/ktest" "$@" > /tmp/ktest-part.out 2>&1
+	grep -av '^ok' /tmp/ktest-part.out
+	line=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' /tmp/ktest-part.out | tail -1)
+	if [ -z "$line" ]; then bad "$d: ktest did not finish"; return; fi
+	set -- $line
+	pass=$((pass + $2)); fail=$((fail + $4))
+	echo "     $d: $2 passed, $4 failed"
+}
+
+echo "[$(el)s] across namespaces over veth: near -> (this namespace) -> far"
+ip netns add near; ip netns add far
+ip link add v0 type veth peer name v1; ip link set v1 netns near
+ip link add w0 type veth peer name w1; ip link set w1 netns far
+ip addr add 192.0.2.1/24 dev v0; ip addr add fd00:1::1/64 dev v0 nodad; ip link set v0 up
+ip addr add 198.51.100.1/24 dev w0; ip addr add fd00:2::1/64 dev w0 nodad; ip link set w0 up
+ip -n near addr add 192.0.2.2/24 dev v1; ip -n near addr add fd00:1::2/64 dev v1 nodad
+ip -n far addr add 198.51.100.2/24 dev w1; ip -n far addr add fd00:2::2/64 dev w1 nodad
+for ns in near far; do ip -n $ns link set lo up; done
+ip -n near link set v1 up; ip -n far link set w1 up
+ktest_run "veth, inet input rule" 0 netns
+nft delete table inet rtprelay
+nft add table ip rp4; nft add chain ip rp4 pre '{ type filter hook prerouting priority 0; }'
+nft add table ip6 rp6; nft add chain ip6 rp6 pre '{ type filter hook prerouting priority 0; }'
+check "rule on ip prerouting" "$bin/nftrule" ip rp4 pre 0
+check "rule on ip6 prerouting" "$bin/nftrule" ip6 rp6 pre 0
+ktest_run "veth, ip and ip6 prerouting rules" 0 netns
+nft delete table ip rp4; nft delete table ip6 rp6
+nft add table inet rtprelay
+nft add chain inet rtprelay input '{ type filter hook input priority 0; }'
+"$bin/nftrule" inet rtprelay input 0
+
 echo "[$(el)s] unload with a session that holds a pin and a target"
 "$bin/ktest" hold 0 > /tmp/hold.out 2>&1 &
 holder=$!

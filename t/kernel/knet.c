@@ -3,6 +3,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
@@ -28,6 +30,27 @@ int kn_bind(const char *ip, uint16_t port)
 		setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof(one));
+	return fd;
+}
+
+int kn_bind_ns(const char *ns, const char *ip, uint16_t port)
+{
+	char path[128];
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), other, fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	other = open(path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || other < 0 || setns(other, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "ktest: netns %s: %s\n", ns, strerror(errno));
+		exit(2);
+	}
+	fd = kn_bind(ip, port); /* a socket stays in the namespace it was made in */
+	if (setns(self, CLONE_NEWNET) < 0) {
+		perror("ktest: setns back");
+		exit(2);
+	}
+	close(self);
+	close(other);
 	return fd;
 }
 

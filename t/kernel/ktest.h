@@ -29,6 +29,8 @@ void kt_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 
 /* A UDP socket bound to ip:port (port 0: any); exits on failure. */
 int kn_bind(const char *ip, uint16_t port);
+/* The same in network namespace ns (a name under /run/netns); exits on failure. */
+int kn_bind_ns(const char *ns, const char *ip, uint16_t port);
 int kn_send(int fd, const struct rtprelay_addr *to, const void *p, size_t len);
 /* One datagram within timeout_ms: its length, or -1. from/tos optional
  * (tos: IPv4 TOS or IPv6 traffic class, -1 when not reported). */
