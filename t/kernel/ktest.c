@@ -559,6 +559,105 @@ static void test_barrier(void)
 	munmap(shm, SHM_SIZE);
 }
 
+/* ---- churn: targets added, replaced and deleted under traffic ---- */
+
+struct spray {
+	pthread_t th;
+	uint16_t base;
+	unsigned ports;
+	atomic_bool stop;
+	atomic_long sent;
+};
+
+static void *spray_main(void *arg)
+{
+	struct spray *f = arg;
+	uint8_t pkt[200];
+	int tx = kn_bind("127.0.0.1", 0);
+	unsigned i = 0;
+
+	while (!atomic_load(&f->stop)) {
+		struct rtprelay_addr to = kc_addr("127.0.0.1", f->base + i % f->ports);
+		size_t n = kn_rtp(pkt, 0, i, 1000 + i % f->ports, 40);
+
+		if (!kn_send(tx, &to, pkt, n))
+			atomic_fetch_add(&f->sent, 1);
+		if (!(++i % 64))
+			usleep(200);
+	}
+	close(tx);
+	return NULL;
+}
+
+static void test_churn(void)
+{
+	enum { PORTS = 256, ROUNDS = 3000 };
+	uint8_t *shm = shm_new(PORTS * 256 * 2);
+	struct rtprelay_addr out = kc_addr("127.0.0.1", 34999);
+	struct spray f = { .base = 34000, .ports = PORTS };
+	int fd = kc_session(table), rx = kn_bind("127.0.0.1", 34999);
+	unsigned unexpected = 0, ops[3] = { 0 };
+	bool present[PORTS] = { false };
+	unsigned seed = 7, n_present = 0, max_present = 0;
+
+	CHECK_EQ(kc_pin(fd, shm, PORTS * 256 * 2), 0, "pin");
+	pthread_create(&f.th, NULL, spray_main, &f);
+	for (int r = 0; r < ROUNDS; r++) {
+		unsigned p = rand_r(&seed) % PORTS, op = rand_r(&seed) % 3;
+		struct rtprelay_addr local = kc_addr("127.0.0.1", 34000 + p);
+		struct rtprelay_target t = target(&local, &out, &out,
+						  stats_at(shm, p * 2 + rand_r(&seed) % 2));
+		int err, want;
+
+		if (op == 0) {
+			err = kc_add(fd, &t);
+			want = present[p] ? -EEXIST : 0;
+			present[p] = true;
+		} else if (op == 1) {
+			err = kc_replace(fd, &t);
+			want = present[p] ? 0 : -ENOENT;
+		} else {
+			err = kc_del(fd, &local);
+			want = present[p] ? 0 : -ENOENT;
+			present[p] = false;
+		}
+		unexpected += err != want;
+		ops[op]++;
+		n_present = 0;
+		for (int i = 0; i < PORTS; i++)
+			n_present += present[i];
+		if (n_present > max_present)
+			max_present = n_present;
+		if (!(r % 200))
+			kc_barrier(fd);
+	}
+	CHECK(unexpected == 0, "%u adds, %u replaces, %u deletes under traffic: %u unexpected "
+	      "results; up to %u targets", ops[0], ops[1], ops[2], unexpected, max_present);
+	CHECK_EQ(kc_status(table, "Targets"), n_present, "status: targets as tracked");
+	long long fwd = kc_status(table, "Packets forwarded");
+	kn_sleep_ms(300);
+	CHECK(kc_status(table, "Packets forwarded") > fwd, "still forwarding (%lld -> %lld)", fwd,
+	      kc_status(table, "Packets forwarded"));
+	for (int i = 0; i < PORTS; i++) {
+		struct rtprelay_addr local = kc_addr("127.0.0.1", 34000 + i);
+
+		if (present[i])
+			unexpected += kc_del(fd, &local) != 0;
+	}
+	CHECK_EQ(kc_barrier(fd), 0, "delete all, barrier");
+	uint8_t *snap = malloc(PORTS * 256 * 2);
+	memcpy(snap, shm, PORTS * 256 * 2);
+	kn_sleep_ms(300);
+	CHECK(!memcmp(snap, shm, PORTS * 256 * 2), "no stats written after the barrier");
+	CHECK(atomic_load(&f.sent) > 1000, "sprayed %ld packets", atomic_load(&f.sent));
+	atomic_store(&f.stop, true);
+	pthread_join(f.th, NULL);
+	free(snap);
+	close(fd);
+	close(rx);
+	munmap(shm, PORTS * 256 * 2);
+}
+
 /* ---- list ---- */
 
 static void test_list(void)
@@ -849,6 +948,7 @@ static const struct {
 	{ "passthrough", test_passthrough },
 	{ "unpin", test_unpin },
 	{ "barrier", test_barrier },
+	{ "churn", test_churn },
 	{ "list", test_list },
 	{ "close", test_close },
 	{ "inject", test_inject },
