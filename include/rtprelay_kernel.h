@@ -34,6 +34,7 @@
 #define RTPRELAY_KERNEL_H
 
 #ifdef __KERNEL__
+#include <linux/stddef.h>
 #include <linux/types.h>
 #else
 #include <linux/types.h>
@@ -163,6 +164,18 @@ RTPRELAY_ABI_ASSERT(struct rtprelay_list_reply, 8);
 RTPRELAY_ABI_ASSERT(struct rtprelay_ssrc_stats, 16);
 RTPRELAY_ABI_ASSERT(struct rtprelay_pt_stats, 8);
 RTPRELAY_ABI_ASSERT(struct rtprelay_stream_stats, 208);
+/* The stats fields the kernel writes, where both sides expect them. */
+#define RTPRELAY_ABI_OFFSET(t, f, n) _Static_assert(offsetof(t, f) == (n), #t "." #f " offset")
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, packets, 0);
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, bytes, 8);
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, errors, 16);
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, last_packet_us, 24);
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, dropped_source, 40);
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, ssrc, 64);
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, pt, 128);
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, kernel_packets, 192);
+RTPRELAY_ABI_OFFSET(struct rtprelay_stream_stats, kernel_bytes, 200);
+RTPRELAY_ABI_OFFSET(struct rtprelay_target, stats_addr, 96);
 
 /* The size a command code's struct has, 0 for an unknown code. */
 static inline __u32 rtprelay_cmd_size(__u32 cmd)

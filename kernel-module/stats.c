@@ -2,8 +2,8 @@
 /*
  * Counting into the pinned struct rtprelay_stream_stats. User space may
  * write the same struct for the packets it relays, so every update is an
- * atomic read-modify-write; a free ssrc or payload-type slot is claimed by
- * a compare-and-swap of its {key, packets} pair from packets == 0.
+ * atomic read-modify-write; ssrc and payload-type slots are counted by
+ * slots.c (claimed by compare-and-swap).
  */
 #include <linux/atomic.h>
 #include <linux/build_bug.h>
@@ -11,15 +11,7 @@
 #include <linux/timekeeping.h>
 
 #include "rtprelay.h"
-
-/* The first 8 bytes of a slot: {ssrc or payload_type, packets}. */
-union slot_head {
-	struct {
-		u32 key;
-		u32 packets;
-	};
-	u64 v;
-};
+#include "slots.h"
 
 void rtprelay_stats_add(u64 *field, u64 v)
 {
@@ -29,44 +21,6 @@ void rtprelay_stats_add(u64 *field, u64 v)
 u64 rtprelay_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
-}
-
-/*
- * Count one packet for key in n slots of stride bytes starting at first:
- * the slot that has key, else the first free one claimed by CAS. Returns
- * the slot's head or NULL when all slots belong to other keys.
- */
-static union slot_head *slot_count(void *first, size_t stride, unsigned int n, u32 key)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		union slot_head *h = first + i * stride;
-
-		if (READ_ONCE(h->packets) && READ_ONCE(h->key) == key) {
-			atomic_inc((atomic_t *)&h->packets);
-			return h;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		union slot_head *h = first + i * stride;
-		union slot_head old, new;
-
-		for (;;) {
-			old.v = READ_ONCE(h->v);
-			if (old.packets) {
-				if (old.key != key)
-					break; /* someone else's: try the next */
-				atomic_inc((atomic_t *)&h->packets);
-				return h;
-			}
-			new.key = key;
-			new.packets = 1;
-			if (cmpxchg64(&h->v, old.v, new.v) == old.v)
-				return h;
-		}
-	}
-	return NULL;
 }
 
 void rtprelay_stats_rtp(struct rtprelay_stream_stats *st,
@@ -85,9 +39,8 @@ void rtprelay_stats_rtp(struct rtprelay_stream_stats *st,
 	rtprelay_stats_add(&st->kernel_packets, 1);
 	rtprelay_stats_add(&st->kernel_bytes, len);
 	WRITE_ONCE(st->last_packet_us, rtprelay_now_us());
-	ss = (struct rtprelay_ssrc_stats *)slot_count(st->ssrc, sizeof(st->ssrc[0]),
-						      RTPRELAY_STATS_SSRCS, info->ssrc);
+	ss = rtprelay_slot_count(st->ssrc, sizeof(st->ssrc[0]), RTPRELAY_STATS_SSRCS, info->ssrc);
 	if (ss)
 		WRITE_ONCE(ss->last_seq, info->seq);
-	slot_count(st->pt, sizeof(st->pt[0]), RTPRELAY_STATS_PTS, info->payload_type);
+	rtprelay_slot_count(st->pt, sizeof(st->pt[0]), RTPRELAY_STATS_PTS, info->payload_type);
 }

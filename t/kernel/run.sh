@@ -28,6 +28,7 @@ set -e
 cc $cflags -o "$out/ktest" t/kernel/ktest.c t/kernel/knet.c t/kernel/kfuzz.c t/kernel/kclient.c -pthread
 cc $cflags -o "$out/nftrule" t/kernel/nftrule.c -lmnl -lnftnl
 cc $cflags -fsanitize=address,undefined -o "$out/test_rtp_class" t/kernel/test_rtp_class.c kernel-module/rtp_class.c
+cc $cflags -fsanitize=thread -o "$out/test_slots" t/kernel/test_slots.c kernel-module/slots.c -pthread
 set +e
 
 pass=0 fail=0
@@ -39,10 +40,12 @@ add_summary() { # file with a "... N passed, N failed" last summary line
 	pass=$((pass + $1)); fail=$((fail + $3))
 }
 
-echo "== host: test_rtp_class"
-"$out/test_rtp_class" > "$out/test_rtp_class.log" 2>&1
-grep -av '^ok' "$out/test_rtp_class.log"
-add_summary "$out/test_rtp_class.log" test_rtp_class
+for t in test_rtp_class test_slots; do
+	echo "== host: $t"
+	"$out/$t" > "$out/$t.log" 2>&1
+	grep -av '^ok' "$out/$t.log"
+	add_summary "$out/$t.log" $t
+done
 
 # slub_debug: poisoned frees and red zones, so a use after free or an
 # overrun by the module shows up in dmesg (guest.sh checks it).
