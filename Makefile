@@ -67,7 +67,8 @@ bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
 	$(Q)$(MAKE) --no-print-directory bench-kernel
 
-# Kernel targets vs a user-space forwarder in the qemu guest (~80 s).
+# Kernel targets vs a user-space forwarder in the qemu guest (~80 s;
+# KBENCH_CALLS, KBENCH_DURATION: see t/bench/kernel/run.sh).
 bench-kernel:
 	$(Q)t/bench/kernel/run.sh
 
