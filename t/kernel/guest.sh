@@ -69,6 +69,7 @@ nft monitor trace > /tmp/trace.log 2>&1 &
 tracer=$!
 sleep 1
 timeout 120 "$bin/ktest" 0 forward > /tmp/ktest-trace.out 2>&1
+grep -av '^ok' /tmp/ktest-trace.out
 is "ktest forward with tracing" "$(grep -aoE '[0-9]+ failed' /tmp/ktest-trace.out | tail -1)" "0 failed"
 kill $tracer; wait $tracer 2>/dev/null
 check "trace events seen ($(grep -c rtprelay /tmp/trace.log))" grep -q 'inet rtprelay input' /tmp/trace.log
@@ -127,6 +128,15 @@ is "control owner and mode" "$(stat -c '%u:%g %a' /proc/rtprelay/control)" "1234
 ctl "add 3"
 is "table control owner and mode" "$(stat -c '%u:%g %a' /proc/rtprelay/3/control)" "1234:1235 640"
 is "table status mode" "$(stat -c '%a' /proc/rtprelay/3/status)" "444"
+# the daemon's case: an unprivileged user (no capabilities) that owns the files
+as_user() { setpriv --reuid="$1" --regid="$2" --clear-groups "${@:3}"; }
+as_user 1234 1235 timeout 120 "$bin/ktest" 3 handshake validation unpin list > /tmp/ktest-user.out 2>&1
+grep -av '^ok' /tmp/ktest-user.out
+is "ktest as uid 1234 (the owner)" "$(grep -aoE '[0-9]+ failed' /tmp/ktest-user.out | tail -1)" "0 failed"
+check "uid 1236 cannot open the table's control file" \
+	as_user 1236 1236 sh -c '! true 3> /proc/rtprelay/3/control' 2>/dev/null
+check "uid 1236 cannot add tables" as_user 1236 1236 sh -c '! echo "add 4" > /proc/rtprelay/control' 2>/dev/null
+check "uid 1236 can read the status" as_user 1236 1236 grep -q '^Table: 3' /proc/rtprelay/3/status
 check "rmmod with a table left" rmmod nft_rtprelay
 check "insmod proc_mode=01777 refused" sh -c "! insmod '$ko' proc_mode=01777 2>/dev/null"
 check "module not loaded" sh -c '! grep -q "^nft_rtprelay " /proc/modules'
