@@ -1,7 +1,8 @@
 /*
  * ktest: the in-guest tests of nft_rtprelay that need C (the ABI, pinned
- * memory, packets on loopback). Shared by ktest.c (scenarios), knet.c
- * (sockets and RTP packets) and kfuzz.c (the command fuzzer).
+ * memory, packets on loopback). Shared by ktest.c (harness, main),
+ * ktest_*.c (scenarios), knet.c (sockets and RTP packets) and kfuzz.c (the
+ * command fuzzer).
  */
 #ifndef RTPRELAY_KTEST_H
 #define RTPRELAY_KTEST_H
@@ -14,6 +15,37 @@
 #include "kclient.h"
 
 extern int kt_passed, kt_failed;
+extern unsigned kt_table;        /* the table under test */
+extern const char *kt_scenario;  /* printed with every check */
+
+#define SHM_SIZE (64 * 1024)
+
+/* ---- ktest.c: helpers ---- */
+
+uint8_t *kt_shm_new(size_t size); /* anonymous memory; exits on failure */
+struct rtprelay_stream_stats *kt_stats_at(uint8_t *shm, unsigned i); /* i * 256 */
+uint64_t kt_ld(const uint64_t *p);                                   /* relaxed load */
+struct rtprelay_target kt_target(const struct rtprelay_addr *local,
+				 const struct rtprelay_addr *src,
+				 const struct rtprelay_addr *dst,
+				 const struct rtprelay_stream_stats *st);
+/* The number in "Passed to user space: ... NAME N ..." of the status. */
+long long kt_pass_count(const char *name);
+
+/* ---- the scenarios ---- */
+
+void test_handshake(void);
+void test_validation(void);
+void test_inject(void);
+void test_forward(void);
+void test_netns(void);
+void test_strict(void);
+void test_passthrough(void);
+void test_unpin(void);
+void test_barrier(void);
+void test_churn(void);
+void test_list(void);
+void test_close(void);
 
 /* Record one assertion; msg says what was checked and what was seen. */
 void kt_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
