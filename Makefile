@@ -1,12 +1,31 @@
 # rtprelay: top-level targets. See README.md.
 include mk/common.mk
 
-.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz run bench clean style style-check
+.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz check-kernel kmod run bench bench-kernel clean style style-check
 
 all:
 	$(Q)$(MAKE) --no-print-directory -C lib
 	$(Q)$(MAKE) --no-print-directory -C daemon
 	$(Q)$(MAKE) --no-print-directory -C utils
+ifeq ($(BUILD),.)
+	$(Q)$(MAKE) --no-print-directory kmod
+endif
+
+# nft_rtprelay.ko, when headers for the running kernel or Debian's
+# linux-headers-amd64 are installed (kernel-module/Makefile picks KDIR).
+kmod:
+	$(Q)kdir=$$($(MAKE) --no-print-directory -s -C kernel-module kdir); \
+	if [ -n "$$kdir" ]; then \
+		$(MAKE) --no-print-directory -C kernel-module KDIR="$$kdir" RTPRELAY_WERROR=y; \
+	else \
+		echo "  SKIP    kernel-module/nft_rtprelay.ko: no kernel headers" \
+			"(apt-get install linux-headers-amd64, or make -C kernel-module KDIR=...)"; \
+	fi
+
+# The module's tests: host unit test of its pure code, then one qemu guest
+# boot running the module under Debian's kernel (t/kernel/run.sh).
+check-kernel:
+	$(Q)t/kernel/run.sh
 
 deps:
 	$(Q)scripts/deps.sh build
@@ -22,6 +41,7 @@ run: deps
 # tests once more on the epoll backend (the fallback where io_uring is not
 # available); the media and lifecycle integration tests once more under
 # ThreadSanitizer (workers vs control);
+# the kernel module in a qemu guest (t/kernel);
 # the Debian packages installed into a throw-away root; and real calls from
 # SIPp through Kamailio and rtprelay in a network namespace.
 check:
@@ -42,12 +62,19 @@ check:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
 			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py"
+	$(Q)$(MAKE) --no-print-directory check-kernel
 	$(Q)t/pkg/run.sh
 	$(Q)t/e2e/run.sh
 	@echo "make check: all tests passed"
 
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
+	$(Q)$(MAKE) --no-print-directory bench-kernel
+
+# Kernel targets vs a user-space forwarder in the qemu guest (~80 s;
+# KBENCH_CALLS, KBENCH_DURATION: see t/bench/kernel/run.sh).
+bench-kernel:
+	$(Q)t/bench/kernel/run.sh
 
 # Formatting (.clang-format): `make style` formats the C files changed since
 # STYLE_BASE (default HEAD: uncommitted and untracked files; e.g.
@@ -69,6 +96,7 @@ clean:
 	$(Q)$(MAKE) --no-print-directory -C daemon clean
 	$(Q)$(MAKE) --no-print-directory -C utils clean
 	$(Q)$(MAKE) --no-print-directory -C t clean
+	$(Q)$(MAKE) --no-print-directory -C kernel-module clean
 	rm -rf build
 
 # deb, deb-lintian, deb-deps, deb-clean (last: it must not set the default goal)

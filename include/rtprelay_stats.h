@@ -8,11 +8,27 @@
  * Writers update with relaxed atomic stores/adds (one writer at a time);
  * readers use relaxed atomic loads: a reader may see a counter a packet
  * ahead of another, never a torn value.
+ *
+ * Once the kernel module forwards a stream it writes the same struct with
+ * atomic read-modify-write (atomic adds; a free ssrc/pt slot is claimed by a
+ * compare-and-swap of its first 8 bytes, {ssrc, packets} or {payload_type,
+ * packets}, from packets == 0), so a user-space writer that may run at the
+ * same time must use atomic adds too. The kernel adds what it forwards to
+ * packets and bytes like any writer, and also to kernel_packets and
+ * kernel_bytes, so packets - kernel_packets is what user space relayed.
+ * errors and dropped_source count the kernel's packets too.
+ *
+ * Compiled by the module as well (see include/rtprelay_kernel.h, which
+ * asserts the size): the uint*_t come from <linux/types.h> there.
  */
 #ifndef RTPRELAY_STATS_H_ABI
 #define RTPRELAY_STATS_H_ABI
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
 #include <stdint.h>
+#endif
 
 #define RTPRELAY_STATS_SSRCS 4
 #define RTPRELAY_STATS_PTS 8
@@ -41,6 +57,9 @@ struct rtprelay_stream_stats {
 	uint64_t dropped_blocked; /* block media */
 	struct rtprelay_ssrc_stats ssrc[RTPRELAY_STATS_SSRCS];
 	struct rtprelay_pt_stats pt[RTPRELAY_STATS_PTS];
+	/* of packets and bytes: what the kernel module forwarded */
+	uint64_t kernel_packets;
+	uint64_t kernel_bytes;
 };
 
 #endif
