@@ -50,15 +50,15 @@
 
 /* Command codes (rtprelay_cmd_hdr.cmd). */
 enum rtprelay_cmd {
-	RTPRELAY_CMD_HANDSHAKE = 1,     /* struct rtprelay_cmd_handshake */
-	RTPRELAY_CMD_PIN = 2,           /* struct rtprelay_cmd_mem */
-	RTPRELAY_CMD_UNPIN = 3,         /* struct rtprelay_cmd_mem */
-	RTPRELAY_CMD_ADD_TARGET = 4,    /* struct rtprelay_cmd_target; EEXIST */
+	RTPRELAY_CMD_HANDSHAKE = 1,      /* struct rtprelay_cmd_handshake */
+	RTPRELAY_CMD_PIN = 2,            /* struct rtprelay_cmd_mem */
+	RTPRELAY_CMD_UNPIN = 3,          /* struct rtprelay_cmd_mem */
+	RTPRELAY_CMD_ADD_TARGET = 4,     /* struct rtprelay_cmd_target; EEXIST */
 	RTPRELAY_CMD_REPLACE_TARGET = 5, /* struct rtprelay_cmd_target; ENOENT */
-	RTPRELAY_CMD_DEL_TARGET = 6,    /* struct rtprelay_cmd_del; ENOENT */
-	RTPRELAY_CMD_BARRIER = 7,       /* struct rtprelay_cmd_hdr alone */
-	RTPRELAY_CMD_LIST = 8,          /* struct rtprelay_cmd_list */
-	RTPRELAY_CMD_COUNT              /* one past the last code */
+	RTPRELAY_CMD_DEL_TARGET = 6,     /* struct rtprelay_cmd_del; ENOENT */
+	RTPRELAY_CMD_BARRIER = 7,        /* struct rtprelay_cmd_hdr alone */
+	RTPRELAY_CMD_LIST = 8,           /* struct rtprelay_cmd_list */
+	RTPRELAY_CMD_COUNT               /* one past the last code */
 };
 
 /* Room in the handshake for this many command codes (0 is unused). */
@@ -92,9 +92,9 @@ enum {
 };
 
 struct rtprelay_addr {
-	__u8 family;  /* RTPRELAY_AF_* */
+	__u8 family; /* RTPRELAY_AF_* */
 	__u8 pad;
-	__be16 port;  /* network order; 0 not allowed */
+	__be16 port; /* network order; 0 not allowed */
 	__u32 pad2;
 	__u8 addr[16]; /* IPv4: first 4 bytes, the rest zero */
 };
@@ -117,9 +117,9 @@ struct rtprelay_target {
 	struct rtprelay_addr expected_src; /* with STRICT_SOURCE; else all zero */
 	struct rtprelay_addr src_out;      /* local address (port) to send from */
 	struct rtprelay_addr dst_out;      /* where to send; any family */
-	__u64 stats_addr; /* user address of a struct rtprelay_stream_stats */
-	__u32 flags;      /* RTPRELAY_TARGET_* */
-	__u8 tos;         /* IPv4 TOS / IPv6 traffic class of sent packets */
+	__u64 stats_addr;                  /* user address of a struct rtprelay_stream_stats */
+	__u32 flags;                       /* RTPRELAY_TARGET_* */
+	__u8 tos;                          /* IPv4 TOS / IPv6 traffic class of sent packets */
 	__u8 pad[3];
 };
 

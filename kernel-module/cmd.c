@@ -26,15 +26,17 @@ static int handshake(struct rtprelay_session *s, const struct rtprelay_cmd_hands
 	s->handshaken = false;
 	if (h->abi_version != RTPRELAY_ABI_VERSION ||
 	    h->stats_size != sizeof(struct rtprelay_stream_stats)) {
-		pr_warn_ratelimited("table %u: handshake refused: ABI %u stats %u, want %u and %zu\n",
-				    s->table->id, h->abi_version, h->stats_size,
-				    RTPRELAY_ABI_VERSION, sizeof(struct rtprelay_stream_stats));
+		pr_warn_ratelimited(
+			"table %u: handshake refused: ABI %u stats %u, want %u and %zu\n",
+			s->table->id, h->abi_version, h->stats_size, RTPRELAY_ABI_VERSION,
+			sizeof(struct rtprelay_stream_stats));
 		return -EPROTO;
 	}
 	for (i = 0; i < RTPRELAY_HANDSHAKE_SLOTS; i++) {
 		if (h->cmd_size[i] != rtprelay_cmd_size(i)) {
-			pr_warn_ratelimited("table %u: handshake refused: command %u size %u, want %u\n",
-					    s->table->id, i, h->cmd_size[i], rtprelay_cmd_size(i));
+			pr_warn_ratelimited(
+				"table %u: handshake refused: command %u size %u, want %u\n",
+				s->table->id, i, h->cmd_size[i], rtprelay_cmd_size(i));
 			return -EPROTO;
 		}
 	}
@@ -53,13 +55,13 @@ static int list_targets(struct rtprelay_table *t, const struct rtprelay_cmd_list
 	if (c->pad)
 		return -EINVAL;
 	bytes = sizeof(reply) + (u64)c->max * sizeof(struct rtprelay_target);
-	if (c->addr != (unsigned long)c->addr ||
-	    !access_ok(u64_to_user_ptr(c->addr), bytes))
+	if (c->addr != (unsigned long)c->addr || !access_ok(u64_to_user_ptr(c->addr), bytes))
 		return -EFAULT;
 	reply.total = t->n_targets;
 	reply.count = 0;
 	out = u64_to_user_ptr(c->addr + sizeof(reply));
-	list_for_each_entry(kt, &t->target_list, list) {
+	list_for_each_entry(kt, &t->target_list, list)
+	{
 		if (reply.count == c->max)
 			break;
 		if (copy_to_user(out + reply.count, &kt->spec, sizeof(kt->spec)))

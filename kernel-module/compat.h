@@ -20,9 +20,8 @@
 #ifdef RTPRELAY_HAVE_VALIDATE_NO_DATA
 #define RTPRELAY_VALIDATE_ARGS const struct nft_ctx *ctx, const struct nft_expr *expr
 #else
-#define RTPRELAY_VALIDATE_ARGS                                                 \
-	const struct nft_ctx *ctx, const struct nft_expr *expr,                \
-		const struct nft_data **data
+#define RTPRELAY_VALIDATE_ARGS \
+	const struct nft_ctx *ctx, const struct nft_expr *expr, const struct nft_data **data
 #endif
 
 #ifndef RTPRELAY_HAVE_PDE_DATA

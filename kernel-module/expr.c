@@ -187,8 +187,8 @@ static int rtprelay_expr_dump(RTPRELAY_DUMP_ARGS)
 
 static int rtprelay_expr_validate(RTPRELAY_VALIDATE_ARGS)
 {
-	return nft_chain_validate_hooks(ctx->chain, (1 << NF_INET_LOCAL_IN) |
-							    (1 << NF_INET_PRE_ROUTING));
+	return nft_chain_validate_hooks(ctx->chain,
+					(1 << NF_INET_LOCAL_IN) | (1 << NF_INET_PRE_ROUTING));
 }
 
 static struct nft_expr_type rtprelay_expr_type;

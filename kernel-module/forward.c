@@ -24,8 +24,7 @@
 
 #define HEADROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + sizeof(struct udphdr))
 
-struct sk_buff *rtprelay_fwd_copy(const struct sk_buff *skb, unsigned int off,
-				  unsigned int len)
+struct sk_buff *rtprelay_fwd_copy(const struct sk_buff *skb, unsigned int off, unsigned int len)
 {
 	struct sk_buff *nskb;
 

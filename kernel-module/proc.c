@@ -87,8 +87,7 @@ static int control_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static ssize_t control_write(struct file *file, const char __user *buf, size_t len,
-			     loff_t *off)
+static ssize_t control_write(struct file *file, const char __user *buf, size_t len, loff_t *off)
 {
 	return rtprelay_cmd_write(file->private_data, buf, len);
 }
@@ -103,12 +102,9 @@ static const struct proc_ops control_ops = {
 /* ---- /proc/rtprelay/N/status ---- */
 
 static const char *const pass_names[RTPRELAY_PASS_COUNT] = {
-	[RTPRELAY_PASS_NO_TARGET] = "no_target",
-	[RTPRELAY_PASS_RTCP_PORT] = "rtcp_port",
-	[RTPRELAY_PASS_RTCP] = "rtcp",
-	[RTPRELAY_PASS_STUN] = "stun",
-	[RTPRELAY_PASS_DTLS] = "dtls",
-	[RTPRELAY_PASS_NOT_RTP] = "not_rtp",
+	[RTPRELAY_PASS_NO_TARGET] = "no_target", [RTPRELAY_PASS_RTCP_PORT] = "rtcp_port",
+	[RTPRELAY_PASS_RTCP] = "rtcp",           [RTPRELAY_PASS_STUN] = "stun",
+	[RTPRELAY_PASS_DTLS] = "dtls",           [RTPRELAY_PASS_NOT_RTP] = "not_rtp",
 	[RTPRELAY_PASS_INVALID] = "invalid",
 };
 
@@ -118,7 +114,8 @@ static int status_show(struct seq_file *m, void *v)
 	struct rtprelay_pcpu_stats sum = {};
 	int cpu, i;
 
-	for_each_possible_cpu(cpu) {
+	for_each_possible_cpu(cpu)
+	{
 		const struct rtprelay_pcpu_stats *p = per_cpu_ptr(t->stats, cpu);
 
 		sum.fwd_packets += READ_ONCE(p->fwd_packets);
@@ -179,7 +176,8 @@ static int list_show(struct seq_file *m, void *v)
 	struct rtprelay_ktarget *kt;
 
 	mutex_lock(&t->lock);
-	list_for_each_entry(kt, &t->target_list, list) {
+	list_for_each_entry(kt, &t->target_list, list)
+	{
 		const struct rtprelay_target *s = &kt->spec;
 
 		show_addr(m, "local", &s->local);

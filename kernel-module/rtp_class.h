@@ -27,8 +27,8 @@ enum rtprelay_class {
 };
 
 struct rtprelay_rtp_info {
-	uint32_t ssrc;      /* host order */
-	uint16_t seq;       /* host order */
+	uint32_t ssrc;        /* host order */
+	uint16_t seq;         /* host order */
 	uint8_t payload_type; /* 0..127, marker masked */
 };
 

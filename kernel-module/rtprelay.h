@@ -45,8 +45,8 @@ struct rtprelay_area {
 	unsigned long size;
 	unsigned long npages;
 	struct page **pages;
-	void *kaddr;         /* vmap of pages */
-	unsigned int users;  /* targets whose stats lie here (table->lock) */
+	void *kaddr;        /* vmap of pages */
+	unsigned int users; /* targets whose stats lie here (table->lock) */
 };
 
 /* ---- per-table counters (per CPU, summed by /proc status) ---- */
@@ -81,11 +81,11 @@ struct rtprelay_key {
 };
 
 struct rtprelay_ktarget {
-	struct rhash_head node;   /* table->targets */
-	struct list_head list;    /* table->target_list (table->lock) */
+	struct rhash_head node; /* table->targets */
+	struct list_head list;  /* table->target_list (table->lock) */
 	struct rtprelay_key key;
-	struct rtprelay_target spec; /* validated copy of what user space gave */
-	struct rtprelay_area *area;  /* holds stats */
+	struct rtprelay_target spec;         /* validated copy of what user space gave */
+	struct rtprelay_area *area;          /* holds stats */
 	struct rtprelay_stream_stats *stats; /* kernel address of spec.stats_addr */
 	struct rcu_head rcu;
 };
@@ -93,14 +93,14 @@ struct rtprelay_ktarget {
 struct rtprelay_table {
 	u32 id;
 	struct mutex lock;
-	struct rhashtable targets;     /* RCU lookup by key */
-	struct list_head target_list;  /* the same targets, for walks */
+	struct rhashtable targets;    /* RCU lookup by key */
+	struct list_head target_list; /* the same targets, for walks */
 	unsigned int n_targets;
-	struct maple_tree areas;       /* [uaddr, uaddr + size - 1] -> area */
+	struct maple_tree areas; /* [uaddr, uaddr + size - 1] -> area */
 	unsigned int n_areas;
 	u64 pinned_bytes;
-	unsigned int users;            /* open control descriptors */
-	u64 pins, unpins, barriers;    /* done, since the table was added */
+	unsigned int users;         /* open control descriptors */
+	u64 pins, unpins, barriers; /* done, since the table was added */
 	u64 pin_failures, add_failures;
 	struct rtprelay_pcpu_stats __percpu *stats;
 	struct proc_dir_entry *dir;
@@ -119,8 +119,7 @@ int rtprelay_targets_init(struct rtprelay_table *t);
 void rtprelay_targets_destroy(struct rtprelay_table *t);
 /* Under t->lock. add: replace == false (EEXIST if present); replace: ENOENT
  * if absent. Validates every field first. */
-int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *spec,
-			bool replace);
+int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *spec, bool replace);
 int rtprelay_target_del(struct rtprelay_table *t, const struct rtprelay_addr *local);
 /* Deletes every target (t->lock); the caller runs synchronize_net() before
  * it unmaps the memory they pointed into. */
@@ -149,8 +148,7 @@ struct rtprelay_session {
 };
 
 /* One write(): len or -errno. Takes table->lock. */
-ssize_t rtprelay_cmd_write(struct rtprelay_session *s, const char __user *buf,
-			   size_t len);
+ssize_t rtprelay_cmd_write(struct rtprelay_session *s, const char __user *buf, size_t len);
 
 /* ---- proc.c ---- */
 
@@ -167,8 +165,8 @@ void rtprelay_expr_exit(void);
 /* ---- stats.c ---- */
 
 /* Count one forwarded RTP packet of len payload bytes into kt's stats. */
-void rtprelay_stats_rtp(struct rtprelay_stream_stats *st,
-			const struct rtprelay_rtp_info *info, unsigned int len);
+void rtprelay_stats_rtp(struct rtprelay_stream_stats *st, const struct rtprelay_rtp_info *info,
+			unsigned int len);
 void rtprelay_stats_add(u64 *field, u64 v);
 /* The monotonic clock in microseconds (CLOCK_MONOTONIC, as user space's). */
 u64 rtprelay_now_us(void);

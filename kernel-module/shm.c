@@ -125,7 +125,8 @@ void rtprelay_shm_unpin_all(struct rtprelay_table *t)
 	if (!t->n_areas)
 		return;
 	synchronize_net();
-	mt_for_each(&t->areas, a, index, ULONG_MAX) {
+	mt_for_each(&t->areas, a, index, ULONG_MAX)
+	{
 		WARN_ON_ONCE(a->users);
 		t->pinned_bytes -= a->size;
 		t->unpins++;

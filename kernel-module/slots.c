@@ -11,11 +11,11 @@
 #define load32(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define load64(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define inc32(p) __atomic_fetch_add((p), 1, __ATOMIC_RELAXED)
-#define cas64(p, old, new)                                                     \
-	({                                                                     \
-		uint64_t expected_ = (old);                                    \
-		__atomic_compare_exchange_n((p), &expected_, (new), 0,         \
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED); \
+#define cas64(p, old, new)                                                               \
+	({                                                                               \
+		uint64_t expected_ = (old);                                              \
+		__atomic_compare_exchange_n((p), &expected_, (new), 0, __ATOMIC_RELAXED, \
+					    __ATOMIC_RELAXED);                           \
 	})
 #endif
 
@@ -48,7 +48,7 @@ void *rtprelay_slot_count(void *first, size_t stride, unsigned int n, uint32_t k
 			old.v = load64(&h->v);
 			if (old.packets) {
 				if (old.key != key)
-					break; /* another key's: try the next */
+					break;      /* another key's: try the next */
 				inc32(&h->packets); /* claimed by a racing writer */
 				return h;
 			}

@@ -23,8 +23,8 @@ u64 rtprelay_now_us(void)
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
-void rtprelay_stats_rtp(struct rtprelay_stream_stats *st,
-			const struct rtprelay_rtp_info *info, unsigned int len)
+void rtprelay_stats_rtp(struct rtprelay_stream_stats *st, const struct rtprelay_rtp_info *info,
+			unsigned int len)
 {
 	struct rtprelay_ssrc_stats *ss;
 

@@ -12,7 +12,7 @@
 
 static DEFINE_MUTEX(tables_lock); /* add/del, module exit */
 static DEFINE_XARRAY(tables);
-static bool tables_closing;        /* module exit began: no new tables */
+static bool tables_closing; /* module exit began: no new tables */
 
 static struct rtprelay_table *table_new(u32 id)
 {
@@ -78,8 +78,7 @@ void rtprelay_tables_exit(void)
 
 	mutex_lock(&tables_lock);
 	tables_closing = true;
-	xa_for_each(&tables, id, t)
-		table_delete(t);
+	xa_for_each(&tables, id, t) table_delete(t);
 	mutex_unlock(&tables_lock);
 	xa_destroy(&tables);
 }

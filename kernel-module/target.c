@@ -98,8 +98,7 @@ static void target_unlink(struct rtprelay_table *t, struct rtprelay_ktarget *kt)
 	kfree_rcu(kt, rcu);
 }
 
-int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *spec,
-			bool replace)
+int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *spec, bool replace)
 {
 	struct rtprelay_ktarget *kt, *old;
 	struct rtprelay_area *area;
@@ -175,7 +174,8 @@ void rtprelay_target_flush(struct rtprelay_table *t)
 	struct rtprelay_ktarget *kt, *next;
 
 	lockdep_assert_held(&t->lock);
-	list_for_each_entry_safe(kt, next, &t->target_list, list) {
+	list_for_each_entry_safe(kt, next, &t->target_list, list)
+	{
 		WARN_ON_ONCE(rhashtable_remove_fast(&t->targets, &kt->node, target_params));
 		target_unlink(t, kt);
 	}

@@ -6,9 +6,9 @@
 #ifndef RTPRELAY_KCLIENT_H
 #define RTPRELAY_KCLIENT_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <netinet/in.h>
 
 #include "rtprelay_kernel.h"
 

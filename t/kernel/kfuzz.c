@@ -66,9 +66,10 @@ static struct rtprelay_addr some_addr(void)
 static size_t valid_cmd(union cmd *c, bool allow_list)
 {
 	long ps = sysconf(_SC_PAGESIZE);
-	uint32_t kinds[] = { RTPRELAY_CMD_PIN, RTPRELAY_CMD_UNPIN, RTPRELAY_CMD_ADD_TARGET,
-			     RTPRELAY_CMD_REPLACE_TARGET, RTPRELAY_CMD_DEL_TARGET,
-			     RTPRELAY_CMD_BARRIER, RTPRELAY_CMD_LIST, RTPRELAY_CMD_HANDSHAKE };
+	uint32_t kinds[] = { RTPRELAY_CMD_PIN,        RTPRELAY_CMD_UNPIN,
+			     RTPRELAY_CMD_ADD_TARGET, RTPRELAY_CMD_REPLACE_TARGET,
+			     RTPRELAY_CMD_DEL_TARGET, RTPRELAY_CMD_BARRIER,
+			     RTPRELAY_CMD_LIST,       RTPRELAY_CMD_HANDSHAKE };
 	uint32_t k;
 
 	do
@@ -151,14 +152,30 @@ static size_t break_cmd(union cmd *c, size_t len)
 		struct rtprelay_addr *x = a[below(3)];
 
 		switch (below(9)) {
-		case 0: x->family = below(2) ? 0 : 7 + below(200); break;
-		case 1: x->port = 0; break;
-		case 2: x->pad = 1 + below(255); break;
-		case 3: x->pad2 = 1 + rnd() % 0xfffffffe; break;
-		case 4: t->pad[below(3)] = 1 + below(255); break;
-		case 5: t->flags |= 1u << (3 + below(29)); break;
-		case 6: t->stats_addr += 1 + below(7); break;
-		case 7: t->stats_addr = (uintptr_t)&list_out; break; /* not pinned */
+		case 0:
+			x->family = below(2) ? 0 : 7 + below(200);
+			break;
+		case 1:
+			x->port = 0;
+			break;
+		case 2:
+			x->pad = 1 + below(255);
+			break;
+		case 3:
+			x->pad2 = 1 + rnd() % 0xfffffffe;
+			break;
+		case 4:
+			t->pad[below(3)] = 1 + below(255);
+			break;
+		case 5:
+			t->flags |= 1u << (3 + below(29));
+			break;
+		case 6:
+			t->stats_addr += 1 + below(7);
+			break;
+		case 7:
+			t->stats_addr = (uintptr_t)&list_out;
+			break; /* not pinned */
 		default:
 			if (t->flags & RTPRELAY_TARGET_STRICT_SOURCE)
 				t->expected_src.family = 0;
@@ -209,7 +226,8 @@ void kfuzz_run(unsigned table, unsigned iterations, unsigned seed)
 				len = break_cmd(&c, len);
 			else if (kind == 2)
 				for (unsigned j = 1 + below(4); j; j--)
-					c.bytes[8 + below(len - 8 > 0 ? len - 8 : 1)] ^= 1 << below(8);
+					c.bytes[8 + below(len - 8 > 0 ? len - 8 : 1)] ^= 1 << below(
+												 8);
 		}
 		err = kc_write(fd, &c, len);
 		if (err < 0 && -err < 200)
@@ -227,8 +245,7 @@ void kfuzz_run(unsigned table, unsigned iterations, unsigned seed)
 	CHECK(refused[0] == sent[0], "random bytes refused: %u of %u", refused[0], sent[0]);
 	CHECK(refused[1] == sent[1], "commands with one bad field refused: %u of %u", refused[1],
 	      sent[1]);
-	CHECK(sent[2] > 0, "commands with flipped bits sent: %u (%u refused)", sent[2],
-	      refused[2]);
+	CHECK(sent[2] > 0, "commands with flipped bits sent: %u (%u refused)", sent[2], refused[2]);
 	CHECK(accepted_valid > valid / 10, "well-formed commands accepted: %u of %u",
 	      accepted_valid, valid);
 	printf("     fuzz errnos:");
@@ -246,7 +263,9 @@ void kfuzz_run(unsigned table, unsigned iterations, unsigned seed)
 	struct rtprelay_addr src = kc_addr("127.0.0.1", 31201);
 	struct rtprelay_addr dst = kc_addr("127.0.0.1", 31202);
 	uint8_t *shm = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct rtprelay_target t = { .local = local, .src_out = src, .dst_out = dst,
+	struct rtprelay_target t = { .local = local,
+				     .src_out = src,
+				     .dst_out = dst,
 				     .stats_addr = (uintptr_t)shm };
 	int rx = kn_bind("127.0.0.1", 31202), tx = kn_bind("127.0.0.1", 0), got = 0;
 	uint8_t pkt[200];

@@ -4,10 +4,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,17 +62,19 @@ int kn_send(int fd, const struct rtprelay_addr *to, const void *p, size_t len)
 	return sendto(fd, p, len, 0, (struct sockaddr *)&ss, sl) == (ssize_t)len ? 0 : -errno;
 }
 
-int kn_recv(int fd, void *buf, size_t size, int timeout_ms, struct sockaddr_storage *from,
-	    int *tos)
+int kn_recv(int fd, void *buf, size_t size, int timeout_ms, struct sockaddr_storage *from, int *tos)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct sockaddr_storage ss;
 	char cbuf[256];
 	struct iovec iov = { .iov_base = buf, .iov_len = size };
 	struct msghdr mh = {
-		.msg_name = &ss, .msg_namelen = sizeof(ss),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		.msg_name = &ss,
+		.msg_namelen = sizeof(ss),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
 	};
 	struct cmsghdr *c;
 	ssize_t n;

@@ -47,7 +47,6 @@ void kt_check(bool ok, const char *fmt, ...)
 		kt_failed++;
 }
 
-
 uint8_t *kt_shm_new(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -69,13 +68,14 @@ uint64_t kt_ld(const uint64_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-struct rtprelay_target kt_target(const struct rtprelay_addr *local,
-				     const struct rtprelay_addr *src,
-				     const struct rtprelay_addr *dst,
-				     const struct rtprelay_stream_stats *st)
+struct rtprelay_target kt_target(const struct rtprelay_addr *local, const struct rtprelay_addr *src,
+				 const struct rtprelay_addr *dst,
+				 const struct rtprelay_stream_stats *st)
 {
 	struct rtprelay_target t = {
-		.local = *local, .src_out = *src, .dst_out = *dst,
+		.local = *local,
+		.src_out = *src,
+		.dst_out = *dst,
 		.stats_addr = (uintptr_t)st,
 	};
 

@@ -15,8 +15,8 @@
 #include "kclient.h"
 
 extern int kt_passed, kt_failed;
-extern unsigned kt_table;        /* the table under test */
-extern const char *kt_scenario;  /* printed with every check */
+extern unsigned kt_table;       /* the table under test */
+extern const char *kt_scenario; /* printed with every check */
 
 #define SHM_SIZE (64 * 1024)
 
@@ -25,8 +25,7 @@ extern const char *kt_scenario;  /* printed with every check */
 uint8_t *kt_shm_new(size_t size); /* anonymous memory; exits on failure */
 struct rtprelay_stream_stats *kt_stats_at(uint8_t *shm, unsigned i); /* i * 256 */
 uint64_t kt_ld(const uint64_t *p);                                   /* relaxed load */
-struct rtprelay_target kt_target(const struct rtprelay_addr *local,
-				 const struct rtprelay_addr *src,
+struct rtprelay_target kt_target(const struct rtprelay_addr *local, const struct rtprelay_addr *src,
 				 const struct rtprelay_addr *dst,
 				 const struct rtprelay_stream_stats *st);
 /* The number in "Passed to user space: ... NAME N ..." of the status. */
@@ -51,10 +50,10 @@ void test_close(void);
 void kt_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define CHECK(cond, ...) kt_check((cond), __VA_ARGS__)
 /* An int result against the expected one, both printed. */
-#define CHECK_EQ(got, want, what)                                              \
-	do {                                                                   \
-		long long g_ = (got), w_ = (want);                             \
-		kt_check(g_ == w_, "%s: %lld (want %lld)", (what), g_, w_);    \
+#define CHECK_EQ(got, want, what)                                           \
+	do {                                                                \
+		long long g_ = (got), w_ = (want);                          \
+		kt_check(g_ == w_, "%s: %lld (want %lld)", (what), g_, w_); \
 	} while (0)
 
 /* ---- knet.c ---- */

@@ -62,7 +62,8 @@ void test_inject(void)
 	struct rtprelay_addr dst = kc_addr("127.0.0.1", 28002);
 	uint8_t *shm = kt_shm_new(SHM_SIZE), pkt[200];
 	struct rtprelay_target t = kt_target(&local, &src, &dst, kt_stats_at(shm, 0));
-	int fd = kc_session(kt_table), rx = kn_bind("127.0.0.1", 28002), tx = kn_bind("127.0.0.1", 0);
+	int fd = kc_session(kt_table), rx = kn_bind("127.0.0.1", 28002),
+	    tx = kn_bind("127.0.0.1", 0);
 	long long pf0 = kc_status(kt_table, "Pin failures");
 	long long af0 = kc_status(kt_table, "Target add failures");
 	size_t n = kn_rtp(pkt, 0, 1, 5, 50);
@@ -122,11 +123,11 @@ void test_validation(void)
 	CHECK_EQ(kc_unpin(fd, shm + ps, ps), -ENOENT, "unpin: not an area's start");
 
 	/* targets */
-#define BAD_TARGET(what, want, ...)                                            \
-	do {                                                                   \
-		t = good;                                                      \
-		__VA_ARGS__;                                                   \
-		CHECK_EQ(kc_add(fd, &t), want, "add: " what);                  \
+#define BAD_TARGET(what, want, ...)                           \
+	do {                                                  \
+		t = good;                                     \
+		__VA_ARGS__;                                  \
+		CHECK_EQ(kc_add(fd, &t), want, "add: " what); \
 	} while (0)
 	BAD_TARGET("stats not pinned", -EFAULT, t.stats_addr = (uintptr_t)&t);
 	BAD_TARGET("stats across the area's end", -EFAULT,
@@ -189,4 +190,3 @@ void test_validation(void)
 	close(fd);
 	munmap(shm, SHM_SIZE);
 }
-

@@ -86,11 +86,11 @@ static void test_forward_case(int fd, uint8_t *shm, unsigned slot, const struct 
 	      (unsigned long long)st->last_packet_us, (unsigned long long)t0,
 	      (unsigned long long)t1);
 	CHECK(st->ssrc[0].ssrc == 0x11223344 && st->ssrc[0].packets == N &&
-	      st->ssrc[0].last_seq == 1000 + N - 1 && st->ssrc[1].packets == 0,
+		      st->ssrc[0].last_seq == 1000 + N - 1 && st->ssrc[1].packets == 0,
 	      "ssrc slot 0: %#x packets %u last_seq %u; slot 1 packets %u", st->ssrc[0].ssrc,
 	      st->ssrc[0].packets, st->ssrc[0].last_seq, st->ssrc[1].packets);
 	CHECK(st->pt[0].payload_type == 0 && st->pt[0].packets == 30 &&
-	      st->pt[1].payload_type == 8 && st->pt[1].packets == 10,
+		      st->pt[1].payload_type == 8 && st->pt[1].packets == 10,
 	      "pt slots: %u x%u, %u x%u", st->pt[0].payload_type, st->pt[0].packets,
 	      st->pt[1].payload_type, st->pt[1].packets);
 	CHECK_EQ(kc_del(fd, &local), 0, "delete target");
@@ -128,7 +128,8 @@ void test_forward(void)
 	}
 	kt_scenario = "forward";
 	sched_setaffinity(0, sizeof(all), &all);
-	CHECK_EQ(kc_status(kt_table, "Packets forwarded") - fwd0, 6 * 40, "status: packets forwarded");
+	CHECK_EQ(kc_status(kt_table, "Packets forwarded") - fwd0, 6 * 40,
+		 "status: packets forwarded");
 	close(fd);
 	munmap(shm, SHM_SIZE);
 }
@@ -181,8 +182,7 @@ void test_netns(void)
 	int fd = kc_session(kt_table);
 
 	CHECK_EQ(kc_pin(fd, shm, SHM_SIZE), 0, "pin");
-	test_netns_case(fd, shm, 0, "veth v4", "192.0.2.1", "198.51.100.1", "198.51.100.2",
-			32000);
+	test_netns_case(fd, shm, 0, "veth v4", "192.0.2.1", "198.51.100.1", "198.51.100.2", 32000);
 	test_netns_case(fd, shm, 1, "veth v6", "fd00:1::1", "fd00:2::1", "fd00:2::2", 32010);
 	test_netns_case(fd, shm, 2, "veth 4to6", "192.0.2.1", "fd00:2::1", "fd00:2::2", 32020);
 	test_netns_case(fd, shm, 3, "veth 6to4", "fd00:1::1", "198.51.100.1", "198.51.100.2",
@@ -243,24 +243,38 @@ struct pass_case {
 void test_passthrough(void)
 {
 	static const struct pass_case cases[] = {
-		{ "STUN binding request", "stun",
-		  { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-		    11, 12 }, 20 },
-		{ "DTLS ClientHello record", "dtls",
-		  { 0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0 }, 17 },
-		{ "RTCP SR (rtcp-mux)", "rtcp",
-		  { 0x80, 0xc8, 0x00, 0x06, 0, 0, 0, 42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-		    14, 15, 16, 17, 18, 19, 20 }, 28 },
-		{ "RTCP RR with marker-like bit (rtcp-mux)", "rtcp",
-		  { 0x81, 0xc9, 0x00, 0x01, 0, 0, 0, 42 }, 8 },
-		{ "version 1 packet", "not_rtp",
-		  { 0x40, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 1 }, 12 },
+		{ "STUN binding request",
+		  "stun",
+		  { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42, 1,  2,
+		    3,    4,    5,    6,    7,    8,    9,    10,   11, 12 },
+		  20 },
+		{ "DTLS ClientHello record",
+		  "dtls",
+		  { 0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0 },
+		  17 },
+		{ "RTCP SR (rtcp-mux)",
+		  "rtcp",
+		  { 0x80, 0xc8, 0x00, 0x06, 0,  0,  0,  42, 1,  2,  3,  4,  5,  6,
+		    7,    8,    9,    10,   11, 12, 13, 14, 15, 16, 17, 18, 19, 20 },
+		  28 },
+		{ "RTCP RR with marker-like bit (rtcp-mux)",
+		  "rtcp",
+		  { 0x81, 0xc9, 0x00, 0x01, 0, 0, 0, 42 },
+		  8 },
+		{ "version 1 packet",
+		  "not_rtp",
+		  { 0x40, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 1 },
+		  12 },
 		{ "TURN channel data", "not_rtp", { 0x40, 0x01, 0x00, 0x04, 1, 2, 3, 4 }, 8 },
 		{ "truncated RTP", "invalid", { 0x80, 0x00, 0x00, 0x01, 0, 0 }, 6 },
-		{ "RTP with 15 CSRCs, too short", "invalid",
-		  { 0x8f, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0 }, 16 },
-		{ "RTP with padding longer than the packet", "invalid",
-		  { 0xa0, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 99 }, 16 },
+		{ "RTP with 15 CSRCs, too short",
+		  "invalid",
+		  { 0x8f, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0 },
+		  16 },
+		{ "RTP with padding longer than the packet",
+		  "invalid",
+		  { 0xa0, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 99 },
+		  16 },
 		{ "empty datagram", "invalid", { 0 }, 0 },
 	};
 	struct rtprelay_addr local = kc_addr("127.0.0.1", 23000);
@@ -321,4 +335,3 @@ void test_passthrough(void)
 	close(user), close(user2), close(rx), close(tx);
 	munmap(shm, SHM_SIZE);
 }
-

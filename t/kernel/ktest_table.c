@@ -184,7 +184,7 @@ void test_churn(void)
 		unsigned p = rand_r(&seed) % PORTS, op = rand_r(&seed) % 3;
 		struct rtprelay_addr local = kc_addr("127.0.0.1", 34000 + p);
 		struct rtprelay_target t = kt_target(&local, &out, &out,
-						  kt_stats_at(shm, p * 2 + rand_r(&seed) % 2));
+						     kt_stats_at(shm, p * 2 + rand_r(&seed) % 2));
 		int err, want;
 
 		if (op == 0) {
@@ -209,13 +209,15 @@ void test_churn(void)
 		if (!(r % 200))
 			kc_barrier(fd);
 	}
-	CHECK(unexpected == 0, "%u adds, %u replaces, %u deletes under traffic: %u unexpected "
-	      "results; up to %u targets", ops[0], ops[1], ops[2], unexpected, max_present);
+	CHECK(unexpected == 0,
+	      "%u adds, %u replaces, %u deletes under traffic: %u unexpected "
+	      "results; up to %u targets",
+	      ops[0], ops[1], ops[2], unexpected, max_present);
 	CHECK_EQ(kc_status(kt_table, "Targets"), n_present, "status: targets as tracked");
 	long long fwd = kc_status(kt_table, "Packets forwarded");
 	kn_sleep_ms(300);
-	CHECK(kc_status(kt_table, "Packets forwarded") > fwd, "still forwarding (%lld -> %lld)", fwd,
-	      kc_status(kt_table, "Packets forwarded"));
+	CHECK(kc_status(kt_table, "Packets forwarded") > fwd, "still forwarding (%lld -> %lld)",
+	      fwd, kc_status(kt_table, "Packets forwarded"));
 	for (int i = 0; i < PORTS; i++) {
 		struct rtprelay_addr local = kc_addr("127.0.0.1", 34000 + i);
 
@@ -322,7 +324,8 @@ void test_close(void)
 		c = '?';
 	CHECK(c == 'x', "child pinned and added a target (%c)", c);
 	CHECK_EQ(kc_status(kt_table, "Targets"), 1, "status: targets while the child lives");
-	CHECK_EQ(kc_status(kt_table, "Memory pins"), 1, "status: memory pins while the child lives");
+	CHECK_EQ(kc_status(kt_table, "Memory pins"), 1,
+		 "status: memory pins while the child lives");
 	CHECK_EQ(kc_write_file("/proc/rtprelay/control", kt_table ? "del 1" : "del 0"), -EBUSY,
 		 "del of a table in use");
 	kn_send(tx, &local, pkt, n);
@@ -357,4 +360,3 @@ void test_close(void)
 	close(user), close(tx);
 	munmap(shm, SHM_SIZE);
 }
-

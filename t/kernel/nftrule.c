@@ -7,17 +7,17 @@
  * usage: nftrule ip|ip6|inet TABLE CHAIN TABLE_ID
  * exit: 0 added, 1 the kernel refused (its errno is printed), 2 usage
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <arpa/inet.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <libmnl/libmnl.h>
-#include <libnftnl/common.h>
 
 #define NFTA_RTPRELAY_TABLE 1
 

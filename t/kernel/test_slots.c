@@ -15,13 +15,13 @@
 
 static int passed, failed;
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		bool ok_ = (cond);                                             \
-		printf("%s - slots: ", ok_ ? "ok  " : "FAIL");                 \
-		printf(__VA_ARGS__);                                           \
-		printf("\n");                                                  \
-		ok_ ? passed++ : failed++;                                     \
+#define CHECK(cond, ...)                                       \
+	do {                                                   \
+		bool ok_ = (cond);                             \
+		printf("%s - slots: ", ok_ ? "ok  " : "FAIL"); \
+		printf(__VA_ARGS__);                           \
+		printf("\n");                                  \
+		ok_ ? passed++ : failed++;                     \
 	} while (0)
 
 static struct rtprelay_stream_stats st;
@@ -109,13 +109,17 @@ int main(void)
 	for (int k = 0; k < 6; k++)
 		if (!keys[k])
 			want_missed += want[k];
-	CHECK(counted + missed == 4 * ITER, "threads: counted %u + missed %u = %u", counted,
-	      missed, 4 * ITER);
+	CHECK(counted + missed == 4 * ITER, "threads: counted %u + missed %u = %u", counted, missed,
+	      4 * ITER);
 	CHECK(dup == 0, "threads: no key in two slots");
-	CHECK(exact == RTPRELAY_STATS_SSRCS, "threads: every slot has all packets of its key "
-	      "(%u of %u slots exact)", exact, RTPRELAY_STATS_SSRCS);
-	CHECK(missed == want_missed, "threads: the missed packets are those of the keys "
-	      "without a slot (%u, want %u)", missed, want_missed);
+	CHECK(exact == RTPRELAY_STATS_SSRCS,
+	      "threads: every slot has all packets of its key "
+	      "(%u of %u slots exact)",
+	      exact, RTPRELAY_STATS_SSRCS);
+	CHECK(missed == want_missed,
+	      "threads: the missed packets are those of the keys "
+	      "without a slot (%u, want %u)",
+	      missed, want_missed);
 	printf("test_slots: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
