@@ -39,6 +39,7 @@
 #include <glib.h>
 
 #include "call_msgs.h"
+#include "cpu_time.h"
 #include "latency.h"
 
 struct opts {
@@ -166,40 +167,6 @@ static long read_rss_kib(long pid)
 	return kib;
 }
 
-/* CPU time (user + system, all threads) the process used so far, in
- * microseconds; -1 when unknown. */
-static double read_cpu_us(long pid)
-{
-	char path[64], buf[1024];
-	unsigned long ut, st;
-	const char *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* the command name may hold spaces: fields count from its ')' */
-	p = strrchr(buf, ')');
-	if (!p ||
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double self_cpu_us(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
-
 static void call_id_of(char *buf, size_t size, const struct bench *b, const struct phase *p,
 		       unsigned idx)
 {
@@ -282,7 +249,7 @@ static void run_phase(struct bench *b, struct phase *p)
 	unsigned next = 0, active = 0;
 	uint64_t timeout = (uint64_t)o->timeout_ms * 1000000u;
 
-	double cpu0 = p->pid > 0 ? read_cpu_us(p->pid) : -1;
+	double cpu0 = p->pid > 0 ? proc_cpu_us(p->pid) : -1;
 	double self0 = self_cpu_us();
 
 	p->t_start = p->t_end = now_ns();
@@ -365,7 +332,7 @@ static void run_phase(struct bench *b, struct phase *p)
 	p->client_cpu_us = self_cpu_us() - self0;
 	p->cpu_us = -1;
 	if (cpu0 >= 0) {
-		double cpu1 = read_cpu_us(p->pid);
+		double cpu1 = proc_cpu_us(p->pid);
 
 		if (cpu1 >= 0)
 			p->cpu_us = cpu1 - cpu0;

@@ -68,6 +68,16 @@ extern bool test_failed;
 		}                                                                           \
 	} while (0)
 
+/* hay (may be NULL) contains needle. */
+#define CHECK_CONTAINS(hay, needle)                                                        \
+	do {                                                                               \
+		const char *h_ = (hay), *n_ = (needle);                                    \
+		if (!h_ || !strstr(h_, n_)) {                                              \
+			FAIL_AT("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+			return;                                                            \
+		}                                                                          \
+	} while (0)
+
 /* Compare a (pointer, length) pair with a C string. */
 #define CHECK_MEM(p, n, b)                                                                    \
 	do {                                                                                  \

@@ -10,20 +10,6 @@
 
 TEST_MAIN()
 
-static bool contains(const char *hay, const char *needle)
-{
-	return hay && strstr(hay, needle);
-}
-
-#define CHECK_CONTAINS(hay, needle)                                                        \
-	do {                                                                               \
-		const char *h_ = (hay), *n_ = (needle);                                    \
-		if (!contains(h_, n_)) {                                                   \
-			FAIL_AT("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
-			return;                                                            \
-		}                                                                          \
-	} while (0)
-
 /* Expect failure with a message containing each of the given strings. */
 #define CHECK_FAILS(needle1, needle2, ...)                 \
 	do {                                               \
