@@ -273,6 +273,10 @@ def test_udp_reply_too_large_is_an_error_not_silence():
         check.eq(len(d.ng.command("list", limit=100)["calls"]), 100, "a smaller list fits UDP")
         tot = d.ng.command("statistics")["statistics"]["totalstatistics"]
         check.eq(tot["udprepliestoolarge"], 1, "counted")
+        import urllib.request
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % d.http_port, timeout=5) as r:
+            prom = r.read().decode()
+        check.contains(prom, "\nrtprelay_ng_udp_replies_too_large_total 1\n", "in Prometheus /metrics")
 
 
 def test_statistics_counts_sessions_and_commands():

@@ -10,18 +10,6 @@
 
 TEST_MAIN()
 
-/* Expect failure with a message containing each of the given strings. */
-#define CHECK_FAILS(needle1, needle2, ...)                 \
-	do {                                               \
-		struct rtprelay_config c_;                 \
-		g_autofree char *e_ = NULL;                \
-		g_autoptr(GPtrArray) w_ = warnings();      \
-		int r_ = PARSE(&c_, &e_, w_, __VA_ARGS__); \
-		CHECK_EQ(r_, -1);                          \
-		CHECK_CONTAINS(e_, needle1);               \
-		CHECK_CONTAINS(e_, needle2);               \
-	} while (0)
-
 /* ---- interface_parse / interface_expand / interface_parse_listen ---- */
 
 TEST(interface_parse_cases)
