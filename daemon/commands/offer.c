@@ -283,6 +283,38 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 	}
 }
 
+/*
+ * max-calls-per-client: true (after ng_error) when the client of req has
+ * that many calls, so that its offer may not create one more. Counted,
+ * and reported at most once per 10 s with the number not reported.
+ */
+static bool client_at_limit(struct ng_request *req)
+{
+	static struct log_ratelimit rl;
+	static uint64_t reported;
+	struct rtprelay *rp = req->rp;
+	unsigned max = rp->cfg->max_calls_per_client;
+	unsigned n;
+
+	if (!max)
+		return false;
+	n = calls_of_client(rp->calls, (const struct sockaddr *)&req->from, req->from_len);
+	if (n < max)
+		return false;
+	rp->stats->offers_failed_client++;
+	if (LOG_ENABLED(LOG_WARNING) && log_ratelimit_ok(&rl, 1, 10)) {
+		char peer[64];
+
+		log_warnx("offer refused: client %s has %u calls (max-calls-per-client); %llu more "
+			  "refused since the last report",
+			  sockaddr_print_host(&req->from, peer, sizeof(peer)), n,
+			  (unsigned long long)(rp->stats->offers_failed_client - reported - 1));
+		reported = rp->stats->offers_failed_client;
+	}
+	ng_error(req, "Too many calls from this client (%u, max-calls-per-client)", n);
+	return true;
+}
+
 static int check_ids(struct ng_request *req, const struct ng_flags *f, bool answer)
 {
 	if (!f->call_id.s)
@@ -327,6 +359,8 @@ static int offer_answer(struct ng_request *req, bool answer)
 		ng_error(req, "Parallel session limit reached");
 		goto out;
 	}
+	if (!answer && !call && client_at_limit(req))
+		goto out;
 	if (answer && !call) {
 		ng_error(req, "Unknown call-id");
 		goto out;
@@ -427,6 +461,9 @@ static int offer_answer(struct ng_request *req, bool answer)
 
 	if (new_call) {
 		call = call_new(rp->calls, f.call_id);
+		/* counted whatever the limit: a reload that sets one finds
+		 * the calls already there */
+		call_set_client(call, (const struct sockaddr *)&req->from, req->from_len);
 		if (cfg->offer_timeout)
 			call->offer_deadline_us = clock_mono_us() +
 						  (int64_t)cfg->offer_timeout * 1000000;

@@ -17,6 +17,7 @@
 #include "media/worker.h"
 #include "memory.h"
 #include "ng/http_limits.h"
+#include "ng/transport.h"
 #include "rtprelay.h"
 #include "stats.h"
 
@@ -65,6 +66,11 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, cur, "packetrate", 0);
 	bencode_dict_add_int(a, cur, "byterate", 0);
 	bencode_dict_add_int(a, cur, "errorrate", 0);
+	uint64_t tcp_held, tcp_peak;
+
+	ng_transport_tcp_buffered(rp, &tcp_held, &tcp_peak);
+	bencode_dict_add_int(a, cur, "ngtcpbuffered", (int64_t)tcp_held);
+	bencode_dict_add_int(a, cur, "ngtcpbufferedpeak", (int64_t)tcp_peak);
 
 	bencode_item *tot = bencode_dict_add_dict(a, dict, "totalstatistics");
 
@@ -95,11 +101,13 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "offersfailedtags", (int64_t)st->offers_failed_tags);
 	bencode_dict_add_int(a, tot, "offersfailedsockets", (int64_t)st->offers_failed_sockets);
 	bencode_dict_add_int(a, tot, "offersfailedmemory", (int64_t)st->offers_failed_memory);
+	bencode_dict_add_int(a, tot, "offersfailedclient", (int64_t)st->offers_failed_client);
 	bencode_dict_add_int(a, tot, "ngretransmissionsgone", (int64_t)st->ng_retransmissions_gone);
 	bencode_dict_add_int(a, tot, "ngrefusedcachefull", (int64_t)st->ng_refused_cache_full);
 	bencode_dict_add_int(a, tot, "ngacceptpaused", (int64_t)st->ng_accept_paused);
 	bencode_dict_add_int(a, tot, "ngtcptimeouts", (int64_t)st->ng_tcp_timeouts);
 	bencode_dict_add_int(a, tot, "ngtcpevicted", (int64_t)st->ng_tcp_evicted);
+	bencode_dict_add_int(a, tot, "ngtcpbufferevicted", (int64_t)st->ng_tcp_buffer_evicted);
 	bencode_dict_add_int(a, tot, "udprepliestoolarge", (int64_t)st->udp_replies_too_large);
 
 	bencode_item *ctl = bencode_dict_add_dict(a, dict, "controlstatistics");

@@ -36,6 +36,12 @@ struct config_interface {
 /* The longest delete-delay, global or per request (a request asking for more
  * gets this): a deleted call holds its ports and memory that long. */
 #define CONFIG_DELETE_DELAY_MAX 3600
+/* The longest values of the other durations (docs/OPERATIONS.md lists
+ * them); a larger value in the config is refused at start-up and reload. */
+#define CONFIG_TIMEOUT_MAX 86400         /* timeout, silent-timeout, offer-timeout */
+#define CONFIG_FINAL_TIMEOUT_MAX 2592000 /* final-timeout: 30 days */
+#define CONFIG_NG_TIMEOUT_MAX 600        /* ng-tcp-timeout, http-timeout */
+#define CONFIG_NG_IDLE_TIMEOUT_MAX 86400 /* ng-tcp-idle-timeout */
 #define CONFIG_MAX_LISTENERS 8
 
 /*
@@ -67,23 +73,25 @@ struct rtprelay_config {
 	struct config_listen listen_http[CONFIG_MAX_LISTENERS];
 	unsigned n_listen_http;
 
-	unsigned port_min, port_max;     /* default 30000..40000 as rtpengine */
-	unsigned timeout;                /* -o, default 60 */
-	unsigned silent_timeout;         /* -s, default 3600 */
-	unsigned final_timeout;          /* -a, default 0 = none */
-	unsigned offer_timeout;          /* default 3600 */
-	unsigned delete_delay;           /* -d, default 30 */
-	int max_sessions;                /* default -1 = unlimited */
-	unsigned max_call_tags;          /* monologues of one call at most */
-	unsigned ng_cache_max_entries;   /* ng/cache.h: requests remembered */
-	unsigned ng_tcp_max_connections; /* per TCP ng listener */
-	unsigned ng_tcp_timeout;         /* s: a message whole, replies taken */
-	unsigned ng_tcp_idle_timeout;    /* s: without a message; 0 = forever */
-	unsigned ng_cache_max_kib;       /* --ng-cache-max-bytes, in KiB: replies kept */
-	unsigned num_threads;            /* default: number of CPUs */
-	int table;                       /* -t, default 0; -1 = no kernel */
-	bool no_fallback;                /* -F */
-	int tos;                         /* -T, default 184 (EF) as rtpengine */
+	unsigned port_min, port_max;      /* default 30000..40000 as rtpengine */
+	unsigned timeout;                 /* -o, default 60 */
+	unsigned silent_timeout;          /* -s, default 3600 */
+	unsigned final_timeout;           /* -a, default 0 = none */
+	unsigned offer_timeout;           /* default 3600 */
+	unsigned delete_delay;            /* -d, default 30 */
+	int max_sessions;                 /* default -1 = unlimited */
+	unsigned max_call_tags;           /* monologues of one call at most */
+	unsigned ng_cache_max_entries;    /* ng/cache.h: requests remembered */
+	unsigned ng_tcp_max_connections;  /* per TCP ng listener */
+	unsigned ng_tcp_timeout;          /* s: a message whole, replies taken */
+	unsigned ng_tcp_idle_timeout;     /* s: without a message; 0 = forever */
+	unsigned ng_cache_max_kib;        /* --ng-cache-max-bytes, in KiB: replies kept */
+	unsigned ng_tcp_max_buffered_kib; /* input of all TCP ng connections, KiB */
+	unsigned max_calls_per_client;    /* calls created by one ng client address; 0 = any */
+	unsigned num_threads;             /* default: number of CPUs */
+	int table;                        /* -t, default 0; -1 = no kernel */
+	bool no_fallback;                 /* -F */
+	int tos;                          /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
 	bool memory_accounting_sites; /* --memory-accounting=sites (debug builds: default) */
 	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */

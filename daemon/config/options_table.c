@@ -283,9 +283,6 @@ int options_apply(const struct option_def *def, const char *value, bool first,
 	return -1;
 }
 
-/* Seconds: rtpengine takes an int; a year is more than any call needs. */
-#define SECS_MAX 31536000
-
 /* Laid out by hand, an option per entry (clang-format would give every field a line). */
 /* clang-format off */
 #define LOG_LEVEL_OPT(n, d)                                                    \
@@ -337,8 +334,8 @@ const struct option_def options_table[] = {
 	  .min = 1024, .max = 16777216, .def = "262144",
 	  .help = "HTTP: bytes of a request body (413 beyond)", .arg = "BYTES" },
 	{ .name = "http-timeout", .type = OPT_UINT, .offset = CFG(http_timeout), .min = 1,
-	  .max = 3600, .def = "10",
-	  .help = "HTTP: seconds for a whole request, not reset by each byte (408 after)",
+	  .max = CONFIG_NG_TIMEOUT_MAX, .def = "10",
+	  .help = "HTTP: seconds for a whole request, not reset by each byte (408 after; at most 600)",
 	  .arg = "SECS" },
 
 	{ .name = "port-min", .short_name = 'm', .type = OPT_UINT, .offset = CFG(port_min),
@@ -348,15 +345,17 @@ const struct option_def options_table[] = {
 	  .min = 1, .max = 65535, .def = "40000", .help = "Highest port to use for RTP",
 	  .arg = "INT" },
 	{ .name = "timeout", .short_name = 'o', .type = OPT_UINT, .offset = CFG(timeout),
-	  .min = 0, .max = SECS_MAX, .def = "60", .help = "RTP timeout", .arg = "SECS" },
+	  .min = 0, .max = CONFIG_TIMEOUT_MAX, .def = "60",
+	  .help = "RTP timeout (0: none; at most 86400)", .arg = "SECS" },
 	{ .name = "silent-timeout", .short_name = 's', .type = OPT_UINT,
-	  .offset = CFG(silent_timeout), .min = 0, .max = SECS_MAX, .def = "3600",
-	  .help = "RTP timeout for muted", .arg = "SECS" },
+	  .offset = CFG(silent_timeout), .min = 0, .max = CONFIG_TIMEOUT_MAX, .def = "3600",
+	  .help = "RTP timeout for muted (0: none; at most 86400)", .arg = "SECS" },
 	{ .name = "final-timeout", .short_name = 'a', .type = OPT_UINT,
-	  .offset = CFG(final_timeout), .min = 0, .max = SECS_MAX, .def = "0",
-	  .help = "Call timeout (0: none)", .arg = "SECS" },
+	  .offset = CFG(final_timeout), .min = 0, .max = CONFIG_FINAL_TIMEOUT_MAX, .def = "0",
+	  .help = "Call timeout (0: none; at most 2592000)", .arg = "SECS" },
 	{ .name = "offer-timeout", .type = OPT_UINT, .offset = CFG(offer_timeout), .min = 0,
-	  .max = SECS_MAX, .def = "3600", .help = "Timeout for incomplete one-sided calls",
+	  .max = CONFIG_TIMEOUT_MAX, .def = "3600",
+	  .help = "Timeout for incomplete one-sided calls (0: none; at most 86400)",
 	  .arg = "SECS" },
 	{ .name = "delete-delay", .short_name = 'd', .type = OPT_UINT,
 	  .offset = CFG(delete_delay), .min = 0, .max = CONFIG_DELETE_DELAY_MAX, .def = "30",
@@ -373,13 +372,22 @@ const struct option_def options_table[] = {
 	  .help = "TCP ng connections at most (per listener); the one idle longest makes room",
 	  .arg = "INT" },
 	{ .name = "ng-tcp-timeout", .type = OPT_UINT, .offset = CFG(ng_tcp_timeout), .min = 1,
-	  .max = 3600, .def = "10",
-	  .help = "TCP ng: seconds for a message to arrive whole, and for replies to be taken",
+	  .max = CONFIG_NG_TIMEOUT_MAX, .def = "10",
+	  .help = "TCP ng: seconds for a message to arrive whole, and for replies to be taken (at most 600)",
 	  .arg = "SECS" },
 	{ .name = "ng-tcp-idle-timeout", .type = OPT_UINT, .offset = CFG(ng_tcp_idle_timeout),
-	  .min = 0, .max = SECS_MAX, .def = "3600",
-	  .help = "TCP ng: seconds a connection may stay without a message (0: forever)",
+	  .min = 0, .max = CONFIG_NG_IDLE_TIMEOUT_MAX, .def = "3600",
+	  .help = "TCP ng: seconds a connection may stay without a message (0: forever; at most 86400)",
 	  .arg = "SECS" },
+	/* issue 10's limits: the input of all TCP ng connections, calls per ng client */
+	{ .name = "ng-tcp-max-buffered", .type = OPT_UINT, .offset = CFG(ng_tcp_max_buffered_kib),
+	  .min = 1024, .max = 16777216, .def = "65536",
+	  .help = "TCP ng: KiB of input all connections together may hold; past it those whose messages progressed least are closed",
+	  .arg = "KIB" },
+	{ .name = "max-calls-per-client", .type = OPT_UINT, .offset = CFG(max_calls_per_client),
+	  .min = 0, .max = 100000000, .def = "0",
+	  .help = "Calls one ng client (source IP of the offer that created them) may have at once (0: no limit)",
+	  .arg = "INT" },
 	{ .name = "ng-cache-max-entries", .type = OPT_UINT, .offset = CFG(ng_cache_max_entries),
 	  .min = 1, .max = 100000000, .def = "200000",
 	  .help = "ng requests remembered for retransmissions (30 s); past it new ones are refused",

@@ -24,6 +24,9 @@ static const struct reload_field reloadable[] = {
 	{ "max-sessions", FIELD(max_sessions) },
 	{ "max-call-tags", FIELD(max_call_tags) },
 	{ "endpoint-learning", FIELD(endpoint_learning) },
+	{ "max-calls-per-client", FIELD(max_calls_per_client) },
+	/* read by the TCP ng connections at each read */
+	{ "ng-tcp-max-buffered", FIELD(ng_tcp_max_buffered_kib) },
 	/* read by the HTTP listener at each connection and request */
 	{ "http-max-connections", FIELD(http_max_connections) },
 	{ "http-max-header-size", FIELD(http_max_header_size) },

@@ -16,10 +16,19 @@
  * replies that the client does not take within --ng-tcp-timeout close it;
  * at --ng-tcp-max-connections the connection idle longest makes room for
  * the new one. A peer that vanishes mid-message frees everything.
+ *
+ * Memory over all connections: the input every connection holds (its
+ * unframed buffer's allocation and what libevent read and we did not take
+ * yet) is summed over every TCP ng listener in tcp_budget.h; past
+ * --ng-tcp-max-buffered the connections whose messages progressed least
+ * are closed to make room (tcp_budget.h says why that order), each with an
+ * error naming the limit when its cookie is known. The sum can pass the
+ * limit by at most one read (16 KiB, libevent's) before that happens.
  */
 #define LOG_SUBSYS control
 
 #include "ng/tcp.h"
+#include "ng/tcp_budget.h"
 #include "ng/tcp_frame.h"
 
 #include <errno.h>
@@ -39,6 +48,11 @@
 #define TCP_MAX_PENDING_OUT (4 * NG_MAX_MESSAGE)
 /* Messages handled per read callback before the loop gets its turn. */
 #define TCP_BATCH 64
+/* An input buffer that grew past this is given back once it empties, so
+ * that an idle connection keeps little memory that nobody counts. */
+#define TCP_KEEP_IN_BYTES 4096
+/* Reports of the ng-tcp-max-buffered limit: at most one per this many s. */
+#define BUFFER_LOG_INTERVAL 10
 
 /* Accepting again after running out of descriptors: first after this
  * long, doubling up to ACCEPT_PAUSE_MAX_MS while it keeps failing. */
@@ -47,6 +61,7 @@
 
 struct ng_tcp {
 	struct rtprelay *rp;
+	struct ng_tcp_budget *budget; /* shared by every TCP ng listener */
 	struct evconnlistener *listener;
 	struct event *resume;                 /* re-enables the listener after a pause */
 	unsigned pause_ms;                    /* the last pause; 0 after a good accept */
@@ -65,6 +80,8 @@ struct conn {
 	char peer_str[64];
 	GByteArray *in; /* input not yet framed, from in_off on: contiguous */
 	size_t in_off;
+	size_t in_cap;           /* in's allocation (GByteArray grows by powers of two) */
+	struct ng_tcp_hold hold; /* what c holds, in the budget */
 	struct ng_tcp_scan scan; /* the framer's place in the current message */
 	struct event *deadline;  /* message, first-message or idle timeout */
 	bool in_message;         /* deadline is the current message's */
@@ -74,6 +91,7 @@ struct conn {
 
 static void conn_free(struct conn *c)
 {
+	ng_tcp_budget_set(c->owner->budget, &c->hold, 0, false);
 	g_queue_unlink(&c->owner->conns, &c->link);
 	event_free(c->deadline);
 	bufferevent_free(c->bev);
@@ -105,6 +123,9 @@ static void take_input(struct conn *c)
 
 	g_byte_array_set_size(c->in, (guint)(old + n));
 	evbuffer_remove(src, c->in->data + old, n);
+	/* g_array_maybe_expand's growth: the next power of two, at least 16 */
+	while (c->in_cap < old + n)
+		c->in_cap = c->in_cap ? c->in_cap * 2 : 16;
 }
 
 /* The first n unframed bytes are done with. */
@@ -112,9 +133,39 @@ static void consume(struct conn *c, size_t n)
 {
 	c->in_off += n;
 	if (c->in_off == c->in->len) {
+		if (c->in_cap > TCP_KEEP_IN_BYTES) {
+			g_byte_array_free(c->in, TRUE);
+			c->in = g_byte_array_new();
+			c->in_cap = 0;
+		}
 		g_byte_array_set_size(c->in, 0);
 		c->in_off = 0;
 	}
+}
+
+static struct conn *hold_conn(struct ng_tcp_hold *h)
+{
+	return (struct conn *)((char *)h - offsetof(struct conn, hold));
+}
+
+/*
+ * Bring c's share of the budget up to date: the allocation its unframed
+ * buffer has, or will have once take_input() moved libevent's unread
+ * input into it (counted before it happens, so that the limit is kept
+ * before the buffer grows). Nothing while it holds nothing. progressed: a
+ * message of c's was just completed.
+ */
+static void account(struct conn *c, bool progressed)
+{
+	size_t unread = evbuffer_get_length(bufferevent_get_input(c->bev));
+	size_t len = c->in->len, cap = c->in_cap;
+
+	if (c->in_off && c->in_off >= len / 2) /* take_input() compacts first */
+		len -= c->in_off;
+	while (cap < len + unread)
+		cap = cap ? cap * 2 : 16;
+	ng_tcp_budget_set(c->owner->budget, &c->hold, c->in->len > c->in_off || unread ? cap : 0,
+			  progressed);
 }
 
 /* Something happened on c: it is now the most recently active. */
@@ -146,8 +197,15 @@ static void arm_deadline(struct conn *c, bool message)
 /* Stop reading; free once the replies already queued are written. */
 static void conn_close(struct conn *c)
 {
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+
 	c->closing = true;
 	bufferevent_disable(c->bev, EV_READ);
+	/* nothing more is read: what is held is of no use */
+	evbuffer_drain(in, evbuffer_get_length(in));
+	c->in_off = c->in->len;
+	consume(c, 0);
+	account(c, false);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		conn_free(c);
 }
@@ -209,6 +267,7 @@ static enum drain drain_input(struct conn *c)
 		ng_process(c->owner->rp, c->owner->rp->ng_cache, str_make(buf + f.skip, f.len),
 			   NG_TCP, (struct sockaddr *)&c->peer, c->peer_len, out);
 		consume(c, f.skip + f.len);
+		account(c, true);
 		touch(c);
 		arm_deadline(c, false);
 		if (out->len == 0) {
@@ -226,13 +285,84 @@ static enum drain drain_input(struct conn *c)
 		}
 	}
 	g_string_free(out, TRUE);
+	if (ret != DRAIN_CLOSED)
+		account(c, false);
 	return ret;
+}
+
+/*
+ * Close c because the input of all connections reached ng-tcp-max-buffered:
+ * an error reply first when the cookie of its message is known (format
+ * from the body's first byte, bencode if none yet). Counted, and reported
+ * at most once per BUFFER_LOG_INTERVAL with the number not reported.
+ */
+static void limit_close(struct conn *c)
+{
+	struct ng_tcp *t = c->owner;
+	struct ng_tcp_budget *b = t->budget;
+	unsigned kib = t->rp->cfg->ng_tcp_max_buffered_kib;
+	size_t cookie = c->scan.cookie_len, have = c->in->len - c->in_off;
+
+	t->rp->stats->ng_tcp_buffer_evicted++;
+	b->evicted++;
+	if (cookie && cookie < have) {
+		const char *buf = (const char *)c->in->data + c->in_off;
+		enum ng_format fmt = have > cookie + 1 && buf[cookie + 1] == '{'
+					     ? NG_FORMAT_JSON
+					     : NG_FORMAT_BENCODE;
+		g_autofree char *reason = g_strdup_printf(
+			"Too much TCP ng input buffered (ng-tcp-max-buffered=%u KiB); closing",
+			kib);
+		GString *out = g_string_sized_new(128);
+
+		ng_msg_encode_error(str_make(buf, cookie), fmt, reason, out);
+		bufferevent_write(c->bev, out->str, out->len);
+		g_string_free(out, TRUE);
+	}
+	if (LOG_ENABLED(LOG_WARNING) && log_ratelimit_ok(&b->rl, 1, BUFFER_LOG_INTERVAL)) {
+		log_emit(LOG_SS(LOG_SUBSYS), LOG_WARNING, false,
+			 "ng TCP %s: input of all TCP ng connections at ng-tcp-max-buffered "
+			 "(%u KiB): closing %s, holding %zu bytes of a message that progressed "
+			 "least (%llu more since the last report)",
+			 t->text, kib, c->peer_str, c->hold.bytes,
+			 (unsigned long long)(b->evicted - b->reported - 1));
+		b->reported = b->evicted;
+	}
+	conn_close(c);
+}
+
+/*
+ * c has read more: if the input of all connections is now over
+ * ng-tcp-max-buffered, close the holders that progressed least, never c,
+ * until it fits; c itself goes when it is the first in that line. false
+ * when c was closed (and maybe freed: do not touch it).
+ */
+static bool make_room(struct conn *c)
+{
+	struct ng_tcp_budget *b = c->owner->budget;
+	size_t max = (size_t)c->owner->rp->cfg->ng_tcp_max_buffered_kib * 1024;
+
+	account(c, false);
+	while (b->held > max) {
+		struct ng_tcp_hold *first = b->holders.head ? b->holders.head->data : NULL;
+
+		if (!first || first == &c->hold) {
+			limit_close(c);
+			return false;
+		}
+		limit_close(hold_conn(first));
+	}
+	/* the peak of what stays, not of the moment before the closes */
+	b->peak = MAX(b->peak, b->held);
+	return true;
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
+	if (!make_room(c))
+		return;
 	/* a full batch may leave work: come back through the loop */
 	if (drain_input(c) == DRAIN_BUSY)
 		bufferevent_trigger(bev, EV_READ,
@@ -377,12 +507,14 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
 }
 
 /* Bind and listen on l; NULL after logging. Main thread. */
-struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l)
+struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l,
+			  struct ng_tcp_budget *budget)
 {
 	struct ng_tcp *t = g_new0(struct ng_tcp, 1);
 	int fd;
 
 	t->rp = rp;
+	t->budget = budget;
 	g_queue_init(&t->conns);
 	t->timeout = (struct timeval){ rp->cfg->ng_tcp_timeout, 0 };
 	t->idle_timeout = (struct timeval){ rp->cfg->ng_tcp_idle_timeout, 0 };
