@@ -197,15 +197,8 @@ static void arm_deadline(struct conn *c, bool message)
 /* Stop reading; free once the replies already queued are written. */
 static void conn_close(struct conn *c)
 {
-	struct evbuffer *in = bufferevent_get_input(c->bev);
-
 	c->closing = true;
 	bufferevent_disable(c->bev, EV_READ);
-	/* nothing more is read: what is held is of no use */
-	evbuffer_drain(in, evbuffer_get_length(in));
-	c->in_off = c->in->len;
-	consume(c, 0);
-	account(c, false);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		conn_free(c);
 }
@@ -319,12 +312,21 @@ static void limit_close(struct conn *c)
 		bufferevent_write(c->bev, out->str, out->len);
 		g_string_free(out, TRUE);
 	}
+	/* nothing of it will be handled: give it back now, not once the
+	 * error reply is written */
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	size_t held = c->hold.bytes;
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+	c->in_off = c->in->len;
+	consume(c, 0);
+	account(c, false);
 	if (LOG_ENABLED(LOG_WARNING) && log_ratelimit_ok(&b->rl, 1, BUFFER_LOG_INTERVAL)) {
 		log_emit(LOG_SS(LOG_SUBSYS), LOG_WARNING, false,
 			 "ng TCP %s: input of all TCP ng connections at ng-tcp-max-buffered "
 			 "(%u KiB): closing %s, holding %zu bytes of a message that progressed "
 			 "least (%llu more since the last report)",
-			 t->text, kib, c->peer_str, c->hold.bytes,
+			 t->text, kib, c->peer_str, held,
 			 (unsigned long long)(b->evicted - b->reported - 1));
 		b->reported = b->evicted;
 	}
@@ -428,13 +430,11 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
-		      void *arg)
+/* Serve the connected socket fd (peer sa) on t; closes fd on failure. */
+static void conn_new(struct ng_tcp *t, evutil_socket_t fd, const struct sockaddr *sa, int salen)
 {
-	struct ng_tcp *t = arg;
 	struct conn *c;
 
-	t->pause_ms = 0;
 	if (t->conns.length >= t->max_conns) {
 		/* The least recently active one goes: a crowd of silent
 		 * connections cannot lock a working client out. */
@@ -451,7 +451,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	c->in = g_byte_array_new();
 	c->owner = t;
 	c->link.data = c;
-	if (salen > 0 && (size_t)salen <= sizeof(c->peer)) {
+	if (sa && salen > 0 && (size_t)salen <= sizeof(c->peer)) {
 		memcpy(&c->peer, sa, (size_t)salen);
 		c->peer_len = (socklen_t)salen;
 	}
@@ -481,6 +481,26 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bufferevent_setwatermark(c->bev, EV_READ, 0, NG_MAX_MESSAGE + 1);
 	bufferevent_enable(c->bev, EV_READ);
 	log_debug("ng TCP %s: connection from %s", t->text, c->peer_str);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+		      void *arg)
+{
+	struct ng_tcp *t = arg;
+
+	t->pause_ms = 0;
+	conn_new(t, fd, sa, salen);
+}
+
+void ng_tcp_adopt(struct ng_tcp *t, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+		len = 0;
+	evutil_make_socket_nonblocking(fd);
+	conn_new(t, fd, len ? (struct sockaddr *)&ss : NULL, (int)len);
 }
 
 static void on_resume(evutil_socket_t fd, short what, void *arg)
@@ -519,25 +539,28 @@ struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l,
 	t->timeout = (struct timeval){ rp->cfg->ng_tcp_timeout, 0 };
 	t->idle_timeout = (struct timeval){ rp->cfg->ng_tcp_idle_timeout, 0 };
 	t->max_conns = rp->cfg->ng_tcp_max_connections;
-	g_strlcpy(t->text, l->text, sizeof(t->text));
+	g_strlcpy(t->text, l ? l->text : "(adopted)", sizeof(t->text));
+	t->resume = evtimer_new(rp->base, on_resume, t);
+	if (!t->resume) {
+		log_errx("ng TCP listener %s: cannot create a timer", t->text);
+		goto err_free;
+	}
+	if (!l)
+		return t;
 	fd = ng_transport_socket(l, SOCK_STREAM, "ng TCP");
 	if (fd < 0)
-		goto err_free;
+		goto err_free_timer;
 	t->listener = evconnlistener_new(rp->base, on_accept, t, LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (!t->listener) {
 		log_errx("ng TCP listener %s: cannot add it to the event loop", l->text);
 		close(fd);
-		goto err_free;
+		goto err_free_timer;
 	}
 	evconnlistener_set_error_cb(t->listener, on_accept_error);
-	t->resume = evtimer_new(rp->base, on_resume, t);
-	if (!t->resume) {
-		log_errx("ng TCP listener %s: cannot create a timer", l->text);
-		evconnlistener_free(t->listener);
-		goto err_free;
-	}
 	return t;
 
+err_free_timer:
+	event_free(t->resume);
 err_free:
 	g_free(t);
 	return NULL;
@@ -548,7 +571,8 @@ void ng_tcp_free(struct ng_tcp *t)
 	if (!t)
 		return;
 	event_free(t->resume);
-	evconnlistener_free(t->listener);
+	if (t->listener)
+		evconnlistener_free(t->listener);
 	while (t->conns.head)
 		conn_free(t->conns.head->data);
 	g_free(t);
