@@ -322,7 +322,8 @@ def test_total_buffered_input_is_bounded():
         # 128 KiB counted per holder (its buffer's allocation): 32 fit
         check.true(tot["ngtcpbufferevicted"] >= conns - 40,
                    "the crowd past the limit was closed", tot["ngtcpbufferevicted"])
-        check.true(rss < 12 << 20, "RSS grew by %.1f MiB (20 MB sent, limit 4 MiB)"
+        # (ASan's quarantine keeps freed memory resident: the peak above holds there)
+        check.true(daemon.SAN or rss < 12 << 20, "RSS grew by %.1f MiB (20 MB sent, limit 4 MiB)"
                    % (rss / 2.0 ** 20))
         check.true(pinger.p99() < PING_P99_MS + quiet.p99(),
                    "UDP ping p99 %.1f ms during the attack (%d pings), quiet %.1f ms"
