@@ -382,7 +382,7 @@ const struct option_def options_table[] = {
 	/* issue 10's limits: the input of all TCP ng connections, calls per ng client */
 	{ .name = "ng-tcp-max-buffered", .type = OPT_UINT, .offset = CFG(ng_tcp_max_buffered_kib),
 	  .min = 1024, .max = 16777216, .def = "65536",
-	  .help = "TCP ng: KiB of input all connections together may hold; past it those whose messages progressed least are closed",
+	  .help = "TCP ng: KiB of input all connections together may hold (1024..16777216); past it those whose messages progressed least are closed",
 	  .arg = "KIB" },
 	{ .name = "max-calls-per-client", .type = OPT_UINT, .offset = CFG(max_calls_per_client),
 	  .min = 0, .max = 100000000, .def = "0",
@@ -419,7 +419,7 @@ const struct option_def options_table[] = {
 	  .arg = "uring|epoll" },
 	{ .name = "media-coalesce-us", .type = OPT_UINT, .offset = CFG(media_coalesce_us),
 	  .min = 0, .max = 10000, .def = "100",
-	  .help = "io_uring: while busy, wait up to this long to serve packets in batches",
+	  .help = "io_uring: while busy, wait up to this long to serve packets in batches (at most 10000)",
 	  .arg = "USECS" },
 	{ .name = "media-buffers", .type = OPT_CUSTOM, .parse = parse_media_buffers, .def = "4096",
 	  .help = "io_uring: receive buffers per worker thread (2 KiB each; a power of two)",
