@@ -60,6 +60,8 @@ def test_calls_per_client_limit_and_release_by_delete():
         t = client_from(d, "127.0.0.1", "tcp")
         refused(t.offer(sdp(5100), "pc-3", "A", check=False), 3)
         t.close()
+        with d.http() as h:  # and over HTTP (POST /ng)
+            refused(h.offer(sdp(5100), "pc-3", "A", check=False), 3)
         # what is not a new call goes on: a re-offer, a new branch, an answer
         check.eq(a.offer(sdp(5000), "pc-0", "A")["result"], "ok", "re-offer")
         check.eq(a.offer(sdp(5000), "pc-0", "A", via_branch="b2")["result"], "ok", "a branch")
@@ -76,7 +78,7 @@ def test_calls_per_client_limit_and_release_by_delete():
         refused(a.offer(sdp(5200), "pc-4", "A", check=False), 3)
         refused(b.offer(sdp(7100), "pcb-3", "A", check=False), 3)
         st = stats(d)
-        check.eq(st["totalstatistics"]["offersfailedclient"], 5, "every refusal counted")
+        check.eq(st["totalstatistics"]["offersfailedclient"], 6, "every refusal counted")
         check.eq(st["currentstatistics"]["sessionsown"], 6, "three calls each")
         log = d.log_text()
         check.eq(log.count("(max-calls-per-client)"), 1, "reported once in the interval")
