@@ -73,31 +73,33 @@ struct rtprelay_config {
 	struct config_listen listen_http[CONFIG_MAX_LISTENERS];
 	unsigned n_listen_http;
 
-	unsigned port_min, port_max;      /* default 30000..40000 as rtpengine */
-	unsigned timeout;                 /* -o, default 60 */
-	unsigned silent_timeout;          /* -s, default 3600 */
-	unsigned final_timeout;           /* -a, default 0 = none */
-	unsigned offer_timeout;           /* default 3600 */
-	unsigned delete_delay;            /* -d, default 30 */
-	int max_sessions;                 /* default -1 = unlimited */
-	unsigned max_call_tags;           /* monologues of one call at most */
-	unsigned ng_cache_max_entries;    /* ng/cache.h: requests remembered */
-	unsigned ng_tcp_max_connections;  /* per TCP ng listener */
-	unsigned ng_tcp_timeout;          /* s: a message whole, replies taken */
-	unsigned ng_tcp_idle_timeout;     /* s: without a message; 0 = forever */
-	unsigned ng_cache_max_kib;        /* --ng-cache-max-bytes, in KiB: replies kept */
-	unsigned ng_tcp_max_buffered_kib; /* input of all TCP ng connections, KiB */
-	unsigned max_calls_per_client;    /* calls created by one ng client address; 0 = any */
-	unsigned num_threads;             /* default: number of CPUs */
-	int table;                        /* -t, default 0; -1 = no kernel */
-	bool no_fallback;                 /* -F */
-	int tos;                          /* -T, default 184 (EF) as rtpengine */
+	unsigned port_min, port_max;     /* default 30000..40000 as rtpengine */
+	unsigned timeout;                /* -o, default 60 */
+	unsigned silent_timeout;         /* -s, default 3600 */
+	unsigned final_timeout;          /* -a, default 0 = none */
+	unsigned offer_timeout;          /* default 3600 */
+	unsigned delete_delay;           /* -d, default 30 */
+	int max_sessions;                /* default -1 = unlimited */
+	unsigned max_call_tags;          /* monologues of one call at most */
+	unsigned ng_cache_max_entries;   /* ng/cache.h: requests remembered */
+	unsigned ng_tcp_max_connections; /* per TCP ng listener */
+	unsigned ng_tcp_timeout;         /* s: a message whole, replies taken */
+	unsigned ng_tcp_idle_timeout;    /* s: without a message; 0 = forever */
+	unsigned ng_cache_max_kib;       /* --ng-cache-max-bytes, in KiB: replies kept */
+	unsigned num_threads;            /* default: number of CPUs */
+	int table;                       /* -t, default 0; -1 = no kernel */
+	bool no_fallback;                /* -F */
+	int tos;                         /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
 	bool memory_accounting_sites; /* --memory-accounting=sites (debug builds: default) */
 	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */
 	int media_io; /* enum media_io_kind (media/worker.h): --media-io, default uring */
 	unsigned media_coalesce_us; /* --media-coalesce-us, default 100 */
 	unsigned media_buffers;     /* --media-buffers: per io_uring worker, default 4096 */
+
+	/* issue 10's limits over all TCP ng connections and per ng client */
+	unsigned ng_tcp_max_buffered_kib; /* --ng-tcp-max-buffered: input held, KiB */
+	unsigned max_calls_per_client;    /* calls created by one ng client address; 0 = any */
 
 	/* HTTP listener limits (ng/http.c), per listening address */
 	unsigned http_max_connections; /* --http-max-connections, default 128 */
