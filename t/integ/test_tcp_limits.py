@@ -1,6 +1,7 @@
 """Hostile clients on the TCP ng port, each attack bounded: messages that
 drip in byte by byte, connections that never send, a crowd of silent
-connections, idle connections. The limits hold, the control thread stays
+connections, idle connections, a crowd of partial messages against the
+total of ng-tcp-max-buffered. The limits hold, the control thread stays
 responsive (UDP ng ping p99 under 10 ms while the attack runs, 50 ms in a
 sanitizer build, above what the machine shows without the attack: on a
 machine busy with other work the quiet p99 is added), and a genuine client
@@ -363,3 +364,48 @@ def test_total_buffered_input_is_bounded():
         check.contains(m, "rtprelay_ng_tcp_buffer_evicted_total %d\n" % tot["ngtcpbufferevicted"],
                        "the closes in /metrics")
         check.contains(m, "rtprelay_ng_tcp_buffered_bytes 0\n", "the gauge in /metrics")
+
+
+def test_total_buffered_refuses_the_reader_that_progressed_least():
+    """At ng-tcp-max-buffered, the connection whose read takes the sum past
+    the limit is the one refused when its message has waited longest: its
+    input is dropped with an error naming the limit and the connection
+    closed; the others keep theirs and are answered."""
+    check.only("rtprelay")
+
+    def head(cookie, length):
+        # a message whose padding string is `length` bytes long
+        return b"%s d7:command4:ping3:pad%d:" % (cookie, length)
+
+    with daemon.Daemon(args=["--ng-tcp-max-buffered=1024"], name="tcpbuf2", log_level=5) as d:
+        old = tcp_connect(d)
+        old.sendall(head(b"old", 200000) + b"a" * 90000)  # 128 KiB counted
+        time.sleep(0.2)
+        others, sizes = [], (240000, 240000, 240000, 40000)  # 3 x 256 KiB + 64 KiB
+        for i, n in enumerate(sizes):
+            s = tcp_connect(d)
+            s.sendall(head(b"o%d" % i, n) + b"a" * (n - 10))
+            others.append(s)
+            time.sleep(0.1)
+        cur = d.ng.command("statistics")["statistics"]["currentstatistics"]
+        check.eq(cur["ngtcpbuffered"], 960 * 1024, "held before: 128 + 3 x 256 + 64 KiB")
+        old.sendall(b"a" * 50000)  # its buffer would double: 1088 KiB in all
+        r = read_reply(old, 3)
+        check.true(r is not None, "the reader that waited longest is closed")
+        check.contains(r.decode(errors="replace"),
+                       "Too much TCP ng input buffered (ng-tcp-max-buffered=1024 KiB)",
+                       "with an error naming the limit")
+        st = d.ng.command("statistics")["statistics"]
+        check.eq(st["totalstatistics"]["ngtcpbufferevicted"], 1, "one connection closed")
+        check.eq(st["currentstatistics"]["ngtcpbuffered"], 832 * 1024, "the others keep theirs")
+        for i, s in enumerate(others):
+            s.sendall(b"a" * 10 + b"e")
+            s.settimeout(5)
+            reply = b""
+            while not reply.endswith(b"e"):
+                chunk = s.recv(4096)
+                check.true(chunk, "connection %d still open" % i)
+                reply += chunk
+            check.true(reply.startswith(b"o%d d6:result4:pong" % i), "answer %d" % i, reply[:40])
+            s.close()
+        old.close()
