@@ -303,7 +303,7 @@ def test_total_buffered_input_is_bounded():
             s.sendall(b"buf%d " % i + body)
             socks.append(s)
             if i % 10 == 9:
-                time.sleep(0.05)  # a steady crowd, not one burst
+                time.sleep(0.1)  # a steady crowd over 2 s, not one burst
         time.sleep(0.5)
         cpu = cpu_seconds(d.proc.pid) - cpu0
         rss = proc_rss(d.proc.pid) - rss0
