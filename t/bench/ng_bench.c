@@ -458,6 +458,10 @@ static void report_phase(struct phase *p, const char *what)
 	double secs = (double)(p->t_end - p->t_start) / 1e9;
 	char label[128];
 
+	/* The offered load of a closed loop: how many cycles are kept in
+	 * flight, how many were asked for and how many completed. */
+	fprintf(report, "load\t%s\tclosed-loop\t%u\t%u\t%u\n", what, p->window, p->n_calls,
+		p->done);
 	snprintf(label, sizeof(label), "%s: cycles/s", what);
 	row(label, secs > 0 && p->done ? p->done / secs : -1, 0, "higher");
 	for (int q = 0; q < 2; q++) {
@@ -534,6 +538,10 @@ static void run_memory(struct bench *b, unsigned n_first, unsigned n_last, const
 	rss_del = read_rss_kib(o->pid);
 
 	unsigned n_a = mk_a.done, n_b = mk_a.done + mk_b.done;
+
+	/* The load of an idle-call measurement: the calls asked for and
+	 * created (16 set-ups in flight while creating them). */
+	fprintf(report, "load\t%s\tidle-calls\t16\t%u\t%u\n", what, n_last, n_b);
 
 	snprintf(label, sizeof(label), "%s: RSS baseline (KiB)", what);
 	row(label, (double)base, 0, "info");
