@@ -130,8 +130,35 @@ def render(meta, lines):
     if any(d[n]["notes"] for n in DAEMONS):
         out.append("")
 
-    out += ["## Verdicts", "", "```"] + verdicts(a, b, groups) + ["```", ""]
+    out += ["## Verdicts", "", "```"] + verdicts(a, b, groups) + shared_cpu(meta, a, b, groups)
+    out += ["```", ""]
     return "\n".join(out)
+
+
+def shared_cpu(meta, a, b, groups):
+    """What a machine this small cannot show: the daemon's throughput with
+    a client that does not compete for its CPUs."""
+    cpus = verdict.num(meta.get("cpus")) or 0
+    if cpus >= 4:
+        return []
+    out = []
+    for g in groups:
+        la = a["loads"].get(g)
+        if not la or la[0] != "closed-loop":
+            continue
+        figs = []
+        for name, x in (("rtprelay", a), ("rtpengine", b)):
+            d = verdict.num(x["rows"].get(g + ": daemon CPU per cycle (us)", ("-",))[0])
+            c = verdict.num(x["rows"].get(g + ": bench client CPU per cycle (us)", ("-",))[0])
+            if d and c is not None:
+                figs.append("%s %.1f us daemon + %.1f us client per cycle, alone on a CPU "
+                            "about %.0f cycles/s" % (name, d, c, 1e6 / d))
+        if figs:
+            out.append("not measurable here: %s: the daemon's cycles/s without a client "
+                       "competing for its CPUs (this machine has %d CPUs; client, daemon and "
+                       "the kernel share them, so cycles/s measures the pair). Model from "
+                       "this run's CPU per cycle: %s." % (g, cpus, "; ".join(figs)))
+    return out
 
 
 def verdicts(a, b, groups):
