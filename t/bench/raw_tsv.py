@@ -31,9 +31,10 @@ def run_header(meta):
         "- Run: %s on `%s` (%s CPUs, %s, %s, %s RAM)" % (
             g("date", "?"), g("host", "?"), g("cpus", "?"), g("cpu_model", "?"),
             g("kernel", "?"), g("mem_total", "?")),
-        "- Versions: rtprelay `%s` (git describe; binary %s), rtpengine `%s` "
-        "(dpkg-query rtpengine-daemon)" % (
-            g("rtprelay", "?"), g("rtprelay_binary", "?"), g("rtpengine", "?")),
+        "- Versions: rtprelay `%s` (`%s --version`; source tree `%s`, git describe), "
+        "rtpengine `%s` (dpkg-query rtpengine-daemon); benchmark processes at nice %s" % (
+            g("rtprelay") or "?", g("rtprelay_binary", "?"), g("tree", "?"),
+            g("rtpengine", "?"), g("nice", "?")),
         "- Load average (1/5/15 min) before the run: %s%s" % (
             g("loadavg", "?"), load_comment(g("loadavg"), g("cpus"))),
     ]

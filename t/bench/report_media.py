@@ -72,6 +72,9 @@ def status_note(b, cfg):
         note += ", generator offered %.0f%% of the asked rate" % (100 * offered / asked)
     if st == "ok" and (verdict.num(b.get(cfg, "loss_pct")) or 0) >= 99.9:
         note = "ok, but ~100% loss"
+    logged = verdict.num(b.get(cfg, "relay_log_lines"))
+    if logged is not None and logged > 10:
+        note += ", relay logged %s lines (errors/warnings)" % b.get(cfg, "relay_log_lines")
     late = verdict.num(b.get(cfg, "sender_late_1ms_pct"))
     if late is not None and late > LATE_PCT:
         note += " (generator late > 1 ms for %s%% of packets)" % b.get(cfg, "sender_late_1ms_pct")
@@ -154,8 +157,13 @@ def latency_lines(b):
             b.n, desc, " vs ".join(b.get(c, "offered_pps") for c in rows))]
     extra = (verdict.num(b.get("rtprelay-t1", "lat_p50_us")) or 0) - \
         (verdict.num(b.get("fwd-t1", "lat_p50_us")) or 0)
-    return ["N=%s p50 latency at the same load: %s; rtprelay-t1's batching costs %+.0f us "
-            "at p50 against the bare loop" % (b.n, desc, extra)]
+    line = ("N=%s p50 latency at the same load: %s; rtprelay-t1's p50 minus the bare "
+            "loop's: %+.0f us" % (b.n, desc, extra))
+    late = [c for c in rows if (verdict.num(b.get(c, "sender_late_1ms_pct")) or 0) > LATE_PCT]
+    if late:
+        line += ("; but the generator was late > 1 ms for more than %g%% of packets in %s: "
+                 "these latencies show CPU starvation, not batching" % (LATE_PCT, ", ".join(late)))
+    return [line]
 
 
 def scaling_lines(meta, blocks):
