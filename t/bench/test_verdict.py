@@ -53,6 +53,46 @@ check("missing load", st, "not comparable")
 check("nan is no number", verdict.num("nan"), None)
 check("ratio of text", verdict.ratio("abc", "1"), None)
 
+# The reports apply it: a media row under another offered load gets no
+# ratio, and the ng target is judged only at equal concurrency and work.
+import report_media  # noqa: E402
+import report_ng  # noqa: E402
+
+
+def cell(n, cfg, **kv):
+    return [["cell", n, cfg, k, str(v)] for k, v in kv.items()]
+
+
+media = []
+for cfg, offered, us in (("fwd-t1", 1000, 10), ("rtprelay-t1", 1010, 9),
+                         ("rtpengine-t1", 1100, 20)):
+    media += cell("500", cfg, status="ok", target_pps=1000, offered_pps=offered,
+                  delivered_pps=offered, loss_pct="0.000", daemon_us_per_pkt=us,
+                  lat_p50_us=50, gen_cpu_pct=30)
+text = report_media.render({"cpus": "2"}, media)
+check("media: 1010 vs 1000 judged", "target met: N=500 rtprelay-t1 CPU/pkt <= 1.2x fwd-t1" in text,
+      True)
+check("media: 1010 vs 1100 not comparable",
+      "not comparable: N=500 rtprelay-t1 CPU/pkt <= 0.6x rtpengine-t1" in text, True)
+check("media: 2 CPUs cannot show scaling", "not measurable here: 2 threads vs 1" in text, True)
+
+ng = []
+for name, done, cps in (("rtprelay", 1000, 9), ("rtpengine", 1000, 4)):
+    ng += [[name, "load", "sequential", "closed-loop", "1", "1000", str(done)],
+           [name, "row", "sequential: cycles/s", str(cps), "higher"],
+           [name, "row", "sequential: cycle p99 (us)", "10" if name == "rtprelay" else "9",
+            "lower"],
+           [name, "status", "ok"]]
+text = report_ng.render({"cpus": "2"}, ng)
+check("ng: 9 vs 4 cycles/s met (not a string compare)",
+      "target met: rtprelay >= 2x rtpengine cycles/s, sequential" in text, True)
+check("ng: p99 10 vs 9 missed", "target MISSED: rtprelay cycle p99" in text, True)
+ng[0][6] = "1100"
+ng[4][6] = "900"
+text = report_ng.render({"cpus": "2"}, ng)
+check("ng: 1100 vs 900 cycles done not comparable",
+      "not comparable: rtprelay >= 2x rtpengine cycles/s, sequential" in text, True)
+
 if failures:
     print("test_verdict: %d failure(s)" % failures)
     sys.exit(1)
