@@ -11,6 +11,7 @@ import verdict
 VS_FWD = 1.2
 VS_RTPENGINE = 0.6
 LATE_PCT = 5.0  # generator late by > 1 ms for more packets than this: flagged
+OTHER_CPUS = 0.25  # CPUs busy with neither relay nor generator: flagged
 
 
 def parse(lines):
@@ -41,6 +42,16 @@ class Block:
 
     def get(self, cfg, key, default="-"):
         return self.rows.get(cfg, {}).get(key, default)
+
+    def other_cpus(self, cfg):
+        """CPUs busy during cfg's window with neither the relay nor the
+        generator (other work on the machine), or None."""
+        busy = verdict.num(self.get(cfg, "machine_busy_cpus"))
+        relay = verdict.num(self.get(cfg, "daemon_cpu_pct"))
+        gen = verdict.num(self.get(cfg, "gen_cpu_pct"))
+        if busy is None or relay is None or gen is None:
+            return None
+        return max(0.0, busy - relay / 100 - gen / 100)
 
     def show(self, cfg, key):
         """A figure for the table: "-" for none (media_load prints -1)."""
@@ -84,7 +95,7 @@ def status_note(b, cfg):
 def table(ns, cfgs, cells):
     head = ["calls", "relay", "batching", "asked/s", "offered/s", "deliv/s", "loss %",
             "p50 us", "p99 us", "CPU %", "us/pkt", "x fwd-t1", "x rtpengine", "gen CPU %",
-            "busy CPUs", "load1", "status"]
+            "busy CPUs", "other CPUs", "load1", "status"]
     rows = []
     for n in ns:
         b = Block(n, cfgs, cells)
@@ -98,13 +109,31 @@ def table(ns, cfgs, cells):
                          b.cpu_ratio(c, "fwd-t1"),
                          "-" if c.startswith("rtpengine") else
                          b.cpu_ratio(c, "rtpengine-t" + threads(c)),
-                         g(c, "gen_cpu_pct"), g(c, "machine_busy_cpus"), g(c, "load"),
+                         g(c, "gen_cpu_pct"), g(c, "machine_busy_cpus"),
+                         "-" if b.other_cpus(c) is None else "%.2f" % b.other_cpus(c),
+                         g(c, "load"),
                          status_note(b, c)])
-    return raw_tsv.md_table(head, rows, "lll" + "r" * 13 + "l")
+    return raw_tsv.md_table(head, rows, "lll" + "r" * 14 + "l")
 
 
 def load_desc(b, c1, c2):
     return "offered pkt/s (%s, %s)" % (c1, c2)
+
+
+def caveat(b, rows):
+    """What else was different between rows of the same offered load: other
+    work on the machine during the window, or a generator that was late
+    (bursts instead of a paced stream)."""
+    why = []
+    for c in rows:
+        other = b.other_cpus(c)
+        late = verdict.num(b.get(c, "sender_late_1ms_pct"))
+        if other is not None and other >= OTHER_CPUS:
+            why.append("other work used %.2f CPUs during %s" % (other, c))
+        if late is not None and late > LATE_PCT:
+            why.append("%s's generator was late > 1 ms for %s%% of packets" % (
+                c, b.get(c, "sender_late_1ms_pct")))
+    return "; caveat: " + ", ".join(why) if why else ""
 
 
 def cpu_verdicts(b):
@@ -121,7 +150,7 @@ def cpu_verdicts(b):
                 b.get(r, "daemon_us_per_pkt"), b.get(ref, "daemon_us_per_pkt"),
                 b.get(r, "offered_pps"), b.get(ref, "offered_pps"), "<=", limit,
                 load_desc=load_desc(b, r, ref))
-            out.append(line)
+            out.append(line + caveat(b, (r, ref)))
         out.append(loss_verdict(b, r, e))
     return out
 
@@ -214,13 +243,13 @@ def render(meta, lines):
     out = ["# Media (t/bench/run_media_bench.sh)", ""]
     out += raw_tsv.run_header(meta)
     out.append("- Load: per call 2 streams x %s packets/s x %s bytes of RTP; %s s warm-up, "
-               "%s s measured; media_load arguments: `%s`" % (
+               "%s s measured; media_load arguments: %s" % (
                    any_row.get("pps_per_stream", "?"), any_row.get("pkt_bytes", "?"),
                    meta.get("media_warmup_s", "?"), meta.get("media_duration_s", "?"),
-                   meta.get("media_load_args", "")))
+                   meta.get("media_load_args") or "(none)"))
     out += ["", OFFERED % (100 * verdict.TOLERANCE), "", "## Table", ""]
     out += table(ns, cfgs, cells)
-    out += ["", COLUMNS, "", "## Verdicts", "", "```"]
+    out += ["", COLUMNS.replace("OTHER_CPUS", "%.2f" % OTHER_CPUS), "", "## Verdicts", "", "```"]
     for b in blocks:
         out += cpu_verdicts(b)
         out += latency_lines(b)
@@ -245,6 +274,10 @@ relay's user+system time in % of one CPU; us/pkt = the relay's CPU
 microseconds per delivered packet; x fwd-t1, x rtpengine = us/pkt over
 fwd-t1's and over rtpengine's with as many threads, at the same offered load
 (n/c otherwise); gen CPU % = the generator's own CPU; busy CPUs = CPUs busy
-machine-wide (/proc/stat); load1 = 1-min load average before the row's run.
+machine-wide (/proc/stat); other CPUs = busy CPUs minus the relay's and the
+generator's: other work on the machine during the window, plus kernel work
+charged to neither process (small on a quiet machine); a verdict names rows
+where it reached OTHER_CPUS; load1 = 1-min load average before the row's run
+(it includes the previous rows of this benchmark).
 fwd-t1/t2 is min_forwarder, a bare epoll + recvmmsg/sendmmsg loop over a
 static mapping: the floor of user-space forwarding cost and latency here."""
