@@ -41,7 +41,8 @@ def run_header(meta):
 
 
 def load_comment(loadavg, cpus):
-    """A note on how busy the machine was, from the 1-min load average."""
+    """A note on how busy the machine was, from the 1-min load average
+    (which also counts a benchmark that ran just before this one)."""
     try:
         one = float(loadavg.split()[0])
         n = float(cpus)
@@ -50,9 +51,9 @@ def load_comment(loadavg, cpus):
     if one < 0.5:
         return " (a quiet machine)"
     if one < n / 2:
-        return " (other work was running: figures may be skewed)"
-    return (" (other work kept the machine busy: figures are skewed, re-run on a "
-            "quiet machine before judging)")
+        return " (some work was running, perhaps a benchmark just before this one)"
+    return (" (the machine was busy, with other work or a benchmark just before this "
+            "one: figures may be skewed; re-run on a quiet machine before judging)")
 
 
 def md_table(head, rows, align=None):

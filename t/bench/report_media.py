@@ -247,6 +247,14 @@ def render(meta, lines):
                    any_row.get("pps_per_stream", "?"), any_row.get("pkt_bytes", "?"),
                    meta.get("media_warmup_s", "?"), meta.get("media_duration_s", "?"),
                    meta.get("media_load_args") or "(none)"))
+    others = sorted(x for x in (b.other_cpus(c) for b in blocks for c in b.rows)
+                    if x is not None)
+    if others:
+        out.append("- Other work during the measured windows (busy CPUs minus relay and "
+                   "generator): median %.2f, max %.2f CPUs of %s%s" % (
+                       others[len(others) // 2], others[-1], meta.get("cpus", "?"),
+                       "" if others[-1] < OTHER_CPUS else
+                       ": the machine was shared, figures are skewed"))
     out += ["", OFFERED % (100 * verdict.TOLERANCE), "", "## Table", ""]
     out += table(ns, cfgs, cells)
     out += ["", COLUMNS.replace("OTHER_CPUS", "%.2f" % OTHER_CPUS), "", "## Verdicts", "", "```"]
