@@ -8,6 +8,8 @@ import verdict
 DAEMONS = ("rtprelay", "rtpengine")
 # the targets: rtprelay >= 2x rtpengine's cycles/s, and a lower cycle p99
 CYCLES_TARGET = 2.0
+OTHER_ROW = ": other work on the machine (CPUs)"
+OTHER_CPUS = 0.25  # other work this busy during a phase: named in its verdicts
 
 
 def parse(lines):
@@ -112,7 +114,7 @@ def render(meta, lines):
         better = (a["rows"].get(k) or b["rows"].get(k))[1]
         g = group_of(k, a["loads"]) or group_of(k, b["loads"])
         r = verdict.ratio(va, vb)
-        if r is None:
+        if r is None or k.endswith(OTHER_ROW):
             rs = "-"
         elif g is not None and not same[g]:
             rs = "n/c"
@@ -121,7 +123,10 @@ def render(meta, lines):
         rows.append([k, va, vb, rs, "" if better == "info" else better + " is better"])
     out += ["## Figures", "",
             "ratio = rtprelay / rtpengine; n/c = not comparable (different offered load, "
-            "see above).", ""]
+            "see above). \"other work on the machine\" = CPUs busy machine-wide "
+            "(/proc/stat) during the phase minus the daemon's and the client's, including "
+            "kernel work charged to neither; verdicts name phases where it reached %.2f."
+            % OTHER_CPUS, ""]
     out += raw_tsv.md_table(["metric", "rtprelay", "rtpengine", "ratio", ""], rows, "lrrrl")
     out.append("")
     for n in DAEMONS:
@@ -179,14 +184,20 @@ def verdicts(a, b, groups):
                        % (g, load_text(*la[:3]), load_text(*lb[:3])))
             continue
         desc = "cycles completed (%s)" % load_text(*la[:3])
+        why = []
+        for name, x in (("rtprelay", a), ("rtpengine", b)):
+            other = verdict.num(x["rows"].get(g + OTHER_ROW, ("-",))[0])
+            if other is not None and other >= OTHER_CPUS:
+                why.append("other work used %.2f CPUs during %s's phase" % (other, name))
+        caveat = "; caveat: " + ", ".join(why) if why else ""
         key = g + ": cycles/s"
         _, line = verdict.judge("rtprelay >= %gx rtpengine cycles/s, %s" % (CYCLES_TARGET, g),
                                 a["rows"].get(key, ("-",))[0], b["rows"].get(key, ("-",))[0],
                                 la[3], lb[3], ">=", CYCLES_TARGET, load_desc=desc)
-        out.append(line)
+        out.append(line + caveat)
         key = g + ": cycle p99 (us)"
         _, line = verdict.judge("rtprelay cycle p99 < rtpengine's, %s" % g,
                                 a["rows"].get(key, ("-",))[0], b["rows"].get(key, ("-",))[0],
                                 la[3], lb[3], "<", 1, load_desc=desc)
-        out.append(line)
+        out.append(line + caveat)
     return out
