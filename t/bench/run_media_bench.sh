@@ -18,6 +18,10 @@
 # batching, CPU per packet) and the verdicts, each judged only between rows
 # that carried the same offered load.
 #
+# media_load is an open loop (it sends at its rate whatever comes back): a
+# row's offered load is what it actually sent per second in the window;
+# results.py compares rows only when those agree within 2%.
+#
 # Addresses keep this bench out of everybody else's way on loopback: the
 # generator's endpoints are 127.0.0.2:10000.., min_forwarder listens on
 # 127.0.0.3, rtprelay on 127.0.0.4 and rtpengine on 127.0.0.5 (ng and media,

@@ -6,6 +6,11 @@
 # t/bench/results/ng.tsv; t/bench/results.py then rewrites RESULTS.md from
 # the raw files there and prints this run's section (table and verdicts).
 #
+# The throughput phases are closed loops (the next cycle starts when one
+# completes): their offered load is the concurrency and the cycles asked,
+# and cycles/s is what the daemon sustains at it; results.py compares the
+# two daemons only at equal concurrency and completed cycles (2%).
+#
 # Each daemon is started on loopback with its own ng port, in the
 # foreground, without config file, and stopped by its PID. Bounded: each
 # daemon's bench is killed after BENCH_TIMEOUT seconds, ng_bench itself caps
