@@ -87,6 +87,13 @@ text = report_ng.render({"cpus": "2"}, ng)
 check("ng: 9 vs 4 cycles/s met (not a string compare)",
       "target met: rtprelay >= 2x rtpengine cycles/s, sequential" in text, True)
 check("ng: p99 10 vs 9 missed", "target MISSED: rtprelay cycle p99" in text, True)
+ng[7][2] = "errors"
+text = report_ng.render({"cpus": "2"}, ng)
+check("ng: a run with errors is still judged", "target met: rtprelay >= 2x" in text, True)
+ng[7][2] = "capped"
+text = report_ng.render({"cpus": "2"}, ng)
+check("ng: a capped run is not", "no verdict" in text and "target met" not in text, True)
+ng[7][2] = "ok"
 ng[0][6] = "1100"
 ng[4][6] = "900"
 text = report_ng.render({"cpus": "2"}, ng)
