@@ -67,6 +67,8 @@ check:
 	$(Q)t/e2e/run.sh
 	@echo "make check: all tests passed"
 
+# ng and media benchmarks against rtpengine (~5 min; they rewrite
+# t/bench/RESULTS.md from this run, see t/bench/Makefile), then the kernel's.
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
 	$(Q)$(MAKE) --no-print-directory bench-kernel
