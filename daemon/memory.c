@@ -117,6 +117,15 @@ void memory_stop(struct rtprelay *rp)
 	 * barrier thread can go. */
 	bufferpool_destroy(rp->pool);
 	rp->pool = NULL;
+	if (kpin) {
+		struct kpin_counters c;
+
+		kpin_get_counters(kpin, &c);
+		log_info("kernel table %u: shared memory unpinned; %llu pins, %llu unpins, "
+			 "%llu pin failures over the run",
+			 ktable_id(kernel->table), (unsigned long long)c.pins,
+			 (unsigned long long)c.unpins, (unsigned long long)c.pin_failures);
+	}
 	kpin_free(kpin);
 	kpin = NULL;
 	kernel = NULL;

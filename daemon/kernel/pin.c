@@ -1,5 +1,5 @@
 /* The kernel-pinned bufferpool backing; see pin.h. */
-#define LOG_SUBSYS core
+#define LOG_SUBSYS kernel
 #include "kernel/pin.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* Kernel forwarding at start-up and shutdown; see setup.h. */
-#define LOG_SUBSYS core
+#define LOG_SUBSYS kernel
 #include "kernel/setup.h"
 
 #include <errno.h>

@@ -1,0 +1,50 @@
+#!/bin/bash
+# t/offload/run.sh: the daemon's kernel side (daemon/kernel/) against the
+# real nft_rtprelay in a qemu guest: start-up with --table=0 (table, nftables
+# rules, pinned shards), an ng offer/answer/delete, shutdown (rules, table
+# and pins gone), the module absent (user space, one log line) and
+# --no-fallback (refuses), the one-shot --nftables-* modes, and injected pin
+# failures (offers still succeed). Boots the same guest as t/kernel with its
+# scripts (setup-kernel.sh, run-in-vm.sh), once; runs guest.sh there.
+# Prints "N passed, N failed" last; exit status non-zero on any failure.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/build/offload
+start=$(date +%s)
+cd "$top"
+
+read -r kver kroot < <("$top/t/kernel/setup-kernel.sh") || { echo "t/offload: no guest kernel" >&2; exit 1; }
+kdir=/usr/src/linux-headers-$kver
+echo "t/offload: kernel $kver"
+make --no-print-directory -C kernel-module KDIR="$kdir" RTPRELAY_WERROR=y >/dev/null || {
+	echo "t/offload: module build failed" >&2
+	exit 1
+}
+# The daemon and the ng client the guest runs (the host's files, shared in).
+make --no-print-directory BUILD=. -C lib >/dev/null && make --no-print-directory BUILD=. -C daemon >/dev/null || {
+	echo "t/offload: daemon build failed" >&2
+	exit 1
+}
+mkdir -p "$out"
+
+# -n: guest.sh loads the module itself (its first scenario needs it absent).
+"$top/t/kernel/run-in-vm.sh" -q -n -r "$kroot" -K "$kver" -k kernel-module -c 2 -m 1024 \
+	-t "${RTPRELAY_OFFLOAD_TIMEOUT:-600}" -s "$here/guest.sh" > "$out/guest.log" 2>&1
+vmrc=$?
+cat "$out/guest.log"
+line=$(grep -aoE '[0-9]+ passed, [0-9]+ failed' "$out/guest.log" | tail -1)
+if [ -z "$line" ]; then
+	pass=0 fail=1
+	echo "FAIL - guest.sh gave no summary line"
+else
+	set -- $line
+	pass=$1 fail=$3
+fi
+if [ "$vmrc" != 0 ] && [ "$fail" = 0 ]; then
+	fail=1
+	echo "FAIL - guest exit status $vmrc"
+fi
+echo "t/offload: $(($(date +%s) - start)) s"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
