@@ -15,6 +15,7 @@ int kernel_start(struct kernel *k, const struct rtprelay_config *cfg)
 {
 	g_autofree char *err = NULL;
 	const char *step = NULL;
+	bool module_absent = false;
 	int ret;
 
 	memset(k, 0, sizeof(*k));
@@ -28,7 +29,8 @@ int kernel_start(struct kernel *k, const struct rtprelay_config *cfg)
 	 * rules ours would replace) from a free one. */
 	ret = ktable_open((unsigned)cfg->table, &k->table, &step);
 	if (ret < 0) {
-		if (ret == -ENOENT && strcmp(step, "/proc/rtprelay/control") == 0)
+		module_absent = ret == -ENOENT && strcmp(step, "/proc/rtprelay/control") == 0;
+		if (module_absent)
 			snprintf(k->reason, sizeof(k->reason),
 				 "module nft_rtprelay not loaded (/proc/rtprelay/control: %s)",
 				 strerror(-ret));
@@ -58,8 +60,15 @@ fallback:
 			 k->reason);
 		return -1;
 	}
-	log_warnx("kernel forwarding unavailable, media is relayed in user space only: %s",
-		  k->reason);
+	/* No module is the usual state of a host without kernel forwarding
+	 * (rtprelay-kernel-dkms not installed): a notice. A module that is
+	 * there but unusable is a warning. */
+	if (module_absent)
+		log_notice("kernel forwarding unavailable, media is relayed in user space only: %s",
+			   k->reason);
+	else
+		log_warnx("kernel forwarding unavailable, media is relayed in user space only: %s",
+			  k->reason);
 	return 0;
 }
 

@@ -96,6 +96,17 @@ err_free:
 	return err;
 }
 
+struct ktable *ktable_wrap_fd(unsigned id, int fd)
+{
+	struct ktable *kt = calloc(1, sizeof(*kt));
+
+	if (!kt)
+		return NULL;
+	kt->id = id;
+	kt->fd = fd;
+	return kt;
+}
+
 void ktable_close(struct ktable *kt)
 {
 	if (!kt)

@@ -26,6 +26,9 @@ struct ktable;
  * Main thread, at start-up.
  */
 int ktable_open(unsigned id, struct ktable **out, const char **step);
+/* A table over an already open descriptor fd, no handshake: for tests of
+ * what sits on top (t/offload/test_barrier.c uses a pipe). NULL + errno. */
+struct ktable *ktable_wrap_fd(unsigned id, int fd);
 /* Close the descriptor (the module unpins what is left); NULL: no-op. */
 void ktable_close(struct ktable *kt);
 unsigned ktable_id(const struct ktable *kt);

@@ -71,8 +71,14 @@ is "one 'kernel forwarding unavailable' line" \
 is "offer in user space" "$(offer absent1)" ok
 is "statistics kernel.state" "$(sget kernel.state)" "user space"
 is "statistics kernel.pins" "$(sget kernel.pins)" 0
+check "statistics kernel.reason names the module" sh -c "python3 '$ngc' -s udp:127.0.0.1:2223 statistics --get statistics.kernel.reason | grep -q 'module nft_rtprelay not loaded'"
 is "no nftables table made" "$(nft list tables | grep -c rtprelay)" 0
 check "daemon stops" stop_daemon
+nft_once --nftables-start > "$work/start-absent.log" 2>&1
+rc=$?
+is "--nftables-start without the module fails" "$rc" 1
+check "... saying so" grep -q 'adding the rule (is nft_rtprelay loaded?)' "$work/start-absent.log"
+is "... and leaves no table (one atomic batch)" "$(nft list tables | grep -c rtprelay)" 0
 timeout 60 "$rp" "${common[@]}" --table=0 --no-fallback > "$work/nofallback.log" 2>&1
 rc=$?
 check "--no-fallback refuses to start (exit $rc)" test "$rc" != 0 -a "$rc" != 124

@@ -4,7 +4,8 @@
 # rules, pinned shards), an ng offer/answer/delete, shutdown (rules, table
 # and pins gone), the module absent (user space, one log line) and
 # --no-fallback (refuses), the one-shot --nftables-* modes, and injected pin
-# failures (offers still succeed). Boots the same guest as t/kernel with its
+# failures (offers still succeed); before that, a host test of the bounded
+# barrier (test_barrier.c). Boots the same guest as t/kernel with its
 # scripts (setup-kernel.sh, run-in-vm.sh), once; runs guest.sh there.
 # Prints "N passed, N failed" last; exit status non-zero on any failure.
 set -uo pipefail
@@ -28,18 +29,36 @@ make --no-print-directory BUILD=. -C lib >/dev/null && make --no-print-directory
 }
 mkdir -p "$out"
 
+# Host: the bounded barrier over a pipe, under ThreadSanitizer.
+pass=0 fail=0
+cc -O1 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$top/include" -I"$top/daemon" -I"$top/lib" \
+	-fsanitize=thread -o "$out/test_barrier" t/offload/test_barrier.c daemon/kernel/barrier.c \
+	daemon/kernel/table.c -pthread || { echo "t/offload: test_barrier build failed" >&2; exit 1; }
+echo "== host: test_barrier"
+"$out/test_barrier" > "$out/test_barrier.log" 2>&1
+grep -av '^ok' "$out/test_barrier.log"
+line=$(grep -aoE '[0-9]+ passed, [0-9]+ failed' "$out/test_barrier.log" | tail -1)
+if [ -n "$line" ]; then
+	set -- $line
+	pass=$1 fail=$3
+else
+	fail=1
+	echo "FAIL - test_barrier: no summary line"
+fi
+
 # -n: guest.sh loads the module itself (its first scenario needs it absent).
 "$top/t/kernel/run-in-vm.sh" -q -n -r "$kroot" -K "$kver" -k kernel-module -c 2 -m 1024 \
 	-t "${RTPRELAY_OFFLOAD_TIMEOUT:-600}" -s "$here/guest.sh" > "$out/guest.log" 2>&1
 vmrc=$?
+echo "== guest: guest.sh"
 cat "$out/guest.log"
 line=$(grep -aoE '[0-9]+ passed, [0-9]+ failed' "$out/guest.log" | tail -1)
 if [ -z "$line" ]; then
-	pass=0 fail=1
+	fail=$((fail + 1))
 	echo "FAIL - guest.sh gave no summary line"
 else
 	set -- $line
-	pass=$1 fail=$3
+	pass=$((pass + $1)) fail=$((fail + $3))
 fi
 if [ "$vmrc" != 0 ] && [ "$fail" = 0 ]; then
 	fail=1
