@@ -182,6 +182,10 @@ static int batch_commit(struct batch *bt, const int *ignore, char **err)
 				for (unsigned i = 0; i < bt->n; i++)
 					if (bt->seq[i] == e->msg.nlmsg_seq)
 						first_what = bt->what[i];
+				/* Not about one of our messages (the batch as a
+				 * whole, e.g. EPERM): no other answer follows. */
+				if (!first_what)
+					answers = bt->n;
 			}
 		}
 	}
