@@ -207,6 +207,20 @@ for c in f1 f2 f3; do delete "$c" > /dev/null; done
 check "daemon stops" stop_daemon
 is "status after stop: Memory pins" "$(field 'Memory pins')" 0
 
+echo "[$(el)s] table held by another process"
+exec 9> /proc/rtprelay/0/control # a descriptor of "another daemon"
+check "daemon starts" start_daemon "$work/busy.log" --table=0
+is "one warning: table in use" "$(grep -c 'WARNING.*kernel forwarding unavailable, media is relayed in user space only: kernel table 0: table in use by another process' "$work/busy.log")" 1
+is "statistics kernel.state" "$(sget kernel.state)" "user space"
+is "offer in user space" "$(offer b1)" ok
+is "no nftables table made" "$(nft list tables | grep -c rtprelay)" 0
+check "daemon stops" stop_daemon
+timeout 60 "$rp" "${common[@]}" --table=0 --no-fallback > "$work/busy-nofallback.log" 2>&1
+rc=$?
+check "--no-fallback refuses a busy table (exit $rc)" test "$rc" != 0 -a "$rc" != 124
+exec 9>&-
+is "the other descriptor's table survived" "$(field Descriptors)" 0
+
 echo "[$(el)s] unload"
 check "rmmod nft_rtprelay" rmmod nft_rtprelay
 if dmesg | grep -qE 'WARNING|BUG|Oops'; then
