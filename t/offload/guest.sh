@@ -188,6 +188,12 @@ is "nft table gone after stop" "$(nft list tables | grep -c rtprelay)" 0
 nft_once --nftables-status > /dev/null 2>&1
 is "--nftables-status after stop" $? 1
 
+echo "[$(el)s] rules not managed (nftables-chain empty)"
+check "daemon starts" start_daemon "$work/unmanaged.log" --table=0 --nftables-chain=
+check "log: kernel forwarding on, rules not managed" grep -q 'kernel forwarding on: table 0 (nftables rules not managed)' "$work/unmanaged.log"
+is "no nftables table made" "$(nft list tables | grep -c rtprelay)" 0
+check "daemon stops" stop_daemon
+
 echo "[$(el)s] injected pin failures"
 echo 1000 > /sys/module/nft_rtprelay/parameters/fail_pins
 check "daemon starts" start_daemon "$work/failpin.log" --table=0

@@ -46,6 +46,33 @@ else
 	echo "FAIL - test_barrier: no summary line"
 fi
 
+# Host: the options, through the daemon's own parser.
+opt() { # DESCRIPTION WANT_STATUS GREP_FOR [ARGS...]
+	local d=$1 want=$2 pat=$3 o rc
+	shift 3
+	o=$(daemon/rtprelay --config-file=none --interface=127.0.0.1 --listen-ng=127.0.0.1:2223 "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -q -- "$pat" <<< "$o"; then
+		pass=$((pass + 1)); echo "ok   - $d"
+	else
+		fail=$((fail + 1)); echo "FAIL - $d: exit $rc, output: $o"
+	fi
+}
+echo "== host: options"
+opt "nftables options accepted" 0 "configuration OK" --check-config --nftables-chain=rp2 \
+	--nftables-base-chain=none --nftables-append --nftables-family=ip6 --nftables-priority=-10
+opt "nftables-family ip6,ip accepted" 0 "configuration OK" --check-config --nftables-family=ip6,ip
+opt "nftables-family junk refused" 1 "'junk' is not one of ip, ip6, ip,ip6" --check-config --nftables-family=junk
+opt "nftables-chain too long refused" 1 "longer than 63" --check-config \
+	--nftables-chain=$(printf 'c%.0s' $(seq 1 70))
+printf '[rtprelay]\nnftables-start = true\n' > "$out/start.conf"
+opt "nftables-start refused in the config file" 1 "can only be given on the command line" \
+	--config-file="$out/start.conf" --check-config
+printf '[rtprelay]\nnftables-chain = fromfile\nnftables-family = ip\n' > "$out/chain.conf"
+opt "nftables keys read from the config file" 0 "configuration OK" --config-file="$out/chain.conf" --check-config
+opt "--table=-1 --nftables-start: nothing to do" 0 "kernel forwarding off" --table=-1 --nftables-start
+opt "--help lists the nftables options" 0 "--nftables-status" --help
+
 # -n: guest.sh loads the module itself (its first scenario needs it absent).
 "$top/t/kernel/run-in-vm.sh" -q -n -r "$kroot" -K "$kver" -k kernel-module -c 2 -m 1024 \
 	-t "${RTPRELAY_OFFLOAD_TIMEOUT:-600}" -s "$here/guest.sh" > "$out/guest.log" 2>&1
