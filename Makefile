@@ -1,7 +1,7 @@
 # rtprelay: top-level targets. See README.md.
 include mk/common.mk
 
-.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz check-kernel kmod run bench bench-kernel clean style style-check
+.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz check-kernel check-offload kmod run bench bench-kernel clean style style-check
 
 all:
 	$(Q)$(MAKE) --no-print-directory -C lib
@@ -27,6 +27,12 @@ kmod:
 check-kernel:
 	$(Q)t/kernel/run.sh
 
+# The daemon's kernel side against the module, in the same guest: --table=0
+# start-up and shutdown, nftables rules, pinned shards, pin failures, the
+# module absent, a table in use (t/offload/run.sh, one boot, ~3 min).
+check-offload:
+	$(Q)t/offload/run.sh
+
 deps:
 	$(Q)scripts/deps.sh build
 
@@ -41,7 +47,8 @@ run: deps
 # tests once more on the epoll backend (the fallback where io_uring is not
 # available); the media and lifecycle integration tests once more under
 # ThreadSanitizer (workers vs control);
-# the kernel module in a qemu guest (t/kernel);
+# the kernel module in a qemu guest (t/kernel), and the daemon's kernel
+# side against it (t/offload);
 # the Debian packages installed into a throw-away root; and real calls from
 # SIPp through Kamailio and rtprelay in a network namespace.
 check:
@@ -63,6 +70,7 @@ check:
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
 			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py"
 	$(Q)$(MAKE) --no-print-directory check-kernel
+	$(Q)$(MAKE) --no-print-directory check-offload
 	$(Q)t/pkg/run.sh
 	$(Q)t/e2e/run.sh
 	@echo "make check: all tests passed"

@@ -16,6 +16,7 @@
 #include "call/ports.h"
 #include "config/config.h"
 #include "config/options.h"
+#include "kernel/setup.h"
 #include "libevent_log.h"
 #include "log.h"
 #include "media/worker.h"
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
 	const struct rtprelay_config *cfg = boot;
 	struct rtprelay rp = { .cfg = config_get(boot) };
 	struct stats stats = { 0 };
+	struct kernel kernel = { 0 };
 	struct event *sig_term, *sig_int;
 	struct reloader *reloader;
 	g_autofree char *err = NULL;
@@ -66,6 +68,10 @@ int main(int argc, char **argv)
 	if (cfg->check_config) {
 		printf("rtprelay: configuration OK\n");
 		ret = 0;
+		goto err_put_config;
+	}
+	if (cfg->nftables_start || cfg->nftables_stop || cfg->nftables_status) {
+		ret = kernel_nftables_oneshot(cfg);
 		goto err_put_config;
 	}
 	if (cfg->log_stderr)
@@ -90,8 +96,11 @@ int main(int argc, char **argv)
 	if (!rp.base)
 		fatalx("cannot create the event base");
 	raise_nofile();
-	if (memory_start(&rp) < 0)
+	/* Before the pool: its backing (pinned or not) is fixed at creation. */
+	if (kernel_start(&kernel, cfg) < 0)
 		goto err_free_base;
+	if (memory_start(&rp, &kernel) < 0)
+		goto err_stop_kernel;
 	rp.workers = workers_start(cfg->num_threads, (enum media_io_kind)cfg->media_io,
 				   cfg->media_coalesce_us, cfg->media_buffers);
 	rp.ports = ports_new(cfg, rp.workers);
@@ -131,6 +140,8 @@ err_free_calls:
 err_stop_workers:
 	workers_stop(rp.workers);
 	memory_stop(&rp);
+err_stop_kernel:
+	kernel_stop(&kernel);
 err_free_base:
 	event_base_free(rp.base);
 	process_pidfile_remove(cfg->pidfile);

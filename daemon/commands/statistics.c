@@ -149,6 +149,7 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_spare", ports_spare(rp->ports));
 	memory_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "memory"));
+	memory_kernel_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "kernel"));
 
 	bencode_item *io = bencode_dict_add_dict(a, dict, "media io");
 

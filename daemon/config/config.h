@@ -62,6 +62,14 @@ enum endpoint_learning {
 	EL_HEURISTIC,
 };
 
+/* --nftables-family: which netfilter family holds the table (both: one
+ * inet table). */
+enum config_nft_family {
+	CONFIG_NFT_BOTH,
+	CONFIG_NFT_IP,
+	CONFIG_NFT_IP6,
+};
+
 struct rtprelay_config {
 	struct config_interface interfaces[CONFIG_MAX_INTERFACES];
 	unsigned n_interfaces;
@@ -89,7 +97,18 @@ struct rtprelay_config {
 	unsigned num_threads;            /* default: number of CPUs */
 	int table;                       /* -t, default 0; -1 = no kernel */
 	bool no_fallback;                /* -F */
-	int tos;                         /* -T, default 184 (EF) as rtpengine */
+	/* Kernel forwarding: the nftables rules (kernel/nft.h), as rtpengine's
+	 * options of the same names. Read at start-up and shutdown only. */
+	char nftables_chain[64];      /* default "rtprelay"; "" = rules not managed */
+	char nftables_base_chain[64]; /* default "INPUT"; "" = the chain is the base
+				       * chain; "none" = no jump rule */
+	bool nftables_append;         /* jump rule last in the base chain, not first */
+	int nftables_family;          /* enum config_nft_family */
+	int nftables_priority;        /* hook priority of a base chain we create */
+	bool nftables_start;          /* one-shot: create the rules, exit */
+	bool nftables_stop;           /* one-shot: delete the rules, exit */
+	bool nftables_status;         /* one-shot: check the rules, exit 0/1 */
+	int tos;                      /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
 	bool memory_accounting_sites; /* --memory-accounting=sites (debug builds: default) */
 	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */

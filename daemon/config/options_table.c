@@ -213,6 +213,25 @@ static int parse_table(const struct option_def *def, const char *value, bool fir
 	return 0;
 }
 
+/* rtpengine's ip, ip6, ip,ip6 (either order); inet as another name for both. */
+static int parse_nftables_family(const struct option_def *def, const char *value, bool first,
+				 struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+				 char **err)
+{
+	if (strcmp(value, "ip") == 0)
+		cfg->nftables_family = CONFIG_NFT_IP;
+	else if (strcmp(value, "ip6") == 0)
+		cfg->nftables_family = CONFIG_NFT_IP6;
+	else if (strcmp(value, "ip,ip6") == 0 || strcmp(value, "ip6,ip") == 0 ||
+		 strcmp(value, "inet") == 0)
+		cfg->nftables_family = CONFIG_NFT_BOTH;
+	else {
+		*err = g_strdup_printf("'%s' is not one of ip, ip6, ip,ip6", value);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_version(const struct option_def *def, const char *value, bool first,
 			 struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
 {
@@ -403,6 +422,30 @@ const struct option_def options_table[] = {
 	  .help = "Kernel table to use (negative: no kernel forwarding)", .arg = "INT" },
 	{ .name = "no-fallback", .short_name = 'F', .type = OPT_BOOL, .offset = CFG(no_fallback),
 	  .def = "false", .help = "Only start when kernel module is available" },
+	/* kernel forwarding: the nftables rules (daemon/kernel/nft.c) */
+	{ .name = "nftables-chain", .type = OPT_STRING, .offset = CFG(nftables_chain),
+	  .size = CFG_SIZE(nftables_chain), .def = "rtprelay",
+	  .help = "Chain for the rule that hands UDP to the kernel module ('': rules not managed)",
+	  .arg = "CHAIN" },
+	{ .name = "nftables-base-chain", .type = OPT_STRING, .offset = CFG(nftables_base_chain),
+	  .size = CFG_SIZE(nftables_base_chain), .def = "INPUT",
+	  .help = "Base chain (input hook) that jumps to nftables-chain ('': none, the chain is "
+		  "the base chain; 'none': no jump rule)", .arg = "CHAIN" },
+	{ .name = "nftables-append", .type = OPT_BOOL, .offset = CFG(nftables_append),
+	  .def = "false", .help = "Append the jump rule to the base chain instead of prepending it" },
+	{ .name = "nftables-family", .type = OPT_CUSTOM, .parse = parse_nftables_family,
+	  .def = "ip,ip6", .help = "Address families to forward in the kernel (both: an inet table)",
+	  .arg = "ip|ip6|ip,ip6" },
+	{ .name = "nftables-priority", .type = OPT_INT, .offset = CFG(nftables_priority),
+	  .min = INT_MIN, .max = INT_MAX, .def = "0",
+	  .help = "Hook priority of a base chain rtprelay creates (0: filter)", .arg = "INT" },
+	{ .name = "nftables-start", .type = OPT_BOOL, .cmdline_only = true,
+	  .offset = CFG(nftables_start), .help = "Create the nftables rules and exit" },
+	{ .name = "nftables-stop", .type = OPT_BOOL, .cmdline_only = true,
+	  .offset = CFG(nftables_stop), .help = "Delete the nftables rules and exit" },
+	{ .name = "nftables-status", .type = OPT_BOOL, .cmdline_only = true,
+	  .offset = CFG(nftables_status),
+	  .help = "Check that the nftables rules exist, print the result, exit 0 if so, else 1" },
 	{ .name = "tos", .short_name = 'T', .type = OPT_INT, .offset = CFG(tos), .min = 0,
 	  .max = 255, .def = "184", .help = "Default TOS value to set on streams", .arg = "INT" },
 	{ .name = "endpoint-learning", .type = OPT_CUSTOM, .parse = parse_endpoint_learning,
