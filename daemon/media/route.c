@@ -78,7 +78,8 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 		.asymmetric = m->asymmetric,
 	};
 
-	if (!learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now)) {
+	if (learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now) !=
+	    LEARN_FORWARD) {
 		bump(&st->dropped_source, 1);
 		return NULL;
 	}
