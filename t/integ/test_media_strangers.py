@@ -8,6 +8,7 @@ party at most at the genuine party's own rate. rtprelay only: rtpengine's
 delayed learning follows the flood (COMPAT.md)."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -124,3 +125,27 @@ def test_flood_before_the_genuine_media_strict():
 def test_flood_before_the_genuine_media():
     check.only("rtprelay")
     run(False, True, "st-before")
+
+
+def rcvbuf_of(port):
+    """The receive buffer the kernel gives the UDP socket on 127.0.0.1:port."""
+    out = subprocess.run(["ss", "-uamnH", "sport = :%d" % port], capture_output=True,
+                         text=True, timeout=10).stdout
+    m = re.search(r"\brb(\d+)", out)
+    check.true(m, "ss shows the socket on port %d" % port, out)
+    return int(m.group(1))
+
+
+def test_media_sockets_get_room_for_a_burst():
+    """--media-rcvbuf (KiB, default 2048) sets every media socket's receive
+    buffer (the kernel reports twice what was asked); 0 leaves the system's."""
+    check.only("rtprelay")
+    default = int(open("/proc/sys/net/core/rmem_default").read())
+    for args, want in (([], 2 * 2048 * 1024), (["--media-rcvbuf=512"], 2 * 512 * 1024),
+                       (["--media-rcvbuf=0"], default)):
+        with daemon.Daemon(args=["--delete-delay=0"] + args) as d, media.Peer() as a:
+            r = d.ng.offer(a.sdp(), "st-rcvbuf", "A")
+            port = media.sdp_port(r["sdp"])
+            check.eq(rcvbuf_of(port), want, "RTP socket buffer with %s" % (args or "defaults"))
+            check.eq(rcvbuf_of(port + 1), want, "RTCP socket buffer with %s" % (args or "defaults"))
+            d.ng.delete("st-rcvbuf")
