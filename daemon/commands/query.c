@@ -111,9 +111,26 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	}
 }
 
-static void monologue_to_bencode(struct arena *a, bencode_item *tags, const struct monologue *ml)
+/*
+ * The key of a party in "tags": its tag; parties not tagged yet (branches
+ * before their answer) are "<untagged N>" as rtpengine names them. Never a
+ * key already there (a strict decoder refuses repeated keys, and a from-tag
+ * may be any string).
+ */
+static const char *tag_key(struct arena *a, const bencode_item *tags, const struct monologue *ml,
+			   unsigned *untagged)
 {
-	bencode_item *d = bencode_dict_add_dict(a, tags, ml->tag ? ml->tag : "");
+	const char *key = ml->tag;
+
+	while (!key || bencode_dict_get(tags, key))
+		key = arena_printf(a, "<untagged %u>", ++*untagged).s;
+	return key;
+}
+
+static void monologue_to_bencode(struct arena *a, bencode_item *tags, const struct monologue *ml,
+				 unsigned *untagged)
+{
+	bencode_item *d = bencode_dict_add_dict(a, tags, tag_key(a, tags, ml, untagged));
 
 	bencode_dict_add_cstr(a, d, "tag", ml->tag ? ml->tag : "");
 	if (ml->via_branch)
@@ -179,13 +196,14 @@ void query_call_report(struct call *call, struct arena *a, bencode_item *dict)
 	bencode_dict_add_dict(a, dict, "SSRC");
 	bencode_item *tags = bencode_dict_add_dict(a, dict, "tags");
 	uint64_t tot[2][3] = { { 0 } };
+	unsigned untagged = 0;
 
 	/* Endpoints change under the workers' feet: read them locked. */
 	pthread_mutex_lock(&call->lock);
 	for (unsigned i = 0; i < call->monologues->len; i++) {
 		const struct monologue *ml = call->monologues->pdata[i];
 
-		monologue_to_bencode(a, tags, ml);
+		monologue_to_bencode(a, tags, ml, &untagged);
 		for (unsigned j = 0; j < ml->medias->len; j++) {
 			const struct media *m = ml->medias->pdata[j];
 

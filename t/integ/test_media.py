@@ -179,7 +179,7 @@ def test_packets_before_the_answer_are_dropped_and_counted():
         # B (early media) sends before its answer: A is known, so this flows
         b.send(media.rtp(seq=1, ssrc=0xB), to_a)
         check.eq(media.rtp_header(a.recv()[0])[4], 0xB, "early media from B")
-        st, s = stream_stats(d, "m-early", "")
+        st, s = stream_stats(d, "m-early", "<untagged 1>")
         check.eq(st["packets"], 1, "B's early packet counted")
         r = d.ng.answer(b.sdp(), "m-early", "A", "B")
         exchange(a, b, media.sdp_port(r["sdp"]), to_a, n=3)
