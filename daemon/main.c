@@ -14,8 +14,11 @@
 
 #include "call/call.h"
 #include "call/ports.h"
+#include <openssl/rand.h>
+
 #include "config/config.h"
 #include "config/options.h"
+#include "crypto/srtp.h"
 #include "libevent_log.h"
 #include "log.h"
 #include "media/worker.h"
@@ -92,6 +95,8 @@ int main(int argc, char **argv)
 	raise_nofile();
 	if (memory_start(&rp) < 0)
 		goto err_free_base;
+	if (srtp_dir_library_init() || RAND_status() != 1)
+		fatalx("cannot initialise SRTP (libsrtp2) or the random number generator");
 	rp.workers = workers_start(cfg->num_threads, (enum media_io_kind)cfg->media_io,
 				   cfg->media_coalesce_us, cfg->media_buffers);
 	rp.ports = ports_new(cfg, rp.workers);

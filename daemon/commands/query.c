@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "commands/query.h"
 #include "config/config.h"
+#include "crypto/media_sdes.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
 #include "sockaddr.h"
@@ -64,6 +65,13 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	bencode_list_add_cstr(a, flags, st->kind == STREAM_RTP ? "RTP" : "RTCP");
 	if (m->have_sdp)
 		bencode_list_add_cstr(a, flags, "filled");
+	/* SRTP rtprelay terminates toward this party */
+	const struct media_sdes *sd = m->sdes && m->sdes->active ? m->sdes : NULL;
+
+	if (sd) {
+		bencode_list_add_cstr(a, flags, "SRTP");
+		bencode_dict_add_cstr(a, d, "crypto suite", sd->remote.suite->name);
+	}
 	const struct rtprelay_stream_stats *ss = st->stats;
 	int64_t last = (int64_t)load(&ss->last_packet_us);
 
@@ -81,6 +89,12 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	bencode_dict_add_int(a, drops, "source", (int64_t)load(&ss->dropped_source));
 	bencode_dict_add_int(a, drops, "no peer", (int64_t)load(&ss->dropped_no_peer));
 	bencode_dict_add_int(a, drops, "blocked", (int64_t)load(&ss->dropped_blocked));
+	if (sd) {
+		bencode_dict_add_int(a, drops, "SRTP auth",
+				     (int64_t)load(&sd->auth_failed[st->kind]));
+		bencode_dict_add_int(a, drops, "SRTP replay",
+				     (int64_t)load(&sd->replayed[st->kind]));
+	}
 	bencode_item *ssrcs = bencode_dict_add_list(a, d, "SSRCs");
 
 	for (int i = 0; i < RTPRELAY_STATS_SSRCS; i++) {

@@ -4,6 +4,7 @@
 
 #include "call/call.h"
 #include "call/media.h"
+#include "crypto/media_sdes.h"
 #include "rtp.h"
 #include "sockaddr.h"
 
@@ -31,9 +32,24 @@ static void count_rtp(struct rtprelay_stream_stats *st, const struct rtp_header 
 	rtprelay_slot_count(st->pt, sizeof(st->pt[0]), RTPRELAY_STATS_PTS, h->payload_type);
 }
 
-struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool truncated,
+/* An SRTP packet the party sent, decrypted in place; false: dropped (counted). */
+static bool srtp_in(struct stream *s, struct media_sdes *sd, bool rtcp, uint8_t *p, size_t *len)
+{
+	enum srtp_result r = srtp_dir_unprotect(sd->in, rtcp, p, len);
+
+	if (r == SRTP_OK)
+		return true;
+	if (r == SRTP_REPLAY)
+		bump(&sd->replayed[s->kind], 1);
+	else
+		bump(&sd->auth_failed[s->kind], 1);
+	return false;
+}
+
+struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t cap, bool truncated,
 			   const struct sockaddr_storage *src, int64_t now)
 {
+	size_t len = *lenp;
 	struct media *m = s->media;
 	struct monologue *ml = m->ml;
 	struct rtprelay_stream_stats *st = s->stats;
@@ -45,6 +61,10 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 	}
 	bool rtcp = s->kind == STREAM_RTCP || (m->rtcp_mux && rtp_looks_like_rtcp(p, len));
 
+	/* Authenticated before anything else looks at it: a forged packet
+	 * neither moves the endpoint nor counts. */
+	if (m->sdes && m->sdes->in && !srtp_in(s, m->sdes, rtcp, p, &len))
+		return NULL;
 	if (rtcp ? rtcp_check(p, len) < 0 : rtp_parse(p, len, &h) < 0) {
 		bump(&st->dropped_invalid, 1);
 		return NULL;
@@ -83,7 +103,13 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 		count_rtp(st, &h);
 	}
 	bump(&st->packets, 1);
-	bump(&st->bytes, len);
+	bump(&st->bytes, *lenp);
+	if (pm->sdes && pm->sdes->out &&
+	    srtp_dir_protect(pm->sdes->out, rtcp, p, &len, cap) != SRTP_OK) {
+		bump(&st->errors, 1);
+		return NULL;
+	}
+	*lenp = len;
 	return os;
 }
 
