@@ -5,9 +5,23 @@
 #include <srtp2/srtp.h>
 #include <string.h>
 
+/*
+ * libsrtp2 keeps a stream (keys, replay window, ROC) per SSRC it has seen
+ * and finds them by a linear search: a sender cycling through SSRCs would
+ * make both grow without bound. A session keeps at most SRTP_DIR_SSRCS;
+ * one more evicts the least recently used. Inbound, only a packet that
+ * authenticated counts (a forger cannot evict anything); outbound, what is
+ * sent is what the other party and, at most at its rate in bursts of 16,
+ * strangers sent (learning.h): 32 slots keep a party's SSRC that sends
+ * between two such bursts.
+ */
+#define SRTP_DIR_SSRCS 32
+
 struct srtp_dir {
 	srtp_t session;
 	bool mki;
+	unsigned n_ssrcs;
+	uint32_t ssrcs[SRTP_DIR_SSRCS]; /* network byte order, most recent first */
 };
 
 int srtp_dir_library_init(void)
@@ -120,6 +134,35 @@ void srtp_dir_free(struct srtp_dir *d)
 	g_free(d);
 }
 
+/* The packet's SSRC (network byte order); false if too short to have one. */
+static bool packet_ssrc(bool rtcp, const uint8_t *p, size_t len, uint32_t *ssrc)
+{
+	size_t at = rtcp ? 4 : 8;
+
+	if (len < at + 4)
+		return false;
+	memcpy(ssrc, p + at, 4);
+	return true;
+}
+
+/* ssrc was used: to the front; a new one evicts the least recently used
+ * when the table is full. */
+static void ssrc_use(struct srtp_dir *d, uint32_t ssrc)
+{
+	unsigned i;
+
+	for (i = 0; i < d->n_ssrcs && d->ssrcs[i] != ssrc; i++)
+		;
+	if (i == d->n_ssrcs) {
+		if (d->n_ssrcs == SRTP_DIR_SSRCS)
+			srtp_remove_stream(d->session, d->ssrcs[--d->n_ssrcs]);
+		i = d->n_ssrcs++;
+	}
+	/* i: its slot, or the new last one */
+	memmove(&d->ssrcs[1], &d->ssrcs[0], i * sizeof(d->ssrcs[0]));
+	d->ssrcs[0] = ssrc;
+}
+
 static enum srtp_result result(srtp_err_status_t e)
 {
 	switch (e) {
@@ -138,21 +181,31 @@ static enum srtp_result result(srtp_err_status_t e)
 enum srtp_result srtp_dir_unprotect(struct srtp_dir *d, bool rtcp, uint8_t *p, size_t *len)
 {
 	int n = (int)*len;
+	uint32_t ssrc;
+
+	if (!packet_ssrc(rtcp, p, *len, &ssrc))
+		return SRTP_ERROR;
 	srtp_err_status_t e = rtcp ? srtp_unprotect_rtcp_mki(d->session, p, &n, d->mki)
 				   : srtp_unprotect_mki(d->session, p, &n, d->mki);
 
-	if (e == srtp_err_status_ok)
-		*len = (size_t)n;
-	return result(e);
+	if (e != srtp_err_status_ok)
+		return result(e);
+	ssrc_use(d, ssrc); /* libsrtp2 made its stream if it was new */
+	*len = (size_t)n;
+	return SRTP_OK;
 }
 
 enum srtp_result srtp_dir_protect(struct srtp_dir *d, bool rtcp, uint8_t *p, size_t *len,
 				  size_t cap)
 {
 	int n = (int)*len;
+	uint32_t ssrc;
 
 	if (cap < *len + SRTP_DIR_MAX_GROWTH)
 		return SRTP_NO_ROOM;
+	if (!packet_ssrc(rtcp, p, *len, &ssrc))
+		return SRTP_ERROR;
+	ssrc_use(d, ssrc);
 	srtp_err_status_t e = rtcp ? srtp_protect_rtcp_mki(d->session, p, &n, d->mki, 0)
 				   : srtp_protect_mki(d->session, p, &n, d->mki, 0);
 
