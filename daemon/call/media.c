@@ -121,6 +121,11 @@ void media_free(struct media *m)
 		rp->stats->relayed_errors += m->streams[k].stats->errors;
 		bufferpool_free(rp->pool, m->streams[k].stats);
 	}
+	if (m->sdes)
+		for (int k = 0; k < 2; k++) {
+			rp->stats->srtp_auth_failed += m->sdes->auth_failed[k];
+			rp->stats->srtp_replayed += m->sdes->replayed[k];
+		}
 	media_sdes_free(m->sdes);
 	g_free(m->type);
 	g_free(m->protocol);

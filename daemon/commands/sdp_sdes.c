@@ -8,6 +8,7 @@
 
 #include "call/media.h"
 #include "commands/flags.h"
+#include "log.h"
 #include "sdp.h"
 
 /* Lifetime written with the "lifetime" SDES flag: 2^31 packets. */
@@ -26,10 +27,25 @@ static bool suite_allowed(const struct ng_flags *f, const struct sdes_suite *sui
 	return suite->implemented && !(f->sdes_no & bit) && (!f->sdes_only || (f->sdes_only & bit));
 }
 
-/* The a=crypto lines of sm, parsed; a malformed line is an error naming it. */
-static int collect(struct sdes_plan *p, struct arena *arena, const struct sdp_media *sm,
-		   const char **err)
+/* The a=crypto line's parse; false (logged) for a malformed one, which is
+ * dropped as rtpengine 10.5 drops it. */
+static bool parse_line(const struct sdp_line *l, struct sdes_crypto *c, const char **why)
 {
+	*why = "no value";
+	if (!str_is_null(l->attr_value) && !sdes_parse(l->attr_value, c, why))
+		return true;
+	log_info("a=crypto line dropped: %s", *why);
+	return false;
+}
+
+/*
+ * The usable a=crypto lines of sm; *bad: the first malformed one's reason
+ * (for the error when nothing usable is left), NULL if none.
+ */
+static void collect(struct sdes_plan *p, struct arena *arena, const struct sdp_media *sm,
+		    const char **bad)
+{
+	*bad = NULL;
 	for (unsigned i = 1; i < sm->lines->len; i++) {
 		const struct sdp_line *l = sm->lines->pdata[i];
 		struct sdes_crypto c;
@@ -37,18 +53,18 @@ static int collect(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 
 		if (l->type != 'a' || !str_eq_c(l->attr_name, "crypto"))
 			continue;
-		if (str_is_null(l->attr_value) || sdes_parse(l->attr_value, &c, &why)) {
-			*err = arena_printf(arena, "Invalid a=crypto line 'a=%.*s': %s",
-					    (int)(l->value.len > 200 ? 200 : l->value.len),
-					    l->value.s,
-					    str_is_null(l->attr_value) ? "no value" : why)
-				       .s;
-			return -1;
+		if (!parse_line(l, &c, &why)) {
+			if (!*bad)
+				*bad = arena_printf(arena, "; invalid line 'a=%.*s': %s",
+						    (int)(l->value.len > 200 ? 200 : l->value.len),
+						    l->value.s, why)
+					       .s;
+			continue;
 		}
+		p->n_lines++;
 		if (c.suite && p->n_candidates < SDES_SUITE_COUNT)
 			p->candidates[p->n_candidates++] = c;
 	}
-	return 0;
 }
 
 /* The author's first candidate the flags and the library allow. */
@@ -178,8 +194,17 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 		*err = "SDES=off leaves nothing to key SRTP with (DTLS-SRTP is not supported)";
 		return -1;
 	}
-	if (a_srtp && collect(p, arena, sm, err))
+	const char *bad = NULL;
+	int rc;
+
+	if (a_srtp)
+		collect(p, arena, sm, &bad);
+	if (a_srtp && r_srtp && !p->n_lines) {
+		/* SRTP end to end with no key to pass on: nobody could decrypt */
+		*err = arena_printf(arena, "No SDES crypto (a=crypto) to pass on%s", bad ? bad : "")
+			       .s;
 		return -1;
+	}
 	if (a_srtp && r_srtp) {
 		p->action = SDES_PASS;
 		for (unsigned i = 0; i < SDES_SUITE_COUNT; i++)
@@ -193,7 +218,10 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 	}
 	if (!answer && a_srtp) {
 		p->action = SDES_TERMINATE;
-		return terminate(p, p->candidates, p->n_candidates, as, f, err);
+		rc = terminate(p, p->candidates, p->n_candidates, as, f, err);
+		if (rc && bad)
+			*err = arena_printf(arena, "%s%s", *err, bad).s;
+		return rc;
 	}
 	if (!answer) {
 		p->action = SDES_OFFER;
@@ -201,7 +229,10 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 	}
 	if (a_srtp) {
 		p->action = SDES_COMPLETE;
-		return complete(p, as, err);
+		rc = complete(p, as, err);
+		if (rc && bad)
+			*err = arena_printf(arena, "%s%s", *err, bad).s;
+		return rc;
 	}
 	p->action = SDES_ANSWER;
 	if (rs && rs->active) {
@@ -222,6 +253,20 @@ static struct media_sdes *ensure(struct media *m)
 	if (!m->sdes)
 		m->sdes = g_new0(struct media_sdes, 1);
 	return m->sdes;
+}
+
+/* No keys, no sessions; the counters stay (they go into the totals when the
+ * media goes). */
+static void forget(struct media_sdes *s)
+{
+	uint64_t auth[2] = { s->auth_failed[0], s->auth_failed[1] };
+	uint64_t replay[2] = { s->replayed[0], s->replayed[1] };
+
+	srtp_dir_free(s->in);
+	srtp_dir_free(s->out);
+	memset(s, 0, sizeof(*s));
+	memcpy(s->auth_failed, auth, sizeof(auth));
+	memcpy(s->replayed, replay, sizeof(replay));
 }
 
 /* The plan's keys in use on m; its new sessions replace m's. */
@@ -248,21 +293,16 @@ void sdes_plan_install(struct sdes_plan *p, struct media *author, struct media *
 {
 	switch (p->action) {
 	case SDES_NOTHING:
-		media_sdes_free(author->sdes);
-		author->sdes = NULL;
+		if (author->sdes)
+			forget(author->sdes);
 		break;
-	case SDES_PASS: {
+	case SDES_PASS:
 		/* End to end: no sessions; the offerer's keys kept in case the
 		 * answerer declines SRTP. */
-		struct media_sdes *s = ensure(author);
-
-		srtp_dir_free(s->in);
-		srtp_dir_free(s->out);
-		memset(s, 0, sizeof(*s));
-		memcpy(s->candidates, p->candidates, sizeof(p->candidates));
-		s->n_candidates = p->n_candidates;
+		forget(ensure(author));
+		memcpy(author->sdes->candidates, p->candidates, sizeof(p->candidates));
+		author->sdes->n_candidates = p->n_candidates;
 		break;
-	}
 	case SDES_TERMINATE:
 		take_sessions(p, author);
 		memcpy(author->sdes->candidates, p->candidates, sizeof(p->candidates));
@@ -306,8 +346,9 @@ void sdes_plan_lines(const struct sdes_plan *p, struct sdp_session *s, const GPt
 
 			if (l->type != 'a' || !str_eq_c(l->attr_name, "crypto"))
 				continue;
-			if (!sdes_parse(l->attr_value, &c, &why) && c.suite &&
-			    (p->drop_suites & (1u << c.suite->id)))
+			/* malformed ones and those the flags exclude are not passed on */
+			if (str_is_null(l->attr_value) || sdes_parse(l->attr_value, &c, &why) ||
+			    (c.suite && (p->drop_suites & (1u << c.suite->id))))
 				continue;
 			g_ptr_array_add(out, l);
 		}

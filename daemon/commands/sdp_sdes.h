@@ -50,6 +50,7 @@ struct sdes_plan {
 	unsigned n_offered;
 	struct sdes_crypto candidates[SDES_SUITE_COUNT]; /* TERMINATE, PASS: the author's */
 	unsigned n_candidates;
+	unsigned n_lines;     /* the author's well-formed a=crypto lines, known suite or not */
 	uint32_t drop_suites; /* PASS: suites the flags exclude */
 	bool new_sessions;    /* in/out below replace the party's */
 	struct srtp_dir *in, *out;

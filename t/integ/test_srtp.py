@@ -125,6 +125,11 @@ def test_forged_and_replayed_packets_are_dropped_and_counted():
     check.only("rtprelay")
     d = daemon.shared("v4", args=["--delete-delay=0"])
     suite = "AES_CM_128_HMAC_SHA1_80"
+    def totals():
+        t = d.ng.command("statistics")["statistics"]["totalstatistics"]
+        return t["srtpauthfailures"], t["srtpreplays"]
+
+    before = totals()
     with media.Peer() as a, media.Peer() as b:
         a_port, b_port, tx, rx, _ = srtp_to_rtp(d, a, b, "srtp-bad", suite)
         good = tx.protect(media.rtp(seq=1, ssrc=0xA))
@@ -143,7 +148,11 @@ def test_forged_and_replayed_packets_are_dropped_and_counted():
                  "wrong tags and replays counted")
         check.eq(s["stats"]["packets"], 2, "only the genuine packets relayed")
         check.eq(s["endpoint"]["port"], a.port, "forged packets never move the endpoint")
+        live = totals()
         d.ng.delete("srtp-bad")
+        after = totals()
+    check.eq((live[0] - before[0], live[1] - before[1]), (2, 1), "statistics: live call")
+    check.eq(after, live, "statistics: kept after the call ended")
 
 
 def test_reinvite_with_new_keys_keeps_media_flowing():
@@ -214,8 +223,11 @@ def test_requests_rtprelay_cannot_honour_are_errors():
              "no crypto suite to offer"),
             ({"transport-protocol": "RTP/AVP"},
              sdp(a, "RTP/SAVP", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%%%\r\n"),
-             "Invalid a=crypto line 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%%%'"),
+             "No usable SDES crypto suite offered (a=crypto); invalid line "
+             "'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%%%'"),
             ({"transport-protocol": "RTP/AVP"}, sdp(a, "RTP/SAVP"), "No usable SDES crypto"),
+            ({}, sdp(a, "RTP/SAVP", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%%%\r\n"),
+             "No SDES crypto (a=crypto) to pass on; invalid line"),
             ({"transport-protocol": "RTP/AVP"},
              sdp(a, "RTP/SAVP", "a=crypto:1 F8_128_HMAC_SHA1_80 inline:%s\r\n" % srtp.b64(key)),
              "No usable SDES crypto"),
@@ -227,3 +239,59 @@ def test_requests_rtprelay_cannot_honour_are_errors():
             check.true(want in r["error-reason"], "case %d names the cause" % i,
                        r["error-reason"])
             check.eq(d.ng.query(call, check=False)["result"], "error", "case %d: no call" % i)
+
+
+def test_srtp_on_both_sides_passes_the_parties_keys():
+    """Both parties SRTP: their a=crypto lines pass (a malformed one is
+    dropped, as rtpengine 10.5 drops it) and they key each other; packets
+    pass as they are."""
+    check.only("rtprelay")
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    suite = "AES_CM_128_HMAC_SHA1_80"
+    key_a, key_b = srtp.new_key(suite), srtp.new_key(suite)
+    with media.Peer() as a, media.Peer() as b:
+        bad = "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:%%%\r\n"
+        r = d.ng.offer(sdp(a, "RTP/SAVP", srtp.crypto_line(1, suite, key_a) + bad), "e2e", "A")
+        check.eq([(t, s, k) for t, s, k, _ in srtp.parse_crypto(r["sdp"])], [(1, suite, key_a)],
+                 "A's good line passed, the bad one dropped")
+        b_port = media.sdp_port(r["sdp"])
+        r = d.ng.answer(sdp(b, "RTP/SAVP", srtp.crypto_line(1, suite, key_b)), "e2e", "A", "B")
+        check.eq([k for _, _, k, _ in srtp.parse_crypto(r["sdp"])], [key_b], "B's key to A")
+        a_port = media.sdp_port(r["sdp"])
+        tx_a, rx_b = srtp.Session(suite, key_a, False), srtp.Session(suite, key_a, True)
+        for seq in range(1, 4):
+            plain = media.rtp(seq=seq, ssrc=0xA, payload=payload(b"A", seq))
+            wire = tx_a.protect(plain)
+            a.send(wire, a_port)
+            got = b.recv()[0]
+            check.eq(got, wire, "SRTP passed as it is")
+            check.eq(rx_b.unprotect(got), plain, "and B decrypts it with A's key")
+        s = d.ng.query("e2e")["tags"]["A"]["medias"][0]["streams"][0]
+        check.true("SRTP" not in s["flags"], "rtprelay does not terminate", s["flags"])
+        d.ng.delete("e2e")
+
+
+def test_srtp_declined_by_the_answerer_is_terminated():
+    """A offers SRTP, it goes on as SRTP, B answers plain RTP: rtprelay
+    answers A with its own key and does the SRTP toward A."""
+    check.only("rtprelay")
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    suite = "AEAD_AES_128_GCM"
+    key_a = srtp.new_key(suite)
+    with media.Peer() as a, media.Peer() as b:
+        r = d.ng.offer(sdp(a, "RTP/SAVP", srtp.crypto_line(3, suite, key_a)), "decl", "A")
+        b_port = media.sdp_port(r["sdp"])
+        r = d.ng.answer(sdp(b), "decl", "A", "B")
+        check.true("RTP/SAVP" in r["sdp"], "A's answer stays SRTP", r["sdp"])
+        lines = srtp.parse_crypto(r["sdp"])
+        check.eq([(t, s) for t, s, _, _ in lines], [(3, suite)], "A's tag and suite")
+        check.ne(lines[0][2], key_a, "rtprelay's own key")
+        a_port = media.sdp_port(r["sdp"])
+        tx, rx = srtp.Session(suite, key_a, False), srtp.Session(suite, lines[0][2], True)
+        plain = media.rtp(seq=1, ssrc=0xA, payload=payload(b"A", 1))
+        a.send(tx.protect(plain), a_port)
+        check.eq(b.recv()[0], plain, "decrypted for B")
+        plain = media.rtp(seq=1, ssrc=0xB, payload=payload(b"B", 1))
+        b.send(plain, b_port)
+        check.eq(rx.unprotect(a.recv()[0]), plain, "encrypted for A")
+        d.ng.delete("decl")
