@@ -5,6 +5,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <glib.h>
+#include <openssl/rand.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "call/ports.h"
 #include "config/config.h"
 #include "config/options.h"
+#include "crypto/srtp.h"
 #include "kernel/setup.h"
 #include "libevent_log.h"
 #include "log.h"
@@ -101,6 +103,8 @@ int main(int argc, char **argv)
 		goto err_free_base;
 	if (memory_start(&rp, &kernel) < 0)
 		goto err_stop_kernel;
+	if (srtp_dir_library_init() || RAND_status() != 1)
+		fatalx("cannot initialise SRTP (libsrtp2) or the random number generator");
 	rp.workers = workers_start(cfg->num_threads, (enum media_io_kind)cfg->media_io,
 				   cfg->media_coalesce_us, cfg->media_buffers);
 	rp.ports = ports_new(cfg, rp.workers);

@@ -6,7 +6,7 @@
 # kernel module tests (t/kernel/setup-kernel.sh: apt-get download, never
 # installed).
 set -e
-build="gcc make pkg-config libglib2.0-dev libevent-dev libjson-c-dev libssl-dev liburing-dev libmnl-dev libnftnl-dev"
+build="gcc make pkg-config libglib2.0-dev libevent-dev libjson-c-dev libssl-dev liburing-dev libmnl-dev libnftnl-dev libsrtp2-dev"
 deb="debhelper help2man dpkg-dev fakeroot git"
 # the kernel module: build (headers), rules (libmnl, nft), qemu guest
 kernel="linux-headers-amd64 libmnl-dev libnftnl-dev nftables qemu-system-x86 busybox-static cpio kmod xz-utils file perl iproute2"

@@ -1,5 +1,6 @@
 /* Media of one party: ports facing it and its RTP/RTCP streams. */
 #include "call/media.h"
+#include "crypto/media_sdes.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -120,6 +121,12 @@ void media_free(struct media *m)
 		rp->stats->relayed_errors += m->streams[k].stats->errors;
 		bufferpool_free(rp->pool, m->streams[k].stats);
 	}
+	if (m->sdes)
+		for (int k = 0; k < 2; k++) {
+			rp->stats->srtp_auth_failed += m->sdes->auth_failed[k];
+			rp->stats->srtp_replayed += m->sdes->replayed[k];
+		}
+	media_sdes_free(m->sdes);
 	g_free(m->type);
 	g_free(m->protocol);
 	g_free(m);

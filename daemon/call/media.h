@@ -60,6 +60,8 @@ struct media {
 	/* --endpoint-learning of the configuration the media was set up
 	 * with: the packet path reads this copy, never the configuration. */
 	enum endpoint_learning learning;
+	/* SRTP rtprelay terminates toward this party (SDES); NULL: none. */
+	struct media_sdes *sdes;
 };
 
 /* Ports taken off a media, to be released without the lock. */

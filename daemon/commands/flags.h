@@ -71,6 +71,13 @@ struct ng_flags {
 
 	enum ng_ice ice;
 
+	/* "SDES" list, "SDES-..." flags (see sdp_sdes.h) */
+	bool sdes_off;
+	uint32_t sdes_no;     /* suites not to offer: bit (1 << enum sdes_suite_id) */
+	uint32_t sdes_only;   /* 0: all; else only these */
+	unsigned sdes_params; /* SDES_UNENCRYPTED_SRTP, ...: for the keys rtprelay makes */
+	bool sdes_lifetime;   /* rtprelay's keys carry a lifetime (2^31) */
+
 	/* "rtcp-mux" list */
 	bool rtcp_mux_offer, rtcp_mux_require, rtcp_mux_demux;
 	bool rtcp_mux_accept, rtcp_mux_reject;

@@ -21,6 +21,7 @@
 #include "commands/flags.h"
 #include "commands/offer.h"
 #include "commands/sdp_rewrite.h"
+#include "commands/sdp_sdes.h"
 #include "config/config.h"
 #include "log.h"
 #include "ng/ng.h"
@@ -315,6 +316,40 @@ static bool client_at_limit(struct ng_request *req)
 	return true;
 }
 
+/* The m= protocol the receiver gets: the flag's, else in an answer what the
+ * offerer offered (an answer's protocol is the offer's), else the author's. */
+static str receiver_proto(const struct sdp_media *sm, const struct media *receiver,
+			  const struct ng_flags *f, bool answer)
+{
+	if (f->transport_protocol.s)
+		return f->transport_protocol;
+	if (answer && receiver && receiver->protocol && sm->port)
+		return str_from(receiver->protocol);
+	return sm->proto;
+}
+
+static struct media *media_at(const struct monologue *ml, unsigned i)
+{
+	return ml && i < ml->medias->len ? ml->medias->pdata[i] : NULL;
+}
+
+/* Phase 1: the SDES plan of every media (keys chosen, sessions made). */
+static int plan_sdes(struct ng_request *req, struct sdes_plan *plans, const struct sdp_session *s,
+		     const struct side *from, const struct side *to, const struct ng_flags *f,
+		     bool answer)
+{
+	for (unsigned i = 0; i < s->media->len; i++) {
+		const struct sdp_media *sm = s->media->pdata[i];
+		const struct media *rm = media_at(to->ml, i);
+		const char *err = NULL;
+
+		if (sdes_plan_make(&plans[i], req->arena, sm, media_at(from->ml, i), rm,
+				   receiver_proto(sm, rm, f, answer), f, answer, &err))
+			return ng_error(req, "SDP media %u: %s", i + 1, err);
+	}
+	return 0;
+}
+
 static int check_ids(struct ng_request *req, const struct ng_flags *f, bool answer)
 {
 	if (!f->call_id.s)
@@ -335,6 +370,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 	struct ng_flags f;
 	struct side from = { 0 }, to = { 0 };
 	struct sdp_session *s = NULL;
+	struct sdes_plan *plans = NULL;
 	const char *err = NULL;
 	unsigned err_line = 0;
 	int ret = -1;
@@ -455,6 +491,9 @@ static int offer_answer(struct ng_request *req, bool answer)
 	}
 	if (acquire(req, &from, s) || acquire(req, &to, s))
 		goto out;
+	plans = g_new0(struct sdes_plan, s->media->len ? s->media->len : 1);
+	if (plan_sdes(req, plans, s, &from, &to, &f, answer))
+		goto out;
 
 	/* Phase 2: nothing below fails. */
 	bool new_call = !call;
@@ -485,13 +524,15 @@ static int offer_answer(struct ng_request *req, bool answer)
 	monologue_revive(from.ml);
 	monologue_revive(to.ml);
 	learn_sdp(from.ml, s, &f, answer, f.sip_source_address);
+	for (unsigned i = 0; i < s->media->len; i++)
+		sdes_plan_install(&plans[i], from.ml->medias->pdata[i], to.ml->medias->pdata[i]);
 	call->last_signal = clock_wall_us() / 1000000;
 	if (answer)
 		call_answered(call);
 	else
 		call_schedule(call);
 
-	int rw = sdp_rewrite(s, f.sdp, to.ml, &f, answer, &err);
+	int rw = sdp_rewrite(s, f.sdp, to.ml, &f, plans, answer, &err);
 
 	pthread_mutex_unlock(&call->lock);
 	for (unsigned i = 0; i < s->media->len; i++) {
@@ -515,6 +556,9 @@ static int offer_answer(struct ng_request *req, bool answer)
 out_ctx:
 	log_set_context(STR_NULL, STR_NULL);
 out:
+	for (unsigned i = 0; plans && i < s->media->len; i++)
+		sdes_plan_release(&plans[i]);
+	g_free(plans);
 	release(rp, &from);
 	release(rp, &to);
 	sdp_session_free(s);

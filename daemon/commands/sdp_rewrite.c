@@ -12,6 +12,7 @@
 #include "call/call.h"
 #include "call/media.h"
 #include "commands/flags.h"
+#include "commands/sdp_sdes.h"
 #include "config/config.h"
 #include "sdp_direction.h"
 #include "sockaddr.h"
@@ -110,8 +111,8 @@ static void rewrite_origin(struct sdp_session *s, struct sdp_line *l, str body,
 }
 
 static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct media *m,
-			 const struct sdp_line *session_dir, const struct ng_flags *f, bool answer,
-			 const char **err)
+			 const struct sdp_line *session_dir, const struct ng_flags *f,
+			 const struct sdes_plan *sdes, bool answer, const char **err)
 {
 	const struct config_interface *intf = m->ml->intf;
 	GPtrArray *in = sm->lines, *out = g_ptr_array_sized_new(in->len + 8);
@@ -121,7 +122,10 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	GPtrArray *ptimes = g_ptr_array_new();
 	bool rejected = sm->port == 0;
 	unsigned port = rejected ? 0 : m->ports.rtp_port;
-	str proto = f->transport_protocol.s ? f->transport_protocol : sm->proto;
+	/* an answer's protocol is the one its offerer offered */
+	str proto = f->transport_protocol.s              ? f->transport_protocol
+		    : answer && m->protocol && !rejected ? str_from(m->protocol)
+							 : sm->proto;
 
 	if (!rejected && !m->ports.intf) {
 		*err = "internal error: media without ports";
@@ -154,6 +158,8 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 			mux = l;
 		} else if (str_eq_c(l->attr_name, "ptime")) {
 			g_ptr_array_add(ptimes, l);
+		} else if (str_eq_c(l->attr_name, "crypto")) {
+			/* what the receiver gets: sdes_plan_lines below */
 		} else {
 			g_ptr_array_add(other, l);
 		}
@@ -249,6 +255,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	}
 	if (mux)
 		g_ptr_array_add(out, mux);
+	sdes_plan_lines(sdes, s, in, out);
 	for (unsigned i = 0; i < ptimes->len; i++)
 		g_ptr_array_add(out, ptimes->pdata[i]);
 	/* ICE lines are dropped: the relay does not do ICE yet, and the
@@ -274,7 +281,7 @@ err_free:
 }
 
 int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const struct ng_flags *f,
-		bool answer, const char **err)
+		const struct sdes_plan *sdes, bool answer, const char **err)
 {
 	const struct sdp_line *session_dir = NULL;
 
@@ -298,7 +305,7 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 	}
 	for (unsigned i = 0; i < s->media->len; i++)
 		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], session_dir, f,
-				  answer, err))
+				  &sdes[i], answer, err))
 			return -1;
 	/* One line ending throughout (the input's usual one), and no blank
 	 * lines after the body, whatever the sender mixed in. */

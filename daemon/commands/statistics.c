@@ -13,6 +13,7 @@
 #include "commands/commands.h"
 #include "commands/statistics.h"
 #include "config/config.h"
+#include "crypto/media_sdes.h"
 #include "log.h"
 #include "media/worker.h"
 #include "memory.h"
@@ -26,9 +27,10 @@ static void add_seconds(struct arena *a, bencode_item *d, const char *key, doubl
 	bencode_dict_set(a, d, key, bencode_new_str(a, arena_printf(a, "%.6f", v)));
 }
 
-/* Packets, bytes and errors of the streams still alive (statistics is rare
- * enough for a walk over every call). */
-static void add_live_counters(struct rtprelay *rp, uint64_t sum[3])
+/* Packets, bytes, errors, SRTP authentication failures and replays of the
+ * streams still alive (statistics is rare enough for a walk over every
+ * call). */
+static void add_live_counters(struct rtprelay *rp, uint64_t sum[5])
 {
 	for (GList *l = calls_list(rp->calls); l; l = l->next) {
 		const struct call *call = l->data;
@@ -46,6 +48,12 @@ static void add_live_counters(struct rtprelay *rp, uint64_t sum[3])
 					sum[0] += __atomic_load_n(&ss->packets, __ATOMIC_RELAXED);
 					sum[1] += __atomic_load_n(&ss->bytes, __ATOMIC_RELAXED);
 					sum[2] += __atomic_load_n(&ss->errors, __ATOMIC_RELAXED);
+					if (!m->sdes)
+						continue;
+					sum[3] += __atomic_load_n(&m->sdes->auth_failed[k],
+								  __ATOMIC_RELAXED);
+					sum[4] += __atomic_load_n(&m->sdes->replayed[k],
+								  __ATOMIC_RELAXED);
 				}
 			}
 		}
@@ -89,7 +97,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "regularterminatedsessions", st->calls_ended[CALL_END_DELETE]);
 	bencode_dict_add_int(a, tot, "forcedterminatedsessions",
 			     st->calls_ended[CALL_END_SHUTDOWN]);
-	uint64_t relayed[3] = { st->relayed_packets, st->relayed_bytes, st->relayed_errors };
+	uint64_t relayed[5] = { st->relayed_packets, st->relayed_bytes, st->relayed_errors,
+				st->srtp_auth_failed, st->srtp_replayed };
 
 	add_live_counters(rp, relayed);
 	bencode_dict_add_int(a, tot, "relayedpackets", (int64_t)relayed[0]);
@@ -97,6 +106,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "relayedpacketerrors", (int64_t)relayed[2]);
 	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)relayed[0]);
 	bencode_dict_add_int(a, tot, "relayedpackets_kernel", 0);
+	bencode_dict_add_int(a, tot, "srtpauthfailures", (int64_t)relayed[3]);
+	bencode_dict_add_int(a, tot, "srtpreplays", (int64_t)relayed[4]);
 	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
 	bencode_dict_add_int(a, tot, "offersfailedtags", (int64_t)st->offers_failed_tags);
 	bencode_dict_add_int(a, tot, "offersfailedsockets", (int64_t)st->offers_failed_sockets);

@@ -114,6 +114,7 @@ struct rtprelay_config {
 	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */
 	int media_io; /* enum media_io_kind (media/worker.h): --media-io, default uring */
 	unsigned media_coalesce_us; /* --media-coalesce-us, default 100 */
+	unsigned media_rcvbuf_kib;  /* --media-rcvbuf, default 2048 (0: system default) */
 	unsigned media_buffers;     /* --media-buffers: per io_uring worker, default 4096 */
 
 	/* issue 10's limits over all TCP ng connections and per ng client */

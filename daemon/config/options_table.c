@@ -467,6 +467,10 @@ const struct option_def options_table[] = {
 	{ .name = "media-buffers", .type = OPT_CUSTOM, .parse = parse_media_buffers, .def = "4096",
 	  .help = "io_uring: receive buffers per worker thread (2 KiB each; a power of two)",
 	  .arg = "INT" },
+	{ .name = "media-rcvbuf", .type = OPT_UINT, .offset = CFG(media_rcvbuf_kib), .min = 0,
+	  .max = 65536, .def = "2048",
+	  .help = "Receive buffer of each media socket, KiB (0: the system's default)",
+	  .arg = "KIB" },
 
 	{ .name = "log-level", .short_name = 'L', .type = OPT_INT, .offset = CFG(log_level),
 	  .min = 0, .max = 7, .def = "6", .help = "Default log level", .arg = "INT" },

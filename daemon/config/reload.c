@@ -61,6 +61,7 @@ static const struct reload_field restart_only[] = {
 	{ "media-io", FIELD(media_io) },
 	{ "media-coalesce-us", FIELD(media_coalesce_us) },
 	{ "media-buffers", FIELD(media_buffers) },
+	{ "media-rcvbuf", FIELD(media_rcvbuf_kib) },
 	{ "log-stderr", FIELD(log_stderr) },
 	{ "log-facility", FIELD(log_facility) },
 	{ "foreground", FIELD(foreground) },

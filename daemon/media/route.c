@@ -4,59 +4,52 @@
 
 #include "call/call.h"
 #include "call/media.h"
+#include "crypto/media_sdes.h"
 #include "rtp.h"
 #include "sockaddr.h"
 
+#include "../../kernel-module/slots.h"
+
+/*
+ * The counters live in shared memory that the kernel module writes too
+ * (for the packets it forwards): read-modify-write atomically, and claim
+ * per-SSRC and per-payload-type slots by compare-and-swap with the
+ * module's own code (kernel-module/slots.c), so no increment is lost and no
+ * slot is shared by two keys whoever counts.
+ */
 static inline void bump(uint64_t *p, uint64_t v)
 {
-	/* One writer at a time (under the call lock); readers load atomically. */
-	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + v, __ATOMIC_RELAXED);
-}
-
-static inline void bump32(uint32_t *p)
-{
-	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
 
 static void count_rtp(struct rtprelay_stream_stats *st, const struct rtp_header *h)
 {
-	struct rtprelay_ssrc_stats *ss = NULL;
-	struct rtprelay_pt_stats *ps = NULL;
+	struct rtprelay_ssrc_stats *ss = rtprelay_slot_count(st->ssrc, sizeof(st->ssrc[0]),
+							     RTPRELAY_STATS_SSRCS, h->ssrc);
 
-	for (int i = 0; i < RTPRELAY_STATS_SSRCS; i++) {
-		struct rtprelay_ssrc_stats *e = &st->ssrc[i];
-
-		if (e->packets && e->ssrc == h->ssrc) {
-			ss = e;
-			break;
-		}
-		if (!e->packets && !ss)
-			ss = e;
-	}
-	if (ss) {
-		__atomic_store_n(&ss->ssrc, h->ssrc, __ATOMIC_RELAXED);
+	if (ss)
 		__atomic_store_n(&ss->last_seq, h->seq, __ATOMIC_RELAXED);
-		bump32(&ss->packets);
-	}
-	for (int i = 0; i < RTPRELAY_STATS_PTS; i++) {
-		struct rtprelay_pt_stats *e = &st->pt[i];
-
-		if (e->packets && e->payload_type == h->payload_type) {
-			ps = e;
-			break;
-		}
-		if (!e->packets && !ps)
-			ps = e;
-	}
-	if (ps) {
-		__atomic_store_n(&ps->payload_type, h->payload_type, __ATOMIC_RELAXED);
-		bump32(&ps->packets);
-	}
+	rtprelay_slot_count(st->pt, sizeof(st->pt[0]), RTPRELAY_STATS_PTS, h->payload_type);
 }
 
-struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool truncated,
+/* An SRTP packet the party sent, decrypted in place; false: dropped (counted). */
+static bool srtp_in(struct stream *s, struct media_sdes *sd, bool rtcp, uint8_t *p, size_t *len)
+{
+	enum srtp_result r = srtp_dir_unprotect(sd->in, rtcp, p, len);
+
+	if (r == SRTP_OK)
+		return true;
+	if (r == SRTP_REPLAY)
+		bump(&sd->replayed[s->kind], 1);
+	else
+		bump(&sd->auth_failed[s->kind], 1);
+	return false;
+}
+
+struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t cap, bool truncated,
 			   const struct sockaddr_storage *src, int64_t now)
 {
+	size_t len = *lenp;
 	struct media *m = s->media;
 	struct monologue *ml = m->ml;
 	struct rtprelay_stream_stats *st = s->stats;
@@ -68,6 +61,10 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 	}
 	bool rtcp = s->kind == STREAM_RTCP || (m->rtcp_mux && rtp_looks_like_rtcp(p, len));
 
+	/* Authenticated before anything else looks at it: a forged packet
+	 * neither moves the endpoint nor counts. */
+	if (m->sdes && m->sdes->in && !srtp_in(s, m->sdes, rtcp, p, &len))
+		return NULL;
 	if (rtcp ? rtcp_check(p, len) < 0 : rtp_parse(p, len, &h) < 0) {
 		bump(&st->dropped_invalid, 1);
 		return NULL;
@@ -78,7 +75,8 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 		.asymmetric = m->asymmetric,
 	};
 
-	if (!learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now)) {
+	if (learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now) !=
+	    LEARN_FORWARD) {
 		bump(&st->dropped_source, 1);
 		return NULL;
 	}
@@ -105,7 +103,13 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 		count_rtp(st, &h);
 	}
 	bump(&st->packets, 1);
-	bump(&st->bytes, len);
+	bump(&st->bytes, *lenp);
+	if (pm->sdes && pm->sdes->out &&
+	    srtp_dir_protect(pm->sdes->out, rtcp, p, &len, cap) != SRTP_OK) {
+		bump(&st->errors, 1);
+		return NULL;
+	}
+	*lenp = len;
 	return os;
 }
 
