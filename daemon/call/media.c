@@ -44,6 +44,7 @@ struct media *media_new(struct monologue *ml, unsigned index, struct media_state
 	m->index = index;
 	m->send = m->recv = true;
 	m->learning = ml->call->rp->cfg->endpoint_learning;
+	m->max_pps = ml->call->rp->cfg->media_max_pps;
 	for (int k = 0; k < 2; k++) {
 		g_assert(st->stats[k]); /* media_state_alloc succeeded */
 		m->streams[k].media = m;

@@ -89,6 +89,7 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	bencode_dict_add_int(a, drops, "source", (int64_t)load(&ss->dropped_source));
 	bencode_dict_add_int(a, drops, "no peer", (int64_t)load(&ss->dropped_no_peer));
 	bencode_dict_add_int(a, drops, "blocked", (int64_t)load(&ss->dropped_blocked));
+	bencode_dict_add_int(a, drops, "rate", (int64_t)load(&st->dropped_rate));
 	if (sd) {
 		bencode_dict_add_int(a, drops, "SRTP auth",
 				     (int64_t)load(&sd->auth_failed[st->kind]));

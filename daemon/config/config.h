@@ -114,6 +114,7 @@ struct rtprelay_config {
 	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */
 	int media_io; /* enum media_io_kind (media/worker.h): --media-io, default uring */
 	unsigned media_coalesce_us; /* --media-coalesce-us, default 100 */
+	unsigned media_max_pps;     /* --media-max-pps, default 10000 (0: no limit) */
 	unsigned media_rcvbuf_kib;  /* --media-rcvbuf, default 2048 (0: system default) */
 	unsigned media_buffers;     /* --media-buffers: per io_uring worker, default 4096 */
 

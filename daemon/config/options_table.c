@@ -467,6 +467,11 @@ const struct option_def options_table[] = {
 	{ .name = "media-buffers", .type = OPT_CUSTOM, .parse = parse_media_buffers, .def = "4096",
 	  .help = "io_uring: receive buffers per worker thread (2 KiB each; a power of two)",
 	  .arg = "INT" },
+	{ .name = "media-max-pps", .type = OPT_UINT, .offset = CFG(media_max_pps), .min = 0,
+	  .max = 1000000, .def = "10000",
+	  .help = "Packets per second one stream forwards at most, bursts of a tenth of it (0: "
+		  "no limit)",
+	  .arg = "INT" },
 	{ .name = "media-rcvbuf", .type = OPT_UINT, .offset = CFG(media_rcvbuf_kib), .min = 0,
 	  .max = 65536, .def = "2048",
 	  .help = "Receive buffer of each media socket, KiB (0: the system's default)",

@@ -24,6 +24,7 @@ static const struct reload_field reloadable[] = {
 	{ "max-sessions", FIELD(max_sessions) },
 	{ "max-call-tags", FIELD(max_call_tags) },
 	{ "endpoint-learning", FIELD(endpoint_learning) },
+	{ "media-max-pps", FIELD(media_max_pps) },
 	{ "max-calls-per-client", FIELD(max_calls_per_client) },
 	/* read by the TCP ng connections at each read */
 	{ "ng-tcp-max-buffered", FIELD(ng_tcp_max_buffered_kib) },

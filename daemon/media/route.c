@@ -46,6 +46,40 @@ static bool srtp_in(struct stream *s, struct media_sdes *sd, bool rtcp, uint8_t 
 	return false;
 }
 
+/*
+ * media-max-pps: a stream forwards at most that many packets a second, in
+ * bursts of up to a tenth of a second's worth: far above any real medium
+ * (audio 50, video some hundreds), it keeps a flood that owns a stream
+ * (one that started before the genuine party, see learning.h) from being
+ * reflected at line rate to the other party, and from holding the worker:
+ * what is not forwarded costs no send.
+ */
+static bool rate_ok(struct stream *s, unsigned max_pps, int64_t now)
+{
+	uint64_t burst = (uint64_t)max_pps * 100; /* a tenth of a second, in 1/1000 */
+
+	if (!max_pps)
+		return true;
+	if (!s->rate_at_us) {
+		s->rate_at_us = now;
+		s->rate_tokens = (uint32_t)burst;
+	}
+	uint64_t add = (uint64_t)(now - s->rate_at_us) * max_pps / 1000; /* 1/1000 packets */
+
+	if (add) {
+		uint64_t t = s->rate_tokens + add;
+
+		s->rate_tokens = (uint32_t)(t > burst ? burst : t);
+		s->rate_at_us = now;
+	}
+	if (s->rate_tokens < 1000) {
+		bump(&s->dropped_rate, 1);
+		return false;
+	}
+	s->rate_tokens -= 1000;
+	return true;
+}
+
 struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t cap, bool truncated,
 			   const struct sockaddr_storage *src, int64_t now)
 {
@@ -97,6 +131,8 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 		bump(&st->dropped_no_peer, 1);
 		return NULL;
 	}
+	if (!rate_ok(s, m->max_pps, now))
+		return NULL;
 	if (!rtcp) {
 		if (ml->silence_media)
 			rtp_silence_payload(p, &h);

@@ -161,3 +161,29 @@ def test_media_sockets_get_room_for_a_burst():
             check.eq(rcvbuf_of(port), want, "RTP socket buffer with %s" % (args or "defaults"))
             check.eq(rcvbuf_of(port + 1), want, "RTCP socket buffer with %s" % (args or "defaults"))
             d.ng.delete("st-rcvbuf")
+
+
+def test_a_stream_forwards_at_most_media_max_pps():
+    """--media-max-pps: a burst beyond it is cut to a tenth of a second's
+    worth plus the rate, the rest dropped and counted; media flows again once
+    the rate allows."""
+    check.only("rtprelay")
+    with daemon.Daemon(args=["--delete-delay=0", "--media-max-pps=200"]) as d, \
+            media.Peer() as a, media.Peer() as b:
+        a_port, b_port = call_up(d, a, b, "st-pps", {})
+        t0 = time.monotonic()
+        for seq in range(1, 1001):
+            a.send(media.rtp(seq=seq, ssrc=0xA), a_port)
+        elapsed = time.monotonic() - t0
+        time.sleep(0.2)
+        got = []
+        drain(b, got)
+        check.true(20 <= len(got) <= 20 + 200 * (elapsed + 0.2) + 2,
+                   "at most the burst (20) and 200/s through (%.2f s)" % elapsed, len(got))
+        s = d.ng.query("st-pps")["tags"]["A"]["medias"][0]["streams"][0]
+        check.eq(s["dropped"]["rate"] + s["stats"]["packets"], 1000, "every packet accounted for")
+        check.eq(s["stats"]["packets"], len(got), "forwarded = received")
+        time.sleep(0.2)
+        a.send(media.rtp(seq=1001, ssrc=0xA, payload=payload(b"A", 1001)), a_port)
+        check.eq(b.recv()[0][12:], payload(b"A", 1001), "flows again at the rate")
+        d.ng.delete("st-pps")
