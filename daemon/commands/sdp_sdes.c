@@ -166,11 +166,17 @@ static int complete(struct sdes_plan *p, const struct media_sdes *mine, const ch
 		for (unsigned j = 0; j < mine->n_offered; j++) {
 			if (mine->offered[j].tag != c->tag || mine->offered[j].suite != c->suite)
 				continue;
+			/* Keys already in use keep their sessions (and the rollover
+			 * counters in them): a repeated answer (183, then 200) or a
+			 * re-INVITE that keeps the keys changes nothing. */
+			bool keep_in = mine->active && same_key(&mine->remote, c);
+			bool keep_out = mine->active && same_key(&mine->local, &mine->offered[j]);
+
 			p->remote = *c;
 			p->local = mine->offered[j];
-			p->in = srtp_dir_new(&p->remote, true, err);
-			p->out = p->in ? srtp_dir_new(&p->local, false, err) : NULL;
-			if (!p->out)
+			if (!keep_in && !(p->in = srtp_dir_new(&p->remote, true, err)))
+				return -1;
+			if (!keep_out && !(p->out = srtp_dir_new(&p->local, false, err)))
 				return -1;
 			p->new_sessions = true;
 			return 0;
@@ -316,8 +322,9 @@ void sdes_plan_install(struct sdes_plan *p, struct media *author, struct media *
 		break;
 	}
 	case SDES_COMPLETE:
+		/* the offered keys stay until the next offer: the answer may come
+		 * again */
 		take_sessions(p, author);
-		author->sdes->n_offered = 0;
 		break;
 	case SDES_ANSWER:
 		if (p->new_sessions)

@@ -295,3 +295,34 @@ def test_srtp_declined_by_the_answerer_is_terminated():
         b.send(plain, b_port)
         check.eq(rx.unprotect(a.recv()[0]), plain, "encrypted for A")
         d.ng.delete("decl")
+
+
+def test_a_repeated_answer_keeps_the_keys():
+    """183 then 200 with the same SDP: the second answer is accepted, the
+    keys and the sessions stay, media goes on."""
+    check.only("rtprelay")
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    suite = "AES_CM_128_HMAC_SHA1_32"
+    with media.Peer() as a, media.Peer() as b:
+        r = d.ng.offer(sdp(a), "rep", "A", **{"transport-protocol": "RTP/SAVP"})
+        tag, _, key_r, _ = [o for o in srtp.parse_crypto(r["sdp"]) if o[1] == suite][0]
+        b_port = media.sdp_port(r["sdp"])
+        key_b = srtp.new_key(suite)
+        answer = sdp(b, "RTP/SAVP", srtp.crypto_line(tag, suite, key_b))
+        a_port = media.sdp_port(d.ng.answer(answer, "rep", "A", "B")["sdp"])
+        tx, rx = srtp.Session(suite, key_b, False), srtp.Session(suite, key_r, True)
+        for seq in (1, 2):
+            a.send(media.rtp(seq=seq, ssrc=0xA), a_port)
+            rx.unprotect(b.recv()[0])
+            b.send(tx.protect(media.rtp(seq=seq, ssrc=0xB)), b_port)
+            a.recv()
+        r = d.ng.answer(answer, "rep", "A", "B")
+        check.eq(media.sdp_port(r["sdp"]), a_port, "the same answer again")
+        for seq in (3, 4):
+            plain = media.rtp(seq=seq, ssrc=0xA)
+            a.send(plain, a_port)
+            check.eq(rx.unprotect(b.recv()[0]), plain, "A's packet %d, same key for B" % seq)
+            plain = media.rtp(seq=seq, ssrc=0xB)
+            b.send(tx.protect(plain), b_port)
+            check.eq(a.recv()[0], plain, "B's packet %d decrypted" % seq)
+        d.ng.delete("rep")
