@@ -316,7 +316,7 @@ def test_total_buffered_input_is_bounded():
               "CPU %.2f s, UDP ping p99 %.1f ms (quiet %.1f ms)"
               % (cur["ngtcpbuffered"] >> 10, cur["ngtcpbufferedpeak"] >> 10,
                  tot["ngtcpbufferevicted"], rss / 2.0 ** 20, cpu, pinger.p99(), quiet.p99()))
-        check.true(cpu < (1.0 if daemon.SAN else 0.5), "daemon CPU for 20 MB: %.2f s" % cpu)
+        check.true(cpu < (2.0 if daemon.SAN else 0.5), "daemon CPU for 20 MB: %.2f s" % cpu)
         check.true(cur["ngtcpbufferedpeak"] <= cap_kib * 1024,
                    "the peak held stays within ng-tcp-max-buffered", cur["ngtcpbufferedpeak"])
         check.true(cur["ngtcpbuffered"] <= cap_kib * 1024, "held now", cur["ngtcpbuffered"])
