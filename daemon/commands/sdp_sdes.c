@@ -196,8 +196,8 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 	bool r_srtp = sm->port && sdes_proto_is_srtp(receiver_proto);
 
 	memset(p, 0, sizeof(*p));
-	if (sm->port && str_has_prefix(sm->proto, "UDP/TLS/") !=
-				str_has_prefix(receiver_proto, "UDP/TLS/")) {
+	if (sm->port &&
+	    str_has_prefix(sm->proto, "UDP/TLS/") != str_has_prefix(receiver_proto, "UDP/TLS/")) {
 		/* the SDP would promise a DTLS handshake nobody does */
 		*err = "Converting to or from DTLS-SRTP (UDP/TLS/RTP/...) is not supported";
 		return -1;
