@@ -68,7 +68,8 @@ check:
 	$(Q)$(TOP)/build/tsan/t/unit/test_log
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
-			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py"
+			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py \
+			$(TOP)/t/integ/test_srtp.py"
 	$(Q)$(MAKE) --no-print-directory check-kernel
 	$(Q)$(MAKE) --no-print-directory check-offload
 	$(Q)t/pkg/run.sh

@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check, daemon, media  # noqa: E401
-from test_media import nothing_arrives, payload, setup, stream_stats
+from test_media import payload, setup, stream_stats
 
 
 def write(path, text):
@@ -100,7 +100,7 @@ def test_sighup_under_media_load_changes_the_next_stream():
                 except OSError:
                     break
             b1.send(media.rtp(seq=1, ssrc=0xB1), b1_port)
-            nothing_arrives(a1)
+            media.nothing_arrives(a1)
             _, s = stream_stats(d, "reload-1", "A")
             check.eq(s["endpoint"]["address"], "127.0.0.2", "call 1 still sends to the SDP address")
             d.ng.delete("reload-1")
