@@ -45,8 +45,8 @@ run: deps
 # integration tests against a real daemon, both again under ASan+UBSan, and
 # the fuzz targets for a bounded number of inputs; the media integration
 # tests once more on the epoll backend (the fallback where io_uring is not
-# available); the media and lifecycle integration tests once more under
-# ThreadSanitizer (workers vs control);
+# available); the media, lifecycle, reload and SRTP integration tests once
+# more under ThreadSanitizer (workers vs control);
 # the kernel module in a qemu guest (t/kernel), and the daemon's kernel
 # side against it (t/offload);
 # the Debian packages installed into a throw-away root; and real calls from
