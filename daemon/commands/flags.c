@@ -290,10 +290,19 @@ static int sdes_item(struct ng_flags_ctx *c, str item)
 	return ng_flags_fail(c, "SDES option '%.*s' is not supported", QUOTE(item));
 }
 
-/* OSRTP (RFC 8643) is not implemented: asking for it is an error. */
+/* One element of "OSRTP" (or an "OSRTP-..." flag): RFC 8643's way, the
+ * legacy one (two m= lines) is not done and an error. */
 static int osrtp_item(struct ng_flags_ctx *c, str item)
 {
-	return ng_flags_fail(c, "OSRTP ('%.*s') is not supported", QUOTE(item));
+	if (str_eq_c(item, "offer") || str_eq_c(item, "offer-RFC")) {
+		c->f->osrtp_offer = true;
+		return 0;
+	}
+	if (str_eq_c(item, "accept") || str_eq_c(item, "accept-RFC")) {
+		c->f->osrtp_accept = true;
+		return 0;
+	}
+	return ng_flags_fail(c, "OSRTP option '%.*s' is not supported", QUOTE(item));
 }
 
 int ng_flags_flag(struct ng_flags_ctx *c, str flag)

@@ -192,10 +192,27 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 {
 	const struct media_sdes *as = author ? author->sdes : NULL;
 	const struct media_sdes *rs = receiver ? receiver->sdes : NULL;
-	bool a_srtp = sm->port && sdes_proto_is_srtp(sm->proto);
-	bool r_srtp = sm->port && sdes_proto_is_srtp(receiver_proto);
+	const char *bad = NULL;
+	int rc;
 
 	memset(p, 0, sizeof(*p));
+	if (sm->port)
+		collect(p, arena, sm, &bad);
+	/*
+	 * A party speaks SRTP under an SRTP profile, or opportunistically
+	 * (RFC 8643) with a=crypto under RTP/AVP: an offerer when told to
+	 * accept that, an answerer to an OSRTP offer rtprelay made. The
+	 * receiver gets SRTP under its SRTP profile, in an OSRTP offer, or in
+	 * the answer to an OSRTP offer rtprelay accepted.
+	 */
+	bool a_osrtp = !sdes_proto_is_srtp(sm->proto) && p->n_lines &&
+		       (answer ? as && as->osrtp && as->n_offered : f->osrtp_accept);
+	bool a_srtp = sm->port && (sdes_proto_is_srtp(sm->proto) || a_osrtp);
+	bool r_osrtp = !sdes_proto_is_srtp(receiver_proto) &&
+		       (answer ? rs && rs->osrtp && rs->active : f->osrtp_offer && !a_srtp);
+	bool r_srtp = sm->port && (sdes_proto_is_srtp(receiver_proto) || r_osrtp);
+
+	p->osrtp = a_osrtp || r_osrtp;
 	if (sm->port &&
 	    str_has_prefix(sm->proto, "UDP/TLS/") != str_has_prefix(receiver_proto, "UDP/TLS/")) {
 		/* the SDP would promise a DTLS handshake nobody does */
@@ -206,11 +223,6 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 		*err = "SDES=off leaves nothing to key SRTP with (DTLS-SRTP is not supported)";
 		return -1;
 	}
-	const char *bad = NULL;
-	int rc;
-
-	if (a_srtp)
-		collect(p, arena, sm, &bad);
 	if (a_srtp && r_srtp && !p->n_lines) {
 		/* SRTP end to end with no key to pass on: nobody could decrypt */
 		*err = arena_printf(arena, "No SDES crypto (a=crypto) to pass on%s", bad ? bad : "")
@@ -225,6 +237,8 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 		return 0;
 	}
 	if (!a_srtp && !r_srtp) {
+		/* a plain offer's a=crypto lines (an OSRTP offer not accepted)
+		 * are not passed on: the answerer would key SRTP nobody does */
 		p->action = SDES_NOTHING;
 		return 0;
 	}
@@ -317,6 +331,7 @@ void sdes_plan_install(struct sdes_plan *p, struct media *author, struct media *
 		break;
 	case SDES_TERMINATE:
 		take_sessions(p, author);
+		author->sdes->osrtp = p->osrtp;
 		memcpy(author->sdes->candidates, p->candidates, sizeof(p->candidates));
 		author->sdes->n_candidates = p->n_candidates;
 		break;
@@ -325,6 +340,7 @@ void sdes_plan_install(struct sdes_plan *p, struct media *author, struct media *
 
 		memcpy(s->offered, p->offered, sizeof(p->offered));
 		s->n_offered = p->n_offered;
+		s->osrtp = p->osrtp;
 		break;
 	}
 	case SDES_COMPLETE:

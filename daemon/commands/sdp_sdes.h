@@ -53,6 +53,7 @@ struct sdes_plan {
 	unsigned n_lines;     /* the author's well-formed a=crypto lines, known suite or not */
 	uint32_t drop_suites; /* PASS: suites the flags exclude */
 	bool new_sessions;    /* in/out below replace the party's */
+	bool osrtp;           /* SRTP under RTP/AVP (RFC 8643) on one side */
 	struct srtp_dir *in, *out;
 };
 

@@ -22,6 +22,7 @@ struct media_sdes {
 	unsigned n_candidates;
 	struct sdes_crypto local, remote; /* in use: ours (out), the party's (in) */
 	bool active;
+	bool osrtp; /* keyed opportunistically: SRTP under a plain RTP/AVP profile */
 	/* The packet path, call lock held. */
 	struct srtp_dir *in, *out;
 	uint64_t auth_failed[2], replayed[2]; /* per stream kind; read atomically */

@@ -209,8 +209,8 @@ def test_requests_rtprelay_cannot_honour_are_errors():
             ({"transport-protocol": "RTP/SAVP", "SDES": ["off"]}, sdp(a), "SDES=off"),
             ({"transport-protocol": "RTP/SAVP", "SDES": ["pad"]}, sdp(a),
              "SDES option 'pad' is not supported"),
-            ({"OSRTP": ["offer"]}, sdp(a), "OSRTP"),
-            ({"flags": ["OSRTP-accept"]}, sdp(a), "OSRTP"),
+            ({"OSRTP": ["offer-legacy"]}, sdp(a), "OSRTP option 'offer-legacy' is not supported"),
+            ({"flags": ["OSRTP-accept-legacy"]}, sdp(a), "OSRTP option 'accept-legacy'"),
             ({"transport-protocol": "RTP/SAVP", "SDES": ["only-F8_128_HMAC_SHA1_80"]}, sdp(a),
              "no crypto suite to offer"),
             ({"transport-protocol": "RTP/AVP"},
@@ -320,3 +320,68 @@ def test_a_repeated_answer_keeps_the_keys():
             b.send(tx.protect(plain), b_port)
             check.eq(a.recv()[0], plain, "B's packet %d decrypted" % seq)
         d.ng.delete("rep")
+
+
+def test_osrtp_offer_accepted_and_declined():
+    """OSRTP=offer (RFC 8643): a plain callee is offered keys under RTP/AVP;
+    answering with a=crypto makes it SRTP, answering without keeps it plain."""
+    check.only("rtprelay")
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    suite = "AES_CM_128_HMAC_SHA1_80"
+    for accepted in (True, False):
+        call = "osrtp-%s" % accepted
+        with media.Peer() as a, media.Peer() as b:
+            r = d.ng.offer(sdp(a), call, "A", OSRTP=["offer"])
+            check.true("RTP/AVP" in r["sdp"], "the profile stays RTP/AVP", r["sdp"])
+            offered = srtp.parse_crypto(r["sdp"])
+            tag, _, key_r, _ = [o for o in offered if o[1] == suite][0]
+            b_port = media.sdp_port(r["sdp"])
+            key_b = srtp.new_key(suite)
+            body = sdp(b, "RTP/AVP", srtp.crypto_line(tag, suite, key_b) if accepted else "")
+            r = d.ng.answer(body, call, "A", "B")
+            check.true("a=crypto" not in r["sdp"], "A stays plain", r["sdp"])
+            a_port = media.sdp_port(r["sdp"])
+            plain = media.rtp(seq=1, ssrc=0xA, payload=payload(b"A", 1))
+            a.send(plain, a_port)
+            got = b.recv()[0]
+            if accepted:
+                check.eq(srtp.Session(suite, key_r, True).unprotect(got), plain, "SRTP to B")
+                b.send(srtp.Session(suite, key_b, False).protect(plain), b_port)
+            else:
+                check.eq(got, plain, "plain to B")
+                b.send(plain, b_port)
+            check.eq(a.recv()[0], plain, "plain to A")
+            d.ng.delete(call)
+
+
+def test_osrtp_accept():
+    """OSRTP=accept: an offer's a=crypto under RTP/AVP is SRTP the offerer
+    speaks; toward a plain callee rtprelay terminates it and answers the
+    offerer with its own key, still under RTP/AVP. Without the flag the keys
+    are not passed on and the call is plain."""
+    check.only("rtprelay")
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    suite = "AES_CM_128_HMAC_SHA1_32"
+    key_a = srtp.new_key(suite)
+    with media.Peer() as a, media.Peer() as b:
+        r = d.ng.offer(sdp(a, "RTP/AVP", srtp.crypto_line(2, suite, key_a)), "osrtp-acc", "A",
+                       OSRTP=["accept"])
+        check.true("a=crypto" not in r["sdp"], "B is offered plain RTP", r["sdp"])
+        b_port = media.sdp_port(r["sdp"])
+        r = d.ng.answer(sdp(b), "osrtp-acc", "A", "B")
+        check.true("RTP/AVP" in r["sdp"], "A's profile stays", r["sdp"])
+        lines = srtp.parse_crypto(r["sdp"])
+        check.eq([(t, s) for t, s, _, _ in lines], [(2, suite)], "rtprelay's key for A")
+        a_port = media.sdp_port(r["sdp"])
+        plain = media.rtp(seq=1, ssrc=0xA, payload=payload(b"A", 1))
+        a.send(srtp.Session(suite, key_a, False).protect(plain), a_port)
+        check.eq(b.recv()[0], plain, "decrypted for B")
+        b.send(plain, b_port)
+        check.eq(srtp.Session(suite, lines[0][2], True).unprotect(a.recv()[0]), plain,
+                 "encrypted for A")
+        d.ng.delete("osrtp-acc")
+        r = d.ng.offer(sdp(a, "RTP/AVP", srtp.crypto_line(2, suite, key_a)), "osrtp-no", "A")
+        check.true("a=crypto" not in r["sdp"], "without accept: not passed on", r["sdp"])
+        r = d.ng.answer(sdp(b), "osrtp-no", "A", "B")
+        check.true("a=crypto" not in r["sdp"], "and A's answer is plain", r["sdp"])
+        d.ng.delete("osrtp-no")

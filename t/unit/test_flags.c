@@ -146,10 +146,13 @@ TEST(sdes_flags_and_keys)
 	CHECK_EQ(f.sdes_only, 1u << SDES_AEAD_AES_128_GCM);
 	CHECK_EQ(f.sdes_params, SDES_UNENCRYPTED_SRTCP);
 	CHECK_EQ(f.ignored_flags, 0);
+	PARSE_OK(D("flags", L(S("OSRTP-accept"), NULL), "OSRTP", L(S("offer-RFC"), NULL), NULL),
+		 &f);
+	CHECK(f.osrtp_accept && f.osrtp_offer);
 	/* what rtprelay cannot do is an error, never ignored */
-	CHECK(parse_dict(D("flags", L(S("OSRTP-accept"), NULL), NULL), &f, &err) == -1);
-	CHECK_CONTAINS(err, "OSRTP");
-	CHECK(parse_dict(D("OSRTP", L(S("offer"), NULL), NULL), &f, &err) == -1);
+	CHECK(parse_dict(D("flags", L(S("OSRTP-accept-legacy"), NULL), NULL), &f, &err) == -1);
+	CHECK_CONTAINS(err, "OSRTP option 'accept-legacy'");
+	CHECK(parse_dict(D("OSRTP", L(S("offer-legacy"), NULL), NULL), &f, &err) == -1);
 	CHECK(parse_dict(D("SDES", L(S("pad"), NULL), NULL), &f, &err) == -1);
 	CHECK_CONTAINS(err, "'pad' is not supported");
 	CHECK(parse_dict(D("SDES", L(S("no-AES_CM_999"), NULL), NULL), &f, &err) == -1);
