@@ -63,6 +63,10 @@ int main(int argc, char **argv)
 	g_autofree char *err = NULL;
 	int ret = 1;
 
+	/* A reload asked for while the daemon starts (systemctl reload right
+	 * after start) must not kill it: ignored until the reloader takes
+	 * SIGHUP over, the configuration being read now anyway. */
+	signal(SIGHUP, SIG_IGN);
 	if (options_parse(argc, argv, boot, &err) < 0) {
 		fprintf(stderr, "rtprelay: %s\n", err);
 		goto err_put_config;
