@@ -171,8 +171,20 @@ static bool fmts_have_pt(str fmts, int pt)
 	return false;
 }
 
+/*
+ * A TCP media (TCP/MSRP, TCP/TLS/MSRP, ...) is not relayed: it goes on as it
+ * came, with the sender's address in a c= of its own when it used the
+ * session's (which now names the relay), as rtpengine 10.5 does.
+ */
+static void pass_tcp_media(struct sdp_session *s, struct sdp_media *sm, str sess_c)
+{
+	if (sdp_find(sm->lines, 1, 'c', NULL) >= 0 || !sess_c.s)
+		return;
+	g_ptr_array_insert(sm->lines, 1, sdp_line_new(s, 'c', sess_c));
+}
+
 static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct media *m,
-			 unsigned index, const struct sdp_line *session_dir,
+			 unsigned index, bool hold, const struct sdp_line *session_dir,
 			 const struct ng_flags *f, const struct sdes_plan *sdes, bool answer,
 			 const char **err)
 {
@@ -205,7 +217,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		struct sdp_line *l = in->pdata[i];
 
 		if (l->type != 'a') {
-			if (l->type == 'c' && !rejected)
+			if (l->type == 'c')
 				rewrite_connection(s, l, intf, f);
 			g_ptr_array_add(out, l);
 		} else if (is_ice_attr(l->attr_name)) {
@@ -234,20 +246,18 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 			g_ptr_array_add(other, l);
 		}
 	}
-	if (rejected) {
-		/* A rejected stream is passed on as its m= line alone (as
-		 * rtpengine 10.5 does): nothing in it is used. */
-		g_ptr_array_set_size(out, 1);
-		goto done;
-	}
 	for (unsigned i = 0; i < other->len; i++)
 		g_ptr_array_add(out, other->pdata[i]);
 	/* a=mid after the other attributes; generate-mid numbers the m=
-	 * sections that have none from 1. */
-	if (!mid && f->generate_mid)
+	 * sections of an offer that have none from 1. */
+	if (!mid && f->generate_mid && !answer && !rejected)
 		mid = sdp_line_new(s, 'a', arena_printf(s->arena, "mid:%u", index));
 	if (mid)
 		g_ptr_array_add(out, mid);
+	/* A rejected stream keeps its other attributes and a=mid (as
+	 * rtpengine 10.5 does); no codecs, direction, RTCP or keys. */
+	if (rejected)
+		goto done;
 	/* Per codec, in m= order: rtpmap (made up for static types), fmtp, rtcp-fb. */
 	if (rtp) {
 		str rest = sm->fmts, tok;
@@ -299,9 +309,9 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	/* The direction: the media's own, else the session's (which moves
 	 * here), else sendonly on the hold address, else sendrecv. */
 	if (!dir && !f->original_sendrecv)
-		dir = session_dir                    ? sdp_line_new(s, 'a', session_dir->value)
-		      : media_on_hold_address(s, sm) ? sdp_line_new(s, 'a', STR_C("sendonly"))
-						     : sdp_line_new(s, 'a', STR_C("sendrecv"));
+		dir = session_dir ? sdp_line_new(s, 'a', session_dir->value)
+		      : hold      ? sdp_line_new(s, 'a', STR_C("sendonly"))
+				  : sdp_line_new(s, 'a', STR_C("sendrecv"));
 	if (dir)
 		g_ptr_array_add(out, dir);
 	/* rtcp-mux is negotiated per side. Towards a callee (offer) we pass
@@ -380,6 +390,15 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 {
 	const struct sdp_line *session_dir = NULL;
 	bool sess_conn = session_connection_used(s);
+	/* the hold address as the sender wrote it, before c= is rewritten */
+	g_autofree bool *hold = g_new0(bool, s->media->len + 1);
+
+	for (unsigned i = 0; i < s->media->len; i++)
+		hold[i] = media_on_hold_address(s, s->media->pdata[i]);
+
+	/* the sender's session c=, before it is rewritten (TCP media) */
+	int sc = sdp_find(s->lines, 0, 'c', NULL);
+	str sess_c = sc >= 0 ? ((const struct sdp_line *)s->lines->pdata[sc])->value : STR_NULL;
 
 	if (s->media->len > to->medias->len) {
 		*err = "internal error: more m= lines than medias";
@@ -406,10 +425,17 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 		}
 		i++;
 	}
-	for (unsigned i = 0; i < s->media->len; i++)
-		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], i + 1, session_dir,
-				  f, &sdes[i], answer, err))
+	for (unsigned i = 0; i < s->media->len; i++) {
+		struct sdp_media *sm = s->media->pdata[i];
+
+		if (str_has_prefix(sm->proto, "TCP/")) {
+			pass_tcp_media(s, sm, sess_c);
+			continue;
+		}
+		if (rewrite_media(s, sm, to->medias->pdata[i], i + 1, hold[i], session_dir, f,
+				  &sdes[i], answer, err))
 			return -1;
+	}
 	/* One line ending throughout (the input's usual one), and no blank
 	 * lines after the body, whatever the sender mixed in. */
 	sdp_normalize_eol(s);

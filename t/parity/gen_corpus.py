@@ -17,6 +17,7 @@ run.py adds the call-id (one per case) and sends every step to both
 daemons; args are ng keys exactly as sent (lists stay lists).
 """
 
+import base64
 import json
 import os
 
@@ -49,7 +50,9 @@ def video(port=51372, proto="RTP/AVP", attrs=None, c=None):
         attrs = ["rtpmap:96 H264/90000", "fmtp:96 profile-level-id=42e01f;packetization-mode=1",
                  "rtpmap:97 VP8/90000", "rtcp-fb:96 nack", "rtcp-fb:96 nack pli",
                  "rtcp-fb:97 ccm fir"]
-    return media("video", port, proto, "96 97", c, attrs)
+    # the payload types are those with an rtpmap
+    fmts = " ".join(a.split()[0][len("rtpmap:"):] for a in attrs if a.startswith("rtpmap:"))
+    return media("video", port, proto, fmts, c, attrs)
 
 
 def sdp(medias, user="alice", sid="2890844528", ver="2890844528", addr=A_ADDR, fam="IP4",
@@ -215,6 +218,11 @@ def multi():
        sdp(av), bsdp([audio(port=30000), video(port=0)]))
     oa("multi-audio-rejected", cat, "B rejects audio, keeps video",
        sdp(av), bsdp([audio(port=0), video(port=30010)]))
+    oa("multi-rejected-attrs", cat, "rejected streams carrying c=, a=mid, a direction and other attributes",
+       sdp([audio(), media("video", 0, "RTP/AVP", "96", "198.51.100.5",
+                           ["mid:v", "rtpmap:96 VP8/90000", "sendonly", "x-foo:bar"])]),
+       bsdp([audio(port=30000), media("video", 0, "RTP/AVP", "96", "203.0.113.5",
+                                      ["mid:v", "rtpmap:96 VP8/90000", "inactive", "x-bar:1"])]))
     oa("multi-two-audio", cat, "two audio streams",
        sdp([audio(), audio(port=49180)]), bsdp([audio(port=30000), audio(port=30020)]))
     oa("multi-offer-rejected", cat, "offer with a rejected second stream",
@@ -433,6 +441,10 @@ def midext():
        {"flags": ["strip-extmap"]})
     oa("mid-generate-strip", cat, "generate-mid + strip-extmap together",
        sdp(av_nomid), bsdp(ans_mid), {"flags": ["generate-mid", "strip-extmap"]})
+    oa("mid-with-other-attrs", cat, "a=mid among unknown attributes",
+       sdp([audio(fmts="0", attrs=["x-a:1", "mid:0", "extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+                                   "x-b:2", "rtpmap:0 PCMU/8000", "x-c:3"])]),
+       bsdp([audio(port=30000, fmts="0", attrs=["mid:0", "x-d:4", "rtpmap:0 PCMU/8000"])]))
     oa("mid-nonnumeric", cat, "non-numeric mids (audio, video)",
        sdp([audio(fmts="0", attrs=["mid:audio", "rtpmap:0 PCMU/8000"]),
             media("video", 51372, "RTP/AVP", "96", None, ["mid:video", "rtpmap:96 VP8/90000"])]),
@@ -589,12 +601,18 @@ def ptime():
 
 # ---------------------------------------------------------------- SDES
 
-KEY_A = ["WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz", "d0RmdmcvcGE2VXZJZnBLUDA0VUlqbnZCVnRzQlhR",
-         "ZGdXS3l5RmZYNzl4bUxYVXh6Y0x6VU5VZkJTSjlS"]
-KEY_B = ["MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJDREVG", "QUJDREVGMDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3"]
-KEY_256 = "MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJDREVGMTIzNDU2Nzg5QUJDREUwMTIzNDU2"
-KEY_GCM = "MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5"
-KEY_GCM256 = "MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJDREVGMTIzNDU2Nzg5QUI="
+def key(n, seed):
+    """n bytes of key + salt, fixed (the corpus must not change on re-runs),
+    base64 without padding as in RFC 4568 examples."""
+    return base64.b64encode(bytes((seed * 37 + i * 11) & 0xff for i in range(n))).decode().rstrip("=")
+
+
+KEY_A = [key(30, 1), key(30, 2), key(30, 3)]          # AES_CM_128: 16 + 14
+KEY_B = [key(30, 4), key(30, 5)]
+KEY_256 = key(46, 6)                                   # AES_256_CM: 32 + 14
+KEY_GCM = key(28, 7)                                   # AEAD_AES_128_GCM: 16 + 12
+KEY_GCM256 = key(44, 8)                                # AEAD_AES_256_GCM: 32 + 12
+KEY_BAD = key(20, 9)                                   # too short for any suite
 
 
 def cr(tag, suite, key, extra=""):
@@ -641,6 +659,10 @@ def sdes():
        sdp([sav([a80, a32])]), avp_a, dict(rtp, SDES=["no-AES_CM_128_HMAC_SHA1_80"]))
     oa("sdes-savp-to-avp-only-32", cat, "SAVP to AVP with SDES only-AES_CM_128_HMAC_SHA1_32",
        sdp([sav([a80, a32])]), avp_a, dict(rtp, SDES=["only-AES_CM_128_HMAC_SHA1_32"]))
+    oa("sdes-savp-to-avp-bad-key", cat, "SAVP offer whose only key is too short, to AVP",
+       sdp([sav([cr(1, "AES_CM_128_HMAC_SHA1_80", KEY_BAD)])]), avp_a, rtp)
+    oa("sdes-savp-to-avp-bad-and-good", cat, "SAVP offer: a too-short key, then a good one",
+       sdp([sav([cr(1, "AES_CM_128_HMAC_SHA1_80", KEY_BAD), a32])]), avp_a, rtp)
     oa("sdes-savp-to-avp-session-params", cat, "SAVP offer with UNENCRYPTED_SRTCP, to AVP",
        sdp([sav([a80 + " UNENCRYPTED_SRTCP"])]), avp_a, rtp)
     oa("sdes-savp-to-avp-video", cat, "SAVP audio+video to AVP",
@@ -728,14 +750,16 @@ def sdes():
     oa("osrtp-offer", cat, "OSRTP offer: AVP offer with OSRTP=offer",
        o_avp, b_sav(a80b), {"OSRTP": ["offer"]})
     oa("osrtp-accept", cat, "OSRTP accept: AVP offer with a=crypto, OSRTP=accept",
-       sdp([audio(fmts="0 101", attrs=["rtpmap:0 PCMU/8000", a80])]), avp_a,
+       sdp([audio(fmts="0 101", attrs=["rtpmap:0 PCMU/8000", a80])]),
+       bsdp([audio(port=30000, fmts="0", attrs=["rtpmap:0 PCMU/8000"])]),
        {"OSRTP": ["accept"]})
     oa("osrtp-offer-legacy", cat, "OSRTP offer-legacy",
        o_avp, b_sav(a80b), {"OSRTP": ["offer-legacy"]})
     oa("osrtp-flag-form", cat, "OSRTP-offer as a flag",
        o_avp, b_sav(a80b), {"flags": ["OSRTP-offer"]})
     oa("osrtp-unasked", cat, "AVP offer carrying a=crypto, no OSRTP flag",
-       sdp([audio(fmts="0 101", attrs=["rtpmap:0 PCMU/8000", a80])]), avp_a)
+       sdp([audio(fmts="0 101", attrs=["rtpmap:0 PCMU/8000", a80])]),
+       bsdp([audio(port=30000, fmts="0", attrs=["rtpmap:0 PCMU/8000"])]))
 
 
 def main():
