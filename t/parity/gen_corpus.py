@@ -711,6 +711,10 @@ def sdes():
        sdp([audio(fmts="0 101"), video()]),
        bsdp([audio(port=30000, proto="RTP/SAVP", fmts="0 101", attrs=["rtpmap:0 PCMU/8000", a80b]),
              video(port=30010, proto="RTP/SAVP", attrs=["rtpmap:96 H264/90000", a32b])]), srtp)
+    oa("sdes-savp-to-avp-off", cat, "SAVP to AVP with SDES off (rtprelay still terminates with SDES)",
+       sdp([sav([a80])]), avp_a, dict(rtp, SDES=["off"]))
+    oa("sdes-avp-to-savp-off", cat, "AVP to SAVP with SDES off (SRTP would need DTLS)",
+       o_avp, b_sav(a80b), dict(srtp, SDES=["off"]))
     oa("sdes-avp-off", cat, "SDES off on a plain call (allowed)",
        o_avp, avp_a, {"SDES": ["off"]}, {"SDES": ["off"]})
 

@@ -5,6 +5,7 @@ and rtpengine 10.5, replies normalised and compared line by line.
     python3 t/parity/run.py                 # all cases
     python3 t/parity/run.py -k sdes -v      # cases whose name contains "sdes",
                                             # with the diffs of listed ones too
+    python3 t/parity/run.py -q              # no line for the cases that are the same
     python3 t/parity/run.py --dump DIR      # also write both normalised
                                             # transcripts per case to DIR
 
@@ -229,6 +230,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-k", dest="pattern", help="only cases whose name contains this")
     ap.add_argument("-v", "--verbose", action="store_true", help="diffs of listed differences too")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no line for cases that are the same")
     ap.add_argument("--dump", help="write NAME.rtprelay.txt / NAME.rtpengine.txt here")
     a = ap.parse_args()
 
@@ -267,7 +269,8 @@ def main():
                           "remove it from t/parity/expected.json" % (name, rid))
                     unexplained += 1
                 else:
-                    print("%-44s same" % name)
+                    if not a.quiet:
+                        print("%-44s same" % name)
                     same += 1
                 continue
             diff = "\n".join(difflib.unified_diff(ref_lines, got, "rtpengine", "rtprelay", lineterm=""))
