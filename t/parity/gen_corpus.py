@@ -188,6 +188,10 @@ def plain():
                          "candidate:1 1 UDP 2130706431 198.51.100.1 49170 typ host",
                          "candidate:1 2 UDP 2130706430 198.51.100.1 49171 typ host"])]),
        bsdp([audio(port=30000, fmts="0")]), {"ICE": "remove"}, {"ICE": "remove"})
+    oa("plain-ice-default", cat, "ICE candidates without an ICE flag",
+       sdp([audio(attrs=["rtpmap:0 PCMU/8000", "ice-ufrag:abcd", "ice-pwd:0123456789abcdefghijkl",
+                         "candidate:1 1 UDP 2130706431 198.51.100.1 49170 typ host"])]),
+       bsdp([audio(port=30000, fmts="0")]))
     oa("plain-rtcp-attr-addr", cat, "offer with a=rtcp:port IN IP4 addr",
        sdp([audio(attrs=["rtpmap:0 PCMU/8000", "rtcp:49999 IN IP4 198.51.100.9"])]),
        bsdp([audio(port=30000, fmts="0", attrs=["rtcp:30011"])]))
@@ -738,6 +742,15 @@ def sdes():
        sdp([sav([a80])]),
        bsdp([audio(port=30000, proto="RTP/SAVPF", fmts="0", attrs=["rtpmap:0 PCMU/8000", a80b])]),
        {"transport-protocol": "RTP/SAVPF"})
+
+    # SRTP offered end to end, the callee answers plain RTP/AVP: the
+    # offerer's keys are used toward it at the answer
+    oa("sdes-pass-declined", cat, "SAVP offer passed on, B answers RTP/AVP",
+       sdp([sav([a80, a32])]), avp_a)
+    oa("sdes-pass-declined-answer-flags", cat, "SAVP offer passed on, B answers RTP/AVP, SDES no-_80 on the answer",
+       sdp([sav([a80, a32])]), avp_a, None, {"SDES": ["no-AES_CM_128_HMAC_SHA1_80"]})
+    oa("sdes-savp-to-avp-answer-flags", cat, "SAVP to AVP, unencrypted_srtcp given with the answer",
+       sdp([sav([a80])]), avp_a, rtp, {"SDES": ["unencrypted_srtcp"]})
 
     # re-INVITEs
     oa("sdes-avp-to-savp-reinvite", cat, "AVP to SAVP, then a re-INVITE (keys kept)",
