@@ -21,7 +21,9 @@ file) go to both daemons, and every reply becomes a transcript:
 
 Normalisation (masks only what legitimately varies; line order, attribute
 names, crypto tags, suites and session parameters are compared):
-  - ports: golden.mask (m= ports {PORT}, a=rtcp: {PORT}/{PORT+1}/{RTCP});
+  - ports: golden.mask (m= ports {PORT}, a=rtcp: {PORT}/{PORT+1}/{RTCP}),
+    but {IN-PORT} for an m= port passed on from the request (outside the
+    daemon's port range: TCP media are not relayed);
   - a=crypto keys: inline:{KEY} for keys the daemon made, inline:{IN-KEY}
     for keys passed on from the request's SDP (so pass-through vs re-keying
     is compared), lifetime and MKI kept;
@@ -123,11 +125,28 @@ def input_keys(sdp):
     return set(_inline_re.findall(sdp or ""))
 
 
-def normalise_sdp(sdp, in_keys):
+_mport_re = re.compile(r"^m=\S+ (\d+)", re.M)
+
+
+def media_ports(sdp):
+    return [int(p) for p in _mport_re.findall(sdp or "")]
+
+
+def normalise_sdp(sdp, in_keys, in_ports=(), own_range=(0, -1)):
     """The SDP with ports and secrets masked (module docstring); line ends
-    stay visible as \\r."""
+    stay visible as \\r. An m= port that is the request's own for that
+    section and outside the daemon's port range is {IN-PORT}: passed on,
+    not relayed (TCP media)."""
     out = []
+    ports = media_ports(sdp)
+    mi = -1
     for line in golden.mask(sdp).split("\n"):
+        if line.startswith("m="):
+            mi += 1
+            p = ports[mi] if mi < len(ports) else None
+            if (p and mi < len(in_ports) and p == in_ports[mi]
+                    and not own_range[0] <= p <= own_range[1]):
+                line = line.replace(" {PORT}", " {IN-PORT}", 1)
         cr = line.endswith("\r")
         body = line[:-1] if cr else line
         if body.startswith("a="):
@@ -143,7 +162,7 @@ def normalise_sdp(sdp, in_keys):
     return out
 
 
-def transcript_step(i, step, reply):
+def transcript_step(i, step, reply, own_range):
     """Lines describing one step's reply."""
     lines = ["## step %d %s" % (i, step["command"])]
     if reply is None:
@@ -151,7 +170,8 @@ def transcript_step(i, step, reply):
     lines.append("result: %s" % reply.get("result"))
     lines.append("keys: %s" % " ".join(sorted(reply)))
     if "sdp" in reply and isinstance(reply["sdp"], str):
-        lines += normalise_sdp(reply["sdp"], input_keys(step["args"].get("sdp")))
+        isdp = step["args"].get("sdp")
+        lines += normalise_sdp(reply["sdp"], input_keys(isdp), media_ports(isdp), own_range)
     return lines
 
 
@@ -170,7 +190,7 @@ def run_case(d, name, case, seq):
             errors.append("step %d: %s" % (i, e))
         if r is not None and r.get("result") == "error":
             errors.append("step %d: error-reason %r" % (i, r.get("error-reason")))
-        lines += transcript_step(i, step, r)
+        lines += transcript_step(i, step, r, (d.port_min, d.port_max))
     try:  # free the ports; not compared
         d.ng.request({"command": "delete", "call-id": call_id, "delete delay": 0,
                       "delete-delay": 0}, timeout=3.0)
