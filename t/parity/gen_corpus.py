@@ -399,6 +399,14 @@ def replace():
     oa("replace-username-custom", cat, "replace username with a non-dash user",
        sdp([audio()], user="carol"), bsdp([audio(port=30000)], user="dave"),
        {"replace": ["username"]}, {"replace": ["username"]})
+    un = {"replace": ["username"]}
+    oa("replace-username-reoffer", cat, "replace username: the re-offer comes with another username",
+       sdp([audio()], user="carol"), bsdp([audio(port=30000)]), un, un,
+       more=[offer(sdp([audio()], user="erin", ver="2890844529"), **un)])
+    of = {"replace": ["origin-full"]}
+    oa("replace-origin-full-reoffer", cat, "replace origin-full: the re-offer comes with another o= line",
+       sdp([audio()]), bsdp([audio(port=30000)]), of, of,
+       more=[offer(sdp([audio()], user="erin", sid="99", ver="7", addr="198.51.100.7"), **of)])
     oa("replace-origin-ipv6", cat, "replace origin with an IPv6 o= toward IPv4",
        sdp([audio()], addr=A6, fam="IP6"), bsdp([audio(port=30000)]),
        {"replace": ["origin"]}, {"replace": ["origin"]})
