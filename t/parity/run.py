@@ -318,6 +318,11 @@ def main():
                 d.stop(check=False)
             except Exception:
                 d.kill()
+    # a sanitizer build of rtprelay (RTPRELAY_BIN) must not have reported
+    rep = rp.sanitizer_report()
+    if rep:
+        print("parity: sanitizer report in %s:\n%s" % (rp.log_path, rep))
+        unexplained += 1
     if not a.pattern:
         for rid, _, _ in rules:
             if rid not in used:
