@@ -29,6 +29,8 @@ names, crypto tags, suites and session parameters are compared):
     is compared), lifetime and MKI kept;
   - a=fingerprint, a=ice-ufrag, a=ice-pwd, a=candidate, a=tls-id values;
   - error replies: the error-reason text (only result and keys compared).
+Replies are decoded by t/integ/ng.py's strict bencode decoder: a reply
+that repeats a dictionary key shows as "(no reply)" in that transcript.
 
 Verdicts: `same`; `differs (listed: ID)` when t/parity/expected.json has a
 rule ID matching the case (every rule must be documented in
