@@ -1,7 +1,7 @@
 # rtprelay: top-level targets. See README.md.
 include mk/common.mk
 
-.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz check-kernel check-offload kmod run bench bench-kernel clean style style-check
+.PHONY: all deps check check-unit check-integ check-parity check-asan check-tsan check-fuzz check-kernel check-offload kmod run bench bench-kernel clean style style-check
 
 all:
 	$(Q)$(MAKE) --no-print-directory -C lib
@@ -33,6 +33,11 @@ check-kernel:
 check-offload:
 	$(Q)t/offload/run.sh
 
+# SDP parity with rtpengine 10.5 (t/parity, ~1 s): every corpus case against
+# both daemons; fails on a difference t/parity/expected.json does not list.
+check-parity: all
+	$(Q)$(MAKE) --no-print-directory -C t parity
+
 deps:
 	$(Q)scripts/deps.sh build
 
@@ -42,7 +47,8 @@ run: deps
 
 # Everything that runs on a 2-core machine without network: the formatting
 # check, unit tests, the
-# integration tests against a real daemon, both again under ASan+UBSan, and
+# integration tests against a real daemon, SDP parity with rtpengine 10.5
+# (t/parity), both again under ASan+UBSan, and
 # the fuzz targets for a bounded number of inputs; the media integration
 # tests once more on the epoll backend (the fallback where io_uring is not
 # available); the media, lifecycle, reload and SRTP integration tests once
@@ -57,6 +63,7 @@ check:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory -C t unit
 	$(Q)$(MAKE) --no-print-directory -C t integ
+	$(Q)$(MAKE) --no-print-directory check-parity
 	$(Q)RTPRELAY_ARGS=--media-io=epoll $(MAKE) --no-print-directory -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py"
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 all
