@@ -8,18 +8,30 @@
 
 /* F8 is in RFC 4568 but not in libsrtp2: never chosen, never offered. */
 static const struct sdes_suite suites[SDES_SUITE_COUNT] = {
-	{ "AES_CM_128_HMAC_SHA1_80", SDES_AES_CM_128_HMAC_SHA1_80, 16, 14, 10, 10, true },
-	{ "AES_CM_128_HMAC_SHA1_32", SDES_AES_CM_128_HMAC_SHA1_32, 16, 14, 4, 10, true },
-	{ "AEAD_AES_256_GCM", SDES_AEAD_AES_256_GCM, 32, 12, 16, 16, true },
-	{ "AEAD_AES_128_GCM", SDES_AEAD_AES_128_GCM, 16, 12, 16, 16, true },
-	{ "AES_256_CM_HMAC_SHA1_80", SDES_AES_256_CM_HMAC_SHA1_80, 32, 14, 10, 10, true },
-	{ "AES_256_CM_HMAC_SHA1_32", SDES_AES_256_CM_HMAC_SHA1_32, 32, 14, 4, 10, true },
-	{ "AES_192_CM_HMAC_SHA1_80", SDES_AES_192_CM_HMAC_SHA1_80, 24, 14, 10, 10, true },
-	{ "AES_192_CM_HMAC_SHA1_32", SDES_AES_192_CM_HMAC_SHA1_32, 24, 14, 4, 10, true },
-	{ "F8_128_HMAC_SHA1_80", SDES_F8_128_HMAC_SHA1_80, 16, 14, 10, 10, false },
-	{ "F8_128_HMAC_SHA1_32", SDES_F8_128_HMAC_SHA1_32, 16, 14, 4, 10, false },
-	{ "NULL_HMAC_SHA1_80", SDES_NULL_HMAC_SHA1_80, 16, 14, 10, 10, true },
-	{ "NULL_HMAC_SHA1_32", SDES_NULL_HMAC_SHA1_32, 16, 14, 4, 10, true },
+	[SDES_AEAD_AES_256_GCM] = { "AEAD_AES_256_GCM", SDES_AEAD_AES_256_GCM, 32, 12, 16, 16,
+				    true },
+	[SDES_AEAD_AES_128_GCM] = { "AEAD_AES_128_GCM", SDES_AEAD_AES_128_GCM, 16, 12, 16, 16,
+				    true },
+	[SDES_AES_256_CM_HMAC_SHA1_80] = { "AES_256_CM_HMAC_SHA1_80", SDES_AES_256_CM_HMAC_SHA1_80,
+					   32, 14, 10, 10, true },
+	[SDES_AES_256_CM_HMAC_SHA1_32] = { "AES_256_CM_HMAC_SHA1_32", SDES_AES_256_CM_HMAC_SHA1_32,
+					   32, 14, 4, 10, true },
+	[SDES_AES_192_CM_HMAC_SHA1_80] = { "AES_192_CM_HMAC_SHA1_80", SDES_AES_192_CM_HMAC_SHA1_80,
+					   24, 14, 10, 10, true },
+	[SDES_AES_192_CM_HMAC_SHA1_32] = { "AES_192_CM_HMAC_SHA1_32", SDES_AES_192_CM_HMAC_SHA1_32,
+					   24, 14, 4, 10, true },
+	[SDES_AES_CM_128_HMAC_SHA1_80] = { "AES_CM_128_HMAC_SHA1_80", SDES_AES_CM_128_HMAC_SHA1_80,
+					   16, 14, 10, 10, true },
+	[SDES_AES_CM_128_HMAC_SHA1_32] = { "AES_CM_128_HMAC_SHA1_32", SDES_AES_CM_128_HMAC_SHA1_32,
+					   16, 14, 4, 10, true },
+	[SDES_F8_128_HMAC_SHA1_80] = { "F8_128_HMAC_SHA1_80", SDES_F8_128_HMAC_SHA1_80, 16, 14, 10,
+				       10, false },
+	[SDES_F8_128_HMAC_SHA1_32] = { "F8_128_HMAC_SHA1_32", SDES_F8_128_HMAC_SHA1_32, 16, 14, 4,
+				       10, false },
+	[SDES_NULL_HMAC_SHA1_80] = { "NULL_HMAC_SHA1_80", SDES_NULL_HMAC_SHA1_80, 16, 14, 10, 10,
+				     true },
+	[SDES_NULL_HMAC_SHA1_32] = { "NULL_HMAC_SHA1_32", SDES_NULL_HMAC_SHA1_32, 16, 14, 4, 10,
+				     true },
 };
 
 const struct sdes_suite *sdes_suite_at(unsigned i)
@@ -199,7 +211,9 @@ str sdes_print(struct arena *a, const struct sdes_crypto *c)
 	str key = sdes_base64(a, c->key, (size_t)c->suite->key_len + c->suite->salt_len);
 
 	g_string_append_printf(g, "%u %s inline:%.*s", c->tag, c->suite->name, STR_FMT(key));
-	if (c->lifetime)
+	if (c->lifetime && !(c->lifetime & (c->lifetime - 1))) /* 2^n as rtpengine writes it */
+		g_string_append_printf(g, "|2^%d", __builtin_ctzll(c->lifetime));
+	else if (c->lifetime)
 		g_string_append_printf(g, "|%" G_GUINT64_FORMAT, c->lifetime);
 	if (c->mki_len)
 		g_string_append_printf(g, "|%" G_GUINT64_FORMAT ":%u", c->mki, c->mki_len);

@@ -24,15 +24,17 @@
 #define SDES_MAX_SALT 14 /* master salt bytes */
 #define SDES_MAX_MKI 128 /* MKI length in bytes (RFC 4568: 1 to 128) */
 
+/* In rtpengine 10.5's order of preference (the order it offers them in);
+ * sdes_suite_at(id) is the suite of that id. */
 enum sdes_suite_id {
-	SDES_AES_CM_128_HMAC_SHA1_80,
-	SDES_AES_CM_128_HMAC_SHA1_32,
 	SDES_AEAD_AES_256_GCM,
 	SDES_AEAD_AES_128_GCM,
 	SDES_AES_256_CM_HMAC_SHA1_80,
 	SDES_AES_256_CM_HMAC_SHA1_32,
 	SDES_AES_192_CM_HMAC_SHA1_80,
 	SDES_AES_192_CM_HMAC_SHA1_32,
+	SDES_AES_CM_128_HMAC_SHA1_80,
+	SDES_AES_CM_128_HMAC_SHA1_32,
 	SDES_F8_128_HMAC_SHA1_80,
 	SDES_F8_128_HMAC_SHA1_32,
 	SDES_NULL_HMAC_SHA1_80,
