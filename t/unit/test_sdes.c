@@ -66,6 +66,18 @@ TEST(every_suite_round_trips)
 	}
 }
 
+TEST(lifetime_power_of_two_as_rtpengine_writes_it)
+{
+	struct sdes_crypto c = { .tag = 1, .suite = sdes_suite_at(SDES_AES_CM_128_HMAC_SHA1_80),
+				 .lifetime = 1ull << 31 };
+	str line = sdes_print(arena, &c);
+
+	CHECK_CONTAINS(line.s, "|2^31");
+	c.lifetime = 1000;
+	line = sdes_print(arena, &c);
+	CHECK_CONTAINS(line.s, "|1000");
+}
+
 TEST(unknown_suite_is_not_an_error)
 {
 	struct sdes_crypto c;
