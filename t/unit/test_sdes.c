@@ -68,7 +68,8 @@ TEST(every_suite_round_trips)
 
 TEST(lifetime_power_of_two_as_rtpengine_writes_it)
 {
-	struct sdes_crypto c = { .tag = 1, .suite = sdes_suite_at(SDES_AES_CM_128_HMAC_SHA1_80),
+	struct sdes_crypto c = { .tag = 1,
+				 .suite = sdes_suite_at(SDES_AES_CM_128_HMAC_SHA1_80),
 				 .lifetime = 1ull << 31 };
 	str line = sdes_print(arena, &c);
 
