@@ -157,7 +157,9 @@ static int acquire(struct ng_request *req, struct side *sd, const struct sdp_ses
 		struct media *m = sd->ml && i < sd->ml->medias->len ? sd->ml->medias->pdata[i]
 								    : NULL;
 
-		if (sm->port == 0 || (m && m->ports.intf == sd->intf))
+		/* TCP media (MSRP, ...) pass as they came (sdp_rewrite.c): no ports */
+		if (sm->port == 0 || str_has_prefix(sm->proto, "TCP/") ||
+		    (m && m->ports.intf == sd->intf))
 			continue;
 		int rc = ports_get(rp->ports, sd->intf, &sd->pp[i]);
 

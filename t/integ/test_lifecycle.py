@@ -450,3 +450,17 @@ def test_query_keys_are_never_repeated():
     check.eq(q["<untagged 1>"]["tag"], "<untagged 1>", "the tagged party keeps its key")
     check.eq(q["<untagged 2>"]["tag"], "", "the untagged one moves on")
     d.ng.delete("qk-2")
+
+
+def test_tcp_media_takes_no_ports():
+    """A TCP/MSRP section passes as it came: no UDP pair is bound for it."""
+    check.only("rtprelay")  # rtpengine binds one (the pairs count is rtprelay's)
+    with daemon.Daemon(args=["--delete-delay=0"]) as d:
+        msrp = ("m=message 2855 TCP/MSRP *\r\na=accept-types:text/plain\r\n"
+                "a=path:msrp://192.0.2.10:2855/abc;tcp\r\n")
+        r = d.ng.offer(sdp(5000, extra=msrp), "tcp-1", "A")
+        check.contains(r["sdp"], "m=message 2855 TCP/MSRP *", "MSRP passed as it came")
+        check.eq(pairs_used(d), 2, "a pair per side for the audio only")
+        d.ng.answer(sdp(6000, "192.0.2.20", msrp.replace("2855", "2856")), "tcp-1", "A", "B")
+        check.eq(pairs_used(d), 2, "still after the answer")
+        d.ng.delete("tcp-1")
