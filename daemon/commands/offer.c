@@ -234,8 +234,11 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 		m->rejected = sm->port == 0;
 		m->have_sdp = true;
 		m->rtcp_mux = find_line(sm->lines, 'a', "rtcp-mux") != NULL;
-		if (!answer)
+		if (!answer) {
 			m->rtcp_demux = m->rtcp_mux && f->rtcp_mux_demux;
+			m->rtcp_mux_accept = f->rtcp_mux_accept;
+			m->rtcp_mux_reject = f->rtcp_mux_reject;
+		}
 		set_direction(m, dir ? dir : session_dir);
 		m->hold = !m->send || !m->recv;
 		m->asymmetric = f->asymmetric;

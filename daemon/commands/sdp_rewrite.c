@@ -315,20 +315,22 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	if (dir)
 		g_ptr_array_add(out, dir);
 	/* rtcp-mux is negotiated per side. Towards a callee (offer) we pass
-	 * the offered mux on unless told to demux or reject it, and add it when
+	 * the offered mux on unless told to demux it, and add it when
 	 * told to offer or require it. Towards the offerer (answer) we accept
 	 * the mux it offered when the answerer did, or when we demux ourselves
-	 * (demux/accept now or at the offer), as rtpengine does. */
+	 * (demux/accept now or at the offer), as rtpengine does; reject given
+	 * with the offer or the answer refuses it. */
 	if (answer) {
-		bool accept = mux || m->rtcp_demux || f->rtcp_mux_demux || f->rtcp_mux_accept;
+		bool accept = mux || m->rtcp_demux || f->rtcp_mux_demux || f->rtcp_mux_accept ||
+			      m->rtcp_mux_accept;
 
-		mux = m->rtcp_mux && accept && !f->rtcp_mux_reject
+		mux = m->rtcp_mux && accept && !f->rtcp_mux_reject && !m->rtcp_mux_reject
 			      ? (mux ? mux : sdp_line_new(s, 'a', STR_C("rtcp-mux")))
 			      : NULL;
 		/* The offerer will use mux only if we accepted it. */
 		m->rtcp_mux = mux != NULL;
-	} else if (f->rtcp_mux_demux || f->rtcp_mux_reject)
-		mux = NULL;
+	} else if (f->rtcp_mux_demux)
+		mux = NULL; /* reject is about the offerer's side: the callee may mux */
 	else if (!mux && (f->rtcp_mux_offer || f->rtcp_mux_require))
 		mux = sdp_line_new(s, 'a', STR_C("rtcp-mux"));
 	/* RTCP only where there is RTP: not for udptl, UDP/BFCP, ... */
