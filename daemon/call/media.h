@@ -60,7 +60,7 @@ struct media {
 	bool rtcp_demux; /* its offer's mux was not passed on ("demux") */
 	/* rtcp-mux accept / reject given with its offer: applied at the answer */
 	bool rtcp_mux_accept, rtcp_mux_reject;
-	bool have_sdp;   /* the party described this media */
+	bool have_sdp; /* the party described this media */
 
 	bool asymmetric, symmetric, strict_source;
 	/* --endpoint-learning of the configuration the media was set up
