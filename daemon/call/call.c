@@ -172,6 +172,7 @@ static void monologue_free(struct monologue *ml)
 	g_free(ml->via_branch);
 	g_free(ml->label);
 	g_free(ml->sent_origin_version);
+	g_free(ml->origin_username);
 	g_free(ml->last_body_in);
 	g_free(ml);
 }

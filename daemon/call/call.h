@@ -67,6 +67,7 @@ struct monologue {
 	/* SDP bookkeeping for "replace sdp-version" / origin: the o= line we
 	 * last sent towards this party, and the body it was derived from. */
 	char *sent_origin_version; /* NULL until an SDP was sent */
+	char *origin_username;     /* o= username of this party's first SDP */
 	char *last_body_in;        /* the last SDP the other side gave us for it */
 
 	bool block_media;   /* drop what this party sends */

@@ -117,8 +117,14 @@ static void rewrite_origin(struct sdp_session *s, struct sdp_line *l, str body,
 		addrtype = str_from(sockaddr_family_token(to->intf->family));
 		addr = str_from(to->intf->advertised_str);
 	}
-	if (f->replace_username)
-		user = STR_C("-");
+	/* replace-username: the username of the party's first SDP in every
+	 * later one too (rtpengine 10.5) */
+	struct monologue *author = to->peer;
+
+	if (author && !author->origin_username)
+		author->origin_username = str_dup(o.username);
+	if (f->replace_username && author)
+		user = str_from(author->origin_username);
 	if (f->replace_sdp_version || f->replace_force_increment_sdp_version) {
 		/* Keep the version the receiving party saw unless the body changed
 		 * (or an increment is forced); never let it go backwards. */
