@@ -58,6 +58,7 @@ struct media {
 	bool hold;       /* direction or c=0.0.0.0 says on hold */
 	bool rtcp_mux;   /* the party uses rtcp-mux (RTCP on the RTP port) */
 	bool rtcp_demux; /* its offer's mux was not passed on ("demux") */
+	bool sdp_mid;    /* the party's last SDP gave this media an a=mid */
 	/* rtcp-mux accept / reject given with its offer: applied at the answer */
 	bool rtcp_mux_accept, rtcp_mux_reject;
 	bool have_sdp; /* the party described this media */

@@ -234,6 +234,7 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 		m->rejected = sm->port == 0;
 		m->have_sdp = true;
 		m->rtcp_mux = find_line(sm->lines, 'a', "rtcp-mux") != NULL;
+		m->sdp_mid = find_line(sm->lines, 'a', "mid") != NULL;
 		if (!answer) {
 			m->rtcp_demux = m->rtcp_mux && f->rtcp_mux_demux;
 			m->rtcp_mux_accept = f->rtcp_mux_accept;

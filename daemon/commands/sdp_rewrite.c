@@ -258,6 +258,10 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	 * sections of an offer that have none from 1. */
 	if (!mid && f->generate_mid && !answer && !rejected)
 		mid = sdp_line_new(s, 'a', arena_printf(s->arena, "mid:%u", index));
+	/* an offerer that gave none gets none back (generate-mid made them
+	 * for the callee only) */
+	if (answer && !m->sdp_mid)
+		mid = NULL;
 	if (mid)
 		g_ptr_array_add(out, mid);
 	/* A rejected stream keeps its other attributes and a=mid (as
