@@ -122,6 +122,7 @@ static int status_show(struct seq_file *m, void *v)
 		sum.fwd_bytes += READ_ONCE(p->fwd_bytes);
 		sum.send_errors += READ_ONCE(p->send_errors);
 		sum.dropped_source += READ_ONCE(p->dropped_source);
+		sum.dropped_loop += READ_ONCE(p->dropped_loop);
 		for (i = 0; i < RTPRELAY_PASS_COUNT; i++)
 			sum.pass[i] += READ_ONCE(p->pass[i]);
 	}
@@ -141,6 +142,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "Bytes forwarded: %llu\n", sum.fwd_bytes);
 	seq_printf(m, "Send errors: %llu\n", sum.send_errors);
 	seq_printf(m, "Dropped source: %llu\n", sum.dropped_source);
+	seq_printf(m, "Dropped loop: %llu\n", sum.dropped_loop);
 	seq_puts(m, "Passed to user space:");
 	for (i = 0; i < RTPRELAY_PASS_COUNT; i++)
 		seq_printf(m, " %s %llu", pass_names[i], sum.pass[i]);
