@@ -13,6 +13,7 @@
 #include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
+#include <linux/sched/clock.h>
 #include <linux/udp.h>
 #include <net/netfilter/nf_tables.h>
 
@@ -89,10 +90,11 @@ static void count_error(struct rtprelay_table *t, struct rtprelay_ktarget *kt)
  * free (NF_DROP). Sets the verdict.
  */
 static void forward(const struct nft_pktinfo *pkt, struct nft_regs *regs, struct rtprelay_table *t,
-		    struct rtprelay_ktarget *kt, unsigned int off, unsigned int len, u8 ttl)
+		    struct rtprelay_ktarget *kt, unsigned int off, unsigned int len, u8 ttl, u64 t0)
 {
 	struct sk_buff *skb = pkt->skb;
 	struct rtprelay_fwd f = { .in_ttl = ttl };
+	u64 t1 = 0;
 	int err;
 
 	if (likely(!skb->nf_trace) && rtprelay_fwd_reuse(skb, off, len)) {
@@ -111,10 +113,17 @@ static void forward(const struct nft_pktinfo *pkt, struct nft_regs *regs, struct
 			regs->verdict.code = NF_STOLEN;
 		}
 	}
+	if (unlikely(t0))
+		t1 = local_clock();
 	err = rtprelay_fwd_send(nft_net(pkt), kt, &f);
 	if (likely(!err)) {
 		this_cpu_inc(t->stats->fwd_packets);
 		this_cpu_add(t->stats->fwd_bytes, len);
+		if (unlikely(t0)) {
+			this_cpu_inc(t->stats->timed_packets);
+			this_cpu_add(t->stats->time_own_ns, t1 - t0);
+			this_cpu_add(t->stats->time_send_ns, local_clock() - t1);
+		}
 	} else if (err == -ELOOP) {
 		count_error(t, kt);
 		this_cpu_inc(t->stats->dropped_loop);
@@ -139,8 +148,11 @@ static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *reg
 	enum rtprelay_class class;
 	unsigned int thoff, ulen, plen;
 	struct udphdr *uh, uh_buf;
+	u64 t0 = 0;
 	u8 ttl;
 
+	if (unlikely(READ_ONCE(rtprelay_timing)))
+		t0 = local_clock() | 1; /* 0: not timed */
 	regs->verdict.code = NFT_BREAK; /* unless forwarded or dropped */
 	t = rtprelay_table_get_rcu(priv->table);
 	if (!t)
@@ -185,7 +197,7 @@ static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *reg
 		return;
 	}
 	rtprelay_stats_rtp(kt->stats, &info, plen);
-	forward(pkt, regs, t, kt, thoff + sizeof(*uh), plen, ttl);
+	forward(pkt, regs, t, kt, thoff + sizeof(*uh), plen, ttl, t0);
 }
 
 static const struct nla_policy rtprelay_expr_policy[NFTA_RTPRELAY_MAX + 1] = {

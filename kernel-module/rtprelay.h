@@ -35,6 +35,9 @@ extern unsigned int rtprelay_proc_uid;
 extern unsigned int rtprelay_proc_gid;
 extern unsigned int rtprelay_proc_mode;
 
+/* Module parameter timing: forwarding time is measured (expr.c). */
+extern bool rtprelay_timing;
+
 /* Fault injection: true (and one fewer left) if the next pin / target add
  * must fail. Thread-safe. */
 bool rtprelay_inject_pin_failure(void);
@@ -71,6 +74,10 @@ struct rtprelay_pcpu_stats {
 	u64 send_errors;
 	u64 dropped_source;
 	u64 dropped_loop; /* TTL spent on the way to a local address */
+	/* with the timing parameter: ns from the expression's start to the
+	 * send, and in the send (route, headers, ip_local_out and everything
+	 * below it down to the device), for forwarded packets */
+	u64 timed_packets, time_own_ns, time_send_ns;
 	u64 pass[RTPRELAY_PASS_COUNT];
 };
 

@@ -65,6 +65,18 @@ is "status after ktest: memory pins" "$(awk '/^Memory pins:/{print $3}' /proc/rt
 is "pinned pages after ktest (vmstat)" "$(pins)" "$pins0"
 cat /proc/rtprelay/0/status | sed 's/^/   status: /'
 
+echo "[$(el)s] timing parameter (the kernel benchmark's split of the forwarding time)"
+st() { awk -F': ' -v k="$1" '$1 == k { print $2 }' /proc/rtprelay/0/status; }
+tp0=$(st "Timed packets") own0=$(st "Time own ns") send0=$(st "Time send ns")
+timeout 120 "$bin/ktest" 0 forward > /tmp/ktest-untimed.out 2>&1
+is "timing off: no packet timed" "$(st "Timed packets")" "$tp0"
+echo 1 > /sys/module/nft_rtprelay/parameters/timing
+timeout 120 "$bin/ktest" 0 forward > /tmp/ktest-timed.out 2>&1
+echo 0 > /sys/module/nft_rtprelay/parameters/timing
+is "ktest forward with timing on" "$(grep -aoE '[0-9]+ failed' /tmp/ktest-timed.out | tail -1)" "0 failed"
+is "timing on: every forwarded packet timed" "$(( $(st "Timed packets") - tp0 ))" 240
+check "timing on: own and send time counted" test "$(st "Time own ns")" -gt "$own0" -a "$(st "Time send ns")" -gt "$send0"
+
 echo "[$(el)s] forwarding with nftables tracing on (the tracer reads the packet after the verdict)"
 nft add chain inet rtprelay trace '{ type filter hook prerouting priority -10; }'
 nft add rule inet rtprelay trace udp dport 21000-21059 meta nftrace set 1

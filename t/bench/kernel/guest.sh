@@ -91,8 +91,12 @@ stop $pid
 busy_over 5 > "$outdir/idle.tsv"
 sed 's/^/kbench: idle /' "$outdir/idle.tsv"
 
+# "Timed packets", "Time own ns", "Time send ns" of the module's status
+timing() { awk -F': ' '/^(Timed packets|Time own ns|Time send ns):/ { printf "%s ", $2 }' /proc/rtprelay/0/status; }
 for n in $calls; do
-	for cfg in user kernel; do
+	# kernel-timed: the kernel row again with the module's timing parameter
+	# on (two clock reads per packet), for the split of its time
+	for cfg in user kernel kernel-timed; do
 		if [ $cfg = user ]; then
 			taskset -c 1 "$top/t/bench/min_forwarder" --listen $FWD --dest $GEN --base $BASE \
 				--count $((2 * n)) --offset $OFFSET --threads 1 \
@@ -100,6 +104,8 @@ for n in $calls; do
 			pid=$!
 			sleep 0.5
 		else
+			[ $cfg = kernel-timed ] && echo 1 > /sys/module/nft_rtprelay/parameters/timing
+			tm0=$(timing)
 			rule_add || exit 1
 			"$bin/ktargets" 0 $FWD $GEN $BASE $((2 * n)) $OFFSET > /tmp/relay.log 2>&1 &
 			pid=$!
@@ -123,8 +129,13 @@ for n in $calls; do
 			> "$outdir/$cfg.$n.tsv" 2> /tmp/load.err
 		wait $sampler
 		cat /tmp/cpu.tsv >> "$outdir/$cfg.$n.tsv"
+		if [ $cfg = kernel-timed ]; then
+			echo 0 > /sys/module/nft_rtprelay/parameters/timing
+			echo "$tm0 $(timing)" | awk '{ printf "timed_packets\t%d\ntime_own_ns\t%d\ntime_send_ns\t%d\n", $4 - $1, $5 - $2, $6 - $3 }' \
+				>> "$outdir/$cfg.$n.tsv"
+		fi
 		stop $pid
-		[ $cfg = kernel ] && nft delete table inet rtprelay
+		[ $cfg != user ] && nft delete table inet rtprelay
 		sed -n 's/^status\t//p' "$outdir/$cfg.$n.tsv" | tail -1
 		sed 's/^/    /' /tmp/relay.log | tail -2
 	done

@@ -15,7 +15,7 @@ import time
 
 TOLERANCE = 0.02  # offered loads of compared rows: within 2 % of each other
 TARGET = 3.0  # the issue's target: user/kernel CPU per packet
-ORDER = {"user": 0, "kernel": 1, "rtpengine": 2}
+ORDER = {"user": 0, "kernel": 1, "kernel-timed": 2, "rtpengine": 3}
 
 
 def read_tsv(path):
@@ -73,6 +73,23 @@ PROSE_METHOD = """\
 """
 
 
+PROSE_TIMING = """\
+## Where the kernel row's time goes
+
+`kernel-timed` is the kernel row again with the module's `timing`
+parameter on: per forwarded packet, `own` is the module's work from the
+expression's start to the send (lookup, checks, classification, the pinned
+counters, reusing the skb), `send` the route from the target's cache, the
+headers and `ip_local_out` with everything below it down to the veth
+peer's receive queue (POSTROUTING, neighbour output, the veth transmit).
+Microseconds of guest time, from `local_clock()`. What `relay/pkt` has
+beyond their sum is the part of the relay CPU's time that is not inside
+the module's call: waking from idle, the interrupt and the softirq, the
+receive path up to the input hook, the IPI to the generator's CPU, and
+the return to idle.
+"""
+
+
 def main():
     res, out, commit, calls = sys.argv[1:5]
     setup = read_tsv(os.path.join(res, "setup.tsv"))
@@ -96,6 +113,10 @@ def main():
             r["relay"] = (c1 - i1) * 1e6 / dl
             r["gen"] = (c_gen - i_gen) * 1e6 / dl
             r["all"] = r["relay"] + r["gen"]
+        tp = num(d, "timed_packets")
+        if tp:
+            r["own"] = num(d, "time_own_ns") / tp / 1e3
+            r["send"] = num(d, "time_send_ns") / tp / 1e3
         rows.append(r)
     rows.sort(key=lambda r: (r["n"], ORDER.get(r["cfg"], 9), r["cfg"]))
 
@@ -141,6 +162,14 @@ def main():
                 line += ": target >= %.0fx %s" % (TARGET, "met" if ratio >= TARGET else "NOT met")
             verdicts.append(line)
 
+    timing = ["%-13s %6s %9s %9s %9s %9s" % ("config", "calls", "own/pkt", "send/pkt", "sum/pkt",
+                                             "relay/pkt")]
+    for r in rows:
+        if "own" in r:
+            timing.append("%-13s %6d %9.2f %9.2f %9.2f %9s" % (
+                r["cfg"], r["n"], r["own"], r["send"], r["own"] + r["send"],
+                f(r["relay"], "%.2f")))
+
     now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     md = []
     md.append("# Kernel forwarding vs user-space forwarding (t/bench/kernel/run.sh)\n")
@@ -162,6 +191,11 @@ def main():
     md.append("```")
     md.extend(verdicts if verdicts else ["no rows to compare"])
     md.append("```\n")
+    if len(timing) > 1:
+        md.append(PROSE_TIMING)
+        md.append("```")
+        md.extend(timing)
+        md.append("```\n")
     notes = os.path.join(res, "notes.md")
     if os.path.exists(notes):
         md.append("## Notes from this run\n")
