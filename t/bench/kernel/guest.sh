@@ -33,11 +33,13 @@ gen_mask=$(printf '%x' $(( (1 << ncpu) - 1 - 2 )))
 modprobe nf_tables
 insmod "$KMQ_KO_DIR/nft_rtprelay.ko" || exit 1
 echo "add 0" > /proc/rtprelay/control
-# the rule only while the kernel rows run: the user rows pay no lookup
+# the rule only while the kernel rows run: the user rows pay no lookup;
+# on the input hook (as the daemon will add it), or on prerouting (before
+# the input route lookup) for the kernel-pre rows
 rule_add() {
 	nft add table inet rtprelay
-	nft add chain inet rtprelay input '{ type filter hook input priority 0; }'
-	"$bin/nftrule" inet rtprelay input 0
+	nft add chain inet rtprelay "$1" "{ type filter hook $1 priority 0; }"
+	"$bin/nftrule" inet rtprelay "$1" 0
 }
 
 ip netns add gen
@@ -95,8 +97,9 @@ sed 's/^/kbench: idle /' "$outdir/idle.tsv"
 timing() { awk -F': ' '/^(Timed packets|Time own ns|Time send ns):/ { printf "%s ", $2 }' /proc/rtprelay/0/status; }
 for n in $calls; do
 	# kernel-timed: the kernel row again with the module's timing parameter
-	# on (two clock reads per packet), for the split of its time
-	for cfg in user kernel kernel-timed; do
+	# on (two clock reads per packet), for the split of its time;
+	# kernel-pre: the rule on the prerouting hook
+	for cfg in user kernel kernel-timed kernel-pre; do
 		if [ $cfg = user ]; then
 			taskset -c 1 "$top/t/bench/min_forwarder" --listen $FWD --dest $GEN --base $BASE \
 				--count $((2 * n)) --offset $OFFSET --threads 1 \
@@ -106,7 +109,7 @@ for n in $calls; do
 		else
 			[ $cfg = kernel-timed ] && echo 1 > /sys/module/nft_rtprelay/parameters/timing
 			tm0=$(timing)
-			rule_add || exit 1
+			if [ $cfg = kernel-pre ]; then rule_add prerouting || exit 1; else rule_add input || exit 1; fi
 			"$bin/ktargets" 0 $FWD $GEN $BASE $((2 * n)) $OFFSET > /tmp/relay.log 2>&1 &
 			pid=$!
 			for _ in $(seq 100); do grep -q ready /tmp/relay.log && break; sleep 0.1; done
