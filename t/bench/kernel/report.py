@@ -188,8 +188,18 @@ def main():
     md.append("```")
     md.extend(table)
     md.append("```\n")
-    md.append("CPU microseconds per delivered packet: relay = CPU 1, gen = CPU 0, "
-              "all = whole guest.\n")
+    md.append("CPU microseconds per delivered packet: relay = CPU 1, gen = the generator's "
+              "CPUs (%s), all = both.\n" % setup.get("gen_cpus", "?"))
+    # kernel, kernel-timed and kernel-pre do nearly the same work: their
+    # spread at one load shows how far one run is from the next here
+    for n in sorted(by):
+        ks = [by[n][c]["relay"] for c in ("kernel", "kernel-timed", "kernel-pre")
+              if c in by[n] and by[n][c]["relay"] and by[n][c]["status"] == "ok"]
+        if len(ks) > 1:
+            md.append("- N=%d: the three kernel rows (nearly the same work) spent %.2f to %.2f us "
+                      "of relay CPU per packet: runs differ by up to %.0f%% here."
+                      % (n, min(ks), max(ks), 100 * (max(ks) - min(ks)) / min(ks)))
+    md.append("")
     md.append("```")
     md.extend(verdicts if verdicts else ["no rows to compare"])
     md.append("```\n")
