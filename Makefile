@@ -1,7 +1,7 @@
 # rtprelay: top-level targets. See README.md.
 include mk/common.mk
 
-.PHONY: all deps check check-unit check-integ check-asan check-tsan check-fuzz check-kernel kmod run bench bench-kernel clean style style-check
+.PHONY: all deps check check-unit check-integ check-parity check-asan check-tsan check-fuzz check-kernel check-offload kmod run bench bench-kernel clean style style-check
 
 all:
 	$(Q)$(MAKE) --no-print-directory -C lib
@@ -27,6 +27,17 @@ kmod:
 check-kernel:
 	$(Q)t/kernel/run.sh
 
+# The daemon's kernel side against the module, in the same guest: --table=0
+# start-up and shutdown, nftables rules, pinned shards, pin failures, the
+# module absent, a table in use (t/offload/run.sh, one boot, ~3 min).
+check-offload:
+	$(Q)t/offload/run.sh
+
+# SDP parity with rtpengine 10.5 (t/parity, ~1 s): every corpus case against
+# both daemons; fails on a difference t/parity/expected.json does not list.
+check-parity: all
+	$(Q)$(MAKE) --no-print-directory -C t parity
+
 deps:
 	$(Q)scripts/deps.sh build
 
@@ -36,12 +47,14 @@ run: deps
 
 # Everything that runs on a 2-core machine without network: the formatting
 # check, unit tests, the
-# integration tests against a real daemon, both again under ASan+UBSan, and
+# integration tests against a real daemon, SDP parity with rtpengine 10.5
+# (t/parity), both again under ASan+UBSan, and
 # the fuzz targets for a bounded number of inputs; the media integration
 # tests once more on the epoll backend (the fallback where io_uring is not
-# available); the media and lifecycle integration tests once more under
-# ThreadSanitizer (workers vs control);
-# the kernel module in a qemu guest (t/kernel);
+# available); the media, lifecycle, reload and SRTP integration tests once
+# more under ThreadSanitizer (workers vs control);
+# the kernel module in a qemu guest (t/kernel), and the daemon's kernel
+# side against it (t/offload);
 # the Debian packages installed into a throw-away root; and real calls from
 # SIPp through Kamailio and rtprelay in a network namespace.
 check:
@@ -50,6 +63,7 @@ check:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory -C t unit
 	$(Q)$(MAKE) --no-print-directory -C t integ
+	$(Q)$(MAKE) --no-print-directory check-parity
 	$(Q)RTPRELAY_ARGS=--media-io=epoll $(MAKE) --no-print-directory -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py"
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 all
@@ -61,12 +75,16 @@ check:
 	$(Q)$(TOP)/build/tsan/t/unit/test_log
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
-			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py"
+			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py \
+			$(TOP)/t/integ/test_srtp.py"
 	$(Q)$(MAKE) --no-print-directory check-kernel
+	$(Q)$(MAKE) --no-print-directory check-offload
 	$(Q)t/pkg/run.sh
 	$(Q)t/e2e/run.sh
 	@echo "make check: all tests passed"
 
+# ng and media benchmarks against rtpengine (~5 min; they rewrite
+# t/bench/RESULTS.md from this run, see t/bench/Makefile), then the kernel's.
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
 	$(Q)$(MAKE) --no-print-directory bench-kernel

@@ -5,6 +5,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <glib.h>
+#include <openssl/rand.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include "call/ports.h"
 #include "config/config.h"
 #include "config/options.h"
+#include "crypto/srtp.h"
+#include "kernel/setup.h"
 #include "libevent_log.h"
 #include "log.h"
 #include "media/worker.h"
@@ -54,11 +57,16 @@ int main(int argc, char **argv)
 	const struct rtprelay_config *cfg = boot;
 	struct rtprelay rp = { .cfg = config_get(boot) };
 	struct stats stats = { 0 };
+	struct kernel kernel = { 0 };
 	struct event *sig_term, *sig_int;
 	struct reloader *reloader;
 	g_autofree char *err = NULL;
 	int ret = 1;
 
+	/* A reload asked for while the daemon starts (systemctl reload right
+	 * after start) must not kill it: ignored until the reloader takes
+	 * SIGHUP over, the configuration being read now anyway. */
+	signal(SIGHUP, SIG_IGN);
 	if (options_parse(argc, argv, boot, &err) < 0) {
 		fprintf(stderr, "rtprelay: %s\n", err);
 		goto err_put_config;
@@ -66,6 +74,10 @@ int main(int argc, char **argv)
 	if (cfg->check_config) {
 		printf("rtprelay: configuration OK\n");
 		ret = 0;
+		goto err_put_config;
+	}
+	if (cfg->nftables_start || cfg->nftables_stop || cfg->nftables_status) {
+		ret = kernel_nftables_oneshot(cfg);
 		goto err_put_config;
 	}
 	if (cfg->log_stderr)
@@ -90,8 +102,13 @@ int main(int argc, char **argv)
 	if (!rp.base)
 		fatalx("cannot create the event base");
 	raise_nofile();
-	if (memory_start(&rp) < 0)
+	/* Before the pool: its backing (pinned or not) is fixed at creation. */
+	if (kernel_start(&kernel, cfg) < 0)
 		goto err_free_base;
+	if (memory_start(&rp, &kernel) < 0)
+		goto err_stop_kernel;
+	if (srtp_dir_library_init() || RAND_status() != 1)
+		fatalx("cannot initialise SRTP (libsrtp2) or the random number generator");
 	rp.workers = workers_start(cfg->num_threads, (enum media_io_kind)cfg->media_io,
 				   cfg->media_coalesce_us, cfg->media_buffers);
 	rp.ports = ports_new(cfg, rp.workers);
@@ -131,6 +148,8 @@ err_free_calls:
 err_stop_workers:
 	workers_stop(rp.workers);
 	memory_stop(&rp);
+err_stop_kernel:
+	kernel_stop(&kernel);
 err_free_base:
 	event_base_free(rp.base);
 	process_pidfile_remove(cfg->pidfile);

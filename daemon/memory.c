@@ -9,6 +9,9 @@
 
 #include "bufferpool.h"
 #include "config/config.h"
+#include "kernel/pin.h"
+#include "kernel/setup.h"
+#include "kernel/table.h"
 #include "log.h"
 #include "rtprelay.h"
 
@@ -30,6 +33,11 @@ struct capped {
 };
 
 static struct capped capped;
+
+/* The kernel side of the pool (NULL: user space only) and the table it
+ * pins through, for the statistics. Main thread. */
+static struct kpin *kpin;
+static const struct kernel *kernel;
 
 static void *capped_map(void *ctx, size_t size)
 {
@@ -64,21 +72,35 @@ static const struct bufferpool_backing capped_backing = {
 	.unmap = capped_unmap,
 };
 
-int memory_start(struct rtprelay *rp)
+int memory_start(struct rtprelay *rp, const struct kernel *k)
 {
 	struct bufferpool_config pc;
 	struct timeval tv = { MEMORY_RECLAIM_SECONDS, 0 };
 
-	/* User-space backing until the kernel issue adds pinning. */
 	bufferpool_config_default(&pc);
 	capped = (struct capped){ .max = (size_t)rp->cfg->shared_memory_max << 20 };
 	pc.backing = &capped_backing;
 	pc.backing_ctx = &capped;
+	kernel = k;
+	if (k && k->table) {
+		/* Shards pinned through the table; mapped (and capped) as ever. */
+		kpin = kpin_new(k->table, &capped_backing, &capped);
+		if (kpin) {
+			pc.backing = &kpin_backing;
+			pc.backing_ctx = kpin;
+		} else {
+			log_warn("kernel table %u: cannot start the barrier thread; shared "
+				 "memory is not pinned (media stays in user space)",
+				 ktable_id(k->table));
+		}
+	}
 	if (rp->cfg->memory_accounting_sites)
 		pc.flags |= BUFFERPOOL_SITES;
 	rp->pool = bufferpool_create(&pc);
 	if (!rp->pool) {
 		log_err("cannot create the shared memory pool");
+		kpin_free(kpin);
+		kpin = NULL;
 		return -1;
 	}
 	rp->pool_timer = event_new(rp->base, -1, EV_PERSIST, reclaim_cb, rp);
@@ -91,8 +113,22 @@ void memory_stop(struct rtprelay *rp)
 	if (rp->pool_timer)
 		event_free(rp->pool_timer);
 	rp->pool_timer = NULL;
+	/* Unpins every shard through the table (kernel/pin.c), then the
+	 * barrier thread can go. */
 	bufferpool_destroy(rp->pool);
 	rp->pool = NULL;
+	if (kpin) {
+		struct kpin_counters c;
+
+		kpin_get_counters(kpin, &c);
+		log_info("kernel table %u: shared memory unpinned; %llu pins, %llu unpins, "
+			 "%llu pin failures over the run",
+			 ktable_id(kernel->table), (unsigned long long)c.pins,
+			 (unsigned long long)c.unpins, (unsigned long long)c.pin_failures);
+	}
+	kpin_free(kpin);
+	kpin = NULL;
+	kernel = NULL;
 }
 
 static void add_u64(struct arena *a, bencode_item *d, const char *key, uint64_t v)
@@ -175,4 +211,30 @@ void memory_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
 		}
 	}
 	bufferpool_snapshot_free(s);
+}
+
+void memory_kernel_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *dict)
+{
+	struct bufferpool_totals t;
+	struct kpin_counters c = { 0 };
+
+	bufferpool_get_totals(rp->pool, &t);
+	if (kpin)
+		kpin_get_counters(kpin, &c);
+	bencode_dict_add_cstr(a, dict, "state", kpin ? "kernel" : "user space");
+	bencode_dict_add_int(a, dict, "table", rp->cfg->table);
+	if (kernel && kernel->reason[0])
+		bencode_dict_add_cstr(a, dict, "reason", kernel->reason);
+	add_u64(a, dict, "shards_pinned", t.shards_pinned);
+	add_u64(a, dict, "pinned_bytes", t.pinned_bytes);
+	add_u64(a, dict, "pins", c.pins);
+	add_u64(a, dict, "pin_failures", c.pin_failures);
+	add_u64(a, dict, "unpins", c.unpins);
+	add_u64(a, dict, "unpins_busy", c.unpin_busy);
+	add_u64(a, dict, "unpin_failures", c.unpin_failures);
+	add_u64(a, dict, "barriers", c.barriers);
+	add_u64(a, dict, "barrier_failures", c.barrier_failures);
+	add_u64(a, dict, "barrier_timeouts", c.barrier_timeouts);
+	add_u64(a, dict, "unpinned_allocs", t.unpinned_allocs);
+	add_u64(a, dict, "quarantined_objects", t.quarantined_objects);
 }

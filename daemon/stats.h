@@ -30,10 +30,13 @@ struct stats {
 	uint64_t ng_accept_paused;        /* a listener paused: no descriptor for a connection */
 	uint64_t ng_tcp_timeouts;         /* TCP ng connections closed by a timeout */
 	uint64_t ng_tcp_evicted;          /* ... closed to make room (ng-tcp-max-connections) */
+	uint64_t ng_tcp_buffer_evicted;   /* ... closed at ng-tcp-max-buffered */
+	uint64_t offers_failed_client;    /* offers refused: max-calls-per-client */
 	uint64_t udp_replies_too_large;   /* ng replies replaced by an error (ng.h) */
 	uint64_t monologues_created;
 	/* media counters of streams already freed (media_free adds them) */
 	uint64_t relayed_packets, relayed_bytes, relayed_errors;
+	uint64_t srtp_auth_failed, srtp_replayed;        /* of calls gone (live ones: summed) */
 	struct stats_command commands[NG_COMMAND_COUNT]; /* by ng_command_index() */
 };
 

@@ -9,7 +9,7 @@ BUILD ?= .
 OUT := $(abspath $(TOP)/$(BUILD))
 
 CC ?= cc
-PKGS := glib-2.0 libevent libevent_pthreads json-c openssl liburing
+PKGS := glib-2.0 libevent libevent_pthreads json-c openssl liburing libmnl libnftnl libsrtp2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

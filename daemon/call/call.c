@@ -6,7 +6,10 @@
 #include "call/call.h"
 #include "clock.h"
 
+#include <arpa/inet.h>
 #include <event2/event.h>
+#include <netinet/in.h>
+#include <string.h>
 #include <time.h>
 
 #include "call/media.h"
@@ -19,6 +22,9 @@ struct calls {
 	struct rtprelay *rp;
 	GHashTable *by_id; /* char *callid -> struct call * (key owned by the call) */
 	GQueue order;      /* struct call *, oldest first */
+	/* client IP (owned here) -> calls of that client, as a pointer-sized
+	 * count; an entry goes with the client's last call */
+	GHashTable *by_client;
 };
 
 struct calls *calls_new(struct rtprelay *rp)
@@ -27,6 +33,7 @@ struct calls *calls_new(struct rtprelay *rp)
 
 	c->rp = rp;
 	c->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	c->by_client = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_queue_init(&c->order);
 	return c;
 }
@@ -38,7 +45,80 @@ void calls_free(struct calls *c)
 	while (c->order.head)
 		call_destroy(c->order.head->data, CALL_END_SHUTDOWN);
 	g_hash_table_destroy(c->by_id);
+	g_assert(g_hash_table_size(c->by_client) == 0);
+	g_hash_table_destroy(c->by_client);
 	g_free(c);
+}
+
+/* The key of the client at sa ("192.0.2.1", "2001:db8::1") in buf; NULL
+ * when sa is not an IP address. */
+static const char *client_key(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
+{
+	struct sockaddr_storage ss = { 0 };
+
+	if (!sa || len < sizeof(sa_family_t) || len > sizeof(ss))
+		return NULL;
+	memcpy(&ss, sa, len);
+	if (ss.ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *s6 = (const void *)&ss;
+
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			struct sockaddr_in s4 = { .sin_family = AF_INET };
+
+			memcpy(&s4.sin_addr, &s6->sin6_addr.s6_addr[12], 4);
+			return inet_ntop(AF_INET, &s4.sin_addr, buf, (socklen_t)size);
+		}
+		return inet_ntop(AF_INET6, &s6->sin6_addr, buf, (socklen_t)size);
+	}
+	if (ss.ss_family == AF_INET && len >= sizeof(struct sockaddr_in))
+		return inet_ntop(AF_INET,
+				 &((const struct sockaddr_in *)(const void *)&ss)->sin_addr, buf,
+				 (socklen_t)size);
+	return NULL;
+}
+
+unsigned calls_of_client(const struct calls *c, const struct sockaddr *sa, socklen_t len)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *key = client_key(sa, len, buf, sizeof(buf));
+
+	return key ? GPOINTER_TO_UINT(g_hash_table_lookup(c->by_client, key)) : 0;
+}
+
+void call_set_client(struct call *call, const struct sockaddr *sa, socklen_t len)
+{
+	struct calls *c = call->rp->calls;
+	char buf[INET6_ADDRSTRLEN];
+	const char *key = client_key(sa, len, buf, sizeof(buf));
+
+	g_assert(!call->client);
+	if (!key)
+		return;
+	unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(c->by_client, key));
+
+	call->client = g_strdup(key);
+	g_hash_table_replace(c->by_client, g_strdup(key), GUINT_TO_POINTER(n + 1));
+}
+
+/* call is going: it no longer counts for its client. */
+static void client_put(struct calls *c, struct call *call)
+{
+	if (!call->client)
+		return;
+	unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(c->by_client, call->client));
+
+	g_assert(n > 0);
+	if (n > 1)
+		g_hash_table_replace(c->by_client, g_strdup(call->client), GUINT_TO_POINTER(n - 1));
+	else
+		g_hash_table_remove(c->by_client, call->client);
+	g_free(call->client);
+	call->client = NULL;
+}
+
+unsigned calls_clients(const struct calls *c)
+{
+	return g_hash_table_size(c->by_client);
 }
 
 unsigned calls_count(const struct calls *c)
@@ -110,6 +190,7 @@ void call_destroy(struct call *call, enum call_end why)
 		 call->monologues->len);
 	log_set_context(STR_NULL, STR_NULL);
 	call->rp->stats->calls_ended[why]++;
+	client_put(c, call);
 	g_hash_table_remove(c->by_id, call->callid);
 	g_queue_delete_link(&c->order, call->link);
 	event_free(call->timer);

@@ -32,6 +32,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "str.h"
@@ -88,6 +89,7 @@ struct call {
 	struct event *timer;
 	GList *link;         /* in the registry's creation-order queue */
 	int64_t timer_at_us; /* monotonic time the timer fires; 0 = unarmed */
+	char *client;        /* the ng client that created it (its IP); NULL: none counted */
 };
 
 struct calls;
@@ -137,5 +139,21 @@ void call_answered(struct call *call);
 
 /* Re-arm the call's timer for its earliest deadline. */
 void call_schedule(struct call *call);
+
+/*
+ * Calls per ng client (max-calls-per-client). A client is the source IP
+ * address of the ng request, port ignored (an IPv4-mapped IPv6 address
+ * is the IPv4 one); a call belongs to the client whose offer created it,
+ * from then until it is freed (a deleted call lingering for its
+ * delete-delay still counts: it holds its ports), whoever sends the
+ * later commands. Main thread.
+ */
+/* Calls that belong to the client at sa now. */
+unsigned calls_of_client(const struct calls *c, const struct sockaddr *sa, socklen_t len);
+/* call (new, no client yet) belongs to the client at sa; an address that is
+ * not IPv4 or IPv6 (a Unix socket, none) makes it nobody's. */
+void call_set_client(struct call *call, const struct sockaddr *sa, socklen_t len);
+/* Client addresses that have calls now. */
+unsigned calls_clients(const struct calls *c);
 
 #endif

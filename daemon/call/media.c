@@ -1,5 +1,6 @@
 /* Media of one party: ports facing it and its RTP/RTCP streams. */
 #include "call/media.h"
+#include "crypto/media_sdes.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -43,6 +44,7 @@ struct media *media_new(struct monologue *ml, unsigned index, struct media_state
 	m->index = index;
 	m->send = m->recv = true;
 	m->learning = ml->call->rp->cfg->endpoint_learning;
+	m->max_pps = ml->call->rp->cfg->media_max_pps;
 	for (int k = 0; k < 2; k++) {
 		g_assert(st->stats[k]); /* media_state_alloc succeeded */
 		m->streams[k].media = m;
@@ -120,6 +122,12 @@ void media_free(struct media *m)
 		rp->stats->relayed_errors += m->streams[k].stats->errors;
 		bufferpool_free(rp->pool, m->streams[k].stats);
 	}
+	if (m->sdes)
+		for (int k = 0; k < 2; k++) {
+			rp->stats->srtp_auth_failed += m->sdes->auth_failed[k];
+			rp->stats->srtp_replayed += m->sdes->replayed[k];
+		}
+	media_sdes_free(m->sdes);
 	g_free(m->type);
 	g_free(m->protocol);
 	g_free(m);

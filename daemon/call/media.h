@@ -40,6 +40,10 @@ struct stream {
 	struct sockaddr_storage endpoint;   /* where we send to the party */
 	struct learning learn;
 	struct rtprelay_stream_stats *stats; /* what arrives at this socket */
+	/* media-max-pps: packets forwarded, a token bucket (call lock held) */
+	int64_t rate_at_us;    /* when rate_tokens was last refilled */
+	uint32_t rate_tokens;  /* in 1/1000 packet */
+	uint64_t dropped_rate; /* over media-max-pps; read atomically */
 };
 
 struct media {
@@ -60,6 +64,9 @@ struct media {
 	/* --endpoint-learning of the configuration the media was set up
 	 * with: the packet path reads this copy, never the configuration. */
 	enum endpoint_learning learning;
+	unsigned max_pps; /* --media-max-pps of that configuration (0: none) */
+	/* SRTP rtprelay terminates toward this party (SDES); NULL: none. */
+	struct media_sdes *sdes;
 };
 
 /* Ports taken off a media, to be released without the lock. */

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -53,6 +54,7 @@ struct ports {
 	unsigned n_pairs;
 	unsigned n_pools;
 	int tos;
+	int rcvbuf; /* bytes, 0: the system's default */
 	struct workers *workers;
 	struct pool pools[CONFIG_MAX_INTERFACES];
 };
@@ -70,6 +72,7 @@ struct ports *ports_new(const struct rtprelay_config *cfg, struct workers *worke
 	p->n_pairs = (cfg->port_max - first + 1) / 2;
 	p->n_pools = cfg->n_interfaces;
 	p->tos = cfg->tos;
+	p->rcvbuf = (int)(cfg->media_rcvbuf_kib * 1024);
 	p->workers = workers;
 	for (unsigned i = 0; i < cfg->n_interfaces; i++) {
 		p->pools[i].intf = &cfg->interfaces[i];
@@ -121,7 +124,28 @@ static void set_tos(int fd, int family, int tos)
 		setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
 }
 
-static int bind_one(const struct config_interface *intf, unsigned port, int tos)
+/*
+ * Room for a burst: a stranger flooding a port at line rate fills the
+ * system's default buffer (~200 KiB, a third of a millisecond at 600,000
+ * packets/s) during any scheduling delay of the worker, and genuine packets
+ * arriving then are lost with the flood's. SO_RCVBUFFORCE goes past
+ * net.core.rmem_max where the daemon has CAP_NET_ADMIN; otherwise the
+ * system caps it (said once). The kernel's udp_mem bounds the sum.
+ */
+static void set_rcvbuf(int fd, int bytes)
+{
+	static atomic_bool capped_said;
+
+	if (bytes <= 0 || setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+	if (!atomic_exchange(&capped_said, true))
+		log_notice("media-rcvbuf: %d KiB needs CAP_NET_ADMIN above net.core.rmem_max; "
+			   "media sockets get what the system allows",
+			   bytes / 1024);
+}
+
+static int bind_one(const struct config_interface *intf, unsigned port, int tos, int rcvbuf)
 {
 	struct sockaddr_storage ss = intf->local;
 	socklen_t len;
@@ -146,6 +170,7 @@ static int bind_one(const struct config_interface *intf, unsigned port, int tos)
 		return err;
 	}
 	set_tos(fd, intf->family, tos);
+	set_rcvbuf(fd, rcvbuf);
 	return fd;
 }
 
@@ -188,11 +213,11 @@ int ports_get(struct ports *p, const struct config_interface *intf, struct port_
 		if (pool->state[idx] != PAIR_FREE)
 			continue;
 		unsigned port = p->first + 2 * idx;
-		int rtp = bind_one(intf, port, p->tos);
+		int rtp = bind_one(intf, port, p->tos, p->rcvbuf);
 
 		if (rtp < 0 && !out_of_descriptors(rtp))
 			continue; /* taken by someone else: try the next pair */
-		int rtcp = rtp < 0 ? rtp : bind_one(intf, port + 1, p->tos);
+		int rtcp = rtp < 0 ? rtp : bind_one(intf, port + 1, p->tos, p->rcvbuf);
 
 		if (rtcp < 0) {
 			if (rtp >= 0)

@@ -24,6 +24,7 @@
 #include "config/config.h"
 #include "log.h"
 #include "ng/ng.h"
+#include "sdes.h"
 #include "sockaddr.h"
 
 /* Longest value quoted back in an error reason. */
@@ -147,9 +148,8 @@ static const char *const ignored_flag_names[] = {
 /* clang-format on */
 
 static const char *const ignored_flag_prefixes[] = {
-	"SDES-",      "OSRTP-",    "codec-",  "transcode-",
-	"T38-",       "T.38-",     "BUNDLE-", "endpoint-learning-",
-	"from-tags-", "sdp-attr-", NULL,
+	"codec-",     "transcode-", "T38-", "T.38-", "BUNDLE-", "endpoint-learning-",
+	"from-tags-", "sdp-attr-",  NULL,
 };
 
 static bool has_prefix_of(str name, const char *const *prefixes)
@@ -233,6 +233,78 @@ static int rtcp_mux_item(struct ng_flags_ctx *c, str item)
 	return 0;
 }
 
+/*
+ * One element of "SDES" (or an "SDES-..." flag). What changes the keys or
+ * suites rtprelay offers works; what rtprelay cannot do is an error, never
+ * accepted without effect.
+ */
+static int sdes_item(struct ng_flags_ctx *c, str item)
+{
+	static const struct {
+		const char *name;
+		unsigned set, clear;
+	} params[] = {
+		{ "unencrypted_srtp", SDES_UNENCRYPTED_SRTP, 0 },
+		{ "unencrypted_srtcp", SDES_UNENCRYPTED_SRTCP, 0 },
+		{ "unauthenticated_srtp", SDES_UNAUTHENTICATED_SRTP, 0 },
+		{ "encrypted_srtp", 0, SDES_UNENCRYPTED_SRTP },
+		{ "encrypted_srtcp", 0, SDES_UNENCRYPTED_SRTCP },
+		{ "authenticated_srtp", 0, SDES_UNAUTHENTICATED_SRTP },
+	};
+	struct ng_flags *f = c->f;
+
+	if (str_eq_c(item, "off") || str_eq_c(item, "no") || str_eq_c(item, "disable")) {
+		f->sdes_off = true;
+		return 0;
+	}
+	if (str_eq_c(item, "on") || str_eq_c(item, "yes") || str_eq_c(item, "enable")) {
+		f->sdes_off = false;
+		return 0;
+	}
+	/* rtprelay never re-keys unasked nor adds suites to a passed-on offer */
+	if (str_eq_c(item, "static") || str_eq_c(item, "nonew"))
+		return 0;
+	if (str_eq_c(item, "lifetime")) {
+		f->sdes_lifetime = true;
+		return 0;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(params); i++)
+		if (str_eq_c(item, params[i].name)) {
+			f->sdes_params = (f->sdes_params | params[i].set) & ~params[i].clear;
+			return 0;
+		}
+	bool no = str_has_prefix(item, "no-"), only = str_has_prefix(item, "only-");
+
+	if (no || only) {
+		str name = str_skip(item, no ? 3 : 5);
+		const struct sdes_suite *suite = sdes_suite_by_name(name);
+
+		if (!suite)
+			return ng_flags_fail(c, "unknown SDES crypto suite '%.*s'", QUOTE(name));
+		if (no)
+			f->sdes_no |= 1u << suite->id;
+		else
+			f->sdes_only |= 1u << suite->id;
+		return 0;
+	}
+	return ng_flags_fail(c, "SDES option '%.*s' is not supported", QUOTE(item));
+}
+
+/* One element of "OSRTP" (or an "OSRTP-..." flag): RFC 8643's way, the
+ * legacy one (two m= lines) is not done and an error. */
+static int osrtp_item(struct ng_flags_ctx *c, str item)
+{
+	if (str_eq_c(item, "offer") || str_eq_c(item, "offer-RFC")) {
+		c->f->osrtp_offer = true;
+		return 0;
+	}
+	if (str_eq_c(item, "accept") || str_eq_c(item, "accept-RFC")) {
+		c->f->osrtp_accept = true;
+		return 0;
+	}
+	return ng_flags_fail(c, "OSRTP option '%.*s' is not supported", QUOTE(item));
+}
+
 int ng_flags_flag(struct ng_flags_ctx *c, str flag)
 {
 	char buf[NG_FLAGS_NAME_MAX];
@@ -252,6 +324,11 @@ int ng_flags_flag(struct ng_flags_ctx *c, str flag)
 		return replace_item(c, str_skip(flag, strlen("replace-")));
 	if (str_has_prefix(n, "rtcp-mux-"))
 		return rtcp_mux_item(c, str_skip(n, strlen("rtcp-mux-")));
+	/* SDES-no-AES_CM_128_HMAC_SHA1_32: the suite name keeps its underscores */
+	if (str_has_prefix(flag, "SDES-") || str_has_prefix(flag, "sdes-"))
+		return sdes_item(c, str_skip(flag, strlen("SDES-")));
+	if (str_has_prefix(flag, "OSRTP-") || str_has_prefix(flag, "osrtp-"))
+		return osrtp_item(c, str_skip(flag, strlen("OSRTP-")));
 	if (is_one_of(n, ignored_flag_names) || has_prefix_of(n, ignored_flag_prefixes)) {
 		c->f->ignored_flags++;
 		log_debug("flag '%.*s' not supported, ignored", QUOTE(flag));
@@ -365,6 +442,8 @@ enum key_id {
 	K_RECORD_CALL,
 	K_ALL,
 	K_IGNORED,
+	K_SDES,
+	K_OSRTP,
 };
 
 struct key_name {
@@ -403,14 +482,14 @@ static const struct key_name key_names[] = {
 	{ "record-call", K_RECORD_CALL },
 	{ "all", K_ALL },
 	/* known to rtpengine, no effect here (yet) */
-	{ "SDES", K_IGNORED },
-	{ "sdes", K_IGNORED },
+	{ "SDES", K_SDES },
+	{ "sdes", K_SDES },
 	{ "DTLS", K_IGNORED },
 	{ "dtls", K_IGNORED },
 	{ "DTLS-reverse", K_IGNORED },
 	{ "DTLS-fingerprint", K_IGNORED },
-	{ "OSRTP", K_IGNORED },
-	{ "osrtp", K_IGNORED },
+	{ "OSRTP", K_OSRTP },
+	{ "osrtp", K_OSRTP },
 	{ "codec", K_IGNORED },
 	{ "T38", K_IGNORED },
 	{ "T.38", K_IGNORED },
@@ -591,6 +670,10 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	case K_COMMAND:
 	case K_IGNORED:
 		return 0;
+	case K_SDES:
+		return each_str(c, key, v, sdes_item);
+	case K_OSRTP:
+		return each_str(c, key, v, osrtp_item);
 	case K_CALL_ID:
 		return want_str(c, key, v, &f->call_id);
 	case K_FROM_TAG:

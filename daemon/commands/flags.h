@@ -71,6 +71,16 @@ struct ng_flags {
 
 	enum ng_ice ice;
 
+	/* "SDES" list, "SDES-..." flags (see sdp_sdes.h) */
+	bool sdes_off;
+	uint32_t sdes_no;     /* suites not to offer: bit (1 << enum sdes_suite_id) */
+	uint32_t sdes_only;   /* 0: all; else only these */
+	unsigned sdes_params; /* SDES_UNENCRYPTED_SRTP, ...: for the keys rtprelay makes */
+	bool sdes_lifetime;   /* rtprelay's keys carry a lifetime (2^31) */
+	/* "OSRTP" list, "OSRTP-..." flags: opportunistic SRTP (RFC 8643) */
+	bool osrtp_offer;  /* offer SRTP keys in a plain RTP/AVP offer */
+	bool osrtp_accept; /* take a=crypto in a plain offer as SRTP the offerer speaks */
+
 	/* "rtcp-mux" list */
 	bool rtcp_mux_offer, rtcp_mux_require, rtcp_mux_demux;
 	bool rtcp_mux_accept, rtcp_mux_reject;

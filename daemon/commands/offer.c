@@ -21,6 +21,7 @@
 #include "commands/flags.h"
 #include "commands/offer.h"
 #include "commands/sdp_rewrite.h"
+#include "commands/sdp_sdes.h"
 #include "config/config.h"
 #include "log.h"
 #include "ng/ng.h"
@@ -156,7 +157,9 @@ static int acquire(struct ng_request *req, struct side *sd, const struct sdp_ses
 		struct media *m = sd->ml && i < sd->ml->medias->len ? sd->ml->medias->pdata[i]
 								    : NULL;
 
-		if (sm->port == 0 || (m && m->ports.intf == sd->intf))
+		/* TCP media (MSRP, ...) pass as they came (sdp_rewrite.c): no ports */
+		if (sm->port == 0 || str_has_prefix(sm->proto, "TCP/") ||
+		    (m && m->ports.intf == sd->intf))
 			continue;
 		int rc = ports_get(rp->ports, sd->intf, &sd->pp[i]);
 
@@ -283,6 +286,72 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 	}
 }
 
+/*
+ * max-calls-per-client: true (after ng_error) when the client of req has
+ * that many calls, so that its offer may not create one more. Counted,
+ * and reported at most once per 10 s with the number not reported.
+ */
+static bool client_at_limit(struct ng_request *req)
+{
+	static struct log_ratelimit rl;
+	static uint64_t reported;
+	struct rtprelay *rp = req->rp;
+	unsigned max = rp->cfg->max_calls_per_client;
+	unsigned n;
+
+	if (!max)
+		return false;
+	n = calls_of_client(rp->calls, (const struct sockaddr *)&req->from, req->from_len);
+	if (n < max)
+		return false;
+	rp->stats->offers_failed_client++;
+	if (LOG_ENABLED(LOG_WARNING) && log_ratelimit_ok(&rl, 1, 10)) {
+		char peer[64];
+
+		log_warnx("offer refused: client %s has %u calls (max-calls-per-client); %llu more "
+			  "refused since the last report",
+			  sockaddr_print_host(&req->from, peer, sizeof(peer)), n,
+			  (unsigned long long)(rp->stats->offers_failed_client - reported - 1));
+		reported = rp->stats->offers_failed_client;
+	}
+	ng_error(req, "Too many calls from this client (%u, max-calls-per-client)", n);
+	return true;
+}
+
+/* The m= protocol the receiver gets: the flag's, else in an answer what the
+ * offerer offered (an answer's protocol is the offer's), else the author's. */
+static str receiver_proto(const struct sdp_media *sm, const struct media *receiver,
+			  const struct ng_flags *f, bool answer)
+{
+	if (f->transport_protocol.s)
+		return f->transport_protocol;
+	if (answer && receiver && receiver->protocol && sm->port)
+		return str_from(receiver->protocol);
+	return sm->proto;
+}
+
+static struct media *media_at(const struct monologue *ml, unsigned i)
+{
+	return ml && i < ml->medias->len ? ml->medias->pdata[i] : NULL;
+}
+
+/* Phase 1: the SDES plan of every media (keys chosen, sessions made). */
+static int plan_sdes(struct ng_request *req, struct sdes_plan *plans, const struct sdp_session *s,
+		     const struct side *from, const struct side *to, const struct ng_flags *f,
+		     bool answer)
+{
+	for (unsigned i = 0; i < s->media->len; i++) {
+		const struct sdp_media *sm = s->media->pdata[i];
+		const struct media *rm = media_at(to->ml, i);
+		const char *err = NULL;
+
+		if (sdes_plan_make(&plans[i], req->arena, sm, media_at(from->ml, i), rm,
+				   receiver_proto(sm, rm, f, answer), f, answer, &err))
+			return ng_error(req, "SDP media %u: %s", i + 1, err);
+	}
+	return 0;
+}
+
 static int check_ids(struct ng_request *req, const struct ng_flags *f, bool answer)
 {
 	if (!f->call_id.s)
@@ -303,6 +372,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 	struct ng_flags f;
 	struct side from = { 0 }, to = { 0 };
 	struct sdp_session *s = NULL;
+	struct sdes_plan *plans = NULL;
 	const char *err = NULL;
 	unsigned err_line = 0;
 	int ret = -1;
@@ -327,6 +397,8 @@ static int offer_answer(struct ng_request *req, bool answer)
 		ng_error(req, "Parallel session limit reached");
 		goto out;
 	}
+	if (!answer && !call && client_at_limit(req))
+		goto out;
 	if (answer && !call) {
 		ng_error(req, "Unknown call-id");
 		goto out;
@@ -421,12 +493,18 @@ static int offer_answer(struct ng_request *req, bool answer)
 	}
 	if (acquire(req, &from, s) || acquire(req, &to, s))
 		goto out;
+	plans = g_new0(struct sdes_plan, s->media->len ? s->media->len : 1);
+	if (plan_sdes(req, plans, s, &from, &to, &f, answer))
+		goto out;
 
 	/* Phase 2: nothing below fails. */
 	bool new_call = !call;
 
 	if (new_call) {
 		call = call_new(rp->calls, f.call_id);
+		/* counted whatever the limit: a reload that sets one finds
+		 * the calls already there */
+		call_set_client(call, (const struct sockaddr *)&req->from, req->from_len);
 		if (cfg->offer_timeout)
 			call->offer_deadline_us = clock_mono_us() +
 						  (int64_t)cfg->offer_timeout * 1000000;
@@ -448,13 +526,15 @@ static int offer_answer(struct ng_request *req, bool answer)
 	monologue_revive(from.ml);
 	monologue_revive(to.ml);
 	learn_sdp(from.ml, s, &f, answer, f.sip_source_address);
+	for (unsigned i = 0; i < s->media->len; i++)
+		sdes_plan_install(&plans[i], from.ml->medias->pdata[i], to.ml->medias->pdata[i]);
 	call->last_signal = clock_wall_us() / 1000000;
 	if (answer)
 		call_answered(call);
 	else
 		call_schedule(call);
 
-	int rw = sdp_rewrite(s, f.sdp, to.ml, &f, answer, &err);
+	int rw = sdp_rewrite(s, f.sdp, to.ml, &f, plans, answer, &err);
 
 	pthread_mutex_unlock(&call->lock);
 	for (unsigned i = 0; i < s->media->len; i++) {
@@ -478,6 +558,9 @@ static int offer_answer(struct ng_request *req, bool answer)
 out_ctx:
 	log_set_context(STR_NULL, STR_NULL);
 out:
+	for (unsigned i = 0; plans && i < s->media->len; i++)
+		sdes_plan_release(&plans[i]);
+	g_free(plans);
 	release(rp, &from);
 	release(rp, &to);
 	sdp_session_free(s);

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "commands/query.h"
 #include "config/config.h"
+#include "crypto/media_sdes.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
 #include "sockaddr.h"
@@ -64,6 +65,13 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	bencode_list_add_cstr(a, flags, st->kind == STREAM_RTP ? "RTP" : "RTCP");
 	if (m->have_sdp)
 		bencode_list_add_cstr(a, flags, "filled");
+	/* SRTP rtprelay terminates toward this party */
+	const struct media_sdes *sd = m->sdes && m->sdes->active ? m->sdes : NULL;
+
+	if (sd) {
+		bencode_list_add_cstr(a, flags, "SRTP");
+		bencode_dict_add_cstr(a, d, "crypto suite", sd->remote.suite->name);
+	}
 	const struct rtprelay_stream_stats *ss = st->stats;
 	int64_t last = (int64_t)load(&ss->last_packet_us);
 
@@ -81,6 +89,13 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	bencode_dict_add_int(a, drops, "source", (int64_t)load(&ss->dropped_source));
 	bencode_dict_add_int(a, drops, "no peer", (int64_t)load(&ss->dropped_no_peer));
 	bencode_dict_add_int(a, drops, "blocked", (int64_t)load(&ss->dropped_blocked));
+	bencode_dict_add_int(a, drops, "rate", (int64_t)load(&st->dropped_rate));
+	if (sd) {
+		bencode_dict_add_int(a, drops, "SRTP auth",
+				     (int64_t)load(&sd->auth_failed[st->kind]));
+		bencode_dict_add_int(a, drops, "SRTP replay",
+				     (int64_t)load(&sd->replayed[st->kind]));
+	}
 	bencode_item *ssrcs = bencode_dict_add_list(a, d, "SSRCs");
 
 	for (int i = 0; i < RTPRELAY_STATS_SSRCS; i++) {
@@ -111,9 +126,26 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	}
 }
 
-static void monologue_to_bencode(struct arena *a, bencode_item *tags, const struct monologue *ml)
+/*
+ * The key of a party in "tags": its tag; parties not tagged yet (branches
+ * before their answer) are "<untagged N>" as rtpengine names them. Never a
+ * key already there (a strict decoder refuses repeated keys, and a from-tag
+ * may be any string).
+ */
+static const char *tag_key(struct arena *a, const bencode_item *tags, const struct monologue *ml,
+			   unsigned *untagged)
 {
-	bencode_item *d = bencode_dict_add_dict(a, tags, ml->tag ? ml->tag : "");
+	const char *key = ml->tag;
+
+	while (!key || bencode_dict_get(tags, key))
+		key = arena_printf(a, "<untagged %u>", ++*untagged).s;
+	return key;
+}
+
+static void monologue_to_bencode(struct arena *a, bencode_item *tags, const struct monologue *ml,
+				 unsigned *untagged)
+{
+	bencode_item *d = bencode_dict_add_dict(a, tags, tag_key(a, tags, ml, untagged));
 
 	bencode_dict_add_cstr(a, d, "tag", ml->tag ? ml->tag : "");
 	if (ml->via_branch)
@@ -179,13 +211,14 @@ void query_call_report(struct call *call, struct arena *a, bencode_item *dict)
 	bencode_dict_add_dict(a, dict, "SSRC");
 	bencode_item *tags = bencode_dict_add_dict(a, dict, "tags");
 	uint64_t tot[2][3] = { { 0 } };
+	unsigned untagged = 0;
 
 	/* Endpoints change under the workers' feet: read them locked. */
 	pthread_mutex_lock(&call->lock);
 	for (unsigned i = 0; i < call->monologues->len; i++) {
 		const struct monologue *ml = call->monologues->pdata[i];
 
-		monologue_to_bencode(a, tags, ml);
+		monologue_to_bencode(a, tags, ml, &untagged);
 		for (unsigned j = 0; j < ml->medias->len; j++) {
 			const struct media *m = ml->medias->pdata[j];
 

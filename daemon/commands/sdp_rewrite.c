@@ -12,6 +12,7 @@
 #include "call/call.h"
 #include "call/media.h"
 #include "commands/flags.h"
+#include "commands/sdp_sdes.h"
 #include "config/config.h"
 #include "sdp_direction.h"
 #include "sockaddr.h"
@@ -70,6 +71,37 @@ static int attr_pt(const struct sdp_line *l)
 	return (int)v;
 }
 
+/* Whether the session-level c= is in use: some m= section has no c= of its
+ * own. rtpengine 10.5 leaves an unused session c= as it came (unless
+ * told replace session-connection). */
+static bool session_connection_used(const struct sdp_session *s)
+{
+	for (unsigned i = 0; i < s->media->len; i++) {
+		const struct sdp_media *sm = s->media->pdata[i];
+
+		if (sdp_find(sm->lines, 1, 'c', NULL) < 0)
+			return true;
+	}
+	return false;
+}
+
+/* The body without its o= line: what "replace sdp-version" compares, so
+ * that a version the offerer bumped itself does not count as a change. */
+static char *body_without_origin(str body)
+{
+	GString *g = g_string_sized_new(body.len);
+	str rest = body, line;
+
+	while (rest.len) {
+		rest = str_split(rest, '\n', &line);
+		if (line.len >= 2 && line.s[0] == 'o' && line.s[1] == '=')
+			continue;
+		g_string_append_len(g, line.s, (gssize)line.len);
+		g_string_append_c(g, '\n');
+	}
+	return g_string_free(g, FALSE);
+}
+
 static void rewrite_origin(struct sdp_session *s, struct sdp_line *l, str body,
 			   struct monologue *to, const struct ng_flags *f)
 {
@@ -92,7 +124,8 @@ static void rewrite_origin(struct sdp_session *s, struct sdp_line *l, str body,
 		 * (or an increment is forced); never let it go backwards. */
 		if (to->sent_origin_version) {
 			uint64_t v = g_ascii_strtoull(to->sent_origin_version, NULL, 10);
-			bool changed = !to->last_body_in || !str_eq_c(body, to->last_body_in);
+			g_autofree char *cmp = body_without_origin(body);
+			bool changed = !to->last_body_in || strcmp(cmp, to->last_body_in);
 
 			if (changed || f->replace_force_increment_sdp_version)
 				v++;
@@ -102,26 +135,72 @@ static void rewrite_origin(struct sdp_session *s, struct sdp_line *l, str body,
 	g_free(to->sent_origin_version);
 	to->sent_origin_version = str_dup(version);
 	g_free(to->last_body_in);
-	to->last_body_in = str_dup(body);
+	to->last_body_in = body_without_origin(body);
 	sdp_line_set(s, l,
 		     arena_printf(s->arena, "%.*s %.*s %.*s %.*s %.*s %.*s", STR_FMT(user),
 				  STR_FMT(o.session_id), STR_FMT(version), STR_FMT(nettype),
 				  STR_FMT(addrtype), STR_FMT(addr)));
 }
 
+/* Whether the connection a media uses (its own c=, else the session's) is
+ * the hold address 0.0.0.0 / ::. */
+static bool media_on_hold_address(const struct sdp_session *s, const struct sdp_media *sm)
+{
+	int i = sdp_find(sm->lines, 1, 'c', NULL);
+	const struct sdp_line *l = i >= 0 ? sm->lines->pdata[i] : NULL;
+	struct sdp_connection c;
+
+	if (!l) {
+		i = sdp_find(s->lines, 0, 'c', NULL);
+		l = i >= 0 ? s->lines->pdata[i] : NULL;
+	}
+	return l && sdp_parse_connection(l->value, &c) == 0 && sockaddr_str_is_any(c.address);
+}
+
+/* Whether the m= format list names payload type pt. */
+static bool fmts_have_pt(str fmts, int pt)
+{
+	str rest = fmts, tok;
+	int64_t v;
+
+	while (rest.len) {
+		rest = str_split(rest, ' ', &tok);
+		if (tok.len && !str_to_int64(tok, 0, 127, &v) && v == pt)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A TCP media (TCP/MSRP, TCP/TLS/MSRP, ...) is not relayed: it goes on as it
+ * came, with the sender's address in a c= of its own when it used the
+ * session's (which now names the relay), as rtpengine 10.5 does.
+ */
+static void pass_tcp_media(struct sdp_session *s, struct sdp_media *sm, str sess_c)
+{
+	if (sdp_find(sm->lines, 1, 'c', NULL) >= 0 || !sess_c.s)
+		return;
+	g_ptr_array_insert(sm->lines, 1, sdp_line_new(s, 'c', sess_c));
+}
+
 static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct media *m,
-			 const struct sdp_line *session_dir, const struct ng_flags *f, bool answer,
+			 unsigned index, bool hold, const struct sdp_line *session_dir,
+			 const struct ng_flags *f, const struct sdes_plan *sdes, bool answer,
 			 const char **err)
 {
 	const struct config_interface *intf = m->ml->intf;
 	GPtrArray *in = sm->lines, *out = g_ptr_array_sized_new(in->len + 8);
 	GPtrArray *other = g_ptr_array_new(), *codec = g_ptr_array_new();
 	GPtrArray *ice = g_ptr_array_new();
-	struct sdp_line *dir = NULL, *mux = NULL;
+	struct sdp_line *dir = NULL, *mux = NULL, *mid = NULL;
 	GPtrArray *ptimes = g_ptr_array_new();
 	bool rejected = sm->port == 0;
 	unsigned port = rejected ? 0 : m->ports.rtp_port;
-	str proto = f->transport_protocol.s ? f->transport_protocol : sm->proto;
+	/* an answer's protocol is the one its offerer offered */
+	str proto = f->transport_protocol.s              ? f->transport_protocol
+		    : answer && m->protocol && !rejected ? str_from(m->protocol)
+							 : sm->proto;
+	bool rtp = str_has_prefix(proto, "RTP/") || str_has_prefix(proto, "UDP/TLS/RTP/");
 
 	if (!rejected && !m->ports.intf) {
 		*err = "internal error: media without ports";
@@ -138,7 +217,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		struct sdp_line *l = in->pdata[i];
 
 		if (l->type != 'a') {
-			if (l->type == 'c' && !rejected)
+			if (l->type == 'c')
 				rewrite_connection(s, l, intf, f);
 			g_ptr_array_add(out, l);
 		} else if (is_ice_attr(l->attr_name)) {
@@ -153,22 +232,34 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		} else if (str_eq_c(l->attr_name, "rtcp-mux")) {
 			mux = l;
 		} else if (str_eq_c(l->attr_name, "ptime")) {
-			g_ptr_array_add(ptimes, l);
+			/* rtpengine 10.5 keeps the first a=ptime only */
+			if (!ptimes->len)
+				g_ptr_array_add(ptimes, l);
+		} else if (str_eq_c(l->attr_name, "mid")) {
+			if (!mid)
+				mid = l;
+		} else if (str_eq_c(l->attr_name, "extmap") && f->strip_extmap) {
+			/* dropped */
+		} else if (str_eq_c(l->attr_name, "crypto")) {
+			/* what the receiver gets: sdes_plan_lines below */
 		} else {
 			g_ptr_array_add(other, l);
 		}
 	}
-	if (rejected) {
-		/* A rejected stream is passed on as it came. */
-		g_ptr_array_set_size(out, 0);
-		for (unsigned i = 0; i < in->len; i++)
-			g_ptr_array_add(out, in->pdata[i]);
-		goto done;
-	}
 	for (unsigned i = 0; i < other->len; i++)
 		g_ptr_array_add(out, other->pdata[i]);
+	/* a=mid after the other attributes; generate-mid numbers the m=
+	 * sections of an offer that have none from 1. */
+	if (!mid && f->generate_mid && !answer && !rejected)
+		mid = sdp_line_new(s, 'a', arena_printf(s->arena, "mid:%u", index));
+	if (mid)
+		g_ptr_array_add(out, mid);
+	/* A rejected stream keeps its other attributes and a=mid (as
+	 * rtpengine 10.5 does); no codecs, direction, RTCP or keys. */
+	if (rejected)
+		goto done;
 	/* Per codec, in m= order: rtpmap (made up for static types), fmtp, rtcp-fb. */
-	if (str_has_prefix(proto, "RTP/") || str_has_prefix(proto, "UDP/TLS/RTP/")) {
+	if (rtp) {
 		str rest = sm->fmts, tok;
 
 		while (rest.len) {
@@ -209,11 +300,17 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 				}
 		}
 	}
-	/* Codec attributes for payload types not in the m= line stay. */
+	/* Codec attributes for payload types the m= line does not list are
+	 * dropped (rtpengine 10.5 prints only the m= line's codecs); a
+	 * non-RTP m= line keeps them all. */
 	for (unsigned i = 0; i < codec->len; i++)
-		g_ptr_array_add(out, codec->pdata[i]);
+		if (!rtp || fmts_have_pt(sm->fmts, attr_pt(codec->pdata[i])))
+			g_ptr_array_add(out, codec->pdata[i]);
+	/* The direction: the media's own, else the session's (which moves
+	 * here), else sendonly on the hold address, else sendrecv. */
 	if (!dir && !f->original_sendrecv)
 		dir = session_dir ? sdp_line_new(s, 'a', session_dir->value)
+		      : hold      ? sdp_line_new(s, 'a', STR_C("sendonly"))
 				  : sdp_line_new(s, 'a', STR_C("sendrecv"));
 	if (dir)
 		g_ptr_array_add(out, dir);
@@ -234,8 +331,13 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		mux = NULL;
 	else if (!mux && (f->rtcp_mux_offer || f->rtcp_mux_require))
 		mux = sdp_line_new(s, 'a', STR_C("rtcp-mux"));
-	if (!f->no_rtcp_attribute) {
-		unsigned rtcp = answer && mux ? port : port + 1;
+	/* RTCP only where there is RTP: not for udptl, UDP/BFCP, ... */
+	if (!rtp)
+		mux = NULL;
+	if (rtp && !f->no_rtcp_attribute) {
+		/* mux-only (answer with mux, offer with require): RTCP on the
+		 * RTP port */
+		unsigned rtcp = mux && (answer || f->rtcp_mux_require) ? port : port + 1;
 
 		if (f->full_rtcp_attribute)
 			g_ptr_array_add(
@@ -249,6 +351,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	}
 	if (mux)
 		g_ptr_array_add(out, mux);
+	sdes_plan_lines(sdes, s, in, out);
 	for (unsigned i = 0; i < ptimes->len; i++)
 		g_ptr_array_add(out, ptimes->pdata[i]);
 	/* ICE lines are dropped: the relay does not do ICE yet, and the
@@ -273,10 +376,29 @@ err_free:
 	return -1;
 }
 
+/* Session attributes rtpengine 10.5 does not pass on: BUNDLE groups (it
+ * does its own bundling or none), and a=extmap with strip-extmap. */
+static bool drop_session_attr(const struct sdp_line *l, const struct ng_flags *f)
+{
+	if (str_eq_c(l->attr_name, "group") && str_has_prefix(l->attr_value, "BUNDLE"))
+		return true;
+	return f->strip_extmap && str_eq_c(l->attr_name, "extmap");
+}
+
 int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const struct ng_flags *f,
-		bool answer, const char **err)
+		const struct sdes_plan *sdes, bool answer, const char **err)
 {
 	const struct sdp_line *session_dir = NULL;
+	bool sess_conn = session_connection_used(s);
+	/* the hold address as the sender wrote it, before c= is rewritten */
+	g_autofree bool *hold = g_new0(bool, s->media->len + 1);
+
+	for (unsigned i = 0; i < s->media->len; i++)
+		hold[i] = media_on_hold_address(s, s->media->pdata[i]);
+
+	/* the sender's session c=, before it is rewritten (TCP media) */
+	int sc = sdp_find(s->lines, 0, 'c', NULL);
+	str sess_c = sc >= 0 ? ((const struct sdp_line *)s->lines->pdata[sc])->value : STR_NULL;
 
 	if (s->media->len > to->medias->len) {
 		*err = "internal error: more m= lines than medias";
@@ -287,19 +409,33 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 
 		if (l->type == 'o')
 			rewrite_origin(s, l, body, to, f);
-		else if (l->type == 'c')
+		else if (l->type == 'c' && (sess_conn || f->replace_session_connection))
 			rewrite_connection(s, l, to->intf, f);
-		else if (l->type == 'a' && is_ice_attr(l->attr_name)) {
+		else if (l->type == 'a' && (is_ice_attr(l->attr_name) || drop_session_attr(l, f))) {
 			g_ptr_array_remove_index(s->lines, i);
 			continue;
-		} else if (l->type == 'a' && sdp_direction_parse(l->attr_name) >= 0)
+		} else if (l->type == 'a' && sdp_direction_parse(l->attr_name) >= 0) {
+			/* moves into every m= section (rtpengine 10.5), unless the
+			 * operator wants the direction as it came */
 			session_dir = l;
+			if (!f->original_sendrecv) {
+				g_ptr_array_remove_index(s->lines, i);
+				continue;
+			}
+		}
 		i++;
 	}
-	for (unsigned i = 0; i < s->media->len; i++)
-		if (rewrite_media(s, s->media->pdata[i], to->medias->pdata[i], session_dir, f,
-				  answer, err))
+	for (unsigned i = 0; i < s->media->len; i++) {
+		struct sdp_media *sm = s->media->pdata[i];
+
+		if (str_has_prefix(sm->proto, "TCP/")) {
+			pass_tcp_media(s, sm, sess_c);
+			continue;
+		}
+		if (rewrite_media(s, sm, to->medias->pdata[i], i + 1, hold[i], session_dir, f,
+				  &sdes[i], answer, err))
 			return -1;
+	}
 	/* One line ending throughout (the input's usual one), and no blank
 	 * lines after the body, whatever the sender mixed in. */
 	sdp_normalize_eol(s);

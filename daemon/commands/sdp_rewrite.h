@@ -19,11 +19,13 @@ struct ng_flags;
 /*
  * Rewrite s in place for delivery to the party of `to` (whose medias,
  * ports and interface are advertised). `body` is the SDP as received (for
- * sdp-version tracking); answer: s is an answer going to the offerer.
- * Returns 0, or -1 with *err set. Main thread.
+ * sdp-version tracking); sdes: one SDES plan per media (a=crypto lines);
+ * answer: s is an answer going to the offerer. Returns 0, or -1 with *err
+ * set. Main thread.
  */
+struct sdes_plan;
 int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const struct ng_flags *f,
-		bool answer, const char **err);
+		const struct sdes_plan *sdes, bool answer, const char **err);
 
 /* The rtpmap encoding of a static RTP payload type ("PCMU/8000"), or NULL. */
 const char *sdp_rewrite_static_rtpmap(unsigned pt);

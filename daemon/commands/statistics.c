@@ -13,10 +13,12 @@
 #include "commands/commands.h"
 #include "commands/statistics.h"
 #include "config/config.h"
+#include "crypto/media_sdes.h"
 #include "log.h"
 #include "media/worker.h"
 #include "memory.h"
 #include "ng/http_limits.h"
+#include "ng/transport.h"
 #include "rtprelay.h"
 #include "stats.h"
 
@@ -25,9 +27,10 @@ static void add_seconds(struct arena *a, bencode_item *d, const char *key, doubl
 	bencode_dict_set(a, d, key, bencode_new_str(a, arena_printf(a, "%.6f", v)));
 }
 
-/* Packets, bytes and errors of the streams still alive (statistics is rare
- * enough for a walk over every call). */
-static void add_live_counters(struct rtprelay *rp, uint64_t sum[3])
+/* Packets, bytes, errors, SRTP authentication failures and replays of the
+ * streams still alive (statistics is rare enough for a walk over every
+ * call). */
+static void add_live_counters(struct rtprelay *rp, uint64_t sum[5])
 {
 	for (GList *l = calls_list(rp->calls); l; l = l->next) {
 		const struct call *call = l->data;
@@ -45,6 +48,12 @@ static void add_live_counters(struct rtprelay *rp, uint64_t sum[3])
 					sum[0] += __atomic_load_n(&ss->packets, __ATOMIC_RELAXED);
 					sum[1] += __atomic_load_n(&ss->bytes, __ATOMIC_RELAXED);
 					sum[2] += __atomic_load_n(&ss->errors, __ATOMIC_RELAXED);
+					if (!m->sdes)
+						continue;
+					sum[3] += __atomic_load_n(&m->sdes->auth_failed[k],
+								  __ATOMIC_RELAXED);
+					sum[4] += __atomic_load_n(&m->sdes->replayed[k],
+								  __ATOMIC_RELAXED);
 				}
 			}
 		}
@@ -65,6 +74,11 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, cur, "packetrate", 0);
 	bencode_dict_add_int(a, cur, "byterate", 0);
 	bencode_dict_add_int(a, cur, "errorrate", 0);
+	uint64_t tcp_held, tcp_peak;
+
+	ng_transport_tcp_buffered(rp, &tcp_held, &tcp_peak);
+	bencode_dict_add_int(a, cur, "ngtcpbuffered", (int64_t)tcp_held);
+	bencode_dict_add_int(a, cur, "ngtcpbufferedpeak", (int64_t)tcp_peak);
 
 	bencode_item *tot = bencode_dict_add_dict(a, dict, "totalstatistics");
 
@@ -83,7 +97,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "regularterminatedsessions", st->calls_ended[CALL_END_DELETE]);
 	bencode_dict_add_int(a, tot, "forcedterminatedsessions",
 			     st->calls_ended[CALL_END_SHUTDOWN]);
-	uint64_t relayed[3] = { st->relayed_packets, st->relayed_bytes, st->relayed_errors };
+	uint64_t relayed[5] = { st->relayed_packets, st->relayed_bytes, st->relayed_errors,
+				st->srtp_auth_failed, st->srtp_replayed };
 
 	add_live_counters(rp, relayed);
 	bencode_dict_add_int(a, tot, "relayedpackets", (int64_t)relayed[0]);
@@ -91,15 +106,19 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "relayedpacketerrors", (int64_t)relayed[2]);
 	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)relayed[0]);
 	bencode_dict_add_int(a, tot, "relayedpackets_kernel", 0);
+	bencode_dict_add_int(a, tot, "srtpauthfailures", (int64_t)relayed[3]);
+	bencode_dict_add_int(a, tot, "srtpreplays", (int64_t)relayed[4]);
 	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
 	bencode_dict_add_int(a, tot, "offersfailedtags", (int64_t)st->offers_failed_tags);
 	bencode_dict_add_int(a, tot, "offersfailedsockets", (int64_t)st->offers_failed_sockets);
 	bencode_dict_add_int(a, tot, "offersfailedmemory", (int64_t)st->offers_failed_memory);
+	bencode_dict_add_int(a, tot, "offersfailedclient", (int64_t)st->offers_failed_client);
 	bencode_dict_add_int(a, tot, "ngretransmissionsgone", (int64_t)st->ng_retransmissions_gone);
 	bencode_dict_add_int(a, tot, "ngrefusedcachefull", (int64_t)st->ng_refused_cache_full);
 	bencode_dict_add_int(a, tot, "ngacceptpaused", (int64_t)st->ng_accept_paused);
 	bencode_dict_add_int(a, tot, "ngtcptimeouts", (int64_t)st->ng_tcp_timeouts);
 	bencode_dict_add_int(a, tot, "ngtcpevicted", (int64_t)st->ng_tcp_evicted);
+	bencode_dict_add_int(a, tot, "ngtcpbufferevicted", (int64_t)st->ng_tcp_buffer_evicted);
 	bencode_dict_add_int(a, tot, "udprepliestoolarge", (int64_t)st->udp_replies_too_large);
 
 	bencode_item *ctl = bencode_dict_add_dict(a, dict, "controlstatistics");
@@ -141,6 +160,7 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_spare", ports_spare(rp->ports));
 	memory_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "memory"));
+	memory_kernel_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "kernel"));
 
 	bencode_item *io = bencode_dict_add_dict(a, dict, "media io");
 

@@ -36,6 +36,12 @@ struct config_interface {
 /* The longest delete-delay, global or per request (a request asking for more
  * gets this): a deleted call holds its ports and memory that long. */
 #define CONFIG_DELETE_DELAY_MAX 3600
+/* The longest values of the other durations (docs/OPERATIONS.md lists
+ * them); a larger value in the config is refused at start-up and reload. */
+#define CONFIG_TIMEOUT_MAX 86400         /* timeout, silent-timeout, offer-timeout */
+#define CONFIG_FINAL_TIMEOUT_MAX 2592000 /* final-timeout: 30 days */
+#define CONFIG_NG_TIMEOUT_MAX 600        /* ng-tcp-timeout, http-timeout */
+#define CONFIG_NG_IDLE_TIMEOUT_MAX 86400 /* ng-tcp-idle-timeout */
 #define CONFIG_MAX_LISTENERS 8
 
 /*
@@ -54,6 +60,14 @@ enum endpoint_learning {
 	EL_IMMEDIATE,
 	EL_OFF,
 	EL_HEURISTIC,
+};
+
+/* --nftables-family: which netfilter family holds the table (both: one
+ * inet table). */
+enum config_nft_family {
+	CONFIG_NFT_BOTH,
+	CONFIG_NFT_IP,
+	CONFIG_NFT_IP6,
 };
 
 struct rtprelay_config {
@@ -83,13 +97,30 @@ struct rtprelay_config {
 	unsigned num_threads;            /* default: number of CPUs */
 	int table;                       /* -t, default 0; -1 = no kernel */
 	bool no_fallback;                /* -F */
-	int tos;                         /* -T, default 184 (EF) as rtpengine */
+	/* Kernel forwarding: the nftables rules (kernel/nft.h), as rtpengine's
+	 * options of the same names. Read at start-up and shutdown only. */
+	char nftables_chain[64];      /* default "rtprelay"; "" = rules not managed */
+	char nftables_base_chain[64]; /* default "INPUT"; "" = the chain is the base
+				       * chain; "none" = no jump rule */
+	bool nftables_append;         /* jump rule last in the base chain, not first */
+	int nftables_family;          /* enum config_nft_family */
+	int nftables_priority;        /* hook priority of a base chain we create */
+	bool nftables_start;          /* one-shot: create the rules, exit */
+	bool nftables_stop;           /* one-shot: delete the rules, exit */
+	bool nftables_status;         /* one-shot: check the rules, exit 0/1 */
+	int tos;                      /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
 	bool memory_accounting_sites; /* --memory-accounting=sites (debug builds: default) */
 	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */
 	int media_io; /* enum media_io_kind (media/worker.h): --media-io, default uring */
 	unsigned media_coalesce_us; /* --media-coalesce-us, default 100 */
+	unsigned media_max_pps;     /* --media-max-pps, default 10000 (0: no limit) */
+	unsigned media_rcvbuf_kib;  /* --media-rcvbuf, default 2048 (0: system default) */
 	unsigned media_buffers;     /* --media-buffers: per io_uring worker, default 4096 */
+
+	/* issue 10's limits over all TCP ng connections and per ng client */
+	unsigned ng_tcp_max_buffered_kib; /* --ng-tcp-max-buffered: input held, KiB */
+	unsigned max_calls_per_client;    /* calls created by one ng client address; 0 = any */
 
 	/* HTTP listener limits (ng/http.c), per listening address */
 	unsigned http_max_connections; /* --http-max-connections, default 128 */

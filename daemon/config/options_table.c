@@ -213,6 +213,25 @@ static int parse_table(const struct option_def *def, const char *value, bool fir
 	return 0;
 }
 
+/* rtpengine's ip, ip6, ip,ip6 (either order); inet as another name for both. */
+static int parse_nftables_family(const struct option_def *def, const char *value, bool first,
+				 struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+				 char **err)
+{
+	if (strcmp(value, "ip") == 0)
+		cfg->nftables_family = CONFIG_NFT_IP;
+	else if (strcmp(value, "ip6") == 0)
+		cfg->nftables_family = CONFIG_NFT_IP6;
+	else if (strcmp(value, "ip,ip6") == 0 || strcmp(value, "ip6,ip") == 0 ||
+		 strcmp(value, "inet") == 0)
+		cfg->nftables_family = CONFIG_NFT_BOTH;
+	else {
+		*err = g_strdup_printf("'%s' is not one of ip, ip6, ip,ip6", value);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_version(const struct option_def *def, const char *value, bool first,
 			 struct rtprelay_config *cfg, options_warn_fn warn, void *ctx, char **err)
 {
@@ -283,9 +302,6 @@ int options_apply(const struct option_def *def, const char *value, bool first,
 	return -1;
 }
 
-/* Seconds: rtpengine takes an int; a year is more than any call needs. */
-#define SECS_MAX 31536000
-
 /* Laid out by hand, an option per entry (clang-format would give every field a line). */
 /* clang-format off */
 #define LOG_LEVEL_OPT(n, d)                                                    \
@@ -337,8 +353,8 @@ const struct option_def options_table[] = {
 	  .min = 1024, .max = 16777216, .def = "262144",
 	  .help = "HTTP: bytes of a request body (413 beyond)", .arg = "BYTES" },
 	{ .name = "http-timeout", .type = OPT_UINT, .offset = CFG(http_timeout), .min = 1,
-	  .max = 3600, .def = "10",
-	  .help = "HTTP: seconds for a whole request, not reset by each byte (408 after)",
+	  .max = CONFIG_NG_TIMEOUT_MAX, .def = "10",
+	  .help = "HTTP: seconds for a whole request, not reset by each byte (408 after; at most 600)",
 	  .arg = "SECS" },
 
 	{ .name = "port-min", .short_name = 'm', .type = OPT_UINT, .offset = CFG(port_min),
@@ -348,15 +364,17 @@ const struct option_def options_table[] = {
 	  .min = 1, .max = 65535, .def = "40000", .help = "Highest port to use for RTP",
 	  .arg = "INT" },
 	{ .name = "timeout", .short_name = 'o', .type = OPT_UINT, .offset = CFG(timeout),
-	  .min = 0, .max = SECS_MAX, .def = "60", .help = "RTP timeout", .arg = "SECS" },
+	  .min = 0, .max = CONFIG_TIMEOUT_MAX, .def = "60",
+	  .help = "RTP timeout (0: none; at most 86400)", .arg = "SECS" },
 	{ .name = "silent-timeout", .short_name = 's', .type = OPT_UINT,
-	  .offset = CFG(silent_timeout), .min = 0, .max = SECS_MAX, .def = "3600",
-	  .help = "RTP timeout for muted", .arg = "SECS" },
+	  .offset = CFG(silent_timeout), .min = 0, .max = CONFIG_TIMEOUT_MAX, .def = "3600",
+	  .help = "RTP timeout for muted (0: none; at most 86400)", .arg = "SECS" },
 	{ .name = "final-timeout", .short_name = 'a', .type = OPT_UINT,
-	  .offset = CFG(final_timeout), .min = 0, .max = SECS_MAX, .def = "0",
-	  .help = "Call timeout (0: none)", .arg = "SECS" },
+	  .offset = CFG(final_timeout), .min = 0, .max = CONFIG_FINAL_TIMEOUT_MAX, .def = "0",
+	  .help = "Call timeout (0: none; at most 2592000)", .arg = "SECS" },
 	{ .name = "offer-timeout", .type = OPT_UINT, .offset = CFG(offer_timeout), .min = 0,
-	  .max = SECS_MAX, .def = "3600", .help = "Timeout for incomplete one-sided calls",
+	  .max = CONFIG_TIMEOUT_MAX, .def = "3600",
+	  .help = "Timeout for incomplete one-sided calls (0: none; at most 86400)",
 	  .arg = "SECS" },
 	{ .name = "delete-delay", .short_name = 'd', .type = OPT_UINT,
 	  .offset = CFG(delete_delay), .min = 0, .max = CONFIG_DELETE_DELAY_MAX, .def = "30",
@@ -373,13 +391,22 @@ const struct option_def options_table[] = {
 	  .help = "TCP ng connections at most (per listener); the one idle longest makes room",
 	  .arg = "INT" },
 	{ .name = "ng-tcp-timeout", .type = OPT_UINT, .offset = CFG(ng_tcp_timeout), .min = 1,
-	  .max = 3600, .def = "10",
-	  .help = "TCP ng: seconds for a message to arrive whole, and for replies to be taken",
+	  .max = CONFIG_NG_TIMEOUT_MAX, .def = "10",
+	  .help = "TCP ng: seconds for a message to arrive whole, and for replies to be taken (at most 600)",
 	  .arg = "SECS" },
 	{ .name = "ng-tcp-idle-timeout", .type = OPT_UINT, .offset = CFG(ng_tcp_idle_timeout),
-	  .min = 0, .max = SECS_MAX, .def = "3600",
-	  .help = "TCP ng: seconds a connection may stay without a message (0: forever)",
+	  .min = 0, .max = CONFIG_NG_IDLE_TIMEOUT_MAX, .def = "3600",
+	  .help = "TCP ng: seconds a connection may stay without a message (0: forever; at most 86400)",
 	  .arg = "SECS" },
+	/* issue 10's limits: the input of all TCP ng connections, calls per ng client */
+	{ .name = "ng-tcp-max-buffered", .type = OPT_UINT, .offset = CFG(ng_tcp_max_buffered_kib),
+	  .min = 1024, .max = 16777216, .def = "65536",
+	  .help = "TCP ng: KiB of input all connections together may hold (1024..16777216); past it those whose messages progressed least are closed",
+	  .arg = "KIB" },
+	{ .name = "max-calls-per-client", .type = OPT_UINT, .offset = CFG(max_calls_per_client),
+	  .min = 0, .max = 100000000, .def = "0",
+	  .help = "Calls one ng client (source IP of the offer that created them) may have at once (0: no limit)",
+	  .arg = "INT" },
 	{ .name = "ng-cache-max-entries", .type = OPT_UINT, .offset = CFG(ng_cache_max_entries),
 	  .min = 1, .max = 100000000, .def = "200000",
 	  .help = "ng requests remembered for retransmissions (30 s); past it new ones are refused",
@@ -395,6 +422,30 @@ const struct option_def options_table[] = {
 	  .help = "Kernel table to use (negative: no kernel forwarding)", .arg = "INT" },
 	{ .name = "no-fallback", .short_name = 'F', .type = OPT_BOOL, .offset = CFG(no_fallback),
 	  .def = "false", .help = "Only start when kernel module is available" },
+	/* kernel forwarding: the nftables rules (daemon/kernel/nft.c) */
+	{ .name = "nftables-chain", .type = OPT_STRING, .offset = CFG(nftables_chain),
+	  .size = CFG_SIZE(nftables_chain), .def = "rtprelay",
+	  .help = "Chain for the rule that hands UDP to the kernel module ('': rules not managed)",
+	  .arg = "CHAIN" },
+	{ .name = "nftables-base-chain", .type = OPT_STRING, .offset = CFG(nftables_base_chain),
+	  .size = CFG_SIZE(nftables_base_chain), .def = "INPUT",
+	  .help = "Base chain (input hook) that jumps to nftables-chain ('': none, the chain is "
+		  "the base chain; 'none': no jump rule)", .arg = "CHAIN" },
+	{ .name = "nftables-append", .type = OPT_BOOL, .offset = CFG(nftables_append),
+	  .def = "false", .help = "Append the jump rule to the base chain instead of prepending it" },
+	{ .name = "nftables-family", .type = OPT_CUSTOM, .parse = parse_nftables_family,
+	  .def = "ip,ip6", .help = "Address families to forward in the kernel (both: an inet table)",
+	  .arg = "ip|ip6|ip,ip6" },
+	{ .name = "nftables-priority", .type = OPT_INT, .offset = CFG(nftables_priority),
+	  .min = INT_MIN, .max = INT_MAX, .def = "0",
+	  .help = "Hook priority of a base chain rtprelay creates (0: filter)", .arg = "INT" },
+	{ .name = "nftables-start", .type = OPT_BOOL, .cmdline_only = true,
+	  .offset = CFG(nftables_start), .help = "Create the nftables rules and exit" },
+	{ .name = "nftables-stop", .type = OPT_BOOL, .cmdline_only = true,
+	  .offset = CFG(nftables_stop), .help = "Delete the nftables rules and exit" },
+	{ .name = "nftables-status", .type = OPT_BOOL, .cmdline_only = true,
+	  .offset = CFG(nftables_status),
+	  .help = "Check that the nftables rules exist, print the result, exit 0 if so, else 1" },
 	{ .name = "tos", .short_name = 'T', .type = OPT_INT, .offset = CFG(tos), .min = 0,
 	  .max = 255, .def = "184", .help = "Default TOS value to set on streams", .arg = "INT" },
 	{ .name = "endpoint-learning", .type = OPT_CUSTOM, .parse = parse_endpoint_learning,
@@ -411,11 +462,20 @@ const struct option_def options_table[] = {
 	  .arg = "uring|epoll" },
 	{ .name = "media-coalesce-us", .type = OPT_UINT, .offset = CFG(media_coalesce_us),
 	  .min = 0, .max = 10000, .def = "100",
-	  .help = "io_uring: while busy, wait up to this long to serve packets in batches",
+	  .help = "io_uring: while busy, wait up to this long to serve packets in batches (at most 10000)",
 	  .arg = "USECS" },
 	{ .name = "media-buffers", .type = OPT_CUSTOM, .parse = parse_media_buffers, .def = "4096",
 	  .help = "io_uring: receive buffers per worker thread (2 KiB each; a power of two)",
 	  .arg = "INT" },
+	{ .name = "media-max-pps", .type = OPT_UINT, .offset = CFG(media_max_pps), .min = 0,
+	  .max = 1000000, .def = "10000",
+	  .help = "Packets per second one stream forwards at most, bursts of a tenth of it (0: "
+		  "no limit)",
+	  .arg = "INT" },
+	{ .name = "media-rcvbuf", .type = OPT_UINT, .offset = CFG(media_rcvbuf_kib), .min = 0,
+	  .max = 65536, .def = "2048",
+	  .help = "Receive buffer of each media socket, KiB (0: the system's default)",
+	  .arg = "KIB" },
 
 	{ .name = "log-level", .short_name = 'L', .type = OPT_INT, .offset = CFG(log_level),
 	  .min = 0, .max = 7, .def = "6", .help = "Default log level", .arg = "INT" },

@@ -13,6 +13,7 @@
 
 #include "call/call.h"
 #include "call/media.h"
+#include "crypto/srtp.h"
 #include "log.h"
 #include "media/io.h"
 #include "media/route.h"
@@ -27,7 +28,7 @@ static __thread struct {
 	struct mmsghdr in[IO_BATCH];
 	struct iovec iov[IO_BATCH];
 	struct sockaddr_storage src[IO_BATCH];
-	uint8_t buf[IO_BATCH][IO_MTU];
+	uint8_t buf[IO_BATCH][IO_MTU + SRTP_DIR_MAX_GROWTH]; /* room to encrypt */
 	struct mmsghdr out[IO_BATCH];
 	struct iovec oiov[IO_BATCH];
 	struct sockaddr_storage dst[IO_BATCH];
@@ -98,13 +99,14 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 
 		pthread_mutex_lock(&call->lock);
 		for (int i = 0; i < n; i++) {
-			struct stream *os = media_route(s, io.buf[i], io.in[i].msg_len,
+			size_t len = io.in[i].msg_len;
+			struct stream *os = media_route(s, io.buf[i], &len, sizeof(io.buf[i]),
 							io.in[i].msg_hdr.msg_flags & MSG_TRUNC,
 							&io.src[i], now);
 
 			if (!os)
 				continue;
-			io.oiov[nout] = (struct iovec){ io.buf[i], io.in[i].msg_len };
+			io.oiov[nout] = (struct iovec){ io.buf[i], len };
 			io.dst[nout] = os->endpoint;
 			io.ofd[nout] = os->sock->fd;
 			io.out[nout].msg_hdr = (struct msghdr){

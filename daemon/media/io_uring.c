@@ -207,7 +207,8 @@ static void on_packet(struct uring_worker *uw, struct media_socket *ms, unsigned
 		struct call *call = s->media->ml->call;
 
 		pthread_mutex_lock(&call->lock);
-		os = media_route(s, p, len, o->flags & MSG_TRUNC, &src, now);
+		os = media_route(s, p, &len, BUF_SIZE - (size_t)(p - buf), o->flags & MSG_TRUNC,
+				 &src, now);
 		if (os) {
 			sl->dst = os->endpoint;
 			sl->out = os->sock;

@@ -4,59 +4,86 @@
 
 #include "call/call.h"
 #include "call/media.h"
+#include "crypto/media_sdes.h"
 #include "rtp.h"
 #include "sockaddr.h"
 
+#include "../../kernel-module/slots.h"
+
+/*
+ * The counters live in shared memory that the kernel module writes too
+ * (for the packets it forwards): read-modify-write atomically, and claim
+ * per-SSRC and per-payload-type slots by compare-and-swap with the
+ * module's own code (kernel-module/slots.c), so no increment is lost and no
+ * slot is shared by two keys whoever counts.
+ */
 static inline void bump(uint64_t *p, uint64_t v)
 {
-	/* One writer at a time (under the call lock); readers load atomically. */
-	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + v, __ATOMIC_RELAXED);
-}
-
-static inline void bump32(uint32_t *p)
-{
-	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
 
 static void count_rtp(struct rtprelay_stream_stats *st, const struct rtp_header *h)
 {
-	struct rtprelay_ssrc_stats *ss = NULL;
-	struct rtprelay_pt_stats *ps = NULL;
+	struct rtprelay_ssrc_stats *ss = rtprelay_slot_count(st->ssrc, sizeof(st->ssrc[0]),
+							     RTPRELAY_STATS_SSRCS, h->ssrc);
 
-	for (int i = 0; i < RTPRELAY_STATS_SSRCS; i++) {
-		struct rtprelay_ssrc_stats *e = &st->ssrc[i];
-
-		if (e->packets && e->ssrc == h->ssrc) {
-			ss = e;
-			break;
-		}
-		if (!e->packets && !ss)
-			ss = e;
-	}
-	if (ss) {
-		__atomic_store_n(&ss->ssrc, h->ssrc, __ATOMIC_RELAXED);
+	if (ss)
 		__atomic_store_n(&ss->last_seq, h->seq, __ATOMIC_RELAXED);
-		bump32(&ss->packets);
-	}
-	for (int i = 0; i < RTPRELAY_STATS_PTS; i++) {
-		struct rtprelay_pt_stats *e = &st->pt[i];
-
-		if (e->packets && e->payload_type == h->payload_type) {
-			ps = e;
-			break;
-		}
-		if (!e->packets && !ps)
-			ps = e;
-	}
-	if (ps) {
-		__atomic_store_n(&ps->payload_type, h->payload_type, __ATOMIC_RELAXED);
-		bump32(&ps->packets);
-	}
+	rtprelay_slot_count(st->pt, sizeof(st->pt[0]), RTPRELAY_STATS_PTS, h->payload_type);
 }
 
-struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool truncated,
+/* An SRTP packet the party sent, decrypted in place; false: dropped (counted). */
+static bool srtp_in(struct stream *s, struct media_sdes *sd, bool rtcp, uint8_t *p, size_t *len)
+{
+	enum srtp_result r = srtp_dir_unprotect(sd->in, rtcp, p, len);
+
+	if (r == SRTP_OK)
+		return true;
+	if (r == SRTP_REPLAY)
+		bump(&sd->replayed[s->kind], 1);
+	else
+		bump(&sd->auth_failed[s->kind], 1);
+	return false;
+}
+
+/*
+ * media-max-pps: a stream forwards at most that many packets a second, in
+ * bursts of up to a tenth of a second's worth: far above any real medium
+ * (audio 50, video some hundreds), it keeps a flood that owns a stream
+ * (one that started before the genuine party, see learning.h) from being
+ * reflected at line rate to the other party, and from holding the worker:
+ * what is not forwarded costs no send.
+ */
+static bool rate_ok(struct stream *s, unsigned max_pps, int64_t now)
+{
+	uint64_t burst = (uint64_t)max_pps * 100; /* a tenth of a second, in 1/1000 */
+
+	if (!max_pps)
+		return true;
+	if (!s->rate_at_us) {
+		s->rate_at_us = now;
+		s->rate_tokens = (uint32_t)burst;
+	}
+	uint64_t add = (uint64_t)(now - s->rate_at_us) * max_pps / 1000; /* 1/1000 packets */
+
+	if (add) {
+		uint64_t t = s->rate_tokens + add;
+
+		s->rate_tokens = (uint32_t)(t > burst ? burst : t);
+		s->rate_at_us = now;
+	}
+	if (s->rate_tokens < 1000) {
+		bump(&s->dropped_rate, 1);
+		return false;
+	}
+	s->rate_tokens -= 1000;
+	return true;
+}
+
+struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t cap, bool truncated,
 			   const struct sockaddr_storage *src, int64_t now)
 {
+	size_t len = *lenp;
 	struct media *m = s->media;
 	struct monologue *ml = m->ml;
 	struct rtprelay_stream_stats *st = s->stats;
@@ -68,6 +95,10 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 	}
 	bool rtcp = s->kind == STREAM_RTCP || (m->rtcp_mux && rtp_looks_like_rtcp(p, len));
 
+	/* Authenticated before anything else looks at it: a forged packet
+	 * neither moves the endpoint nor counts. */
+	if (m->sdes && m->sdes->in && !srtp_in(s, m->sdes, rtcp, p, &len))
+		return NULL;
 	if (rtcp ? rtcp_check(p, len) < 0 : rtp_parse(p, len, &h) < 0) {
 		bump(&st->dropped_invalid, 1);
 		return NULL;
@@ -78,7 +109,8 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 		.asymmetric = m->asymmetric,
 	};
 
-	if (!learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now)) {
+	if (learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now) !=
+	    LEARN_FORWARD) {
 		bump(&st->dropped_source, 1);
 		return NULL;
 	}
@@ -99,13 +131,21 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool trunca
 		bump(&st->dropped_no_peer, 1);
 		return NULL;
 	}
+	if (!rate_ok(s, m->max_pps, now))
+		return NULL;
 	if (!rtcp) {
 		if (ml->silence_media)
 			rtp_silence_payload(p, &h);
 		count_rtp(st, &h);
 	}
 	bump(&st->packets, 1);
-	bump(&st->bytes, len);
+	bump(&st->bytes, *lenp);
+	if (pm->sdes && pm->sdes->out &&
+	    srtp_dir_protect(pm->sdes->out, rtcp, p, &len, cap) != SRTP_OK) {
+		bump(&st->errors, 1);
+		return NULL;
+	}
+	*lenp = len;
 	return os;
 }
 

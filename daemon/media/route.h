@@ -18,9 +18,12 @@ struct stream;
 /*
  * The stream to send the packet from (its endpoint is the destination; its
  * socket is not NULL), or NULL to drop it (counted on s). May rewrite the
- * payload (silence). The call lock of s is held.
+ * packet in place: silence, SRTP decrypted from the sender or encrypted for
+ * the receiver (*len changes; cap: the bytes there is room for at p, at
+ * least *len + SRTP_DIR_MAX_GROWTH or an encryption fails, counted as an
+ * error). The call lock of s is held.
  */
-struct stream *media_route(struct stream *s, uint8_t *p, size_t len, bool truncated,
+struct stream *media_route(struct stream *s, uint8_t *p, size_t *len, size_t cap, bool truncated,
 			   const struct sockaddr_storage *src, int64_t now);
 
 /* Count n packets s could not send. The call lock of s is held. */

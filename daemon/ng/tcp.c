@@ -16,10 +16,19 @@
  * replies that the client does not take within --ng-tcp-timeout close it;
  * at --ng-tcp-max-connections the connection idle longest makes room for
  * the new one. A peer that vanishes mid-message frees everything.
+ *
+ * Memory over all connections: the input every connection holds (its
+ * unframed buffer's allocation and what libevent read and we did not take
+ * yet) is summed over every TCP ng listener in tcp_budget.h; past
+ * --ng-tcp-max-buffered the connections whose messages progressed least
+ * are closed to make room (tcp_budget.h says why that order), each with an
+ * error naming the limit when its cookie is known. The sum can pass the
+ * limit by at most one read (16 KiB, libevent's) before that happens.
  */
 #define LOG_SUBSYS control
 
 #include "ng/tcp.h"
+#include "ng/tcp_budget.h"
 #include "ng/tcp_frame.h"
 
 #include <errno.h>
@@ -39,6 +48,11 @@
 #define TCP_MAX_PENDING_OUT (4 * NG_MAX_MESSAGE)
 /* Messages handled per read callback before the loop gets its turn. */
 #define TCP_BATCH 64
+/* An input buffer that grew past this is given back once it empties, so
+ * that an idle connection keeps little memory that nobody counts. */
+#define TCP_KEEP_IN_BYTES 4096
+/* Reports of the ng-tcp-max-buffered limit: at most one per this many s. */
+#define BUFFER_LOG_INTERVAL 10
 
 /* Accepting again after running out of descriptors: first after this
  * long, doubling up to ACCEPT_PAUSE_MAX_MS while it keeps failing. */
@@ -47,6 +61,7 @@
 
 struct ng_tcp {
 	struct rtprelay *rp;
+	struct ng_tcp_budget *budget; /* shared by every TCP ng listener */
 	struct evconnlistener *listener;
 	struct event *resume;                 /* re-enables the listener after a pause */
 	unsigned pause_ms;                    /* the last pause; 0 after a good accept */
@@ -65,6 +80,8 @@ struct conn {
 	char peer_str[64];
 	GByteArray *in; /* input not yet framed, from in_off on: contiguous */
 	size_t in_off;
+	size_t in_cap;           /* in's allocation (GByteArray grows by powers of two) */
+	struct ng_tcp_hold hold; /* what c holds, in the budget */
 	struct ng_tcp_scan scan; /* the framer's place in the current message */
 	struct event *deadline;  /* message, first-message or idle timeout */
 	bool in_message;         /* deadline is the current message's */
@@ -74,6 +91,7 @@ struct conn {
 
 static void conn_free(struct conn *c)
 {
+	ng_tcp_budget_set(c->owner->budget, &c->hold, 0, false);
 	g_queue_unlink(&c->owner->conns, &c->link);
 	event_free(c->deadline);
 	bufferevent_free(c->bev);
@@ -105,6 +123,9 @@ static void take_input(struct conn *c)
 
 	g_byte_array_set_size(c->in, (guint)(old + n));
 	evbuffer_remove(src, c->in->data + old, n);
+	/* g_array_maybe_expand's growth: the next power of two, at least 16 */
+	while (c->in_cap < old + n)
+		c->in_cap = c->in_cap ? c->in_cap * 2 : 16;
 }
 
 /* The first n unframed bytes are done with. */
@@ -112,9 +133,39 @@ static void consume(struct conn *c, size_t n)
 {
 	c->in_off += n;
 	if (c->in_off == c->in->len) {
+		if (c->in_cap > TCP_KEEP_IN_BYTES) {
+			g_byte_array_free(c->in, TRUE);
+			c->in = g_byte_array_new();
+			c->in_cap = 0;
+		}
 		g_byte_array_set_size(c->in, 0);
 		c->in_off = 0;
 	}
+}
+
+static struct conn *hold_conn(struct ng_tcp_hold *h)
+{
+	return (struct conn *)((char *)h - offsetof(struct conn, hold));
+}
+
+/*
+ * Bring c's share of the budget up to date: the allocation its unframed
+ * buffer has, or will have once take_input() moved libevent's unread
+ * input into it (counted before it happens, so that the limit is kept
+ * before the buffer grows). Nothing while it holds nothing. progressed: a
+ * message of c's was just completed.
+ */
+static void account(struct conn *c, bool progressed)
+{
+	size_t unread = evbuffer_get_length(bufferevent_get_input(c->bev));
+	size_t len = c->in->len, cap = c->in_cap;
+
+	if (c->in_off && c->in_off >= len / 2) /* take_input() compacts first */
+		len -= c->in_off;
+	while (cap < len + unread)
+		cap = cap ? cap * 2 : 16;
+	ng_tcp_budget_set(c->owner->budget, &c->hold, c->in->len > c->in_off || unread ? cap : 0,
+			  progressed);
 }
 
 /* Something happened on c: it is now the most recently active. */
@@ -209,6 +260,7 @@ static enum drain drain_input(struct conn *c)
 		ng_process(c->owner->rp, c->owner->rp->ng_cache, str_make(buf + f.skip, f.len),
 			   NG_TCP, (struct sockaddr *)&c->peer, c->peer_len, out);
 		consume(c, f.skip + f.len);
+		account(c, true);
 		touch(c);
 		arm_deadline(c, false);
 		if (out->len == 0) {
@@ -226,13 +278,93 @@ static enum drain drain_input(struct conn *c)
 		}
 	}
 	g_string_free(out, TRUE);
+	if (ret != DRAIN_CLOSED)
+		account(c, false);
 	return ret;
+}
+
+/*
+ * Close c because the input of all connections reached ng-tcp-max-buffered:
+ * an error reply first when the cookie of its message is known (format
+ * from the body's first byte, bencode if none yet). Counted, and reported
+ * at most once per BUFFER_LOG_INTERVAL with the number not reported.
+ */
+static void limit_close(struct conn *c)
+{
+	struct ng_tcp *t = c->owner;
+	struct ng_tcp_budget *b = t->budget;
+	unsigned kib = t->rp->cfg->ng_tcp_max_buffered_kib;
+	size_t cookie = c->scan.cookie_len, have = c->in->len - c->in_off;
+
+	t->rp->stats->ng_tcp_buffer_evicted++;
+	b->evicted++;
+	if (cookie && cookie < have) {
+		const char *buf = (const char *)c->in->data + c->in_off;
+		enum ng_format fmt = have > cookie + 1 && buf[cookie + 1] == '{'
+					     ? NG_FORMAT_JSON
+					     : NG_FORMAT_BENCODE;
+		g_autofree char *reason = g_strdup_printf(
+			"Too much TCP ng input buffered (ng-tcp-max-buffered=%u KiB); closing",
+			kib);
+		GString *out = g_string_sized_new(128);
+
+		ng_msg_encode_error(str_make(buf, cookie), fmt, reason, out);
+		bufferevent_write(c->bev, out->str, out->len);
+		g_string_free(out, TRUE);
+	}
+	/* nothing of it will be handled: give it back now, not once the
+	 * error reply is written */
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	size_t held = c->hold.bytes;
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+	c->in_off = c->in->len;
+	consume(c, 0);
+	account(c, false);
+	if (LOG_ENABLED(LOG_WARNING) && log_ratelimit_ok(&b->rl, 1, BUFFER_LOG_INTERVAL)) {
+		log_emit(LOG_SS(LOG_SUBSYS), LOG_WARNING, false,
+			 "ng TCP %s: input of all TCP ng connections at ng-tcp-max-buffered "
+			 "(%u KiB): closing %s, holding %zu bytes of a message that progressed "
+			 "least (%llu more since the last report)",
+			 t->text, kib, c->peer_str, held,
+			 (unsigned long long)(b->evicted - b->reported - 1));
+		b->reported = b->evicted;
+	}
+	conn_close(c);
+}
+
+/*
+ * c has read more: if the input of all connections is now over
+ * ng-tcp-max-buffered, close the holders that progressed least, never c,
+ * until it fits; c itself goes when it is the first in that line. false
+ * when c was closed (and maybe freed: do not touch it).
+ */
+static bool make_room(struct conn *c)
+{
+	struct ng_tcp_budget *b = c->owner->budget;
+	size_t max = (size_t)c->owner->rp->cfg->ng_tcp_max_buffered_kib * 1024;
+
+	account(c, false);
+	while (b->held > max) {
+		struct ng_tcp_hold *first = b->holders.head ? b->holders.head->data : NULL;
+
+		if (!first || first == &c->hold) {
+			limit_close(c);
+			return false;
+		}
+		limit_close(hold_conn(first));
+	}
+	/* the peak of what stays, not of the moment before the closes */
+	b->peak = MAX(b->peak, b->held);
+	return true;
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
+	if (!make_room(c))
+		return;
 	/* a full batch may leave work: come back through the loop */
 	if (drain_input(c) == DRAIN_BUSY)
 		bufferevent_trigger(bev, EV_READ,
@@ -298,13 +430,11 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
-		      void *arg)
+/* Serve the connected socket fd (peer sa) on t; closes fd on failure. */
+static void conn_new(struct ng_tcp *t, evutil_socket_t fd, const struct sockaddr *sa, int salen)
 {
-	struct ng_tcp *t = arg;
 	struct conn *c;
 
-	t->pause_ms = 0;
 	if (t->conns.length >= t->max_conns) {
 		/* The least recently active one goes: a crowd of silent
 		 * connections cannot lock a working client out. */
@@ -321,7 +451,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	c->in = g_byte_array_new();
 	c->owner = t;
 	c->link.data = c;
-	if (salen > 0 && (size_t)salen <= sizeof(c->peer)) {
+	if (sa && salen > 0 && (size_t)salen <= sizeof(c->peer)) {
 		memcpy(&c->peer, sa, (size_t)salen);
 		c->peer_len = (socklen_t)salen;
 	}
@@ -353,6 +483,26 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	log_debug("ng TCP %s: connection from %s", t->text, c->peer_str);
 }
 
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+		      void *arg)
+{
+	struct ng_tcp *t = arg;
+
+	t->pause_ms = 0;
+	conn_new(t, fd, sa, salen);
+}
+
+void ng_tcp_adopt(struct ng_tcp *t, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+		len = 0;
+	evutil_make_socket_nonblocking(fd);
+	conn_new(t, fd, len ? (struct sockaddr *)&ss : NULL, (int)len);
+}
+
 static void on_resume(evutil_socket_t fd, short what, void *arg)
 {
 	struct ng_tcp *t = arg;
@@ -377,35 +527,40 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
 }
 
 /* Bind and listen on l; NULL after logging. Main thread. */
-struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l)
+struct ng_tcp *ng_tcp_new(struct rtprelay *rp, const struct config_listen *l,
+			  struct ng_tcp_budget *budget)
 {
 	struct ng_tcp *t = g_new0(struct ng_tcp, 1);
 	int fd;
 
 	t->rp = rp;
+	t->budget = budget;
 	g_queue_init(&t->conns);
 	t->timeout = (struct timeval){ rp->cfg->ng_tcp_timeout, 0 };
 	t->idle_timeout = (struct timeval){ rp->cfg->ng_tcp_idle_timeout, 0 };
 	t->max_conns = rp->cfg->ng_tcp_max_connections;
-	g_strlcpy(t->text, l->text, sizeof(t->text));
+	g_strlcpy(t->text, l ? l->text : "(adopted)", sizeof(t->text));
+	t->resume = evtimer_new(rp->base, on_resume, t);
+	if (!t->resume) {
+		log_errx("ng TCP listener %s: cannot create a timer", t->text);
+		goto err_free;
+	}
+	if (!l)
+		return t;
 	fd = ng_transport_socket(l, SOCK_STREAM, "ng TCP");
 	if (fd < 0)
-		goto err_free;
+		goto err_free_timer;
 	t->listener = evconnlistener_new(rp->base, on_accept, t, LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (!t->listener) {
 		log_errx("ng TCP listener %s: cannot add it to the event loop", l->text);
 		close(fd);
-		goto err_free;
+		goto err_free_timer;
 	}
 	evconnlistener_set_error_cb(t->listener, on_accept_error);
-	t->resume = evtimer_new(rp->base, on_resume, t);
-	if (!t->resume) {
-		log_errx("ng TCP listener %s: cannot create a timer", l->text);
-		evconnlistener_free(t->listener);
-		goto err_free;
-	}
 	return t;
 
+err_free_timer:
+	event_free(t->resume);
 err_free:
 	g_free(t);
 	return NULL;
@@ -416,7 +571,8 @@ void ng_tcp_free(struct ng_tcp *t)
 	if (!t)
 		return;
 	event_free(t->resume);
-	evconnlistener_free(t->listener);
+	if (t->listener)
+		evconnlistener_free(t->listener);
 	while (t->conns.head)
 		conn_free(t->conns.head->data);
 	g_free(t);

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "ng/http.h"
 #include "ng/tcp.h"
+#include "ng/tcp_budget.h"
 #include "ng/udp.h"
 #include "rtprelay.h"
 #include "sockaddr.h"
@@ -25,9 +26,10 @@
 #define LISTEN_BACKLOG 128
 
 struct ng_transports {
-	GPtrArray *udp;  /* struct ng_udp * */
-	GPtrArray *tcp;  /* struct ng_tcp * */
-	GPtrArray *http; /* struct ng_http * */
+	GPtrArray *udp;                  /* struct ng_udp * */
+	GPtrArray *tcp;                  /* struct ng_tcp * */
+	GPtrArray *http;                 /* struct ng_http * */
+	struct ng_tcp_budget tcp_budget; /* the input of every TCP connection */
 };
 
 const char *ng_transport_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
@@ -116,7 +118,7 @@ static void *new_udp(struct rtprelay *rp, const struct config_listen *l)
 
 static void *new_tcp(struct rtprelay *rp, const struct config_listen *l)
 {
-	return ng_tcp_new(rp, l);
+	return ng_tcp_new(rp, l, &rp->ng->tcp_budget);
 }
 
 static void *new_http(struct rtprelay *rp, const struct config_listen *l)
@@ -163,6 +165,7 @@ int ng_transport_start(struct rtprelay *rp)
 	t->udp = g_ptr_array_new_with_free_func((GDestroyNotify)ng_udp_free);
 	t->tcp = g_ptr_array_new_with_free_func((GDestroyNotify)ng_tcp_free);
 	t->http = g_ptr_array_new_with_free_func((GDestroyNotify)ng_http_free);
+	ng_tcp_budget_init(&t->tcp_budget);
 	rp->ng = t;
 
 	if (start_kind(rp, t->udp, cfg->listen_ng, cfg->n_listen_ng, new_udp, "UDP") < 0 ||
@@ -197,4 +200,12 @@ void ng_transport_http_stats(struct rtprelay *rp, struct ng_http_stats *sum)
 
 	for (unsigned i = 0; t && i < t->http->len; i++)
 		ng_http_stats_add(t->http->pdata[i], sum);
+}
+
+void ng_transport_tcp_buffered(struct rtprelay *rp, uint64_t *held, uint64_t *peak)
+{
+	const struct ng_transports *t = rp->ng;
+
+	*held = t ? t->tcp_budget.held : 0;
+	*peak = t ? t->tcp_budget.peak : 0;
 }

@@ -9,6 +9,7 @@
 #define RTPRELAY_NG_TRANSPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 struct rtprelay;
@@ -31,6 +32,10 @@ int ng_transport_socket(const struct config_listen *l, int type, const char *wha
 
 /* Add the counters of every HTTP listener (ng/http_limits.h) to *sum. */
 void ng_transport_http_stats(struct rtprelay *rp, struct ng_http_stats *sum);
+
+/* Bytes of input the TCP ng connections hold now, and the most they held
+ * (ng-tcp-max-buffered bounds both, give or take one read). */
+void ng_transport_tcp_buffered(struct rtprelay *rp, uint64_t *held, uint64_t *peak);
 
 /* "address:port" of a peer, for logs; buf needs 64 bytes. */
 const char *ng_transport_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size);

@@ -695,6 +695,7 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu, 
 	}
 	printf("calls\t%u\nstreams\t%u\nwindow_s\t%.3f\n", L->o->calls, L->n_ep, window_s);
 	printf("target_pps\t%u\n", L->n_ep * L->o->pps);
+	printf("pps_per_stream\t%u\npkt_bytes\t%d\n", L->o->pps, RTPSTREAM_PKT_LEN);
 	printf("sent\t%" PRIu64 "\nreceived\t%" PRIu64 "\n", L->tx_measured_total,
 	       L->rx_measured_total);
 	printf("offered_pps\t%.0f\ndelivered_pps\t%.0f\n", (double)L->tx_measured_total / window_s,

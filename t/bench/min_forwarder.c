@@ -250,8 +250,10 @@ int main(int argc, char **argv)
 			atomic_store(&stop, true);
 			break;
 		}
-	fprintf(stderr, "min_forwarder: %u sockets on %s:%u.., %u thread(s)\n", f.count,
-		inet_ntoa(f.listen), f.base + f.offset, started);
+	fprintf(stderr,
+		"min_forwarder: %u sockets on %s:%u.., %u thread(s), media I/O: epoll, "
+		"recvmmsg/sendmmsg up to %d\n",
+		f.count, inet_ntoa(f.listen), f.base + f.offset, started, BATCH);
 	for (i = 0; i < started; i++) {
 		pthread_join(w[i].thread, NULL);
 		packets += w[i].packets;

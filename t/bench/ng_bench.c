@@ -84,6 +84,7 @@ struct phase {
 	unsigned done, errors;
 	double cpu_us;        /* daemon CPU time during the phase; -1 = unknown */
 	double client_cpu_us; /* ours: on a small machine the client competes */
+	double other_cpus;    /* CPUs busy with neither daemon nor client; -1 = unknown */
 	uint64_t t_start, t_end;
 	struct latency step_lat[3]; /* by step position */
 	struct latency cycle_lat;
@@ -251,7 +252,9 @@ static void run_phase(struct bench *b, struct phase *p)
 
 	double cpu0 = p->pid > 0 ? proc_cpu_us(p->pid) : -1;
 	double self0 = self_cpu_us();
+	double m_busy0, m_total0, m_busy1, m_total1;
 
+	machine_ticks(&m_busy0, &m_total0);
 	p->t_start = p->t_end = now_ns();
 	for (;;) {
 		uint64_t now = now_ns();
@@ -336,6 +339,17 @@ static void run_phase(struct bench *b, struct phase *p)
 
 		if (cpu1 >= 0)
 			p->cpu_us = cpu1 - cpu0;
+	}
+	/* other work on the machine during the phase: busy CPUs, minus ours */
+	machine_ticks(&m_busy1, &m_total1);
+	p->other_cpus = -1;
+	if (p->cpu_us >= 0 && m_total1 > m_total0 && p->t_end > p->t_start) {
+		double secs = (double)(now_ns() - p->t_start) / 1e9;
+		double busy = (m_busy1 - m_busy0) / (m_total1 - m_total0) *
+			      (double)sysconf(_SC_NPROCESSORS_ONLN);
+		double ours = (p->cpu_us + p->client_cpu_us) / 1e6 / secs;
+
+		p->other_cpus = busy > ours ? busy - ours : 0;
 	}
 	fprintf(stderr, "ng_bench: %-10s %6u/%u calls done, %u errors, %.2f s\n", p->name, p->done,
 		p->n_calls, p->errors, (double)(p->t_end - p->t_start) / 1e9);
@@ -458,6 +472,10 @@ static void report_phase(struct phase *p, const char *what)
 	double secs = (double)(p->t_end - p->t_start) / 1e9;
 	char label[128];
 
+	/* The offered load of a closed loop: how many cycles are kept in
+	 * flight, how many were asked for and how many completed. */
+	fprintf(report, "load\t%s\tclosed-loop\t%u\t%u\t%u\n", what, p->window, p->n_calls,
+		p->done);
 	snprintf(label, sizeof(label), "%s: cycles/s", what);
 	row(label, secs > 0 && p->done ? p->done / secs : -1, 0, "higher");
 	for (int q = 0; q < 2; q++) {
@@ -478,6 +496,8 @@ static void report_phase(struct phase *p, const char *what)
 	row(label, p->cpu_us >= 0 && p->done ? p->cpu_us / p->done : -1, 1, "lower");
 	snprintf(label, sizeof(label), "%s: bench client CPU per cycle (us)", what);
 	row(label, p->done ? p->client_cpu_us / p->done : -1, 1, "info");
+	snprintf(label, sizeof(label), "%s: other work on the machine (CPUs)", what);
+	row(label, p->other_cpus, 2, "info");
 	snprintf(label, sizeof(label), "%s: errors", what);
 	row(label, p->errors, 0, "lower");
 	if (p->errors)
@@ -534,6 +554,10 @@ static void run_memory(struct bench *b, unsigned n_first, unsigned n_last, const
 	rss_del = read_rss_kib(o->pid);
 
 	unsigned n_a = mk_a.done, n_b = mk_a.done + mk_b.done;
+
+	/* The load of an idle-call measurement: the calls asked for and
+	 * created (16 set-ups in flight while creating them). */
+	fprintf(report, "load\t%s\tidle-calls\t16\t%u\t%u\n", what, n_last, n_b);
 
 	snprintf(label, sizeof(label), "%s: RSS baseline (KiB)", what);
 	row(label, (double)base, 0, "info");

@@ -9,12 +9,18 @@
 #                    fallback backend, for comparison)
 #   rtpengine-t1/t2  Debian's rtpengine --table=-1 --num-threads=1 / 2
 #                    (when installed)
-# one after the other (never two at once: they would share the 2 CPUs), and
-# prints one table: offered and delivered packets/s, loss, latency p50/p99,
-# the relay's CPU (% of one CPU, and microseconds per delivered packet), the
-# load generator's own CPU, how busy the whole machine was, and the CPU per
-# packet as ratios against fwd-t1 and against rtpengine with as many threads;
-# then the issue's targets, judged from the same run.
+# one after the other (never two at once: they would share the 2 CPUs).
+# Every figure media_load printed for each run, what each relay batches
+# (from its own start-up log), and the run's metadata (t/bench/meta.sh) go
+# to t/bench/results/media.tsv; t/bench/results.py then rewrites RESULTS.md
+# from the raw files there and prints this run's section: the table
+# (offered and delivered packets/s, loss, latency p50/p99 beside each row's
+# batching, CPU per packet) and the verdicts, each judged only between rows
+# that carried the same offered load.
+#
+# media_load is an open loop (it sends at its rate whatever comes back): a
+# row's offered load is what it actually sent per second in the window;
+# results.py compares rows only when those agree within 2%.
 #
 # Addresses keep this bench out of everybody else's way on loopback: the
 # generator's endpoints are 127.0.0.2:10000.., min_forwarder listens on
@@ -24,11 +30,14 @@
 # Each relay is started in the foreground without config file and stopped
 # by its PID (TERM, then KILL after 5 s). Bounded: every media_load run is
 # capped (--max-seconds, and timeout(1) above that), so the whole bench
-# takes about (3 + duration) s per run and 18 runs: ~5 minutes by default.
+# takes about (4 + warm-up + duration) s per run and 21 runs: ~3.5 minutes
+# by default.
 #
 # Environment: MEDIA_LOAD, MIN_FORWARDER, RTPRELAY, RTPENGINE (binaries),
-# MEDIA_CALLS ("500 1000 2000"), MEDIA_DURATION (measured seconds, 10),
-# MEDIA_WARMUP (2), MEDIA_ONLY (space-separated config names to run, e.g.
+# MEDIA_CALLS ("500 1000 2000"), MEDIA_DURATION (measured seconds, 5),
+# MEDIA_WARMUP (1), RESULTS_DIR (where media.tsv goes, t/bench/results),
+# RESULTS_MD (the file results.py writes, t/bench/RESULTS.md),
+# PYTHON (python3), MEDIA_ONLY (space-separated config names to run, e.g.
 # "fwd-t1 rtpengine-t1"), MEDIA_RTPRELAY_ARGS (more rtprelay arguments, e.g.
 # --media-coalesce-us=0). Arguments go to media_load (e.g. --no-raw).
 
@@ -41,10 +50,13 @@ MIN_FORWARDER=${MIN_FORWARDER:-$here/min_forwarder}
 RTPRELAY=${RTPRELAY:-$top/daemon/rtprelay}
 RTPENGINE=${RTPENGINE:-/usr/bin/rtpengine}
 MEDIA_CALLS=${MEDIA_CALLS:-500 1000 2000}
-MEDIA_DURATION=${MEDIA_DURATION:-10}
-MEDIA_WARMUP=${MEDIA_WARMUP:-2}
+MEDIA_DURATION=${MEDIA_DURATION:-5}
+MEDIA_WARMUP=${MEDIA_WARMUP:-1}
 MEDIA_ONLY=${MEDIA_ONLY:-}
 MEDIA_RTPRELAY_ARGS=${MEDIA_RTPRELAY_ARGS:-}
+RESULTS_DIR=${RESULTS_DIR:-$here/results}
+RESULTS_MD=${RESULTS_MD:-$here/RESULTS.md}
+PYTHON=${PYTHON:-python3}
 CONFIGS="fwd-t1 fwd-t2 rtprelay-t1 rtprelay-t2 rtprelay-epoll-t1 rtpengine-t1 rtpengine-t2"
 
 GEN_ADDR=127.0.0.2
@@ -61,6 +73,8 @@ for b in "$MEDIA_LOAD" "$MIN_FORWARDER"; do
 done
 
 tmp=$(mktemp -d /tmp/media_bench.XXXXXX)
+# before anything of ours runs: the machine's load as others left it
+"$here/meta.sh" "$RTPRELAY" > "$tmp/meta.tsv"
 daemon_pid=
 cleanup() {
 	if [ -n "$daemon_pid" ]; then
@@ -101,6 +115,27 @@ wait_bound() {
 # 2000 calls: 4000 generator sockets, and 8000 in a relay (RTP + RTCP).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
+# What CONFIG's relay batches, as its start-up log says (rtpengine says
+# nothing: strace -c on it shows one recvmsg and one sendto per packet).
+batching() {
+	local io
+	case $1 in
+	fwd-*)
+		io=$(sed -n 's/.*media I\/O: //p' "$tmp/$1.log" | head -1)
+		echo "${io:-unknown (no start-up line)}"
+		;;
+	rtprelay-*)
+		io=$(sed -n 's/.*media I\/O: //p' "$tmp/$1.log" | head -1)
+		case $io in
+		io_uring*) echo "io_uring, coalesce $(echo "$io" | sed -n 's/.*coalescing \([0-9]*\) us.*/\1/p') us" ;;
+		epoll*) echo "epoll, recvmmsg/sendmmsg up to $(sed -n 's/^#define IO_BATCH \([0-9]*\).*/\1/p' "$top/daemon/media/io_epoll.c")" ;;
+		*) echo "unknown (no start-up line)" ;;
+		esac
+		;;
+	rtpengine-*) echo "epoll, recvmsg + sendto per packet" ;;
+	esac
+}
+
 # run_one CONFIG CALLS: start the relay, drive it, stop it; figures go to
 # $tmp/CONFIG.CALLS.tsv as media_load printed them plus notes.
 run_one() {
@@ -122,7 +157,8 @@ run_one() {
 		;;
 	rtprelay-* | rtpengine-*)
 		if [ "${cfg#rtprelay}" != "$cfg" ]; then
-			bin=$RTPRELAY addr=127.0.0.4 extra=(--port-min=30000 --port-max=39999 $MEDIA_RTPRELAY_ARGS)
+			bin=$RTPRELAY addr=127.0.0.4
+			extra=(--port-min=30000 --port-max=39999 --log-level-core=6 $MEDIA_RTPRELAY_ARGS)
 			[ "${cfg%-t*}" = rtprelay-epoll ] && extra+=(--media-io=epoll)
 		else
 			bin=$RTPENGINE addr=127.0.0.5 extra=(--table=-1 --port-min=40000 --port-max=49999)
@@ -165,6 +201,9 @@ run_one() {
 		tail -n 10 "$tmp/$cfg.log" | sed 's/^/    /'
 	fi
 	stop_daemon "$pid"
+	printf 'batching\t%s\n' "$(batching "$cfg")" >> "$out"
+	printf 'relay_args\t%s\n' "${extra[*]}" >> "$out"
+	printf 'relay_log_lines\t%s\n' "$(wc -l < "$tmp/$cfg.log")" >> "$out"
 	sed -n 's/^status\t//p' "$out" | tail -1
 	if grep -q '^status	setup-failed' "$out"; then
 		sed 's/^/    /' "$tmp/$cfg.$n.err" | tail -n 3
@@ -172,11 +211,12 @@ run_one() {
 }
 
 load_args=("$@")
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "media benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -n)"
-echo "machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -sr)"
-echo "per call 2 streams x 50 pps x 172 bytes; ${MEDIA_WARMUP}s warm-up, ${MEDIA_DURATION}s measured, then drain until 200 ms quiet (0.5..3 s)"
-echo
+echo "run_media_bench: $(sed -n 's/^meta\tdate\t//p' "$tmp/meta.tsv"), load average $(sed -n 's/^meta\tloadavg\t//p' "$tmp/meta.tsv")"
+{
+	printf 'meta\tmedia_warmup_s\t%s\n' "$MEDIA_WARMUP"
+	printf 'meta\tmedia_duration_s\t%s\n' "$MEDIA_DURATION"
+	printf 'meta\tmedia_load_args\t%s\n' "$*"
+} >> "$tmp/meta.tsv"
 for n in $MEDIA_CALLS; do
 	for cfg in $CONFIGS; do
 		run_one "$cfg" "$n"
@@ -184,85 +224,18 @@ for n in $MEDIA_CALLS; do
 done
 echo
 
-# The table, one block per call count, then the targets.
-for n in $MEDIA_CALLS; do
-	for cfg in $CONFIGS; do
-		f="$tmp/$cfg.$n.tsv"
-		[ -f "$f" ] && awk -F '\t' -v cfg="$cfg" -v n="$n" '{ print n "\t" cfg "\t" $1 "\t" $2 }' "$f"
+# The raw file: the metadata, then every line of every run, prefixed with
+# its call count and configuration; results.py renders it.
+mkdir -p "$RESULTS_DIR"
+{
+	cat "$tmp/meta.tsv"
+	for n in $MEDIA_CALLS; do
+		for cfg in $CONFIGS; do
+			f="$tmp/$cfg.$n.tsv"
+			[ -f "$f" ] && sed "s/^/cell\t$n\t$cfg\t/" "$f"
+		done
 	done
-done | awk -F '\t' '
-	function v(n, c, k) { return ((n, c, k) in val) ? val[n, c, k] : "" }
-	function num(x) { return x ~ /^-?[0-9.]+$/ }
-	function ratio(a, b) { return (num(a) && num(b) && b + 0 > 0) ? sprintf("%.2f", a / b) : "-" }
-	function show(x) { return x == "" ? "-" : x }
-	{
-		if (!($1 in seen_n)) { seen_n[$1] = 1; ns[++nn] = $1 }
-		if (!($2 in seen_c)) { seen_c[$2] = 1; cs[++nc] = $2 }
-		val[$1, $2, $3] = $4
-	}
-	END {
-		fmt = "%-6s %-17s %9s %9s %7s %7s %7s %6s %7s %6s %5s %6s %6s  %s\n"
-		printf fmt, "calls", "relay", "offer/s", "deliv/s", "loss%", "p50us", "p99us",
-			"CPU%", "us/pkt", "genCPU", "busy", "xfwd1", "xrtpe", "status"
-		for (i = 1; i <= nn; i++) {
-			n = ns[i]
-			for (j = 1; j <= nc; j++) {
-				c = cs[j]
-				st = v(n, c, "status")
-				if (st == "") continue
-				t = c; sub(/^.*-t/, "", t)
-				note = st
-				if (c ~ /^rtprelay/ && st == "no-media")
-					note = "100% loss: packet path not implemented?"
-				else if (st == "ok" && v(n, c, "loss_pct") + 0 >= 99.9)
-					note = "ok, but ~100% loss"
-				if (v(n, c, "sender_late_1ms_pct") + 0 > 5)
-					note = note sprintf(" (generator late >1ms for %s%% of packets)", v(n, c, "sender_late_1ms_pct"))
-				up = v(n, c, "daemon_us_per_pkt")
-				printf fmt, n, c, show(v(n, c, "offered_pps")), show(v(n, c, "delivered_pps")),
-					show(v(n, c, "loss_pct")), show(v(n, c, "lat_p50_us")), show(v(n, c, "lat_p99_us")),
-					show(v(n, c, "daemon_cpu_pct")), show(up), show(v(n, c, "gen_cpu_pct")),
-					show(v(n, c, "machine_busy_cpus")),
-					c ~ /^fwd-t1$/ ? "-" : ratio(up, v(n, "fwd-t1", "daemon_us_per_pkt")),
-					c ~ /^rtpengine/ ? "-" : ratio(up, v(n, "rtpengine-t" t, "daemon_us_per_pkt")),
-					note
-			}
-			printf "%6s 1-min load average before each run (other work on the machine skews figures):", ""
-			for (j = 1; j <= nc; j++)
-				if (v(n, cs[j], "load") != "") printf " %s", v(n, cs[j], "load")
-			printf "\n\n"
-		}
-		print "columns: CPU% = relay CPU (user+sys from /proc/PID/stat) in % of one CPU; us/pkt = relay"
-		print "CPU microseconds per delivered packet; genCPU = media_load own CPU %; busy = CPUs busy"
-		print "machine-wide (/proc/stat); xfwd1 / xrtpe = us/pkt over fwd-t1 / rtpengine with as many threads."
-		print ""
-		# The issue targets, judged per call count from this run.
-		for (i = 1; i <= nn; i++) {
-			n = ns[i]
-			for (t = 1; t <= 2; t++) {
-				r = "rtprelay-t" t; e = "rtpengine-t" t
-				if (v(n, r, "status") != "ok") {
-					printf "N=%-5s %s: no figures (%s): targets not judged\n", n, r, show(v(n, r, "status"))
-					continue
-				}
-				a = ratio(v(n, r, "daemon_us_per_pkt"), v(n, "fwd-t1", "daemon_us_per_pkt"))
-				printf "N=%-5s %s CPU/pkt vs fwd-t1:    %5s  (target <= 1.2) %s\n", n, r, a,
-					a == "-" ? "n/a" : (a + 0 <= 1.2 ? "met" : "MISSED")
-				b = ratio(v(n, r, "daemon_us_per_pkt"), v(n, e, "daemon_us_per_pkt"))
-				printf "N=%-5s %s CPU/pkt vs %s: %5s  (target <= 0.6) %s\n", n, r, e, b,
-					b == "-" ? "n/a" : (b + 0 <= 0.6 ? "met" : "MISSED")
-				if (v(n, e, "status") == "ok" && v(n, e, "loss_pct") + 0 == 0)
-					printf "N=%-5s %s loss %s%% where %s lost none: %s\n", n, r,
-						v(n, r, "loss_pct"), e, v(n, r, "loss_pct") + 0 == 0 ? "met" : "MISSED"
-			}
-			d1 = v(n, "rtprelay-t1", "delivered_pps"); d2 = v(n, "rtprelay-t2", "delivered_pps")
-			if (v(n, "rtprelay-t1", "status") == "ok" && v(n, "rtprelay-t2", "status") == "ok") {
-				if (v(n, "rtprelay-t1", "loss_pct") + 0 == 0 && v(n, "rtprelay-t2", "loss_pct") + 0 == 0)
-					printf "N=%-5s 2 threads vs 1: both delivered everything offered (%s vs %s pkt/s): not saturated, n/a\n", n, d2, d1
-				else
-					printf "N=%-5s 2 threads vs 1: %s vs %s pkt/s: %s\n", n, d2, d1,
-						(d2 + 0 > d1 + 0) ? "met" : "MISSED"
-			}
-		}
-	}'
+} > "$RESULTS_DIR/media.tsv.new" && mv "$RESULTS_DIR/media.tsv.new" "$RESULTS_DIR/media.tsv"
+echo "run_media_bench: wrote $RESULTS_DIR/media.tsv"
+"$PYTHON" "$here/results.py" --results "$RESULTS_DIR" --out "$RESULTS_MD" --print media
 exit 0

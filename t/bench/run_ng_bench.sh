@@ -2,7 +2,14 @@
 # Control-plane benchmark driver: runs ng_bench against rtprelay and, when
 # installed, Debian's rtpengine, one after the other in the same run (never
 # both at once: they would share the media port range and the 2 CPUs), and
-# prints one table: metric, rtprelay, rtpengine, ratio (rtprelay/rtpengine).
+# writes what they measured, with the run's metadata (t/bench/meta.sh), to
+# t/bench/results/ng.tsv; t/bench/results.py then rewrites RESULTS.md from
+# the raw files there and prints this run's section (table and verdicts).
+#
+# The throughput phases are closed loops (the next cycle starts when one
+# completes): their offered load is the concurrency and the cycles asked,
+# and cycles/s is what the daemon sustains at it; results.py compares the
+# two daemons only at equal concurrency and completed cycles (2%).
 #
 # Each daemon is started on loopback with its own ng port, in the
 # foreground, without config file, and stopped by its PID. Bounded: each
@@ -11,7 +18,9 @@
 #
 # Environment: NG_BENCH (the ng_bench binary), RTPRELAY (daemon/rtprelay),
 # RTPENGINE (/usr/bin/rtpengine), BENCH_TIMEOUT (default 300), BENCH_ONLY
-# (rtprelay or rtpengine: run just that one). Arguments go to ng_bench
+# (rtprelay or rtpengine: run just that one), RESULTS_DIR (where ng.tsv
+# goes, default t/bench/results), RESULTS_MD (the file results.py writes,
+# default t/bench/RESULTS.md), PYTHON (python3). Arguments go to ng_bench
 # (e.g. --seq 2000 --inflight 5000).
 
 set -u
@@ -23,6 +32,9 @@ RTPRELAY=${RTPRELAY:-$top/daemon/rtprelay}
 RTPENGINE=${RTPENGINE:-/usr/bin/rtpengine}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-300}
 BENCH_ONLY=${BENCH_ONLY:-}
+RESULTS_DIR=${RESULTS_DIR:-$here/results}
+RESULTS_MD=${RESULTS_MD:-$here/RESULTS.md}
+PYTHON=${PYTHON:-python3}
 PORT_MIN=20000
 PORT_MAX=65000
 MEM_A=1000
@@ -34,6 +46,8 @@ if [ ! -x "$NG_BENCH" ]; then
 fi
 
 tmp=$(mktemp -d /tmp/ng_bench.XXXXXX)
+# before anything of ours runs: the machine's load as others left it
+"$here/meta.sh" "$RTPRELAY" > "$tmp/meta.tsv"
 daemon_pid=
 cleanup() {
 	if [ -n "$daemon_pid" ]; then
@@ -87,20 +101,18 @@ else
 	[ "$mem_b" -lt "$MEM_A" ] && mem_b=$MEM_A
 fi
 
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "ng control-plane benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -n)"
-echo "machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -sr)"
-rp_ver=$(cd "$top" && git describe --always --dirty 2>/dev/null || echo unknown)
-re_ver=$("$RTPENGINE" --version 2>&1 | sed -n 's/^Version: //p' | head -1)
-echo "versions: rtprelay ${rp_ver}, rtpengine ${re_ver:-not installed}"
-echo "daemons: --interface=127.0.0.1 --port-min=$PORT_MIN --port-max=$PORT_MAX --log-level=3 (rtpengine also --table=-1)"
-echo "cycle = offer + answer + delete (delete delay 0), one UDP socket, G.711+telephone-event SDP"
+echo "run_ng_bench: $(sed -n 's/^meta\tdate\t//p' "$tmp/meta.tsv"), load average $(sed -n 's/^meta\tloadavg\t//p' "$tmp/meta.tsv")"
+{
+	printf 'meta\tng_daemon_args\t%s\n' "--interface=127.0.0.1 --port-min=$PORT_MIN --port-max=$PORT_MAX --log-level=3 (rtpengine also --table=-1)"
+	printf 'meta\tng_cycle\t%s\n' "offer + answer + delete (delete delay 0), one UDP socket, G.711+telephone-event SDP"
+	printf 'meta\tng_bench_args\t%s\n' "$*"
+	printf 'meta\tnofile\t%s\n' "$nofile"
+} >> "$tmp/meta.tsv"
 nosock=()
 if [ "$mem_b" -lt "$MEM_WANT" ]; then
-	echo "note: open-files limit is $nofile (hard) and each idle call needs 4 sockets:"
-	echo "      memory per idle call measured at $MEM_A and $mem_b calls, and at $MEM_A and"
-	echo "      $MEM_WANT calls whose media is rejected (m= port 0: no sockets, same call state)"
+	echo "run_ng_bench: open files limited to $nofile: idle calls with media measured up to $mem_b"
 	nosock=(--mem-calls-nosock "$MEM_A,$MEM_WANT")
+	printf 'meta\tng_mem_note\t%s\n' "the open-files limit ($nofile) leaves room for $mem_b idle calls with media (4 sockets each); $MEM_WANT idle calls are measured with media rejected (m= port 0: same call state, no sockets)" >> "$tmp/meta.tsv"
 fi
 echo
 
@@ -146,7 +158,7 @@ run_one() {
 		--mem-calls "$MEM_A,$mem_b" "${nosock[@]}" --max-seconds $((BENCH_TIMEOUT - 30)) \
 		"${bench_args[@]}" > "$tmp/$name.tsv"
 	rc=$?
-	echo "note	load average (1/5/15 min) before its run: $load" >> "$tmp/$name.tsv"
+	echo "loadavg	$load" >> "$tmp/$name.tsv"
 	if ! alive "$pid"; then
 		echo "run_ng_bench: $name: daemon exited during the run; its log:"
 		show_log "$tmp/$name.log"
@@ -165,48 +177,14 @@ run_one rtprelay "$RTPRELAY"
 run_one rtpengine "$RTPENGINE" --table=-1
 echo
 
-# The table: rows in the order ng_bench printed them, rtprelay's first.
-awk -F '\t' '
-	function num(v) { return v ~ /^-?[0-9.]+$/ }
-	FNR == 1 { f++ }
-	$1 == "row" {
-		if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2; better[$2] = $4 }
-		val[f, $2] = $3
-	}
-	$1 == "status" { status[f] = $2 }
-	$1 == "note" { notes[f] = notes[f] "    " $2 "\n" }
-	END {
-		fmt = "%-46s %10s %10s %7s  %s\n"
-		printf fmt, "metric", "rtprelay", "rtpengine", "ratio", "(ratio = rtprelay/rtpengine)"
-		printf fmt, "------", "--------", "---------", "-----", ""
-		for (i = 1; i <= n; i++) {
-			k = order[i]
-			a = ((1, k) in val) ? val[1, k] : "-"
-			b = ((2, k) in val) ? val[2, k] : "-"
-			r = "-"
-			if (num(a) && num(b) && b + 0 != 0)
-				r = sprintf("%.2f", a / b)
-			hint = better[k] == "info" ? "" : better[k] " is better"
-			printf fmt, k, a, b, r, hint
-			ratio[k] = r
-		}
-		print ""
-		split("rtprelay rtpengine", names, " ")
-		for (j = 1; j <= 2; j++) {
-			printf "%s: %s\n", names[j], (j in status) ? status[j] : "no result"
-			if (j in notes) printf "%s", notes[j]
-		}
-		# The issue target: at least 2x the cycles/s, with a lower p99.
-		if (status[1] == "ok" && status[2] == "ok") {
-			met = 1
-			for (i = 1; i <= n; i++) {
-				k = order[i]
-				if (k ~ /cycles\/s$/ && !(ratio[k] >= 2)) { met = 0; why = why " " k " ratio " ratio[k] " < 2;" }
-				if (k ~ /cycle p99/ && !(ratio[k] < 1)) { met = 0; why = why " " k " ratio " ratio[k] " >= 1;" }
-			}
-			print ""
-			if (met) print "target (>= 2x cycles/s, lower cycle p99): met"
-			else print "target (>= 2x cycles/s, lower cycle p99): MISSED:" why
-		}
-	}' "$tmp/rtprelay.tsv" "$tmp/rtpengine.tsv"
-exit 0
+# The raw file: the metadata, then every line each daemon's run printed,
+# prefixed with the daemon's name; results.py renders it.
+mkdir -p "$RESULTS_DIR"
+{
+	cat "$tmp/meta.tsv"
+	for name in rtprelay rtpengine; do
+		sed "s/^/$name\t/" "$tmp/$name.tsv"
+	done
+} > "$RESULTS_DIR/ng.tsv.new" && mv "$RESULTS_DIR/ng.tsv.new" "$RESULTS_DIR/ng.tsv"
+echo "run_ng_bench: wrote $RESULTS_DIR/ng.tsv"
+"$PYTHON" "$here/results.py" --results "$RESULTS_DIR" --out "$RESULTS_MD" --print ng

@@ -126,3 +126,12 @@ def flood(stranger, junk, port, seconds, every_20ms, max_packets=2000000):
             every_20ms(ticks)
             next_tick += 0.02
     return sent, ticks
+
+
+def nothing_arrives(peer, wait=0.5, rtcp=False):
+    """Fail if a packet reaches peer within wait seconds."""
+    try:
+        pkt, _ = peer.recv(timeout=wait, rtcp=rtcp)
+    except socket.timeout:
+        return
+    raise AssertionError("unexpected packet: %r" % pkt[:32])

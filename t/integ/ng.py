@@ -83,8 +83,9 @@ class Incomplete(ValueError):
 def decode_prefix(data, pos=0, raw=False):
     """Decode one bencoded value at data[pos:]; return (value, end).
 
-    Raises Incomplete if data ends early, ValueError if it is malformed.
-    raw=True keeps strings as bytes.
+    Raises Incomplete if data ends early, ValueError if it is malformed
+    (a dictionary that repeats a key is malformed: strict decoders refuse
+    it). raw=True keeps strings as bytes.
     """
     if pos >= len(data):
         raise Incomplete("end of data")
@@ -118,6 +119,8 @@ def decode_prefix(data, pos=0, raw=False):
             k, pos = decode_prefix(data, pos, raw)
             if not isinstance(k, (str, bytes)):
                 raise ValueError("dictionary key is not a string")
+            if k in d:
+                raise ValueError("duplicate dictionary key %r at %d" % (k, pos))
             v, pos = decode_prefix(data, pos, raw)
             d[k] = v
     if c.isdigit():

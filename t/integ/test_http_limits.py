@@ -455,7 +455,8 @@ def test_prometheus_metrics():
                  "rtprelay_memory_used_bytes", "rtprelay_log_suppressed_total",
                  "rtprelay_http_requests_total", "rtprelay_http_limited_total",
                  "rtprelay_http_accept_pauses_total", "rtprelay_http_connections_open",
-                 "rtprelay_media_threads"):
+                 "rtprelay_media_threads", "rtprelay_srtp_auth_failures_total",
+                 "rtprelay_srtp_replays_total"):
         check.true(name in types, "metric %s present" % name, sorted(types))
     for opt in ("http-max-connections", "http-max-header-size", "http-max-uri-size",
                 "http-max-body-size", "http-timeout"):

@@ -400,7 +400,7 @@ def test_answer_and_offer_errors_change_nothing():
                            check=False), "SDP media 1 has an invalid connection address '999.1.1.1'")
     check.error(d.ng.query("ae-2", check=False), "Unknown call-id")
     # the offerer and the callee placeholder (no to-tag yet), untouched by the errors
-    check.eq(tags(d, "ae-1"), ["", "A"], "tags after the failed requests")
+    check.eq(tags(d, "ae-1"), ["<untagged 1>", "A"], "tags after the failed requests")
     d.ng.delete("ae-1")
 
 
@@ -432,3 +432,35 @@ def test_released_pairs_are_reused_late():
         # spares grow to 64 + the 2 pairs of the call just deleted, then the
         # oldest are reused: each offer takes 2, each delete gives 2 back
         check.eq(s["pairs_spare"], 66, "released pairs kept bound as spares")
+
+
+def test_query_keys_are_never_repeated():
+    """Parties not tagged yet are "<untagged N>" in query's "tags" (as
+    rtpengine 10.5 names them), never a key twice, even when a from-tag is
+    itself "<untagged 1>": the test client's decoder refuses repeated keys."""
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    for b in range(1, 4):
+        d.ng.offer(sdp(5000), "qk-1", "A", via_branch="z9hG4bK-qk%d" % b)
+    check.eq(tags(d, "qk-1"), ["<untagged 1>", "<untagged 2>", "<untagged 3>", "A"], "branches")
+    d.ng.delete("qk-1")
+    check.only("rtprelay")  # rtpengine 10.5 repeats the key here
+    d.ng.offer(sdp(5000), "qk-2", "<untagged 1>")
+    check.eq(tags(d, "qk-2"), ["<untagged 1>", "<untagged 2>"], "a from-tag that looks untagged")
+    q = d.ng.query("qk-2")["tags"]
+    check.eq(q["<untagged 1>"]["tag"], "<untagged 1>", "the tagged party keeps its key")
+    check.eq(q["<untagged 2>"]["tag"], "", "the untagged one moves on")
+    d.ng.delete("qk-2")
+
+
+def test_tcp_media_takes_no_ports():
+    """A TCP/MSRP section passes as it came: no UDP pair is bound for it."""
+    check.only("rtprelay")  # rtpengine binds one (the pairs count is rtprelay's)
+    with daemon.Daemon(args=["--delete-delay=0"]) as d:
+        msrp = ("m=message 2855 TCP/MSRP *\r\na=accept-types:text/plain\r\n"
+                "a=path:msrp://192.0.2.10:2855/abc;tcp\r\n")
+        r = d.ng.offer(sdp(5000, extra=msrp), "tcp-1", "A")
+        check.contains(r["sdp"], "m=message 2855 TCP/MSRP *", "MSRP passed as it came")
+        check.eq(pairs_used(d), 2, "a pair per side for the audio only")
+        d.ng.answer(sdp(6000, "192.0.2.20", msrp.replace("2855", "2856")), "tcp-1", "A", "B")
+        check.eq(pairs_used(d), 2, "still after the answer")
+        d.ng.delete("tcp-1")

@@ -92,7 +92,9 @@ def test_bad_values_name_the_option():
                         ("--media-buffers=1000", "media-buffers"),
                         ("--media-buffers=4", "media-buffers"),
                         ("--media-buffers=65536", "media-buffers"),
-                        ("--media-buffers=", "media-buffers")):
+                        ("--media-buffers=", "media-buffers"),
+                        ("--media-rcvbuf=65537", "media-rcvbuf"),
+                        ("--media-rcvbuf=-1", "media-rcvbuf")):
         r = subprocess.run([daemon.default_bin(), "--config-file=none", "--check-config", arg],
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)
         check.ne(r.returncode, 0, "exit status for " + arg)

@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check, daemon, media  # noqa: E401
-from test_media import nothing_arrives, payload, setup, stream_stats
+from test_media import payload, setup, stream_stats
 
 
 def write(path, text):
@@ -100,7 +100,7 @@ def test_sighup_under_media_load_changes_the_next_stream():
                 except OSError:
                     break
             b1.send(media.rtp(seq=1, ssrc=0xB1), b1_port)
-            nothing_arrives(a1)
+            media.nothing_arrives(a1)
             _, s = stream_stats(d, "reload-1", "A")
             check.eq(s["endpoint"]["address"], "127.0.0.2", "call 1 still sends to the SDP address")
             d.ng.delete("reload-1")
@@ -148,3 +148,38 @@ def test_reload_resolves_names_off_the_control_thread():
             d.proc.send_signal(signal.SIGHUP)
             wait_log(d, "configuration reloaded from")
             check.contains(d.log_text(), "1 reloadable option(s) changed", "62 differs from 60")
+
+
+def test_sighup_while_starting_is_harmless():
+    """kill -HUP while the daemon starts (from its first log line until it
+    answers) neither kills it nor stops it from starting: ignored until the
+    reloader takes SIGHUP over (systemd itself waits for READY=1)."""
+    check.only("rtprelay")
+    d = daemon.Daemon(args=["--delete-delay=0"], name="early-hup")
+    started = threading.Event()
+    sent = [0]
+
+    def logged():  # a line of the daemon's own (the harness writes "# argv" first)
+        if not d.log_path or not os.path.exists(d.log_path):
+            return False
+        with open(d.log_path, errors="replace") as f:
+            return any(not ln.startswith("#") for ln in f)
+
+    def hup():
+        t_end = time.monotonic() + 5.0
+        while not started.is_set() and time.monotonic() < t_end:
+            if d.proc is not None and d.proc.poll() is None and logged():
+                d.proc.send_signal(signal.SIGHUP)
+                sent[0] += 1
+            time.sleep(0.0002)
+
+    t = threading.Thread(target=hup)
+    t.start()
+    try:
+        with d:
+            started.set()
+            check.eq(d.ng.ping()["result"], "pong", "alive after SIGHUPs during start-up")
+    finally:
+        started.set()
+        t.join()
+    check.true(sent[0] > 0, "SIGHUPs were sent while it started", sent[0])

@@ -3,6 +3,7 @@
  * and every error case (the rtpp_flags string: test_flags_rtpp.c).
  */
 #include "flags_fixture.h"
+#include "sdes.h"
 
 /* ---- defaults ---- */
 
@@ -120,13 +121,42 @@ TEST(dict_flags_unknown_and_case)
 	CHECK(!f.trust_address);
 	CHECK_EQ(f.unknown_flags, 3);
 	/* known to rtpengine, no effect here */
-	PARSE_OK(D("flags",
-		   L(S("SDES-off"), S("codec-strip-PCMA"), S("no-redis-update"), S("OSRTP-accept"),
-		     S("trickle-ICE"), NULL),
+	PARSE_OK(D("flags", L(S("codec-strip-PCMA"), S("no-redis-update"), S("trickle-ICE"), NULL),
 		   NULL),
 		 &f);
-	CHECK_EQ(f.ignored_flags, 5);
+	CHECK_EQ(f.ignored_flags, 3);
 	CHECK_EQ(f.unknown_flags, 0);
+}
+
+TEST(sdes_flags_and_keys)
+{
+	struct ng_flags f;
+	const char *err;
+
+	fresh_arena();
+	/* the flag form keeps the suite's underscores */
+	PARSE_OK(D("flags",
+		   L(S("SDES-off"), S("SDES-no-AES_CM_128_HMAC_SHA1_32"),
+		     S("SDES-unencrypted_srtcp"), S("SDES-lifetime"), NULL),
+		   "SDES", L(S("only-AEAD_AES_128_GCM"), S("static"), NULL), NULL),
+		 &f);
+	CHECK(f.sdes_off);
+	CHECK(f.sdes_lifetime);
+	CHECK_EQ(f.sdes_no, 1u << SDES_AES_CM_128_HMAC_SHA1_32);
+	CHECK_EQ(f.sdes_only, 1u << SDES_AEAD_AES_128_GCM);
+	CHECK_EQ(f.sdes_params, SDES_UNENCRYPTED_SRTCP);
+	CHECK_EQ(f.ignored_flags, 0);
+	PARSE_OK(D("flags", L(S("OSRTP-accept"), NULL), "OSRTP", L(S("offer-RFC"), NULL), NULL),
+		 &f);
+	CHECK(f.osrtp_accept && f.osrtp_offer);
+	/* what rtprelay cannot do is an error, never ignored */
+	CHECK(parse_dict(D("flags", L(S("OSRTP-accept-legacy"), NULL), NULL), &f, &err) == -1);
+	CHECK_CONTAINS(err, "OSRTP option 'accept-legacy'");
+	CHECK(parse_dict(D("OSRTP", L(S("offer-legacy"), NULL), NULL), &f, &err) == -1);
+	CHECK(parse_dict(D("SDES", L(S("pad"), NULL), NULL), &f, &err) == -1);
+	CHECK_CONTAINS(err, "'pad' is not supported");
+	CHECK(parse_dict(D("SDES", L(S("no-AES_CM_999"), NULL), NULL), &f, &err) == -1);
+	CHECK_CONTAINS(err, "unknown SDES crypto suite 'AES_CM_999'");
 }
 
 TEST(dict_replace)
@@ -314,9 +344,8 @@ TEST(dict_ignored_and_unknown_keys)
 	struct ng_flags f, ref;
 
 	fresh_arena();
-	/* SDES, DTLS, codec etc.: accepted, nothing recorded, no error */
-	PARSE_OK(D("SDES", L(S("off"), NULL), "DTLS", S("passive"), "codec",
-		   D("strip", L(S("PCMA"), NULL), NULL), "OSRTP", L(S("accept"), NULL), "metadata",
+	/* DTLS, codec etc.: accepted, nothing recorded, no error */
+	PARSE_OK(D("DTLS", S("passive"), "codec", D("strip", L(S("PCMA"), NULL), NULL), "metadata",
 		   S("x"), "supports", L(S("load limit"), NULL), "ICE-lite", S("off"), NULL),
 		 &f);
 	ng_flags_init(&ref);

@@ -4,6 +4,7 @@
  * error case.
  */
 #include "flags_fixture.h"
+#include "sdes.h"
 
 TEST(rtpp_key_values)
 {
@@ -42,7 +43,8 @@ TEST(rtpp_bare_flags)
 	CHECK(f.trust_address && f.strict_source && f.sip_source_address);
 	CHECK(f.rtcp_mux_demux && f.rtcp_mux_offer);
 	CHECK(f.to_tag_flag && f.fatal);
-	CHECK_EQ(f.ignored_flags, 2);
+	CHECK(f.sdes_off);
+	CHECK_EQ(f.ignored_flags, 1);
 	CHECK_EQ(f.unknown_flags, 1);
 }
 
@@ -130,11 +132,12 @@ TEST(rtpp_lists_and_dicts)
 	CHECK_EQ(f.received_from_family, AF_INET);
 	CHECK_S(f.received_from_address, "192.0.2.9");
 	/* nested dictionaries (ignored codec options) parse and are skipped */
-	RTPP_OK("via-branch=auto-next OSRTP=[accept] codec=[transcode=[PCMA PCMU] accept=[AMR-WB "
-		"AMR] strip=[EVS]] ICE=remove",
+	RTPP_OK("via-branch=auto-next SDES=[no-NULL_HMAC_SHA1_32] codec=[transcode=[PCMA PCMU] "
+		"accept=[AMR-WB AMR] strip=[EVS]] ICE=remove",
 		&f);
 	CHECK_S(f.via_branch, "auto-next");
 	CHECK_EQ(f.ice, NG_ICE_REMOVE);
+	CHECK_EQ(f.sdes_no, 1u << SDES_NULL_HMAC_SHA1_32);
 	CHECK_EQ(f.unknown_keys + f.unknown_flags, 0);
 	RTPP_OK("sdp-attr=[audio=[add=[ptime:20] remove=[foo]]] label=x", &f);
 	CHECK_S(f.label, "x");

@@ -1,0 +1,291 @@
+"""The media section of RESULTS.md, rendered from the raw file
+run_media_bench.sh wrote (results/media.tsv). Every figure and every
+sentence citing one comes from that file."""
+
+import math
+
+import raw_tsv
+import verdict
+
+# the targets of issue 3: CPU per packet against the bare loop and rtpengine
+VS_FWD = 1.2
+VS_RTPENGINE = 0.6
+LATE_PCT = 5.0  # generator late by > 1 ms for more packets than this: flagged
+OTHER_CPUS = 0.25  # CPUs busy with neither relay nor generator: flagged
+
+
+def parse(lines):
+    """(call counts in order, configs in order, {(n, cfg): {key: value}})."""
+    ns, cfgs, cells = [], [], {}
+    for f in lines:
+        if f[0] != "cell" or len(f) < 5:
+            continue
+        n, cfg, key, value = f[1], f[2], f[3], "\t".join(f[4:])
+        if n not in ns:
+            ns.append(n)
+        if cfg not in cfgs:
+            cfgs.append(cfg)
+        cells.setdefault((n, cfg), {})[key] = value
+    return ns, cfgs, cells
+
+
+def threads(cfg):
+    return cfg.rsplit("-t", 1)[-1]
+
+
+class Block:
+    """The rows of one call count."""
+
+    def __init__(self, n, cfgs, cells):
+        self.n = n
+        self.rows = {c: cells[(n, c)] for c in cfgs if (n, c) in cells}
+
+    def get(self, cfg, key, default="-"):
+        return self.rows.get(cfg, {}).get(key, default)
+
+    def other_cpus(self, cfg):
+        """CPUs busy during cfg's window with neither the relay nor the
+        generator (other work on the machine), or None."""
+        busy = verdict.num(self.get(cfg, "machine_busy_cpus"))
+        relay = verdict.num(self.get(cfg, "daemon_cpu_pct"))
+        gen = verdict.num(self.get(cfg, "gen_cpu_pct"))
+        if busy is None or relay is None or gen is None:
+            return None
+        return max(0.0, busy - relay / 100 - gen / 100)
+
+    def show(self, cfg, key):
+        """A figure for the table: "-" for none (media_load prints -1)."""
+        v = self.get(cfg, key)
+        x = verdict.num(v)
+        return "-" if x is not None and x < 0 else v
+
+    def ok(self, cfg):
+        return self.get(cfg, "status") == "ok"
+
+    def same_load(self, c1, c2):
+        return verdict.same_load(self.get(c1, "offered_pps"), self.get(c2, "offered_pps"))
+
+    def cpu_ratio(self, cfg, ref):
+        """us/pkt of cfg over ref's, as text: "n/c" under different loads."""
+        if cfg == ref or ref not in self.rows:
+            return "-"
+        r = verdict.ratio(self.get(cfg, "daemon_us_per_pkt"), self.get(ref, "daemon_us_per_pkt"))
+        if r is None:
+            return "-"
+        return "%.2f" % r if self.same_load(cfg, ref) else "n/c"
+
+
+def status_note(b, cfg):
+    st = b.get(cfg, "status", "no result")
+    note = st
+    asked, offered = verdict.num(b.get(cfg, "target_pps")), verdict.num(b.get(cfg, "offered_pps"))
+    if asked and offered is not None and offered < asked * (1 - verdict.TOLERANCE):
+        note += ", generator offered %.0f%% of the asked rate" % (100 * offered / asked)
+    if st == "ok" and (verdict.num(b.get(cfg, "loss_pct")) or 0) >= 99.9:
+        note = "ok, but ~100% loss"
+    logged = verdict.num(b.get(cfg, "relay_log_lines"))
+    if logged is not None and logged > 10:
+        note += ", relay logged %s lines (errors/warnings)" % b.get(cfg, "relay_log_lines")
+    late = verdict.num(b.get(cfg, "sender_late_1ms_pct"))
+    if late is not None and late > LATE_PCT:
+        note += " (generator late > 1 ms for %s%% of packets)" % b.get(cfg, "sender_late_1ms_pct")
+    return note
+
+
+def table(ns, cfgs, cells):
+    head = ["calls", "relay", "batching", "asked/s", "offered/s", "deliv/s", "loss %",
+            "p50 us", "p99 us", "CPU %", "us/pkt", "x fwd-t1", "x rtpengine", "gen CPU %",
+            "busy CPUs", "other CPUs", "load1", "status"]
+    rows = []
+    for n in ns:
+        b = Block(n, cfgs, cells)
+        for c in cfgs:
+            if c not in b.rows:
+                continue
+            g = b.show
+            rows.append([n, c, g(c, "batching"), g(c, "target_pps"), g(c, "offered_pps"),
+                         g(c, "delivered_pps"), g(c, "loss_pct"), g(c, "lat_p50_us"),
+                         g(c, "lat_p99_us"), g(c, "daemon_cpu_pct"), g(c, "daemon_us_per_pkt"),
+                         b.cpu_ratio(c, "fwd-t1"),
+                         "-" if c.startswith("rtpengine") else
+                         b.cpu_ratio(c, "rtpengine-t" + threads(c)),
+                         g(c, "gen_cpu_pct"), g(c, "machine_busy_cpus"),
+                         "-" if b.other_cpus(c) is None else "%.2f" % b.other_cpus(c),
+                         g(c, "load"),
+                         status_note(b, c)])
+    return raw_tsv.md_table(head, rows, "lll" + "r" * 14 + "l")
+
+
+def load_desc(b, c1, c2):
+    return "offered pkt/s (%s, %s)" % (c1, c2)
+
+
+def caveat(b, rows):
+    """What else was different between rows of the same offered load: other
+    work on the machine during the window, or a generator that was late
+    (bursts instead of a paced stream)."""
+    why = []
+    for c in rows:
+        other = b.other_cpus(c)
+        late = verdict.num(b.get(c, "sender_late_1ms_pct"))
+        if other is not None and other >= OTHER_CPUS:
+            why.append("other work used %.2f CPUs during %s" % (other, c))
+        if late is not None and late > LATE_PCT:
+            why.append("%s's generator was late > 1 ms for %s%% of packets" % (
+                c, b.get(c, "sender_late_1ms_pct")))
+    return "; caveat: " + ", ".join(why) if why else ""
+
+
+def cpu_verdicts(b):
+    out = []
+    n = b.n
+    for t in ("1", "2"):
+        r, e = "rtprelay-t" + t, "rtpengine-t" + t
+        if not b.ok(r):
+            out.append("no figures: N=%s %s (%s): targets not judged" % (n, r, b.get(r, "status")))
+            continue
+        for ref, limit in (("fwd-t1", VS_FWD), (e, VS_RTPENGINE)):
+            _, line = verdict.judge(
+                "N=%s %s CPU/pkt <= %gx %s's" % (n, r, limit, ref),
+                b.get(r, "daemon_us_per_pkt"), b.get(ref, "daemon_us_per_pkt"),
+                b.get(r, "offered_pps"), b.get(ref, "offered_pps"), "<=", limit,
+                load_desc=load_desc(b, r, ref))
+            out.append(line + caveat(b, (r, ref)))
+        out.append(loss_verdict(b, r, e))
+    return out
+
+
+def loss_verdict(b, r, e):
+    """rtprelay loses nothing where rtpengine, under the same load, lost
+    nothing."""
+    what = "N=%s %s loses no packet where %s lost none" % (b.n, r, e)
+    if not b.ok(e):
+        return "no figures: %s (%s: %s)" % (what, e, b.get(e, "status"))
+    if not b.same_load(r, e):
+        return "not comparable: %s: offered pkt/s %s vs %s (tolerance %.0f%%)" % (
+            what, b.get(r, "offered_pps"), b.get(e, "offered_pps"), 100 * verdict.TOLERANCE)
+    le, lr = verdict.num(b.get(e, "loss_pct")), verdict.num(b.get(r, "loss_pct"))
+    if le is None or lr is None:
+        return "no figures: %s" % what
+    if le > 0:
+        return "no target: %s: %s lost %s%% itself" % (what, e, b.get(e, "loss_pct"))
+    return "target %s: %s: loss %s%% vs %s%%" % (
+        "met" if lr == 0 else "MISSED", what, b.get(r, "loss_pct"), b.get(e, "loss_pct"))
+
+
+def latency_lines(b):
+    """The io_uring row's p50 beside the bare loop's and the epoll row's,
+    when they carried the same load."""
+    rows = [c for c in ("fwd-t1", "rtprelay-epoll-t1", "rtprelay-t1") if b.ok(c)]
+    if "rtprelay-t1" not in rows or "fwd-t1" not in rows:
+        return []
+    desc = ", ".join("%s %s us (%s)" % (c, b.get(c, "lat_p50_us"), b.get(c, "batching"))
+                     for c in rows)
+    if not all(b.same_load(c, "fwd-t1") for c in rows):
+        return ["N=%s p50 latency: %s: not comparable (offered pkt/s %s)" % (
+            b.n, desc, " vs ".join(b.get(c, "offered_pps") for c in rows))]
+    extra = (verdict.num(b.get("rtprelay-t1", "lat_p50_us")) or 0) - \
+        (verdict.num(b.get("fwd-t1", "lat_p50_us")) or 0)
+    line = ("N=%s p50 latency at the same load: %s; rtprelay-t1's p50 minus the bare "
+            "loop's: %+.0f us" % (b.n, desc, extra))
+    late = [c for c in rows if (verdict.num(b.get(c, "sender_late_1ms_pct")) or 0) > LATE_PCT]
+    if late:
+        line += ("; but the generator was late > 1 ms for more than %g%% of packets in %s: "
+                 "these latencies show CPU starvation, not batching" % (LATE_PCT, ", ".join(late)))
+    return [line]
+
+
+def scaling_lines(meta, blocks):
+    """2 threads against 1: measurable only with a CPU per worker plus the
+    generator's; otherwise say so, with the model the figures suggest."""
+    cpus = verdict.num(meta.get("cpus")) or 0
+    gen = max([verdict.num(b.get(c, "gen_cpu_pct")) or 0 for b in blocks for c in b.rows] + [0])
+    need = 2 + max(1, math.ceil(gen / 100))
+    if cpus >= need:
+        out = []
+        for b in blocks:
+            r1, r2 = "rtprelay-t1", "rtprelay-t2"
+            if not (b.ok(r1) and b.ok(r2)):
+                continue
+            if not b.same_load(r1, r2):
+                out.append("not comparable: N=%s 2 threads vs 1: offered pkt/s %s vs %s" % (
+                    b.n, b.get(r2, "offered_pps"), b.get(r1, "offered_pps")))
+            elif (verdict.num(b.get(r1, "loss_pct")) or 0) == 0:
+                out.append("n/a: N=%s 2 threads vs 1: one thread lost nothing (not saturated)"
+                           % b.n)
+            else:
+                d1 = verdict.num(b.get(r1, "delivered_pps"))
+                d2 = verdict.num(b.get(r2, "delivered_pps"))
+                out.append("target %s: N=%s 2 threads deliver more than 1: %s vs %s pkt/s" % (
+                    "met" if d2 > d1 else "MISSED", b.n, b.get(r2, "delivered_pps"),
+                    b.get(r1, "delivered_pps")))
+        return out
+    caps = []
+    for b in blocks:
+        us = verdict.num(b.get("rtprelay-t1", "daemon_us_per_pkt"))
+        if b.ok("rtprelay-t1") and us:
+            caps.append("%.0f pkt/s at N=%s" % (1e6 / us, b.n))
+    model = ("one worker's ceiling is about 1e6 / (its us/pkt) packets/s of its own CPU "
+             "(from this run's rtprelay-t1 rows: %s), and T workers on T free CPUs should "
+             "reach about T times that until the kernel's shared per-packet work (softirq) "
+             "limits it" % (", ".join(caps) if caps else "no rtprelay-t1 figures"))
+    return ["not measurable here: 2 threads vs 1 (scaling past one worker): this machine "
+            "has %d CPUs and the generator itself used up to %.0f%% of one CPU, so two relay "
+            "workers never have a CPU each; the -t2 rows show two threads sharing the CPUs, "
+            "not scaling. It needs at least %d CPUs. Expected model: %s."
+            % (cpus, gen, need, model)]
+
+
+def render(meta, lines):
+    ns, cfgs, cells = parse(lines)
+    blocks = [Block(n, cfgs, cells) for n in ns]
+    any_row = next(iter(cells.values()), {})
+    out = ["# Media (t/bench/run_media_bench.sh)", ""]
+    out += raw_tsv.run_header(meta)
+    out.append("- Load: per call 2 streams x %s packets/s x %s bytes of RTP; %s s warm-up, "
+               "%s s measured; media_load arguments: %s" % (
+                   any_row.get("pps_per_stream", "?"), any_row.get("pkt_bytes", "?"),
+                   meta.get("media_warmup_s", "?"), meta.get("media_duration_s", "?"),
+                   meta.get("media_load_args") or "(none)"))
+    others = sorted(x for x in (b.other_cpus(c) for b in blocks for c in b.rows)
+                    if x is not None)
+    if others:
+        out.append("- Other work during the measured windows (busy CPUs minus relay and "
+                   "generator): median %.2f, max %.2f CPUs of %s%s" % (
+                       others[len(others) // 2], others[-1], meta.get("cpus", "?"),
+                       "" if others[-1] < OTHER_CPUS else
+                       ": the machine was shared, figures are skewed"))
+    out += ["", OFFERED % (100 * verdict.TOLERANCE), "", "## Table", ""]
+    out += table(ns, cfgs, cells)
+    out += ["", COLUMNS.replace("OTHER_CPUS", "%.2f" % OTHER_CPUS), "", "## Verdicts", "", "```"]
+    for b in blocks:
+        out += cpu_verdicts(b)
+        out += latency_lines(b)
+    out += scaling_lines(meta, blocks)
+    out += ["```", ""]
+    return "\n".join(out)
+
+
+OFFERED = """\
+Offered load: media_load is an open loop, it sends at a fixed rate whatever
+comes back. A row's offered load is the rate it actually sent in the
+measured window (offered/s); it falls short of the asked rate (asked/s) when
+the generator runs out of CPU, which differs from row to row. Ratios and
+verdicts compare two rows only when their offered/s agree within %.0f%%;
+otherwise they read "n/c" or "not comparable"."""
+
+COLUMNS = """\
+Columns: batching = how the relay moves packets, as its start-up log says
+(rtpengine: one recvmsg and one sendto per packet); p50/p99 = one-way
+latency through the relay (send to receive, CLOCK_MONOTONIC); CPU % = the
+relay's user+system time in % of one CPU; us/pkt = the relay's CPU
+microseconds per delivered packet; x fwd-t1, x rtpengine = us/pkt over
+fwd-t1's and over rtpengine's with as many threads, at the same offered load
+(n/c otherwise); gen CPU % = the generator's own CPU; busy CPUs = CPUs busy
+machine-wide (/proc/stat); other CPUs = busy CPUs minus the relay's and the
+generator's: other work on the machine during the window, plus kernel work
+charged to neither process (small on a quiet machine); a verdict names rows
+where it reached OTHER_CPUS; load1 = 1-min load average before the row's run
+(it includes the previous rows of this benchmark).
+fwd-t1/t2 is min_forwarder, a bare epoll + recvmmsg/sendmmsg loop over a
+static mapping: the floor of user-space forwarding cost and latency here."""

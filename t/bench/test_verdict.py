@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Checks of the benchmark verdict logic (t/bench/verdict.py), run by
+`make -C t unit`: no benchmark runs, well under a second."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import verdict  # noqa: E402
+
+failures = 0
+
+
+def check(what, got, want):
+    global failures
+    if got != want:
+        failures += 1
+        print("FAIL %s: got %r, want %r" % (what, got, want))
+
+
+# Loads 1000 vs 1100 are 9% apart: no ratio verdict at all.
+st, line = verdict.judge("x >= 2y", "3000", "1000", "1000", "1100", ">=", 2)
+check("1000 vs 1100 status", st, "not comparable")
+check("1000 vs 1100 line", line.startswith("not comparable"), True)
+check("1000 vs 1100 has no ratio", "= 3.00" in line, False)
+
+# 1000 vs 1010 is within 2%: judged, both ways.
+st, _ = verdict.judge("x >= 2y", "3000", "1000", "1000", "1010", ">=", 2)
+check("1000 vs 1010 met", st, "met")
+st, _ = verdict.judge("x >= 2y", "1500", "1000", "1010", "1000", ">=", 2)
+check("1010 vs 1000 missed", st, "MISSED")
+
+# The edge of the tolerance: 2% apart is comparable, 2.1% is not.
+check("2% apart", verdict.same_load("1000", "980"), True)
+check("2.1% apart", verdict.same_load("1000", "979"), False)
+
+# Numbers, not strings: "9" < "10", and a ratio of 9/10 is below 1.
+check("9 < 10", verdict.num("9") < verdict.num("10"), True)
+st, _ = verdict.judge("a < b", "9", "10", "1", "1", "<", 1)
+check("9/10 < 1", st, "met")
+st, _ = verdict.judge("a >= 2b", "10", "9", "1", "1", ">=", 2)
+check("10/9 >= 2", st, "MISSED")
+st, _ = verdict.judge("a <= 1.2b", "10.5", "9", "50000", "50000", "<=", 1.2)
+check("10.5/9 <= 1.2", st, "met")
+
+# Missing figures and loads never produce a verdict.
+st, _ = verdict.judge("t", "-", "10", "1", "1", ">=", 1)
+check("missing figure", st, "no figures")
+st, _ = verdict.judge("t", "10", "0", "1", "1", ">=", 1)
+check("zero divisor", st, "no figures")
+st, _ = verdict.judge("t", "10", "5", "-", "1", ">=", 1)
+check("missing load", st, "not comparable")
+check("nan is no number", verdict.num("nan"), None)
+check("ratio of text", verdict.ratio("abc", "1"), None)
+
+# The reports apply it: a media row under another offered load gets no
+# ratio, and the ng target is judged only at equal concurrency and work.
+import report_media  # noqa: E402
+import report_ng  # noqa: E402
+
+
+def cell(n, cfg, **kv):
+    return [["cell", n, cfg, k, str(v)] for k, v in kv.items()]
+
+
+media = []
+for cfg, offered, us in (("fwd-t1", 1000, 10), ("rtprelay-t1", 1010, 9),
+                         ("rtpengine-t1", 1100, 20)):
+    media += cell("500", cfg, status="ok", target_pps=1000, offered_pps=offered,
+                  delivered_pps=offered, loss_pct="0.000", daemon_us_per_pkt=us,
+                  lat_p50_us=50, gen_cpu_pct=30)
+text = report_media.render({"cpus": "2"}, media)
+check("media: 1010 vs 1000 judged", "target met: N=500 rtprelay-t1 CPU/pkt <= 1.2x fwd-t1" in text,
+      True)
+check("media: 1010 vs 1100 not comparable",
+      "not comparable: N=500 rtprelay-t1 CPU/pkt <= 0.6x rtpengine-t1" in text, True)
+check("media: 2 CPUs cannot show scaling", "not measurable here: 2 threads vs 1" in text, True)
+
+ng = []
+for name, done, cps in (("rtprelay", 1000, 9), ("rtpengine", 1000, 4)):
+    ng += [[name, "load", "sequential", "closed-loop", "1", "1000", str(done)],
+           [name, "row", "sequential: cycles/s", str(cps), "higher"],
+           [name, "row", "sequential: cycle p99 (us)", "10" if name == "rtprelay" else "9",
+            "lower"],
+           [name, "status", "ok"]]
+text = report_ng.render({"cpus": "2"}, ng)
+check("ng: 9 vs 4 cycles/s met (not a string compare)",
+      "target met: rtprelay >= 2x rtpengine cycles/s, sequential" in text, True)
+check("ng: p99 10 vs 9 missed", "target MISSED: rtprelay cycle p99" in text, True)
+ng[7][2] = "errors"
+text = report_ng.render({"cpus": "2"}, ng)
+check("ng: a run with errors is still judged", "target met: rtprelay >= 2x" in text, True)
+ng[7][2] = "capped"
+text = report_ng.render({"cpus": "2"}, ng)
+check("ng: a capped run is not", "no verdict" in text and "target met" not in text, True)
+ng[7][2] = "ok"
+ng[0][6] = "1100"
+ng[4][6] = "900"
+text = report_ng.render({"cpus": "2"}, ng)
+check("ng: 1100 vs 900 cycles done not comparable",
+      "not comparable: rtprelay >= 2x rtpengine cycles/s, sequential" in text, True)
+
+if failures:
+    print("test_verdict: %d failure(s)" % failures)
+    sys.exit(1)
+print("test_verdict: ok")

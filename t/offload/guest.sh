@@ -1,0 +1,244 @@
+#!/bin/bash
+# Runs INSIDE the qemu guest (t/offload/run.sh boots it). Scenarios, in
+# order: module absent (user space with one log line; --no-fallback
+# refuses); module loaded: the one-shot --nftables-* modes; the daemon with
+# --table=0 (rules, pinned shard, ng offer/answer/delete, barrier, clean
+# shutdown); injected pin failures. Prints "N passed, N failed".
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+rp=$top/daemon/rtprelay
+ngc=$top/utils/rtprelay-ng-client
+ko=$KMQ_KO_DIR/nft_rtprelay.ko
+status=/proc/rtprelay/0/status
+work=/tmp/offload
+mkdir -p "$work"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   - $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+is() { if [ "$2" = "$3" ]; then ok "$1: $2"; else bad "$1: '$2' (want '$3')"; fi; }
+ge() { if [ -n "$2" ] && [ "$2" -ge "$3" ] 2>/dev/null; then ok "$1: $2 (>= $3)"; else bad "$1: '$2' (want >= $3)"; fi; }
+t0=$(date +%s.%N)
+el() { awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}"; }
+
+# Options every run shares: loopback, a small port range, frees at once.
+common=(--config-file=none --interface=127.0.0.1 --listen-ng=127.0.0.1:2223
+	--port-min=30000 --port-max=39999 --delete-delay=0 --num-threads=1
+	--foreground --log-stderr --log-level=7)
+dpid=
+start_daemon() { # LOG [OPTION...]: 0 once it logged "ready"
+	local log=$1 i
+	shift
+	"$rp" "${common[@]}" "$@" > "$log" 2>&1 &
+	dpid=$!
+	for i in $(seq 1 300); do
+		grep -q ' ready: ' "$log" && return 0
+		kill -0 "$dpid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+stop_daemon() { # exit status of the daemon after SIGTERM
+	kill -TERM "$dpid" 2>/dev/null
+	wait "$dpid"
+}
+ng() { timeout 60 python3 "$ngc" -s udp:127.0.0.1:2223 -t 10 "$@"; }
+sget() { ng statistics --get "statistics.$1"; }
+field() { sed -n "s/^$1: //p" "$status"; }
+nft_once() { "$rp" "${common[@]}" "$@"; } # a one-shot --nftables-* run
+
+cat > "$work/offer.sdp" <<'EOF'
+v=0
+o=- 1 1 IN IP4 127.0.0.1
+s=-
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio 40000 RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+EOF
+sed 's/40000/40002/; s/o=- 1 1/o=- 2 2/' "$work/offer.sdp" > "$work/answer.sdp"
+offer() { ng offer --call-id "$1" --from-tag a --sdp-file "$work/offer.sdp" --get result; }
+answer() { ng answer --call-id "$1" --from-tag a --to-tag b --sdp-file "$work/answer.sdp" --get result; }
+delete() { ng delete --call-id "$1" --from-tag a --get result; }
+
+modprobe nf_tables
+# A socket per stream: thousands for the shard-release scenario.
+ulimit -n 65536
+
+echo "[$(el)s] module absent"
+check "nft_rtprelay not loaded" test ! -e /proc/rtprelay
+check "daemon starts without the module" start_daemon "$work/absent.log" --table=0
+is "one 'kernel forwarding unavailable' line" \
+	"$(grep -c 'kernel forwarding unavailable, media is relayed in user space only: module nft_rtprelay not loaded' "$work/absent.log")" 1
+is "offer in user space" "$(offer absent1)" ok
+is "statistics kernel.state" "$(sget kernel.state)" "user space"
+is "statistics kernel.pins" "$(sget kernel.pins)" 0
+check "statistics kernel.reason names the module" sh -c "python3 '$ngc' -s udp:127.0.0.1:2223 statistics --get statistics.kernel.reason | grep -q 'module nft_rtprelay not loaded'"
+is "no nftables table made" "$(nft list tables | grep -c rtprelay)" 0
+check "daemon stops" stop_daemon
+nft_once --nftables-start > "$work/start-absent.log" 2>&1
+rc=$?
+is "--nftables-start without the module fails" "$rc" 1
+check "... saying so" grep -q 'adding the rule (is nft_rtprelay loaded?)' "$work/start-absent.log"
+is "... and leaves no table (one atomic batch)" "$(nft list tables | grep -c rtprelay)" 0
+timeout 60 "$rp" "${common[@]}" --table=0 --no-fallback > "$work/nofallback.log" 2>&1
+rc=$?
+check "--no-fallback refuses to start (exit $rc)" test "$rc" != 0 -a "$rc" != 124
+is "--no-fallback says why" \
+	"$(grep -c 'kernel forwarding unavailable (module nft_rtprelay not loaded.*no-fallback is set: not starting' "$work/nofallback.log")" 1
+check "--no-fallback with --table=-1 starts" start_daemon "$work/off.log" --table=-1 --no-fallback
+is "table -1: no warning" "$(grep -c 'WARNING' "$work/off.log")" 0
+check "daemon stops" stop_daemon
+
+echo "[$(el)s] load the module"
+check "insmod nft_rtprelay" insmod "$ko"
+
+echo "[$(el)s] one-shot nftables modes"
+check "--nftables-start" nft_once --nftables-start
+nft list ruleset > "$work/rules1"
+check "nft: table inet rtprelay" grep -q '^table inet rtprelay' "$work/rules1"
+check "nft: base chain INPUT on the input hook" grep -q 'type filter hook input priority filter; policy accept;' "$work/rules1"
+is "nft: one jump to the chain" "$(grep -c 'jump rtprelay' "$work/rules1")" 1
+check "nft: chain rtprelay" grep -q 'chain rtprelay {' "$work/rules1"
+nft_once --nftables-status > "$work/status1" 2>&1
+is "--nftables-status exit status" $? 0
+check "--nftables-status sees 'rtprelay table 0'" grep -q "rule 'rtprelay table 0' in rtprelay: present" "$work/status1"
+check "--nftables-start again" nft_once --nftables-start
+is "still one jump" "$(nft list ruleset | grep -c 'jump rtprelay')" 1
+nft_once --table=5 --nftables-status > "$work/status5" 2>&1
+is "--nftables-status for table 5: incomplete" $? 1
+check "--nftables-stop" nft_once --nftables-stop
+is "table gone" "$(nft list tables | grep -c rtprelay)" 0
+nft_once --nftables-status > /dev/null 2>&1
+is "--nftables-status after stop" $? 1
+check "--nftables-family=ip --nftables-start" nft_once --nftables-family=ip --nftables-start
+is "nft: table ip rtprelay" "$(nft list tables | grep -c '^table ip rtprelay')" 1
+check "--nftables-family=ip --nftables-stop" nft_once --nftables-family=ip --nftables-stop
+is "ip table gone" "$(nft list tables | grep -c rtprelay)" 0
+check "--nftables-base-chain= (chain is the base chain)" nft_once --nftables-base-chain= --nftables-start
+check "nft: chain rtprelay is a base chain" sh -c "nft list chain inet rtprelay rtprelay | grep -q 'hook input'"
+is "nft: no INPUT chain" "$(nft list ruleset | grep -c 'chain INPUT')" 0
+check "--nftables-base-chain= --nftables-stop" nft_once --nftables-base-chain= --nftables-stop
+is "table gone" "$(nft list tables | grep -c rtprelay)" 0
+# An operator's rule in the base chain: prepend puts the jump before it,
+# append after; stop leaves the operator's chain and table.
+nft add table inet rtprelay
+nft add chain inet rtprelay INPUT '{ type filter hook input priority 0; }'
+nft add rule inet rtprelay INPUT counter
+check "--nftables-start with an operator's rule" nft_once --nftables-start
+is "prepended: the jump comes first" "$(nft list chain inet rtprelay INPUT | grep -oE 'jump|counter' | head -1)" jump
+check "--nftables-append --nftables-start" nft_once --nftables-append --nftables-start
+is "appended: the counter comes first" "$(nft list chain inet rtprelay INPUT | grep -oE 'jump|counter' | head -1)" counter
+is "appended: one jump" "$(nft list chain inet rtprelay INPUT | grep -c jump)" 1
+check "--nftables-stop" nft_once --nftables-stop
+is "operator's base chain kept" "$(nft list chain inet rtprelay INPUT | grep -c counter)" 1
+is "jump gone" "$(nft list ruleset | grep -c 'jump rtprelay')" 0
+is "our chain gone" "$(nft list ruleset | grep -c 'chain rtprelay')" 0
+nft delete table inet rtprelay
+
+echo "[$(el)s] daemon with --table=0"
+check "daemon starts" start_daemon "$work/kernel.log" --table=0
+check "log: kernel forwarding on" grep -q 'kernel forwarding on: table 0, nftables chain rtprelay in table rtprelay' "$work/kernel.log"
+is "status: Descriptors" "$(field Descriptors)" 1
+is "nft: jump to rtprelay" "$(nft list ruleset | grep -c 'jump rtprelay')" 1
+nft_once --nftables-status > "$work/status2" 2>&1
+is "--nftables-status while running" $? 0
+# The rule hands UDP to the expression: a packet to a port without a
+# target is counted as passed to user space.
+nt0=$(sed -n 's/.*no_target \([0-9]*\).*/\1/p' "$status")
+echo probe > /dev/udp/127.0.0.1/9 2>/dev/null
+nt1=$(sed -n 's/.*no_target \([0-9]*\).*/\1/p' "$status")
+ge "UDP reaches the expression (no_target $nt0 -> $nt1)" "$nt1" $((nt0 + 1))
+is "offer" "$(offer k1)" ok
+is "answer" "$(answer k1)" ok
+is "status: Memory pins" "$(field 'Memory pins')" 1
+is "status: Memory" "$(field Memory)" 1048576
+is "statistics kernel.state" "$(sget kernel.state)" kernel
+is "statistics kernel.pins" "$(sget kernel.pins)" 1
+is "statistics memory.shards_pinned" "$(sget memory.shards_pinned)" 1
+is "delete" "$(delete k1)" ok
+sleep 3 # a reclaim period or two: the quarantine needs a barrier
+ge "statistics kernel.barriers" "$(sget kernel.barriers)" 1
+is "statistics memory.quarantined_objects" "$(sget memory.quarantined_objects)" 0
+ge "status: Barriers" "$(field Barriers)" 1
+is "statistics kernel.barrier_failures" "$(sget kernel.barrier_failures)" 0
+# Pins follow live memory: 2400 calls take more than one shard, each
+# pinned; once they are deleted the emptied shards beyond the one spare are
+# unpinned and given back while the daemon runs.
+echo "[$(el)s] 2400 offers"
+is "2400 offers answered ok" "$(timeout 300 python3 "$here/ngload.py" 127.0.0.1:2223 offer 2400 load)" 2400
+shards=$(sget memory.shards)
+ge "shards after 2400 offers" "$shards" 2
+is "status: Memory pins = shards" "$(field 'Memory pins')" "$shards"
+is "statistics kernel.pins = shards (+0 failures)" "$(sget kernel.pins)/$(sget kernel.pin_failures)" "$shards/0"
+echo "[$(el)s] 2400 deletes"
+is "2400 deletes answered ok" "$(timeout 300 python3 "$here/ngload.py" 127.0.0.1:2223 delete 2400 load)" 2400
+sleep 4 # quarantine barrier, then a whole reclaim period empty
+is "status after the deletes: Memory pins (the spare)" "$(field 'Memory pins')" 1
+is "status after the deletes: Unpins" "$(field Unpins)" $((shards - 1))
+is "statistics kernel.unpins" "$(sget kernel.unpins)" $((shards - 1))
+is "statistics kernel.unpins_busy" "$(sget kernel.unpins_busy)" 0
+is "statistics memory.shards_pinned" "$(sget memory.shards_pinned)" 1
+check "daemon stops cleanly" stop_daemon
+check "log: unpinned at shutdown" grep -q "kernel table 0: shared memory unpinned; $shards pins, $shards unpins" "$work/kernel.log"
+is "status after stop: Memory pins" "$(field 'Memory pins')" 0
+is "status after stop: Descriptors" "$(field Descriptors)" 0
+is "status after stop: Unpins = Pins" "$(field Unpins)" "$(field Pins)"
+is "nft table gone after stop" "$(nft list tables | grep -c rtprelay)" 0
+nft_once --nftables-status > /dev/null 2>&1
+is "--nftables-status after stop" $? 1
+
+echo "[$(el)s] rules not managed (nftables-chain empty)"
+check "daemon starts" start_daemon "$work/unmanaged.log" --table=0 --nftables-chain=
+check "log: kernel forwarding on, rules not managed" grep -q 'kernel forwarding on: table 0 (nftables rules not managed)' "$work/unmanaged.log"
+is "no nftables table made" "$(nft list tables | grep -c rtprelay)" 0
+check "daemon stops" stop_daemon
+
+echo "[$(el)s] injected pin failures"
+echo 1000 > /sys/module/nft_rtprelay/parameters/fail_pins
+check "daemon starts" start_daemon "$work/failpin.log" --table=0
+is "offer with every pin failing" "$(offer f1)" ok
+is "answer" "$(answer f1)" ok
+is "second offer" "$(offer f2)" ok
+is "status: Memory pins" "$(field 'Memory pins')" 0
+ge "status: Pin failures" "$(field 'Pin failures')" 1
+ge "statistics kernel.pin_failures" "$(sget kernel.pin_failures)" 1
+is "statistics kernel.pins" "$(sget kernel.pins)" 0
+ge "statistics memory.unpinned_allocs" "$(sget memory.unpinned_allocs)" 4
+is "pin failure logged once" "$(grep -c 'pin failed: Cannot allocate memory; the shard stays user-space memory' "$work/failpin.log")" 1
+echo 0 > /sys/module/nft_rtprelay/parameters/fail_pins
+is "offer once pins work again" "$(offer f3)" ok
+is "status: Memory pins once pins work" "$(field 'Memory pins')" 1
+for c in f1 f2 f3; do delete "$c" > /dev/null; done
+check "daemon stops" stop_daemon
+is "status after stop: Memory pins" "$(field 'Memory pins')" 0
+
+echo "[$(el)s] table held by another process"
+exec 9> /proc/rtprelay/0/control # a descriptor of "another daemon"
+check "daemon starts" start_daemon "$work/busy.log" --table=0
+is "one warning: table in use" "$(grep -c 'WARNING.*kernel forwarding unavailable, media is relayed in user space only: kernel table 0: table in use by another process' "$work/busy.log")" 1
+is "statistics kernel.state" "$(sget kernel.state)" "user space"
+is "offer in user space" "$(offer b1)" ok
+is "no nftables table made" "$(nft list tables | grep -c rtprelay)" 0
+check "daemon stops" stop_daemon
+timeout 60 "$rp" "${common[@]}" --table=0 --no-fallback > "$work/busy-nofallback.log" 2>&1
+rc=$?
+check "--no-fallback refuses a busy table (exit $rc)" test "$rc" != 0 -a "$rc" != 124
+exec 9>&-
+is "the other descriptor's table survived" "$(field Descriptors)" 0
+
+echo "[$(el)s] unload"
+check "rmmod nft_rtprelay" rmmod nft_rtprelay
+if dmesg | grep -qE 'WARNING|BUG|Oops'; then
+	bad "dmesg: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -3)"
+else
+	ok "dmesg clean"
+fi
+if [ "$fail" != 0 ]; then
+	for f in "$work"/*.log; do
+		echo "--- $f (last 15 lines)"
+		tail -n 15 "$f"
+	done
+fi
+echo "[$(el)s] done"
+echo "offload: $pass passed, $fail failed"
