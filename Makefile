@@ -89,8 +89,9 @@ bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
 	$(Q)$(MAKE) --no-print-directory bench-kernel
 
-# Kernel targets vs a user-space forwarder in the qemu guest (~80 s;
-# KBENCH_CALLS, KBENCH_DURATION: see t/bench/kernel/run.sh).
+# Kernel targets vs a user-space forwarder and rtpengine's kernel module in
+# the qemu guest (~6 min; KBENCH_CALLS, KBENCH_DURATION: see
+# t/bench/kernel/run.sh); writes t/bench/kernel/RESULTS.md.
 bench-kernel:
 	$(Q)t/bench/kernel/run.sh
 

@@ -19,12 +19,22 @@
  * pinned areas unpinned: a daemon that dies leaves nothing forwarding.
  *
  * Memory. PIN {addr, size} makes a page-aligned range of the caller's memory
- * writable by the kernel (pinned, FOLL_LONGTERM); a target's stats_addr must
+ * writable by the kernel (pinned, FOLL_LONGTERM), charged to the caller's
+ * pinned memory (VmPin) and limited by its RLIMIT_MEMLOCK unless it has
+ * CAP_IPC_LOCK (ENOMEM); a target's stats_addr must
  * lie wholly in one pinned area, 8-byte aligned. UNPIN of an area that a
  * target still points into fails with EBUSY. After DEL_TARGET or
  * REPLACE_TARGET, BARRIER returns once no packet that started before it can
  * still write to the old target's stats: only then may user space reuse
  * that memory.
+ *
+ * Targets. ADD_TARGET and REPLACE_TARGET fail with ELOOP when dst_out is
+ * the target's own local address or the local address of another target of
+ * the table (such edges could form a cycle that never reaches user space),
+ * and with EADDRNOTAVAIL for an IPv6 link-local (fe80::/10) address in any
+ * field: the ABI carries no interface to scope it. Packets the module sends
+ * to an address of this host carry the arriving TTL less one (dropped at 1,
+ * "Dropped loop" in the status), so loops across tables end too.
  *
  * Layout rules: fixed-width fields only, user addresses as __u64, every
  * struct a multiple of 8 bytes with explicit padding that must be zero;

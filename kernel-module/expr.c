@@ -6,13 +6,14 @@
  * on a miss, or for anything the kernel does not forward (RTCP, STUN,
  * DTLS, not RTP), the rule ends and the packet goes on to user space
  * untouched; with strict source a packet from elsewhere is dropped; RTP is
- * counted into the target's pinned stats, sent on, and the original
- * consumed.
+ * counted into the target's pinned stats and the packet itself is sent on
+ * with new headers (forward.c).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
+#include <linux/sched/clock.h>
 #include <linux/udp.h>
 #include <net/netfilter/nf_tables.h>
 
@@ -39,9 +40,10 @@ static const enum rtprelay_pass class_pass[RTPRELAY_CLASS_COUNT] = {
 	[RTPRELAY_CLASS_INVALID] = RTPRELAY_PASS_INVALID,
 };
 
-/* The packet's source and destination as keys; false if not IPv4/IPv6. */
+/* The packet's source and destination as keys, and the TTL / hop limit it
+ * arrived with; false if not IPv4/IPv6. */
 static bool packet_addrs(const struct sk_buff *skb, const struct udphdr *uh,
-			 struct rtprelay_key *src, struct rtprelay_key *dst)
+			 struct rtprelay_key *src, struct rtprelay_key *dst, u8 *ttl)
 {
 	memset(src, 0, sizeof(*src));
 	memset(dst, 0, sizeof(*dst));
@@ -51,12 +53,14 @@ static bool packet_addrs(const struct sk_buff *skb, const struct udphdr *uh,
 		src->family = dst->family = RTPRELAY_AF_INET;
 		memcpy(src->addr, &iph->saddr, 4);
 		memcpy(dst->addr, &iph->daddr, 4);
+		*ttl = iph->ttl;
 	} else if (skb->protocol == htons(ETH_P_IPV6)) {
 		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
 		src->family = dst->family = RTPRELAY_AF_INET6;
 		memcpy(src->addr, &ip6h->saddr, 16);
 		memcpy(dst->addr, &ip6h->daddr, 16);
+		*ttl = ip6h->hop_limit;
 	} else {
 		return false;
 	}
@@ -73,11 +77,70 @@ static bool source_ok(const struct rtprelay_target *s, const struct rtprelay_key
 	       !memcmp(src->addr, s->expected_src.addr, sizeof(src->addr));
 }
 
+static void count_error(struct rtprelay_table *t, struct rtprelay_ktarget *kt)
+{
+	rtprelay_stats_add(&kt->stats->errors, 1);
+	this_cpu_inc(t->stats->send_errors);
+}
+
+/*
+ * Send the RTP packet on. The arrived skb itself becomes the packet sent
+ * (forward.c), unless the nftables tracer will still read it after our
+ * verdict: then a copy goes out and the original is left to the core to
+ * free (NF_DROP). Sets the verdict.
+ */
+static void forward(const struct nft_pktinfo *pkt, struct nft_regs *regs, struct rtprelay_table *t,
+		    struct rtprelay_ktarget *kt, unsigned int off, unsigned int len, u8 ttl, u64 t0)
+{
+	struct sk_buff *skb = pkt->skb;
+	struct rtprelay_fwd f = { .in_ttl = ttl };
+	u64 t1 = 0;
+	int err;
+
+	if (likely(!skb->nf_trace) && rtprelay_fwd_reuse(skb, off, len)) {
+		f.skb = skb;
+		regs->verdict.code = NF_STOLEN;
+	} else {
+		f.skb = rtprelay_fwd_copy(skb, off, len);
+		if (!f.skb) {
+			count_error(t, kt);
+			return; /* to user space, which may still manage */
+		}
+		if (unlikely(skb->nf_trace)) {
+			regs->verdict.code = NF_DROP;
+		} else {
+			consume_skb(skb);
+			regs->verdict.code = NF_STOLEN;
+		}
+	}
+	if (unlikely(t0))
+		t1 = local_clock();
+	err = rtprelay_fwd_send(nft_net(pkt), kt, &f);
+	if (likely(!err)) {
+		this_cpu_inc(t->stats->fwd_packets);
+		this_cpu_add(t->stats->fwd_bytes, len);
+		if (unlikely(t0)) {
+			this_cpu_inc(t->stats->timed_packets);
+			this_cpu_add(t->stats->time_own_ns, t1 - t0);
+			this_cpu_add(t->stats->time_send_ns, local_clock() - t1);
+		}
+	} else if (err == -ELOOP) {
+		count_error(t, kt);
+		this_cpu_inc(t->stats->dropped_loop);
+		net_dbg_ratelimited("table %u: TTL spent on the way to local port %u: loop?\n",
+				    t->id, ntohs(kt->spec.dst_out.port));
+	} else {
+		count_error(t, kt);
+		net_dbg_ratelimited("table %u: send to port %u failed: %d\n", t->id,
+				    ntohs(kt->spec.dst_out.port), err);
+	}
+}
+
 static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *regs,
 			       const struct nft_pktinfo *pkt)
 {
 	const struct rtprelay_expr *priv = nft_expr_priv(expr);
-	struct sk_buff *skb = pkt->skb, *nskb;
+	struct sk_buff *skb = pkt->skb;
 	struct rtprelay_key src, dst;
 	struct rtprelay_rtp_info info;
 	struct rtprelay_ktarget *kt;
@@ -85,8 +148,11 @@ static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *reg
 	enum rtprelay_class class;
 	unsigned int thoff, ulen, plen;
 	struct udphdr *uh, uh_buf;
-	int err;
+	u64 t0 = 0;
+	u8 ttl;
 
+	if (unlikely(READ_ONCE(rtprelay_timing)))
+		t0 = local_clock() | 1; /* 0: not timed */
 	regs->verdict.code = NFT_BREAK; /* unless forwarded or dropped */
 	t = rtprelay_table_get_rcu(priv->table);
 	if (!t)
@@ -95,7 +161,7 @@ static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *reg
 		return;
 	thoff = nft_thoff(pkt);
 	uh = skb_header_pointer(skb, thoff, sizeof(uh_buf), &uh_buf);
-	if (!uh || !packet_addrs(skb, uh, &src, &dst))
+	if (!uh || !packet_addrs(skb, uh, &src, &dst, &ttl))
 		return;
 	kt = rtprelay_target_find_rcu(t, &dst);
 	if (!kt) {
@@ -118,40 +184,20 @@ static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *reg
 		return;
 	}
 	plen = ulen - sizeof(*uh);
-
-	/* Classify the copy we would send: no need to linearise the original. */
-	nskb = rtprelay_fwd_copy(skb, thoff + sizeof(*uh), plen);
-	if (!nskb) {
-		rtprelay_stats_add(&kt->stats->errors, 1);
-		this_cpu_inc(t->stats->send_errors);
-		return; /* user space may still manage */
+	/* The whole datagram linear (it nearly always is): classified where
+	 * it lies, and sent on from there. May move skb->head. */
+	if (!pskb_may_pull(skb, thoff + ulen)) {
+		count_error(t, kt);
+		return;
 	}
-	class = rtprelay_classify(nskb->data, plen, kt->spec.flags & RTPRELAY_TARGET_RTCP_MUX,
-				  &info);
+	class = rtprelay_classify(skb->data + thoff + sizeof(*uh), plen,
+				  kt->spec.flags & RTPRELAY_TARGET_RTCP_MUX, &info);
 	if (class != RTPRELAY_CLASS_RTP) {
-		consume_skb(nskb);
 		rtprelay_count_pass(t, class_pass[class]);
 		return;
 	}
 	rtprelay_stats_rtp(kt->stats, &info, plen);
-	err = rtprelay_fwd_send(nft_net(pkt), kt, nskb);
-	if (err) {
-		rtprelay_stats_add(&kt->stats->errors, 1);
-		this_cpu_inc(t->stats->send_errors);
-		net_dbg_ratelimited("table %u: send to port %u failed: %d\n", t->id,
-				    ntohs(kt->spec.dst_out.port), err);
-	} else {
-		this_cpu_inc(t->stats->fwd_packets);
-		this_cpu_add(t->stats->fwd_bytes, plen);
-	}
-	/* The original is done with. A traced packet is still read by the
-	 * tracer after the verdict: let the core free it (as a drop). */
-	if (unlikely(skb->nf_trace)) {
-		regs->verdict.code = NF_DROP;
-		return;
-	}
-	consume_skb(skb);
-	regs->verdict.code = NF_STOLEN;
+	forward(pkt, regs, t, kt, thoff + sizeof(*uh), plen, ttl, t0);
 }
 
 static const struct nla_policy rtprelay_expr_policy[NFTA_RTPRELAY_MAX + 1] = {

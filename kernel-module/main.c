@@ -30,6 +30,13 @@ static int fail_target_adds;
 module_param(fail_target_adds, int, 0600);
 MODULE_PARM_DESC(fail_target_adds, "make the next N target adds fail with ENOMEM (testing)");
 
+/* Measurement, for the benchmark: writable at run time. */
+bool rtprelay_timing;
+module_param_named(timing, rtprelay_timing, bool, 0600);
+MODULE_PARM_DESC(
+	timing,
+	"time the forwarding of each packet (status: Forward time); costs two clock reads per packet");
+
 static DEFINE_SPINLOCK(inject_lock);
 
 static bool inject(int *left)

@@ -122,6 +122,10 @@ static int status_show(struct seq_file *m, void *v)
 		sum.fwd_bytes += READ_ONCE(p->fwd_bytes);
 		sum.send_errors += READ_ONCE(p->send_errors);
 		sum.dropped_source += READ_ONCE(p->dropped_source);
+		sum.dropped_loop += READ_ONCE(p->dropped_loop);
+		sum.timed_packets += READ_ONCE(p->timed_packets);
+		sum.time_own_ns += READ_ONCE(p->time_own_ns);
+		sum.time_send_ns += READ_ONCE(p->time_send_ns);
 		for (i = 0; i < RTPRELAY_PASS_COUNT; i++)
 			sum.pass[i] += READ_ONCE(p->pass[i]);
 	}
@@ -141,6 +145,10 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "Bytes forwarded: %llu\n", sum.fwd_bytes);
 	seq_printf(m, "Send errors: %llu\n", sum.send_errors);
 	seq_printf(m, "Dropped source: %llu\n", sum.dropped_source);
+	seq_printf(m, "Dropped loop: %llu\n", sum.dropped_loop);
+	seq_printf(m, "Timed packets: %llu\n", sum.timed_packets);
+	seq_printf(m, "Time own ns: %llu\n", sum.time_own_ns);
+	seq_printf(m, "Time send ns: %llu\n", sum.time_send_ns);
 	seq_puts(m, "Passed to user space:");
 	for (i = 0; i < RTPRELAY_PASS_COUNT; i++)
 		seq_printf(m, " %s %llu", pass_names[i], sum.pass[i]);

@@ -19,10 +19,12 @@
 #include <linux/percpu.h>
 #include <linux/rhashtable.h>
 #include <linux/types.h>
+#include <net/dst_cache.h>
 
 #include "rtprelay_kernel.h"
 #include "rtp_class.h"
 
+struct mm_struct;
 struct proc_dir_entry;
 struct sk_buff;
 struct net;
@@ -32,6 +34,9 @@ struct net;
 extern unsigned int rtprelay_proc_uid;
 extern unsigned int rtprelay_proc_gid;
 extern unsigned int rtprelay_proc_mode;
+
+/* Module parameter timing: forwarding time is measured (expr.c). */
+extern bool rtprelay_timing;
 
 /* Fault injection: true (and one fewer left) if the next pin / target add
  * must fail. Thread-safe. */
@@ -45,8 +50,9 @@ struct rtprelay_area {
 	unsigned long size;
 	unsigned long npages;
 	struct page **pages;
-	void *kaddr;        /* vmap of pages */
-	unsigned int users; /* targets whose stats lie here (table->lock) */
+	void *kaddr;          /* vmap of pages */
+	struct mm_struct *mm; /* charged with npages in pinned_vm (shm.c) */
+	unsigned int users;   /* targets whose stats lie here (table->lock) */
 };
 
 /* ---- per-table counters (per CPU, summed by /proc status) ---- */
@@ -67,6 +73,11 @@ struct rtprelay_pcpu_stats {
 	u64 fwd_bytes;
 	u64 send_errors;
 	u64 dropped_source;
+	u64 dropped_loop; /* TTL spent on the way to a local address */
+	/* with the timing parameter: ns from the expression's start to the
+	 * send, and in the send (route, headers, ip_local_out and everything
+	 * below it down to the device), for forwarded packets */
+	u64 timed_packets, time_own_ns, time_send_ns;
 	u64 pass[RTPRELAY_PASS_COUNT];
 };
 
@@ -87,6 +98,7 @@ struct rtprelay_ktarget {
 	struct rtprelay_target spec;         /* validated copy of what user space gave */
 	struct rtprelay_area *area;          /* holds stats */
 	struct rtprelay_stream_stats *stats; /* kernel address of spec.stats_addr */
+	struct dst_cache dst_cache;          /* route to dst_out, per CPU (forward.c) */
 	struct rcu_head rcu;
 };
 
@@ -107,7 +119,8 @@ struct rtprelay_table {
 };
 
 int rtprelay_tables_init(void);
-/* Deletes every table (module exit). */
+/* Deletes every table and waits for their targets' RCU callbacks (module
+ * exit). */
 void rtprelay_tables_exit(void);
 /* "add N" / "del N": 0 or -errno (EINVAL, EEXIST, ENOENT, EBUSY, ENOMEM). */
 int rtprelay_table_add(u32 id);
@@ -118,7 +131,9 @@ struct rtprelay_table *rtprelay_table_get_rcu(u32 id);
 int rtprelay_targets_init(struct rtprelay_table *t);
 void rtprelay_targets_destroy(struct rtprelay_table *t);
 /* Under t->lock. add: replace == false (EEXIST if present); replace: ENOENT
- * if absent. Validates every field first. */
+ * if absent. Validates every field first; ELOOP when dst_out is the local
+ * address of a target of this table (or the target's own), EADDRNOTAVAIL
+ * for an IPv6 link-local address (the ABI carries no scope). */
 int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *spec, bool replace);
 int rtprelay_target_del(struct rtprelay_table *t, const struct rtprelay_addr *local);
 /* Deletes every target (t->lock); the caller runs synchronize_net() before

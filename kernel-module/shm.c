@@ -7,9 +7,18 @@
  * finds its area in O(log n). An area is unmapped only after a grace
  * period, so a packet still running with a just-deleted target never
  * writes into unmapped or reused memory.
+ *
+ * Pinned pages are charged to the pinning process like RDMA and io_uring
+ * charge theirs: to its mm's pinned_vm (VmPin in /proc/PID/status),
+ * limited by RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK. The charge is
+ * returned to the same mm when the area is unpinned, by whoever unpins
+ * (the last close may run after the process's mm is gone from it).
  */
+#include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/netdevice.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -23,8 +32,34 @@ void rtprelay_shm_init(struct rtprelay_table *t)
 	mt_init(&t->areas);
 }
 
+/* Charge npages to current's mm: 0 or -ENOMEM over RLIMIT_MEMLOCK. */
+static int charge(struct rtprelay_area *a)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	struct mm_struct *mm = current->mm;
+	s64 pinned;
+
+	if (!mm)
+		return -EFAULT;
+	pinned = atomic64_add_return(a->npages, &mm->pinned_vm);
+	if (pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(a->npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	mmgrab(mm);
+	a->mm = mm;
+	return 0;
+}
+
+static void uncharge(struct rtprelay_area *a)
+{
+	atomic64_sub(a->npages, &a->mm->pinned_vm);
+	mmdrop(a->mm);
+}
+
 static void area_free(struct rtprelay_area *a)
 {
+	uncharge(a);
 	vunmap(a->kaddr);
 	/* The kernel wrote to the pages: keep the writes. */
 	unpin_user_pages_dirty_lock(a->pages, a->npages, true);
@@ -57,10 +92,13 @@ int rtprelay_shm_pin(struct rtprelay_table *t, u64 addr, u64 size)
 	a->uaddr = addr;
 	a->size = size;
 	a->npages = size >> PAGE_SHIFT;
+	err = charge(a);
+	if (err)
+		goto err_free_area;
 	err = -ENOMEM;
 	a->pages = kvmalloc_array(a->npages, sizeof(*a->pages), GFP_KERNEL);
 	if (!a->pages)
-		goto err_free_area;
+		goto err_uncharge;
 	pinned = pin_user_pages_fast(addr, a->npages, FOLL_WRITE | FOLL_LONGTERM, a->pages);
 	if (pinned < 0) {
 		err = pinned;
@@ -88,6 +126,8 @@ err_unpin_pages:
 	unpin_user_pages(a->pages, pinned);
 err_free_pages:
 	kvfree(a->pages);
+err_uncharge:
+	uncharge(a);
 err_free_area:
 	kfree(a);
 	t->pin_failures++;

@@ -81,6 +81,7 @@ void rtprelay_tables_exit(void)
 	xa_for_each(&tables, id, t) table_delete(t);
 	mutex_unlock(&tables_lock);
 	xa_destroy(&tables);
+	rcu_barrier(); /* target_free_rcu() is our code */
 }
 
 int rtprelay_table_add(u32 id)

@@ -8,6 +8,7 @@
  */
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <net/ipv6.h>
 
 #include "rtprelay.h"
 
@@ -45,6 +46,11 @@ int rtprelay_addr_check(const struct rtprelay_addr *a, bool port_optional)
 		return -EINVAL;
 	if (!memchr_inv(a->addr, 0, alen)) /* the any-address names no one */
 		return -EINVAL;
+	/* fe80::/10 means something only with an interface, which the ABI
+	 * does not carry (and a key without one would match every link). */
+	if (a->family == RTPRELAY_AF_INET6 &&
+	    (ipv6_addr_type((const struct in6_addr *)a->addr) & IPV6_ADDR_LINKLOCAL))
+		return -EADDRNOTAVAIL;
 	return 0;
 }
 
@@ -90,12 +96,20 @@ static int target_check(const struct rtprelay_target *s)
 	return 0;
 }
 
+static void target_free_rcu(struct rcu_head *rcu)
+{
+	struct rtprelay_ktarget *kt = container_of(rcu, struct rtprelay_ktarget, rcu);
+
+	dst_cache_destroy(&kt->dst_cache);
+	kfree(kt);
+}
+
 static void target_unlink(struct rtprelay_table *t, struct rtprelay_ktarget *kt)
 {
 	list_del(&kt->list);
 	kt->area->users--;
 	t->n_targets--;
-	kfree_rcu(kt, rcu);
+	call_rcu(&kt->rcu, target_free_rcu);
 }
 
 int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *spec, bool replace)
@@ -118,6 +132,14 @@ int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *
 		return -ENOENT;
 	if (!replace && old)
 		return -EEXIST;
+	/* Sending to another target of this table: if that one (or one it
+	 * sends to) sent back here, a packet would circle in the kernel.
+	 * Refusing every such edge makes a cycle impossible to build; the
+	 * stream stays in user space, which sees each packet. */
+	key_of(&spec->dst_out, &key);
+	if (rhashtable_lookup_fast(&t->targets, &key, target_params))
+		return -ELOOP;
+	key_of(&spec->local, &key);
 	if (rtprelay_inject_add_failure()) {
 		t->add_failures++;
 		return -ENOMEM;
@@ -126,6 +148,9 @@ int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *
 	kt = kzalloc(sizeof(*kt), GFP_KERNEL);
 	if (!kt)
 		return -ENOMEM;
+	err = dst_cache_init(&kt->dst_cache, GFP_KERNEL);
+	if (err)
+		goto err_free_target;
 	kt->key = key;
 	kt->spec = *spec;
 	kt->area = area;
@@ -135,7 +160,7 @@ int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *
 	else
 		err = rhashtable_insert_fast(&t->targets, &kt->node, target_params);
 	if (err)
-		goto err_free_target;
+		goto err_destroy_cache;
 	area->users++;
 	list_add_tail(&kt->list, &t->target_list);
 	t->n_targets++;
@@ -143,6 +168,8 @@ int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *
 		target_unlink(t, old);
 	return 0;
 
+err_destroy_cache:
+	dst_cache_destroy(&kt->dst_cache);
 err_free_target:
 	kfree(kt);
 	return err;

@@ -38,6 +38,9 @@ nft add table inet rtprelay
 nft add chain inet rtprelay input '{ type filter hook input priority 0; }'
 nft add chain inet rtprelay output '{ type filter hook output priority 0; }'
 check "rule 'rtprelay table 0' on inet input" "$bin/nftrule" inet rtprelay input 0
+# a second table behind the first, for ktest's loop across tables
+check "add 1" ctl "add 1"
+check "rule 'rtprelay table 1' on inet input" "$bin/nftrule" inet rtprelay input 1
 check "rule on the output hook refused" sh -c "! '$bin/nftrule' inet rtprelay output 0 2>/dev/null"
 check "rule for table 300 refused" sh -c "! '$bin/nftrule' inet rtprelay input 300 2>/dev/null"
 nft add table ip rp4
@@ -61,6 +64,18 @@ is "status after ktest: targets" "$(awk '/^Targets:/{print $2}' /proc/rtprelay/0
 is "status after ktest: memory pins" "$(awk '/^Memory pins:/{print $3}' /proc/rtprelay/0/status)" 0
 is "pinned pages after ktest (vmstat)" "$(pins)" "$pins0"
 cat /proc/rtprelay/0/status | sed 's/^/   status: /'
+
+echo "[$(el)s] timing parameter (the kernel benchmark's split of the forwarding time)"
+st() { awk -F': ' -v k="$1" '$1 == k { print $2 }' /proc/rtprelay/0/status; }
+tp0=$(st "Timed packets") own0=$(st "Time own ns") send0=$(st "Time send ns")
+timeout 120 "$bin/ktest" 0 forward > /tmp/ktest-untimed.out 2>&1
+is "timing off: no packet timed" "$(st "Timed packets")" "$tp0"
+echo 1 > /sys/module/nft_rtprelay/parameters/timing
+timeout 120 "$bin/ktest" 0 forward > /tmp/ktest-timed.out 2>&1
+echo 0 > /sys/module/nft_rtprelay/parameters/timing
+is "ktest forward with timing on" "$(grep -aoE '[0-9]+ failed' /tmp/ktest-timed.out | tail -1)" "0 failed"
+is "timing on: every forwarded packet timed" "$(( $(st "Timed packets") - tp0 ))" 240
+check "timing on: own and send time counted" test "$(st "Time own ns")" -gt "$own0" -a "$(st "Time send ns")" -gt "$send0"
 
 echo "[$(el)s] forwarding with nftables tracing on (the tracer reads the packet after the verdict)"
 nft add chain inet rtprelay trace '{ type filter hook prerouting priority -10; }'
@@ -97,7 +112,7 @@ ip -n near addr add 192.0.2.2/24 dev v1; ip -n near addr add fd00:1::2/64 dev v1
 ip -n far addr add 198.51.100.2/24 dev w1; ip -n far addr add fd00:2::2/64 dev w1 nodad
 for ns in near far; do ip -n $ns link set lo up; done
 ip -n near link set v1 up; ip -n far link set w1 up
-ktest_run "veth, inet input rule" 0 netns
+ktest_run "veth, inet input rule" 0 netns reroute
 nft delete table inet rtprelay
 nft add table ip rp4; nft add chain ip rp4 pre '{ type filter hook prerouting priority 0; }'
 nft add table ip6 rp6; nft add chain ip6 rp6 pre '{ type filter hook prerouting priority 0; }'
@@ -130,7 +145,7 @@ is "table control owner and mode" "$(stat -c '%u:%g %a' /proc/rtprelay/3/control
 is "table status mode" "$(stat -c '%a' /proc/rtprelay/3/status)" "444"
 # the daemon's case: an unprivileged user (no capabilities) that owns the files
 as_user() { setpriv --reuid="$1" --regid="$2" --clear-groups "${@:3}"; }
-as_user 1234 1235 timeout 120 "$bin/ktest" 3 handshake validation unpin list > /tmp/ktest-user.out 2>&1
+as_user 1234 1235 timeout 120 "$bin/ktest" 3 handshake validation unpin list memlock > /tmp/ktest-user.out 2>&1
 grep -av '^ok' /tmp/ktest-user.out
 is "ktest as uid 1234 (the owner)" "$(grep -aoE '[0-9]+ failed' /tmp/ktest-user.out | tail -1)" "0 failed"
 check "uid 1236 cannot open the table's control file" \

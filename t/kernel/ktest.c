@@ -9,8 +9,9 @@
  *
  * This file: the harness, the shared helpers and main. The scenarios are in
  * ktest_abi.c (handshake, validation, fault injection), ktest_forward.c
- * (forwarding, namespaces, strict source, pass-through) and ktest_table.c
- * (unpin, barrier, churn, list, close).
+ * (forwarding, namespaces, strict source, pass-through), ktest_table.c
+ * (unpin, barrier, churn, list, close) and ktest_safety.c (loops, memory
+ * limit, route changes).
  */
 #include "ktest.h"
 
@@ -143,8 +144,12 @@ static const struct {
 	{ "list", test_list },
 	{ "close", test_close },
 	{ "inject", test_inject },
+	{ "loop", test_loop },
+	{ "memlock", test_memlock },
 	{ "fuzz", NULL },
-	{ "netns", test_netns }, /* only when named: needs guest.sh's namespaces */
+	/* only when named: need guest.sh's namespaces */
+	{ "netns", test_netns },
+	{ "reroute", test_reroute },
 };
 
 int main(int argc, char **argv)
@@ -160,7 +165,8 @@ int main(int argc, char **argv)
 	}
 	kt_table = atoi(argv[1]);
 	for (unsigned i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
-		bool want = argc == 2 && scenarios[i].fn != test_netns;
+		bool want = argc == 2 && scenarios[i].fn != test_netns &&
+			    scenarios[i].fn != test_reroute;
 
 		for (int j = 2; j < argc; j++)
 			want |= !strcmp(argv[j], scenarios[i].name);

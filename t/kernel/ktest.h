@@ -45,6 +45,9 @@ void test_barrier(void);
 void test_churn(void);
 void test_list(void);
 void test_close(void);
+void test_loop(void); /* needs table + 1 with a rule too */
+void test_memlock(void);
+void test_reroute(void); /* needs guest.sh's namespaces */
 
 /* Record one assertion; msg says what was checked and what was seen. */
 void kt_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -147,6 +147,16 @@ void test_validation(void)
 	BAD_TARGET("source and destination of different families", -EINVAL, t.src_out = out6);
 	BAD_TARGET("expected source without strict", -EINVAL, t.expected_src = local);
 	BAD_TARGET("destination equal to the local address", -ELOOP, t.dst_out = local);
+	BAD_TARGET("IPv6 link-local destination (no scope in the ABI)", -EADDRNOTAVAIL,
+		   t.src_out = out6;
+		   t.dst_out = kc_addr("fe80::1", 29002));
+	BAD_TARGET("IPv6 link-local source", -EADDRNOTAVAIL, t.src_out = kc_addr("fe80::1", 29002);
+		   t.dst_out = out6);
+	BAD_TARGET("IPv6 link-local local address", -EADDRNOTAVAIL,
+		   t.local = kc_addr("fe80::1", 29002));
+	BAD_TARGET("IPv6 link-local expected source", -EADDRNOTAVAIL, t.local = out6;
+		   t.flags = RTPRELAY_TARGET_STRICT_SOURCE;
+		   t.expected_src = kc_addr("fe80::2", 29003));
 	BAD_TARGET("strict without expected source", -EINVAL,
 		   t.flags = RTPRELAY_TARGET_STRICT_SOURCE);
 	BAD_TARGET("strict, expected source of another family", -EINVAL,

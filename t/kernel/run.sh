@@ -26,7 +26,7 @@ mkdir -p "$out"
 cflags="-O2 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -D_GNU_SOURCE -I$top/include -I$top/kernel-module"
 set -e
 cc $cflags -o "$out/ktest" t/kernel/ktest.c t/kernel/ktest_abi.c t/kernel/ktest_forward.c \
-	t/kernel/ktest_table.c t/kernel/knet.c t/kernel/kfuzz.c t/kernel/kclient.c -pthread
+	t/kernel/ktest_table.c t/kernel/ktest_safety.c t/kernel/knet.c t/kernel/kfuzz.c t/kernel/kclient.c -pthread
 cc $cflags -o "$out/nftrule" t/kernel/nftrule.c -lmnl -lnftnl
 cc $cflags -fsanitize=address,undefined -o "$out/test_rtp_class" t/kernel/test_rtp_class.c kernel-module/rtp_class.c
 cc $cflags -fsanitize=thread -o "$out/test_slots" t/kernel/test_slots.c kernel-module/slots.c -pthread
