@@ -228,7 +228,43 @@ def srtp_verdicts(b):
         out.append(loss_verdict(b, r, e))
         for row in (r, e):
             out.append(plain_cost_line(b, row, name))
+        out += srtp_model_lines(b, conv, name)
     return out
+
+
+def srtp_model_lines(b, conv, name):
+    """When the generator could not offer the asked rate in a conversion
+    row, this machine could not show that conversion at that load: say so,
+    with the model the run's figures give. The generator does one libsrtp2
+    operation per relayed packet (protect before sending or unprotect after
+    receiving), as the relay does; its extra CPU per relayed packet over
+    the plain row estimates that work."""
+    rows = ["%s-%s-t1" % (relay, conv) for relay in ("rtprelay", "rtpengine")]
+    short = []
+    for c in rows:
+        asked, offered = verdict.num(b.get(c, "target_pps")), verdict.num(b.get(c, "offered_pps"))
+        if b.ok(c) and asked and offered is not None and offered < asked * (1 - verdict.TOLERANCE):
+            short.append("%s %s" % (c, b.get(c, "offered_pps")))
+    if not short:
+        return []
+    costs = []
+    for c in rows:
+        g, gp = verdict.num(b.get(c, "gen_us_per_pkt")), verdict.num(b.get(plain_of(c),
+                                                                          "gen_us_per_pkt"))
+        if b.ok(c) and b.ok(plain_of(c)) and g is not None and gp is not None:
+            costs.append("%.2f us beside %s" % (2 * (g - gp), c))
+    plain = ", ".join("%s %s us/pkt" % (p, b.get(p, "daemon_us_per_pkt"))
+                      for p in ("rtprelay-t1", "rtpengine-t1") if b.ok(p))
+    return ["not measurable here: N=%s %s at the asked %s pkt/s: the generator offered only "
+            "%s pkt/s (on %s, shared by the relay, the generator and other work; the generator "
+            "does as much libsrtp2 work as the relay). Expected model: a relay's conversion "
+            "costs its plain us/pkt (%s) plus one SRTP protect or unprotect per packet, which "
+            "cost the generator %s per relayed packet in this run; rtprelay meets the 0.6x "
+            "target when its plain cost plus that stays under 0.6x rtpengine's conversion cost "
+            "at the same offered load." % (
+                b.n, name, b.get(rows[0], "target_pps"), ", ".join(short),
+                "this machine's CPUs", plain or "no plain figures",
+                " and ".join(costs) or "(no figures)")]
 
 
 def plain_cost_line(b, row, name):

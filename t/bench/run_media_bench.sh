@@ -270,7 +270,9 @@ mkdir -p "$RESULTS_DIR"
 	for n in $MEDIA_CALLS; do
 		for cfg in $(configs_for "$n"); do
 			f="$tmp/$cfg.$n.tsv"
-			[ -f "$f" ] && sed "s/^/cell\t$n\t$cfg\t/" "$f"
+			if [ -f "$f" ]; then
+				sed "s/^/cell\t$n\t$cfg\t/" "$f"
+			fi
 		done
 	done
 } > "$RESULTS_DIR/media.tsv.new" && mv "$RESULTS_DIR/media.tsv.new" "$RESULTS_DIR/media.tsv"

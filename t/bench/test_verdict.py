@@ -106,6 +106,14 @@ check("srtp: x rtpengine column uses the same conversion",
       in text, True)
 check("srtp: authentication failures noted", "5 packets failed SRTP authentication" in text,
       True)
+check("srtp: no model line when the generator kept up", "not measurable here: N=500 SRTP" in text,
+      False)
+# a generator that fell short of the asked rate: not measurable, with the model
+short = [r if r[2:4] != ["rtprelay-srtp2rtp-t1", "offered_pps"] else r[:4] + ["600"]
+         for r in srtp_rows]
+text = report_media.render({"cpus": "2", "media_srtp": "1"}, short)
+check("srtp: generator short of the asked rate",
+      "not measurable here: N=500 SRTP->RTP at the asked 1000 pkt/s" in text, True)
 
 ng = []
 for name, done, cps in (("rtprelay", 1000, 9), ("rtpengine", 1000, 4)):
