@@ -121,7 +121,12 @@ struct load {
 
 	/* sender's, read after join */
 	uint32_t *tx_measured; /* by stream */
-	uint64_t tx_total, tx_measured_total, tx_errors, tx_batches;
+	uint64_t tx_measured_total, tx_errors, tx_batches;
+	atomic_uint_fast64_t tx_total; /* also read while running, at the window's edges */
+	/* packets sent + received when the window opened and closed (by the
+	 * clock: a lagging sender's warm-up packets too), for the generator's
+	 * CPU per packet it really handled */
+	uint64_t wire_start, wire_end;
 	uint64_t late_max_ns;    /* worst lateness against the schedule */
 	uint64_t late_1ms;       /* packets sent > 1 ms late (measured) */
 	uint64_t srtp_tx_errors; /* protect failed: sent as is, the relay drops it */
@@ -533,7 +538,7 @@ static void *sender_run(void *arg)
 				L->tx_errors++;
 				continue;
 			}
-			L->tx_total++;
+			atomic_fetch_add_explicit(&L->tx_total, 1, memory_order_relaxed);
 			if (meas[i]) {
 				L->tx_measured[ks[i]]++;
 				L->tx_measured_total++;
@@ -824,7 +829,7 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu, 
 		       L->rx_srtp_failed, L->srtp_tx_errors);
 	}
 	printf("tx_per_batch\t%.2f\n",
-	       L->tx_batches ? (double)L->tx_total / (double)L->tx_batches : 0);
+	       L->tx_batches ? (double)atomic_load(&L->tx_total) / (double)L->tx_batches : 0);
 	printf("rx_per_batch\t%.2f\n",
 	       L->rx_calls ? (double)L->rx_batched / (double)L->rx_calls : 0);
 	if (d_cpu >= 0) {
@@ -836,6 +841,11 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu, 
 	if (L->tx_measured_total)
 		printf("gen_us_per_pkt\t%.3f\n",
 		       g_cpu / (double)(L->tx_measured_total + L->rx_measured_total));
+	/* per packet sent or received inside the window, measured or not */
+	printf("window_wire_pkts\t%" PRIu64 "\n", L->wire_end - L->wire_start);
+	if (L->wire_end > L->wire_start)
+		printf("gen_us_per_wire_pkt\t%.3f\n",
+		       g_cpu / (double)(L->wire_end - L->wire_start));
 	if (m_total > 0)
 		printf("machine_busy_cpus\t%.2f\n",
 		       m_busy / m_total * (double)sysconf(_SC_NPROCESSORS_ONLN));
@@ -927,12 +937,14 @@ int main(int argc, char **argv)
 	if (o.pid)
 		d_cpu0 = proc_cpu_us(o.pid);
 	g_cpu0 = self_cpu_us();
+	L.wire_start = atomic_load(&L.tx_total) + atomic_load(&L.rx_total);
 	machine_ticks(&mb0, &mt0);
 	if (!atomic_load(&L.abort)) {
 		sleep_until(L.m_end);
 		if (o.pid)
 			d_cpu1 = proc_cpu_us(o.pid);
 		g_cpu1 = self_cpu_us();
+		L.wire_end = atomic_load(&L.tx_total) + atomic_load(&L.rx_total);
 		machine_ticks(&mb1, &mt1);
 	}
 	pthread_join(tx, NULL);
@@ -942,13 +954,14 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"media_load: sent %" PRIu64 " packets (%" PRIu64 " measured), received %" PRIu64
 		"\n",
-		L.tx_total, L.tx_measured_total, (uint64_t)atomic_load(&L.rx_total));
+		(uint64_t)atomic_load(&L.tx_total), L.tx_measured_total,
+		(uint64_t)atomic_load(&L.rx_total));
 	if (strcmp(status, "ok") == 0)
 		report(&L, o.duration, d_cpu0 >= 0 && d_cpu1 >= 0 ? d_cpu1 - d_cpu0 : -1,
 		       g_cpu1 - g_cpu0, mb1 - mb0, mt1 - mt0);
 	else
 		printf("calls\t%u\nsent\t%" PRIu64 "\nreceived\t0\nloss_pct\t100\n", o.calls,
-		       L.tx_total);
+		       (uint64_t)atomic_load(&L.tx_total));
 	if (o.ng && o.delete_calls)
 		ng_teardown(&L, &ng);
 out:

@@ -238,33 +238,39 @@ def srtp_model_lines(b, conv, name):
     with the model the run's figures give. The generator does one libsrtp2
     operation per relayed packet (protect before sending or unprotect after
     receiving), as the relay does; its extra CPU per relayed packet over
-    the plain row estimates that work."""
+    the plain row of the same relay estimates that work. Its CPU per packet
+    is taken over every packet it sent or received in the window
+    (gen_us_per_wire_pkt): a lagging sender is still sending warm-up
+    packets then."""
     rows = ["%s-%s-t1" % (relay, conv) for relay in ("rtprelay", "rtpengine")]
     short = []
     for c in rows:
         asked, offered = verdict.num(b.get(c, "target_pps")), verdict.num(b.get(c, "offered_pps"))
         if b.ok(c) and asked and offered is not None and offered < asked * (1 - verdict.TOLERANCE):
-            short.append("%s %s" % (c, b.get(c, "offered_pps")))
+            short.append("%s pkt/s (%s)" % (b.get(c, "offered_pps"), c))
     if not short:
         return []
+    asked = verdict.num(b.get(rows[0], "target_pps")) or 0
     costs = []
     for c in rows:
-        g, gp = verdict.num(b.get(c, "gen_us_per_pkt")), verdict.num(b.get(plain_of(c),
-                                                                          "gen_us_per_pkt"))
-        if b.ok(c) and b.ok(plain_of(c)) and g is not None and gp is not None:
-            costs.append("%.2f us beside %s" % (2 * (g - gp), c))
+        g = verdict.num(b.get(c, "gen_us_per_wire_pkt"))
+        gp = verdict.num(b.get(plain_of(c), "gen_us_per_wire_pkt"))
+        if not (b.ok(c) and b.ok(plain_of(c))) or g is None or gp is None:
+            continue
+        costs.append("beside %s the generator spent %.2f us per relayed packet more than "
+                     "beside %s, and would alone need %.2f CPUs at the asked rate"
+                     % (c, 2 * (g - gp), plain_of(c), asked * 2 * g / 1e6))
     plain = ", ".join("%s %s us/pkt" % (p, b.get(p, "daemon_us_per_pkt"))
                       for p in ("rtprelay-t1", "rtpengine-t1") if b.ok(p))
     return ["not measurable here: N=%s %s at the asked %s pkt/s: the generator offered only "
-            "%s pkt/s (on %s, shared by the relay, the generator and other work; the generator "
-            "does as much libsrtp2 work as the relay). Expected model: a relay's conversion "
-            "costs its plain us/pkt (%s) plus one SRTP protect or unprotect per packet, which "
-            "cost the generator %s per relayed packet in this run; rtprelay meets the 0.6x "
-            "target when its plain cost plus that stays under 0.6x rtpengine's conversion cost "
-            "at the same offered load." % (
-                b.n, name, b.get(rows[0], "target_pps"), ", ".join(short),
-                "this machine's CPUs", plain or "no plain figures",
-                " and ".join(costs) or "(no figures)")]
+            "%s; it shares this machine's CPUs with the relay and other work and does as much "
+            "libsrtp2 work as the relay (one protect or unprotect per relayed packet): %s. "
+            "Expected model: a relay's conversion costs its plain us/pkt (%s) plus that one "
+            "SRTP operation per packet; rtprelay meets the 0.6x target when its plain cost "
+            "plus its SRTP work stays under 0.6x rtpengine's for the same conversion at the "
+            "same offered load, which needs a machine where the generator has CPUs of its own." % (
+                b.n, name, b.get(rows[0], "target_pps"), " and ".join(short),
+                "; ".join(costs) or "no generator figures", plain or "no plain figures")]
 
 
 def plain_cost_line(b, row, name):
