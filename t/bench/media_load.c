@@ -10,6 +10,20 @@
  * the offer's. With --static-offset K there is no control plane: endpoint e
  * sends to FWD:base+K+e, the rule min_forwarder applies.
  *
+ * With --srtp the relay converts between SRTP (SDES, AES_CM_128_HMAC_SHA1_80)
+ * and plain RTP, as rtpengine's ng "transport-protocol" key asks:
+ *   srtp2rtp  A offers RTP/SAVP with its a=crypto key and "transport-protocol"
+ *             RTP/AVP; B gets and answers plain RTP/AVP; the answer to A
+ *             carries the relay's key
+ *   rtp2srtp  A offers plain with "transport-protocol" RTP/SAVP; B picks the
+ *             offered AES_CM_128_HMAC_SHA1_80 line by its tag and answers
+ *             RTP/SAVP with its own key
+ * The SRTP endpoint protects what it sends with its key and unprotects what
+ * it receives with the relay's (srtp_endpoint.c); a packet that fails
+ * authentication is counted (srtp_auth_failed) and, not being delivered,
+ * lost. The plain endpoint reads only plain packets of ours: SRTP passed on
+ * unconverted arrives as foreign, i.e. lost.
+ *
  * Then two threads run for warm-up + measured window:
  *   - the sender paces all 2N streams at --pps each (50: one 172-byte RTP
  *     packet per 20 ms), spread evenly over the period; every packet carries
@@ -63,15 +77,25 @@
 #include "latency.h"
 #include "raw_udp.h"
 #include "rtp_stream.h"
+#include "srtp_endpoint.h"
 
 #define RX_BATCH 32
 #define TX_BATCH 16 /* packets stamped with one time: bounds the stamp error */
-#define TX_PKT_LEN (RAWUDP_HDR_LEN + RTPSTREAM_PKT_LEN)
+#define TX_PKT_LEN (RAWUDP_HDR_LEN + RTPSTREAM_PKT_LEN + SRTPEP_ROOM)
 #define NG_TIMEOUT_MS 2000
 #define NG_TRIES 3
 
+enum srtp_mode {
+	SRTP_NONE,
+	SRTP_TO_RTP, /* A is SRTP, B plain */
+	RTP_TO_SRTP, /* A plain, B SRTP */
+};
+
+static const char *const srtp_mode_names[] = { "none", "srtp2rtp", "rtp2srtp" };
+
 struct opts {
 	unsigned calls;
+	enum srtp_mode srtp;
 	const char *ng;       /* HOST:PORT; NULL in static mode */
 	int static_offset;    /* -1: use ng */
 	struct in_addr local; /* endpoints */
@@ -86,25 +110,33 @@ struct opts {
 
 struct load {
 	const struct opts *o;
-	unsigned n_ep;                                   /* endpoints = streams = 2 * calls */
-	int *fds;                                        /* by endpoint */
-	struct sockaddr_in *src;                         /* endpoint e's own address */
-	struct sockaddr_in *dest;                        /* where endpoint e sends */
-	int raw_fd;                                      /* -1: send from the endpoint sockets */
+	unsigned n_ep;            /* endpoints = streams = 2 * calls */
+	int *fds;                 /* by endpoint */
+	struct sockaddr_in *src;  /* endpoint e's own address */
+	struct sockaddr_in *dest; /* where endpoint e sends */
+	int raw_fd;               /* -1: send from the endpoint sockets */
+	struct srtpep **srtp;     /* by endpoint: NULL for a plain one (or without --srtp) */
 	uint64_t t0, m_start, m_end, rx_end, rx_end_max; /* CLOCK_MONOTONIC ns */
 	atomic_bool abort;
 
 	/* sender's, read after join */
 	uint32_t *tx_measured; /* by stream */
-	uint64_t tx_total, tx_measured_total, tx_errors, tx_batches;
-	uint64_t late_max_ns; /* worst lateness against the schedule */
-	uint64_t late_1ms;    /* packets sent > 1 ms late (measured) */
+	uint64_t tx_measured_total, tx_errors, tx_batches;
+	atomic_uint_fast64_t tx_total; /* also read while running, at the window's edges */
+	/* packets sent + received when the window opened and closed (by the
+	 * clock: a lagging sender's warm-up packets too), for the generator's
+	 * CPU per packet it really handled */
+	uint64_t wire_start, wire_end;
+	uint64_t late_max_ns;    /* worst lateness against the schedule */
+	uint64_t late_1ms;       /* packets sent > 1 ms late (measured) */
+	uint64_t srtp_tx_errors; /* protect failed: sent as is, the relay drops it */
 
 	/* receiver's, read after join (rx_total also while running) */
 	uint32_t *rx_measured; /* by stream */
 	atomic_uint_fast64_t rx_total;
 	uint64_t rx_measured_total, rx_foreign, rx_misrouted;
 	uint64_t rx_calls, rx_batched;
+	uint64_t rx_srtp_failed; /* failed to unprotect (authentication, replay) */
 	struct latency lat;
 };
 
@@ -242,15 +274,17 @@ static bencode_item *ng_call(struct ng *ng, struct arena *a, const bencode_item 
 	return NULL;
 }
 
-static char *endpoint_sdp(const struct load *L, unsigned e)
+/* Endpoint e's SDP: protocol proto, then the media attributes and crypto
+ * (an a=crypto line, or ""). */
+static char *endpoint_sdp(const struct load *L, unsigned e, const char *proto, const char *crypto)
 {
 	char addr[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &L->o->local, addr, sizeof(addr));
 	return g_strdup_printf("v=0\r\no=- %u 1 IN IP4 %s\r\ns=media_load\r\nc=IN IP4 %s\r\n"
-			       "t=0 0\r\nm=audio %u RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
-			       "a=ptime:20\r\na=sendrecv\r\n",
-			       1000 + e, addr, addr, L->o->port_base + e);
+			       "t=0 0\r\nm=audio %u %s 0\r\na=rtpmap:0 PCMU/8000\r\n"
+			       "a=ptime:20\r\na=sendrecv\r\n%s",
+			       1000 + e, addr, addr, L->o->port_base + e, proto, crypto);
 }
 
 /* The address and port of the (first) audio stream of an SDP body: the
@@ -284,13 +318,18 @@ static int sdp_media_addr(str sdp, struct sockaddr_in *out)
 	return rc;
 }
 
-/* One offer or answer for call c; fills *relay from the returned SDP. */
-static int ng_offer_answer(struct load *L, struct ng *ng, unsigned c, bool answer,
-			   struct sockaddr_in *relay)
+/*
+ * One offer or answer for call c with sdp (and the ng key
+ * "transport-protocol" when transport is not NULL); fills *relay from the
+ * returned SDP and, when srtp is not NULL, gives that endpoint the relay's
+ * key from it (*tag: its a=crypto tag).
+ */
+static int ng_offer_answer(struct load *L, struct ng *ng, unsigned c, bool answer, const char *sdp,
+			   const char *transport, struct sockaddr_in *relay, struct srtpep *srtp,
+			   unsigned *tag)
 {
 	struct arena *a = arena_new(0);
-	unsigned e = 2 * c + (answer ? 1 : 0);
-	g_autofree char *sdp = endpoint_sdp(L, e);
+	char why[256];
 	g_autofree char *call_id = g_strdup_printf("mload-%s-%u", ng->run_id, c);
 	g_autofree char *from = g_strdup_printf("a%u", c);
 	g_autofree char *to = g_strdup_printf("b%u", c);
@@ -304,6 +343,8 @@ static int ng_offer_answer(struct load *L, struct ng *ng, unsigned c, bool answe
 	if (answer)
 		bencode_dict_add_cstr(a, req, "to-tag", to);
 	bencode_dict_add_cstr(a, req, "sdp", sdp);
+	if (transport)
+		bencode_dict_add_cstr(a, req, "transport-protocol", transport);
 	reply = ng_call(ng, a, req);
 	if (!reply)
 		goto out;
@@ -320,10 +361,39 @@ static int ng_offer_answer(struct load *L, struct ng *ng, unsigned c, bool answe
 			answer ? "answer" : "offer", c);
 		goto out;
 	}
+	if (srtp &&
+	    srtpep_set_peer_from_sdp(srtp, out_sdp.s, out_sdp.len, tag, why, sizeof(why)) < 0) {
+		fprintf(stderr, "media_load: %s of call %u: %s\n", answer ? "answer" : "offer", c,
+			why);
+		goto out;
+	}
 	rc = 0;
 out:
 	arena_free(a);
 	return rc;
+}
+
+/* Set up call c: the offer's SDP goes to B (B sends there), the answer's
+ * to A; with --srtp, as the mode at the top of this file says. */
+static int ng_setup_call(struct load *L, struct ng *ng, unsigned c)
+{
+	struct srtpep *sa = L->srtp ? L->srtp[2 * c] : NULL,
+		      *sb = L->srtp ? L->srtp[2 * c + 1] : NULL;
+	g_autofree char *crypto_a = sa ? srtpep_crypto_line(sa, 1) : g_strdup("");
+	g_autofree char *offer = endpoint_sdp(L, 2 * c, sa ? "RTP/SAVP" : "RTP/AVP", crypto_a);
+	g_autofree char *crypto_b = NULL, *answer = NULL;
+	const char *transport = NULL;
+	unsigned tag = 0;
+
+	if (L->o->srtp == SRTP_TO_RTP)
+		transport = "RTP/AVP";
+	else if (L->o->srtp == RTP_TO_SRTP)
+		transport = "RTP/SAVP";
+	if (ng_offer_answer(L, ng, c, false, offer, transport, &L->dest[2 * c + 1], sb, &tag) < 0)
+		return -1;
+	crypto_b = sb ? srtpep_crypto_line(sb, tag) : g_strdup("");
+	answer = endpoint_sdp(L, 2 * c + 1, sb ? "RTP/SAVP" : "RTP/AVP", crypto_b);
+	return ng_offer_answer(L, ng, c, true, answer, NULL, &L->dest[2 * c], sa, &tag);
 }
 
 static int ng_setup(struct load *L, struct ng *ng)
@@ -331,12 +401,9 @@ static int ng_setup(struct load *L, struct ng *ng)
 	uint64_t t = now_ns();
 	unsigned c;
 
-	for (c = 0; c < L->o->calls; c++) {
-		/* the offer's SDP goes to B: B sends there; the answer's to A */
-		if (ng_offer_answer(L, ng, c, false, &L->dest[2 * c + 1]) < 0 ||
-		    ng_offer_answer(L, ng, c, true, &L->dest[2 * c]) < 0)
+	for (c = 0; c < L->o->calls; c++)
+		if (ng_setup_call(L, ng, c) < 0)
 			return -1;
-	}
 	fprintf(stderr, "media_load: %u calls set up over ng in %.2f s\n", L->o->calls,
 		(double)(now_ns() - t) / 1e9);
 	return 0;
@@ -374,10 +441,11 @@ static void static_setup(struct load *L)
 
 /* ---- media ---- */
 
-/* Send n packets, built in pkts[], of streams ks[]; one sendmmsg on the raw
- * socket, or one per endpoint socket. Returns how many went out. */
+/* Send n packets, built in pkts[] (lens[] bytes after the raw header), of
+ * streams ks[]; one sendmmsg on the raw socket, or one per endpoint socket.
+ * Returns how many went out. */
 static unsigned send_batch(struct load *L, uint8_t (*pkts)[TX_PKT_LEN], const unsigned *ks,
-			   unsigned n)
+			   const int *lens, unsigned n)
 {
 	struct mmsghdr m[TX_BATCH];
 	struct iovec iov[TX_BATCH];
@@ -386,9 +454,9 @@ static unsigned send_batch(struct load *L, uint8_t (*pkts)[TX_PKT_LEN], const un
 
 	for (i = 0; i < n; i++) {
 		if (L->raw_fd >= 0)
-			iov[i] = (struct iovec){ pkts[i], TX_PKT_LEN };
+			iov[i] = (struct iovec){ pkts[i], RAWUDP_HDR_LEN + (size_t)lens[i] };
 		else
-			iov[i] = (struct iovec){ pkts[i] + RAWUDP_HDR_LEN, RTPSTREAM_PKT_LEN };
+			iov[i] = (struct iovec){ pkts[i] + RAWUDP_HDR_LEN, (size_t)lens[i] };
 		m[i].msg_hdr = (struct msghdr){ .msg_name = &L->dest[ks[i]],
 						.msg_namelen = sizeof(L->dest[ks[i]]),
 						.msg_iov = &iov[i],
@@ -411,8 +479,8 @@ static unsigned send_batch(struct load *L, uint8_t (*pkts)[TX_PKT_LEN], const un
 /*
  * The paced sender: stream k's packet of round r is due at
  * t0 + r * period + k * period / streams. Each pass takes every packet due
- * by now (at most TX_BATCH), stamps them with the same send time and sends
- * them; then sleeps until the next is due. Stops at the end of the measured
+ * by now (at most TX_BATCH), stamps them with the same send time, protects
+ * those of SRTP endpoints and sends them; then sleeps until the next is due. Stops at the end of the measured
  * window by the clock: a sender that lags offers less, and says so.
  */
 static void *sender_run(void *arg)
@@ -421,6 +489,7 @@ static void *sender_run(void *arg)
 	struct load *L = arg;
 	uint64_t period = 1000000000ull / L->o->pps, round = 0, due, now;
 	unsigned k = 0, n, i, sent, ks[TX_BATCH];
+	int lens[TX_BATCH];
 	bool meas[TX_BATCH];
 
 	while (!atomic_load_explicit(&L->abort, memory_order_relaxed)) {
@@ -439,8 +508,6 @@ static void *sender_run(void *arg)
 					L->late_1ms++;
 			}
 			ks[n] = k;
-			if (L->raw_fd >= 0)
-				rawudp_header(pkts[n], &L->src[k], &L->dest[k], RTPSTREAM_PKT_LEN);
 			rtpstream_build(pkts[n] + RAWUDP_HDR_LEN, k, (uint16_t)round, meas[n], 0);
 			if (++k == L->n_ep) {
 				k = 0;
@@ -452,9 +519,18 @@ static void *sender_run(void *arg)
 			continue;
 		}
 		now = now_ns();
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			struct srtpep *srtp = L->srtp ? L->srtp[ks[i]] : NULL;
+
 			rtpstream_stamp(pkts[i] + RAWUDP_HDR_LEN, now);
-		sent = send_batch(L, pkts, ks, n);
+			lens[i] = RTPSTREAM_PKT_LEN;
+			if (srtp && srtpep_protect(srtp, pkts[i] + RAWUDP_HDR_LEN, &lens[i]) != 0)
+				L->srtp_tx_errors++;
+			if (L->raw_fd >= 0)
+				rawudp_header(pkts[i], &L->src[ks[i]], &L->dest[ks[i]],
+					      (size_t)lens[i]);
+		}
+		sent = send_batch(L, pkts, ks, lens, n);
 		L->tx_batches++;
 		for (i = 0; i < n; i++) {
 			/* send_batch stops at the first failure: the rest failed too */
@@ -462,7 +538,7 @@ static void *sender_run(void *arg)
 				L->tx_errors++;
 				continue;
 			}
-			L->tx_total++;
+			atomic_fetch_add_explicit(&L->tx_total, 1, memory_order_relaxed);
 			if (meas[i]) {
 				L->tx_measured[ks[i]]++;
 				L->tx_measured_total++;
@@ -474,7 +550,8 @@ static void *sender_run(void *arg)
 
 static void receive_batch(struct load *L, unsigned e)
 {
-	static uint8_t bufs[RX_BATCH][RTPSTREAM_PKT_LEN + 64];
+	static uint8_t bufs[RX_BATCH][RTPSTREAM_PKT_LEN + SRTPEP_ROOM];
+	struct srtpep *srtp = L->srtp ? L->srtp[e] : NULL;
 	struct mmsghdr msgs[RX_BATCH];
 	struct iovec iov[RX_BATCH];
 	uint64_t t;
@@ -493,8 +570,15 @@ static void receive_batch(struct load *L, unsigned e)
 	atomic_fetch_add_explicit(&L->rx_total, (unsigned)n, memory_order_relaxed);
 	for (k = 0; k < n; k++) {
 		struct rtpstream_info in;
+		int len = (int)msgs[k].msg_len;
 
-		if (!rtpstream_parse(bufs[k], msgs[k].msg_len, &in) || in.stream >= L->n_ep) {
+		/* SRTP that does not authenticate was not sent by the relay with
+		 * its key: dropped like a receiver would, so lost */
+		if (srtp && srtpep_unprotect(srtp, bufs[k], &len) != 0) {
+			L->rx_srtp_failed++;
+			continue;
+		}
+		if (!rtpstream_parse(bufs[k], (size_t)len, &in) || in.stream >= L->n_ep) {
 			L->rx_foreign++;
 			continue;
 		}
@@ -577,6 +661,8 @@ static void usage(void)
 		"                      drain-max (0.5, 3); later packets count as lost\n"
 		"  --max-seconds S     hard cap on the whole run (120)\n"
 		"  --delete            delete the calls over ng at the end\n"
+		"  --srtp MODE         srtp2rtp (A sends SRTP, B plain) or rtp2srtp (A plain,\n"
+		"                      B SRTP), SDES AES_CM_128_HMAC_SHA1_80; needs --ng\n"
 		"  --no-raw            send from each endpoint's socket (one system call per\n"
 		"                      packet) instead of batches on a raw socket\n");
 	exit(1);
@@ -597,14 +683,23 @@ static double num_arg(const char *s, double min, double max)
 static void parse_opts(struct opts *o, int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "calls", 1, NULL, 'n' },         { "ng", 1, NULL, 'g' },
-		{ "static-offset", 1, NULL, 'k' }, { "local", 1, NULL, 'l' },
-		{ "fwd", 1, NULL, 'f' },           { "port-base", 1, NULL, 'b' },
-		{ "pid", 1, NULL, 'p' },           { "pps", 1, NULL, 'r' },
-		{ "warmup", 1, NULL, 'w' },        { "duration", 1, NULL, 'd' },
-		{ "drain", 1, NULL, 'D' },         { "max-seconds", 1, NULL, 'm' },
-		{ "delete", 0, NULL, 'x' },        { "no-raw", 0, NULL, 'R' },
-		{ "drain-max", 1, NULL, 'M' },     { NULL, 0, NULL, 0 },
+		{ "calls", 1, NULL, 'n' },
+		{ "ng", 1, NULL, 'g' },
+		{ "static-offset", 1, NULL, 'k' },
+		{ "local", 1, NULL, 'l' },
+		{ "fwd", 1, NULL, 'f' },
+		{ "port-base", 1, NULL, 'b' },
+		{ "pid", 1, NULL, 'p' },
+		{ "pps", 1, NULL, 'r' },
+		{ "warmup", 1, NULL, 'w' },
+		{ "duration", 1, NULL, 'd' },
+		{ "drain", 1, NULL, 'D' },
+		{ "max-seconds", 1, NULL, 'm' },
+		{ "delete", 0, NULL, 'x' },
+		{ "no-raw", 0, NULL, 'R' },
+		{ "drain-max", 1, NULL, 'M' },
+		{ "srtp", 1, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -659,6 +754,14 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		case 'R':
 			o->no_raw = true;
 			break;
+		case 's':
+			if (strcmp(optarg, srtp_mode_names[SRTP_TO_RTP]) == 0)
+				o->srtp = SRTP_TO_RTP;
+			else if (strcmp(optarg, srtp_mode_names[RTP_TO_SRTP]) == 0)
+				o->srtp = RTP_TO_SRTP;
+			else
+				usage();
+			break;
 		case 'l':
 		case 'f':
 			if (inet_pton(AF_INET, optarg, c == 'l' ? &o->local : &o->fwd) != 1) {
@@ -672,7 +775,8 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	}
 	if (o->drain_max < o->drain)
 		o->drain_max = o->drain;
-	if (!o->calls || !o->ng == (o->static_offset < 0) || o->port_base + 2 * o->calls > 65536 ||
+	if (!o->calls || !o->ng == (o->static_offset < 0) || (o->srtp && !o->ng) ||
+	    o->port_base + 2 * o->calls > 65536 ||
 	    (o->static_offset >= 0 &&
 	     o->port_base + (unsigned)o->static_offset + 2 * o->calls > 65536))
 		usage();
@@ -718,8 +822,14 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu, 
 	       L->tx_measured_total ? 100.0 * (double)L->late_1ms / (double)L->tx_measured_total
 				    : 0);
 	printf("send_mode\t%s\n", L->raw_fd >= 0 ? "raw" : "sockets");
+	printf("srtp\t%s\n", srtp_mode_names[L->o->srtp]);
+	if (L->o->srtp) {
+		printf("srtp_suite\t%s\n", SRTPEP_SUITE);
+		printf("srtp_auth_failed\t%" PRIu64 "\nsrtp_tx_errors\t%" PRIu64 "\n",
+		       L->rx_srtp_failed, L->srtp_tx_errors);
+	}
 	printf("tx_per_batch\t%.2f\n",
-	       L->tx_batches ? (double)L->tx_total / (double)L->tx_batches : 0);
+	       L->tx_batches ? (double)atomic_load(&L->tx_total) / (double)L->tx_batches : 0);
 	printf("rx_per_batch\t%.2f\n",
 	       L->rx_calls ? (double)L->rx_batched / (double)L->rx_calls : 0);
 	if (d_cpu >= 0) {
@@ -731,6 +841,11 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu, 
 	if (L->tx_measured_total)
 		printf("gen_us_per_pkt\t%.3f\n",
 		       g_cpu / (double)(L->tx_measured_total + L->rx_measured_total));
+	/* per packet sent or received inside the window, measured or not */
+	printf("window_wire_pkts\t%" PRIu64 "\n", L->wire_end - L->wire_start);
+	if (L->wire_end > L->wire_start)
+		printf("gen_us_per_wire_pkt\t%.3f\n",
+		       g_cpu / (double)(L->wire_end - L->wire_start));
 	if (m_total > 0)
 		printf("machine_busy_cpus\t%.2f\n",
 		       m_busy / m_total * (double)sysconf(_SC_NPROCESSORS_ONLN));
@@ -764,6 +879,21 @@ int main(int argc, char **argv)
 	if (open_endpoints(&L) < 0) {
 		status = "error";
 		goto out;
+	}
+	if (o.srtp) {
+		if (srtpep_global_init() < 0) {
+			status = "error";
+			goto out;
+		}
+		/* SRTP on A's side (even endpoints) or B's (odd) */
+		L.srtp = g_new0(struct srtpep *, L.n_ep);
+		for (e = o.srtp == SRTP_TO_RTP ? 0 : 1; e < L.n_ep; e += 2) {
+			L.srtp[e] = srtpep_new();
+			if (!L.srtp[e]) {
+				status = "error";
+				goto out;
+			}
+		}
 	}
 	if (o.ng) {
 		if (ng_open(&ng, o.ng) < 0 || ng_setup(&L, &ng) < 0) {
@@ -807,12 +937,14 @@ int main(int argc, char **argv)
 	if (o.pid)
 		d_cpu0 = proc_cpu_us(o.pid);
 	g_cpu0 = self_cpu_us();
+	L.wire_start = atomic_load(&L.tx_total) + atomic_load(&L.rx_total);
 	machine_ticks(&mb0, &mt0);
 	if (!atomic_load(&L.abort)) {
 		sleep_until(L.m_end);
 		if (o.pid)
 			d_cpu1 = proc_cpu_us(o.pid);
 		g_cpu1 = self_cpu_us();
+		L.wire_end = atomic_load(&L.tx_total) + atomic_load(&L.rx_total);
 		machine_ticks(&mb1, &mt1);
 	}
 	pthread_join(tx, NULL);
@@ -822,13 +954,14 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"media_load: sent %" PRIu64 " packets (%" PRIu64 " measured), received %" PRIu64
 		"\n",
-		L.tx_total, L.tx_measured_total, (uint64_t)atomic_load(&L.rx_total));
+		(uint64_t)atomic_load(&L.tx_total), L.tx_measured_total,
+		(uint64_t)atomic_load(&L.rx_total));
 	if (strcmp(status, "ok") == 0)
 		report(&L, o.duration, d_cpu0 >= 0 && d_cpu1 >= 0 ? d_cpu1 - d_cpu0 : -1,
 		       g_cpu1 - g_cpu0, mb1 - mb0, mt1 - mt0);
 	else
 		printf("calls\t%u\nsent\t%" PRIu64 "\nreceived\t0\nloss_pct\t100\n", o.calls,
-		       L.tx_total);
+		       (uint64_t)atomic_load(&L.tx_total));
 	if (o.ng && o.delete_calls)
 		ng_teardown(&L, &ng);
 out:
@@ -844,6 +977,9 @@ out:
 		if (L.fds[e] >= 0)
 			close(L.fds[e]);
 	latency_cleanup(&L.lat);
+	for (e = 0; L.srtp && e < L.n_ep; e++)
+		srtpep_free(L.srtp[e]);
+	g_free(L.srtp);
 	g_free(L.fds);
 	g_free(L.dest);
 	g_free(L.src);

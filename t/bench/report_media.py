@@ -10,6 +10,8 @@ import verdict
 # the targets of issue 3: CPU per packet against the bare loop and rtpengine
 VS_FWD = 1.2
 VS_RTPENGINE = 0.6
+# the SRTP conversion rows (issue 13): config infix, as the verdicts name it
+SRTP_CONVERSIONS = (("srtp2rtp", "SRTP->RTP"), ("rtp2srtp", "RTP->SRTP"))
 LATE_PCT = 5.0  # generator late by > 1 ms for more packets than this: flagged
 OTHER_CPUS = 0.25  # CPUs busy with neither relay nor generator: flagged
 
@@ -31,6 +33,28 @@ def parse(lines):
 
 def threads(cfg):
     return cfg.rsplit("-t", 1)[-1]
+
+
+def conversion(cfg):
+    """The SRTP conversion infix of cfg ("srtp2rtp", "rtp2srtp"), or None
+    for a plain row."""
+    parts = cfg.split("-")
+    return parts[1] if len(parts) == 3 and parts[1] in dict(SRTP_CONVERSIONS) else None
+
+
+def plain_of(cfg):
+    """The plain row of the same relay and threads as an SRTP row (None for
+    a plain row): rtprelay-srtp2rtp-t1 -> rtprelay-t1."""
+    if conversion(cfg) is None:
+        return None
+    return "%s-t%s" % (cfg.split("-")[0], threads(cfg))
+
+
+def rtpengine_of(cfg):
+    """The rtpengine row doing the same work as an rtprelay row (same
+    conversion, same threads)."""
+    conv = conversion(cfg)
+    return "rtpengine-%st%s" % (conv + "-" if conv else "", threads(cfg))
 
 
 class Block:
@@ -83,6 +107,12 @@ def status_note(b, cfg):
         note += ", generator offered %.0f%% of the asked rate" % (100 * offered / asked)
     if st == "ok" and (verdict.num(b.get(cfg, "loss_pct")) or 0) >= 99.9:
         note = "ok, but ~100% loss"
+    failed = verdict.num(b.get(cfg, "srtp_auth_failed"))
+    if failed:
+        note += ", %s packets failed SRTP authentication (counted lost)" % b.get(
+            cfg, "srtp_auth_failed")
+    if verdict.num(b.get(cfg, "srtp_tx_errors")):
+        note += ", generator could not protect %s packets" % b.get(cfg, "srtp_tx_errors")
     logged = verdict.num(b.get(cfg, "relay_log_lines"))
     if logged is not None and logged > 10:
         note += ", relay logged %s lines (errors/warnings)" % b.get(cfg, "relay_log_lines")
@@ -94,7 +124,8 @@ def status_note(b, cfg):
 
 def table(ns, cfgs, cells):
     head = ["calls", "relay", "batching", "asked/s", "offered/s", "deliv/s", "loss %",
-            "p50 us", "p99 us", "CPU %", "us/pkt", "x fwd-t1", "x rtpengine", "gen CPU %",
+            "p50 us", "p99 us", "CPU %", "us/pkt", "x fwd-t1", "x rtpengine", "x plain",
+            "gen CPU %",
             "busy CPUs", "other CPUs", "load1", "status"]
     rows = []
     for n in ns:
@@ -107,13 +138,13 @@ def table(ns, cfgs, cells):
                          g(c, "delivered_pps"), g(c, "loss_pct"), g(c, "lat_p50_us"),
                          g(c, "lat_p99_us"), g(c, "daemon_cpu_pct"), g(c, "daemon_us_per_pkt"),
                          b.cpu_ratio(c, "fwd-t1"),
-                         "-" if c.startswith("rtpengine") else
-                         b.cpu_ratio(c, "rtpengine-t" + threads(c)),
+                         "-" if c.startswith("rtpengine") else b.cpu_ratio(c, rtpengine_of(c)),
+                         b.cpu_ratio(c, plain_of(c)) if plain_of(c) else "-",
                          g(c, "gen_cpu_pct"), g(c, "machine_busy_cpus"),
                          "-" if b.other_cpus(c) is None else "%.2f" % b.other_cpus(c),
                          g(c, "load"),
                          status_note(b, c)])
-    return raw_tsv.md_table(head, rows, "lll" + "r" * 14 + "l")
+    return raw_tsv.md_table(head, rows, "lll" + "r" * 15 + "l")
 
 
 def load_desc(b, c1, c2):
@@ -171,6 +202,95 @@ def loss_verdict(b, r, e):
         return "no target: %s: %s lost %s%% itself" % (what, e, b.get(e, "loss_pct"))
     return "target %s: %s: loss %s%% vs %s%%" % (
         "met" if lr == 0 else "MISSED", what, b.get(r, "loss_pct"), b.get(e, "loss_pct"))
+
+
+def srtp_verdicts(b):
+    """The SRTP conversion rows: rtprelay's CPU per packet against
+    rtpengine's doing the same conversion (target <= VS_RTPENGINE), loss
+    where rtpengine lost none, and each relay's conversion against its own
+    plain relaying (no target: what the crypto costs)."""
+    out = []
+    for conv, name in SRTP_CONVERSIONS:
+        r, e = "rtprelay-%s-t1" % conv, "rtpengine-%s-t1" % conv
+        if r not in b.rows and e not in b.rows:
+            continue
+        if not b.ok(r):
+            out.append("no figures: N=%s %s (%s, %s): targets not judged" % (
+                b.n, r, name, b.get(r, "status", "no result")))
+            continue
+        _, line = verdict.judge(
+            "N=%s %s CPU/pkt <= %gx %s's (%s, %s)" % (b.n, r, VS_RTPENGINE, e, name,
+                                                     b.get(r, "srtp_suite")),
+            b.get(r, "daemon_us_per_pkt"), b.get(e, "daemon_us_per_pkt"),
+            b.get(r, "offered_pps"), b.get(e, "offered_pps"), "<=", VS_RTPENGINE,
+            load_desc=load_desc(b, r, e))
+        out.append(line + caveat(b, (r, e)))
+        out.append(loss_verdict(b, r, e))
+        for row in (r, e):
+            out.append(plain_cost_line(b, row, name))
+        out += srtp_model_lines(b, conv, name)
+    return out
+
+
+def srtp_model_lines(b, conv, name):
+    """When the generator could not offer the asked rate in a conversion
+    row, this machine could not show that conversion at that load: say so,
+    with the model the run's figures give. The generator does one libsrtp2
+    operation per relayed packet (protect before sending or unprotect after
+    receiving), as the relay does; its extra CPU per relayed packet over
+    the plain row of the same relay estimates that work. Its CPU per packet
+    is taken over every packet it sent or received in the window
+    (gen_us_per_wire_pkt): a lagging sender is still sending warm-up
+    packets then."""
+    rows = ["%s-%s-t1" % (relay, conv) for relay in ("rtprelay", "rtpengine")]
+    short = []
+    for c in rows:
+        asked, offered = verdict.num(b.get(c, "target_pps")), verdict.num(b.get(c, "offered_pps"))
+        if b.ok(c) and asked and offered is not None and offered < asked * (1 - verdict.TOLERANCE):
+            short.append("%s pkt/s (%s)" % (b.get(c, "offered_pps"), c))
+    if not short:
+        return []
+    asked = verdict.num(b.get(rows[0], "target_pps")) or 0
+    costs = []
+    for c in rows:
+        g = verdict.num(b.get(c, "gen_us_per_wire_pkt"))
+        gp = verdict.num(b.get(plain_of(c), "gen_us_per_wire_pkt"))
+        if not (b.ok(c) and b.ok(plain_of(c))) or g is None or gp is None:
+            continue
+        costs.append("beside %s the generator spent %.2f us per relayed packet more than "
+                     "beside %s, and would alone need %.2f CPUs at the asked rate"
+                     % (c, 2 * (g - gp), plain_of(c), asked * 2 * g / 1e6))
+    plain = ", ".join("%s %s us/pkt" % (p, b.get(p, "daemon_us_per_pkt"))
+                      for p in ("rtprelay-t1", "rtpengine-t1") if b.ok(p))
+    return ["not measurable here: N=%s %s at the asked %s pkt/s: the generator offered only "
+            "%s; it shares this machine's CPUs with the relay and other work and does as much "
+            "libsrtp2 work as the relay (one protect or unprotect per relayed packet): %s. "
+            "Expected model: a relay's conversion costs its plain us/pkt (%s) plus that one "
+            "SRTP operation per packet; rtprelay meets the 0.6x target when its plain cost "
+            "plus its SRTP work stays under 0.6x rtpengine's for the same conversion at the "
+            "same offered load, which needs a machine where the generator has CPUs of its own." % (
+                b.n, name, b.get(rows[0], "target_pps"), " and ".join(short),
+                "; ".join(costs) or "no generator figures", plain or "no plain figures")]
+
+
+def plain_cost_line(b, row, name):
+    """What the conversion costs one relay over its plain relaying of the
+    same run, as a ratio of CPU per packet; no target."""
+    plain = plain_of(row)
+    what = "N=%s %s vs plain relaying (%s)" % (b.n, name, row)
+    if not (b.ok(row) and b.ok(plain)):
+        return "no figures: %s (%s: %s, %s: %s)" % (what, row, b.get(row, "status", "no result"),
+                                                    plain, b.get(plain, "status", "no result"))
+    r = verdict.ratio(b.get(row, "daemon_us_per_pkt"), b.get(plain, "daemon_us_per_pkt"))
+    if r is None:
+        return "no figures: %s" % what
+    if not b.same_load(row, plain):
+        return "not comparable: %s: offered pkt/s (%s, %s) %s vs %s (tolerance %.0f%%)" % (
+            what, row, plain, b.get(row, "offered_pps"), b.get(plain, "offered_pps"),
+            100 * verdict.TOLERANCE)
+    return "%s: %s / %s us/pkt = %.2f (offered pkt/s (%s, %s) %s vs %s)%s" % (
+        what, b.get(row, "daemon_us_per_pkt"), b.get(plain, "daemon_us_per_pkt"), r, row, plain,
+        b.get(row, "offered_pps"), b.get(plain, "offered_pps"), caveat(b, (row, plain)))
 
 
 def latency_lines(b):
@@ -247,6 +367,14 @@ def render(meta, lines):
                    any_row.get("pps_per_stream", "?"), any_row.get("pkt_bytes", "?"),
                    meta.get("media_warmup_s", "?"), meta.get("media_duration_s", "?"),
                    meta.get("media_load_args") or "(none)"))
+    if meta.get("media_srtp") == "1":
+        out.append("- SRTP rows (-srtp2rtp-, -rtp2srtp-): at %s calls, %s s measured; the "
+                   "generator's SRTP endpoint protects with its own SDES key and unprotects "
+                   "with the relay's (libsrtp2), packets failing authentication count as "
+                   "lost" % (meta.get("media_srtp_calls", "?"),
+                             meta.get("media_srtp_duration_s", "?")))
+    elif "media_srtp" in meta:
+        out.append("- SRTP rows: not run (MEDIA_SRTP=%s)" % meta["media_srtp"])
     others = sorted(x for x in (b.other_cpus(c) for b in blocks for c in b.rows)
                     if x is not None)
     if others:
@@ -260,6 +388,7 @@ def render(meta, lines):
     out += ["", COLUMNS.replace("OTHER_CPUS", "%.2f" % OTHER_CPUS), "", "## Verdicts", "", "```"]
     for b in blocks:
         out += cpu_verdicts(b)
+        out += srtp_verdicts(b)
         out += latency_lines(b)
     out += scaling_lines(meta, blocks)
     out += ["```", ""]
@@ -280,8 +409,10 @@ Columns: batching = how the relay moves packets, as its start-up log says
 latency through the relay (send to receive, CLOCK_MONOTONIC); CPU % = the
 relay's user+system time in % of one CPU; us/pkt = the relay's CPU
 microseconds per delivered packet; x fwd-t1, x rtpengine = us/pkt over
-fwd-t1's and over rtpengine's with as many threads, at the same offered load
-(n/c otherwise); gen CPU % = the generator's own CPU; busy CPUs = CPUs busy
+fwd-t1's and over rtpengine's with as many threads (and, for an SRTP row,
+the same conversion), at the same offered load (n/c otherwise); x plain =
+an SRTP row's us/pkt over its relay's plain row with as many threads, at
+the same offered load; gen CPU % = the generator's own CPU; busy CPUs = CPUs busy
 machine-wide (/proc/stat); other CPUs = busy CPUs minus the relay's and the
 generator's: other work on the machine during the window, plus kernel work
 charged to neither process (small on a quiet machine); a verdict names rows

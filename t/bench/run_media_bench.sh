@@ -9,6 +9,18 @@
 #                    fallback backend, for comparison)
 #   rtpengine-t1/t2  Debian's rtpengine --table=-1 --num-threads=1 / 2
 #                    (when installed)
+# and, for N = 500 and 1000 (MEDIA_SRTP_CALLS), the SRTP conversion rows:
+#   rtprelay-srtp2rtp-t1, rtpengine-srtp2rtp-t1
+#                    A sends SRTP (SDES AES_CM_128_HMAC_SHA1_80, its own key),
+#                    the relay decrypts and hands B plain RTP, and encrypts
+#                    B's RTP for A with its own key (offer RTP/SAVP with
+#                    "transport-protocol": "RTP/AVP")
+#   rtprelay-rtp2srtp-t1, rtpengine-rtp2srtp-t1
+#                    the reverse: A plain, B SRTP (offer with
+#                    "transport-protocol": "RTP/SAVP", B answers with the
+#                    relay's AES_CM_128_HMAC_SHA1_80 tag and its own key)
+#                    media_load --srtp protects and unprotects with libsrtp2;
+#                    what fails authentication counts as lost
 # one after the other (never two at once: they would share the 2 CPUs).
 # Every figure media_load printed for each run, what each relay batches
 # (from its own start-up log), and the run's metadata (t/bench/meta.sh) go
@@ -30,8 +42,8 @@
 # Each relay is started in the foreground without config file and stopped
 # by its PID (TERM, then KILL after 5 s). Bounded: every media_load run is
 # capped (--max-seconds, and timeout(1) above that), so the whole bench
-# takes about (4 + warm-up + duration) s per run and 21 runs: ~3.5 minutes
-# by default.
+# takes about (4 + warm-up + duration) s per run and 21 runs, plus 8 SRTP
+# runs with their shorter window: ~4.5 minutes by default.
 #
 # Environment: MEDIA_LOAD, MIN_FORWARDER, RTPRELAY, RTPENGINE (binaries),
 # MEDIA_CALLS ("500 1000 2000"), MEDIA_DURATION (measured seconds, 5),
@@ -39,7 +51,9 @@
 # RESULTS_MD (the file results.py writes, t/bench/RESULTS.md),
 # PYTHON (python3), MEDIA_ONLY (space-separated config names to run, e.g.
 # "fwd-t1 rtpengine-t1"), MEDIA_RTPRELAY_ARGS (more rtprelay arguments, e.g.
-# --media-coalesce-us=0). Arguments go to media_load (e.g. --no-raw).
+# --media-coalesce-us=0), MEDIA_SRTP (1: also the SRTP rows; 0: not),
+# MEDIA_SRTP_CALLS ("500 1000"), MEDIA_SRTP_DURATION (their measured
+# seconds, 3). Arguments go to media_load (e.g. --no-raw).
 
 set -u
 
@@ -57,7 +71,23 @@ MEDIA_RTPRELAY_ARGS=${MEDIA_RTPRELAY_ARGS:-}
 RESULTS_DIR=${RESULTS_DIR:-$here/results}
 RESULTS_MD=${RESULTS_MD:-$here/RESULTS.md}
 PYTHON=${PYTHON:-python3}
+MEDIA_SRTP=${MEDIA_SRTP:-1}
+MEDIA_SRTP_CALLS=${MEDIA_SRTP_CALLS:-500 1000}
+MEDIA_SRTP_DURATION=${MEDIA_SRTP_DURATION:-3}
 CONFIGS="fwd-t1 fwd-t2 rtprelay-t1 rtprelay-t2 rtprelay-epoll-t1 rtpengine-t1 rtpengine-t2"
+SRTP_CONFIGS="rtprelay-srtp2rtp-t1 rtpengine-srtp2rtp-t1 rtprelay-rtp2srtp-t1 rtpengine-rtp2srtp-t1"
+
+# The configurations run at N calls: the plain ones, then the SRTP ones
+# when they are on and N is one of their call counts.
+configs_for() {
+	local n=$1
+	echo "$CONFIGS"
+	if [ "$MEDIA_SRTP" = 1 ]; then
+		case " $MEDIA_SRTP_CALLS " in
+		*" $n "*) echo "$SRTP_CONFIGS" ;;
+		esac
+	fi
+}
 
 GEN_ADDR=127.0.0.2
 GEN_BASE=10000
@@ -140,7 +170,8 @@ batching() {
 # $tmp/CONFIG.CALLS.tsv as media_load printed them plus notes.
 run_one() {
 	local cfg=$1 n=$2 threads=${1##*-t} out="$tmp/$1.$2.tsv" pid rc bin addr load
-	local -a target extra
+	local duration=$MEDIA_DURATION
+	local -a target extra srtp=()
 	case " $MEDIA_ONLY " in
 	"  ") ;;
 	*" $cfg "*) ;;
@@ -175,6 +206,10 @@ run_one() {
 		;;
 	esac
 	daemon_pid=$pid
+	case $cfg in
+	*-srtp2rtp-*) srtp=(--srtp srtp2rtp) duration=$MEDIA_SRTP_DURATION ;;
+	*-rtp2srtp-*) srtp=(--srtp rtp2srtp) duration=$MEDIA_SRTP_DURATION ;;
+	esac
 	if [ "${cfg%-t*}" != fwd ] && ! wait_bound "$addr" "$NG_PORT" "$pid"; then
 		echo "status	did not start" > "$out"
 		echo "run_media_bench: $cfg: did not bind $addr:$NG_PORT; its log:"
@@ -184,11 +219,11 @@ run_one() {
 	fi
 	[ "${cfg%-t*}" = fwd ] && sleep 0.3
 	load=$(cut -d" " -f1 /proc/loadavg)
-	printf 'run_media_bench: %-12s %5d calls ... ' "$cfg" "$n"
-	timeout -k 5 $((MEDIA_DURATION + 90)) "$MEDIA_LOAD" "${target[@]}" --calls "$n" \
+	printf 'run_media_bench: %-21s %5d calls ... ' "$cfg" "$n"
+	timeout -k 5 $((duration + 90)) "$MEDIA_LOAD" "${target[@]}" --calls "$n" \
 		--local "$GEN_ADDR" --port-base "$GEN_BASE" --pid "$pid" \
-		--warmup "$MEDIA_WARMUP" --duration "$MEDIA_DURATION" \
-		--max-seconds $((MEDIA_DURATION + 80)) "${load_args[@]}" \
+		--warmup "$MEDIA_WARMUP" --duration "$duration" "${srtp[@]}" \
+		--max-seconds $((duration + 80)) "${load_args[@]}" \
 		> "$out" 2> "$tmp/$cfg.$n.err"
 	rc=$?
 	echo "load	$load" >> "$out"
@@ -216,9 +251,12 @@ echo "run_media_bench: $(sed -n 's/^meta\tdate\t//p' "$tmp/meta.tsv"), load aver
 	printf 'meta\tmedia_warmup_s\t%s\n' "$MEDIA_WARMUP"
 	printf 'meta\tmedia_duration_s\t%s\n' "$MEDIA_DURATION"
 	printf 'meta\tmedia_load_args\t%s\n' "$*"
+	printf 'meta\tmedia_srtp\t%s\n' "$MEDIA_SRTP"
+	printf 'meta\tmedia_srtp_calls\t%s\n' "$MEDIA_SRTP_CALLS"
+	printf 'meta\tmedia_srtp_duration_s\t%s\n' "$MEDIA_SRTP_DURATION"
 } >> "$tmp/meta.tsv"
 for n in $MEDIA_CALLS; do
-	for cfg in $CONFIGS; do
+	for cfg in $(configs_for "$n"); do
 		run_one "$cfg" "$n"
 	done
 done
@@ -230,9 +268,11 @@ mkdir -p "$RESULTS_DIR"
 {
 	cat "$tmp/meta.tsv"
 	for n in $MEDIA_CALLS; do
-		for cfg in $CONFIGS; do
+		for cfg in $(configs_for "$n"); do
 			f="$tmp/$cfg.$n.tsv"
-			[ -f "$f" ] && sed "s/^/cell\t$n\t$cfg\t/" "$f"
+			if [ -f "$f" ]; then
+				sed "s/^/cell\t$n\t$cfg\t/" "$f"
+			fi
 		done
 	done
 } > "$RESULTS_DIR/media.tsv.new" && mv "$RESULTS_DIR/media.tsv.new" "$RESULTS_DIR/media.tsv"

@@ -76,6 +76,45 @@ check("media: 1010 vs 1100 not comparable",
       "not comparable: N=500 rtprelay-t1 CPU/pkt <= 0.6x rtpengine-t1" in text, True)
 check("media: 2 CPUs cannot show scaling", "not measurable here: 2 threads vs 1" in text, True)
 
+# SRTP rows are judged against rtpengine doing the same conversion, under
+# the same offered load only; their plain rows give the "x plain" ratio.
+srtp_rows = []
+for cfg, offered, us, loss in (("rtprelay-t1", 1000, 4, "0.000"), ("rtpengine-t1", 1000, 10, "0.000"),
+                               ("rtprelay-srtp2rtp-t1", 1005, 5, "0.000"),
+                               ("rtpengine-srtp2rtp-t1", 1000, 12, "0.000"),
+                               ("rtprelay-rtp2srtp-t1", 1000, 5, "0.500"),
+                               ("rtpengine-rtp2srtp-t1", 1100, 6, "0.000")):
+    srtp_rows += cell("500", cfg, status="ok", target_pps=1000, offered_pps=offered,
+                      delivered_pps=offered, loss_pct=loss, daemon_us_per_pkt=us,
+                      gen_cpu_pct=30, srtp_auth_failed=5 if loss != "0.000" else 0)
+text = report_media.render({"cpus": "2", "media_srtp": "1"}, srtp_rows)
+check("srtp: 5 vs 12 us/pkt at 1005 vs 1000 judged against the same conversion",
+      "target met: N=500 rtprelay-srtp2rtp-t1 CPU/pkt <= 0.6x rtpengine-srtp2rtp-t1's" in text,
+      True)
+check("srtp: 1000 vs 1100 not comparable",
+      "not comparable: N=500 rtprelay-rtp2srtp-t1 CPU/pkt <= 0.6x rtpengine-rtp2srtp-t1's"
+      in text, True)
+check("srtp: loss not judged across loads",
+      "not comparable: N=500 rtprelay-rtp2srtp-t1 loses no packet" in text, True)
+check("srtp: loss judged at the same load",
+      "target met: N=500 rtprelay-srtp2rtp-t1 loses no packet" in text, True)
+check("srtp: vs plain at the same load",
+      "N=500 SRTP->RTP vs plain relaying (rtprelay-srtp2rtp-t1): 5 / 4 us/pkt = 1.25" in text,
+      True)
+check("srtp: x rtpengine column uses the same conversion",
+      "| 500 | rtprelay-srtp2rtp-t1 | - | 1000 | 1005 | 1005 | 0.000 | - | - | - | 5 | - | 0.42 | 1.25 |"
+      in text, True)
+check("srtp: authentication failures noted", "5 packets failed SRTP authentication" in text,
+      True)
+check("srtp: no model line when the generator kept up", "not measurable here: N=500 SRTP" in text,
+      False)
+# a generator that fell short of the asked rate: not measurable, with the model
+short = [r if r[2:4] != ["rtprelay-srtp2rtp-t1", "offered_pps"] else r[:4] + ["600"]
+         for r in srtp_rows]
+text = report_media.render({"cpus": "2", "media_srtp": "1"}, short)
+check("srtp: generator short of the asked rate",
+      "not measurable here: N=500 SRTP->RTP at the asked 1000 pkt/s" in text, True)
+
 ng = []
 for name, done, cps in (("rtprelay", 1000, 9), ("rtpengine", 1000, 4)):
     ng += [[name, "load", "sequential", "closed-loop", "1", "1000", str(done)],
