@@ -9,15 +9,14 @@ works afterwards."""
 
 import os
 import socket
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check, daemon  # noqa: E401
+from pinger import PING_P99_MS, Pinger
 
 PING = b"p1 d7:command4:pinge"
-PING_P99_MS = 50.0 if daemon.SAN else 10.0  # sanitizers: 3-5x the CPU per byte
 
 
 def cpu_seconds(pid):
@@ -25,47 +24,6 @@ def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-PINGER = r"""
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(1.0)
-deadline = time.monotonic() + 60
-n = 0
-while time.monotonic() < deadline:
-    n += 1
-    cookie = b"pp%d" % n
-    t0 = time.monotonic()
-    s.sendto(cookie + b" d7:command4:pinge", ("127.0.0.1", int(sys.argv[1])))
-    try:
-        while not s.recv(4096).startswith(cookie + b" "):
-            pass
-        rtt = (time.monotonic() - t0) * 1000
-    except socket.timeout:
-        rtt = 1000.0
-    print("%.3f" % rtt, flush=True)
-    time.sleep(0.005)
-"""
-
-
-class Pinger:
-    """UDP ng pings every 5 ms from a process of their own (the test's own
-    threads would measure the GIL), bounded to 60 s; round trips in ms."""
-
-    def __init__(self, d):
-        self.proc = subprocess.Popen([sys.executable, "-c", PINGER, str(d.ng_port)],
-                                     stdout=subprocess.PIPE, text=True)
-        time.sleep(0.2)
-
-    def finish(self):
-        self.proc.terminate()
-        out, _ = self.proc.communicate(timeout=10)
-        self.rtts = [float(x) for x in out.split()]
-
-    def p99(self):
-        r = sorted(self.rtts)
-        return r[min(len(r) - 1, int(len(r) * 0.99))] if r else float("inf")
 
 
 def tcp_connect(d):
