@@ -30,6 +30,7 @@
 #include "reloader.h"
 #include "rtprelay.h"
 #include "stats.h"
+#include "thread_sched.h"
 
 static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -86,6 +87,10 @@ int main(int argc, char **argv)
 		log_init("rtprelay", false, cfg->log_facility);
 	config_apply_log_levels(cfg);
 	libevent_log_init();
+	if (thread_sched_init(cfg, &err) < 0) {
+		log_errx("%s", err);
+		goto err_put_config;
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!cfg->foreground && process_daemonize() < 0)

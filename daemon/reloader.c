@@ -1,6 +1,7 @@
 /* SIGHUP: the configuration read off the control thread, swapped in on it. */
 #define LOG_SUBSYS core
 #include "reloader.h"
+#include "thread_sched.h"
 
 #include <event2/event.h>
 #include <glib.h>
@@ -45,6 +46,7 @@ static void *reading(void *arg)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals are the main loop's */
+	thread_sched_self(THREAD_IDLE, "reload-config");
 	r->next = config_new();
 	if (options_parse_with(r->argc, r->argv, r->next, warn, NULL, &r->err) < 0) {
 		config_put(r->next);

@@ -70,6 +70,9 @@ enum config_nft_family {
 	CONFIG_NFT_IP6,
 };
 
+/* sched_priority, idle_sched_priority: not given (leave the thread's) */
+#define CONFIG_NO_PRIORITY (-1000)
+
 struct rtprelay_config {
 	struct config_interface interfaces[CONFIG_MAX_INTERFACES];
 	unsigned n_interfaces;
@@ -105,10 +108,15 @@ struct rtprelay_config {
 	bool nftables_append;         /* jump rule last in the base chain, not first */
 	int nftables_family;          /* enum config_nft_family */
 	int nftables_priority;        /* hook priority of a base chain we create */
-	bool nftables_start;          /* one-shot: create the rules, exit */
-	bool nftables_stop;           /* one-shot: delete the rules, exit */
-	bool nftables_status;         /* one-shot: check the rules, exit 0/1 */
-	int tos;                      /* -T, default 184 (EF) as rtpengine */
+	/* --scheduling/--priority (media threads), --idle-scheduling/
+	 * --idle-priority (background threads): a SCHED_* policy or -1 (leave
+	 * it), a priority (nice, or 1..99 for fifo/rr) or CONFIG_NO_PRIORITY */
+	int sched_policy, sched_priority;
+	int idle_sched_policy, idle_sched_priority;
+	bool nftables_start;  /* one-shot: create the rules, exit */
+	bool nftables_stop;   /* one-shot: delete the rules, exit */
+	bool nftables_status; /* one-shot: check the rules, exit 0/1 */
+	int tos;              /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
 	bool memory_accounting_sites; /* --memory-accounting=sites (debug builds: default) */
 	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */

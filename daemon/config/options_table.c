@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,36 @@ static int parse_media_io(const struct option_def *def, const char *value, bool 
 	}
 	*err = g_strdup_printf("'%s' is not one of uring, epoll", value);
 	return -1;
+}
+
+/* rtpengine's scheduling policy names; "default"/"none": leave it. */
+static int parse_policy(const char *value, int *out, char **err)
+{
+	static const struct {
+		const char *name;
+		int policy;
+	} names[] = { { "default", -1 },     { "none", -1 },           { "fifo", SCHED_FIFO },
+		      { "rr", SCHED_RR },    { "other", SCHED_OTHER }, { "batch", SCHED_BATCH },
+		      { "idle", SCHED_IDLE } };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strcmp(value, names[i].name) == 0) {
+			*out = names[i].policy;
+			return 0;
+		}
+	*err = g_strdup_printf("'%s' is not one of default, none, fifo, rr, other, batch, idle",
+			       value);
+	return -1;
+}
+
+static int parse_scheduling(const struct option_def *def, const char *value, bool first,
+			    struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+			    char **err)
+{
+	return parse_policy(value,
+			    strcmp(def->name, "scheduling") == 0 ? &cfg->sched_policy
+								 : &cfg->idle_sched_policy,
+			    err);
 }
 
 static int parse_media_buffers(const struct option_def *def, const char *value, bool first,
@@ -457,6 +488,19 @@ const struct option_def options_table[] = {
 	{ .name = "shared-memory-max", .type = OPT_UINT, .offset = CFG(shared_memory_max),
 	  .min = 0, .max = 1048576, .def = "1024",
 	  .help = "Shared memory for per-stream state at most, MiB (0: no limit)", .arg = "MIB" },
+	{ .name = "scheduling", .type = OPT_CUSTOM, .parse = parse_scheduling, .def = "default",
+	  .help = "Scheduling policy of the media threads",
+	  .arg = "default|none|fifo|rr|other|batch|idle" },
+	{ .name = "priority", .type = OPT_INT, .offset = CFG(sched_priority), .min = -20,
+	  .max = 99, .help = "Priority of the media threads: nice -20..19, or 1..99 with fifo/rr",
+	  .arg = "INT" },
+	{ .name = "idle-scheduling", .type = OPT_CUSTOM, .parse = parse_scheduling,
+	  .def = "default", .help = "Scheduling policy of the background threads",
+	  .arg = "default|none|fifo|rr|other|batch|idle" },
+	{ .name = "idle-priority", .type = OPT_INT, .offset = CFG(idle_sched_priority), .min = -20,
+	  .max = 99,
+	  .help = "Priority of the background threads: nice -20..19, or 1..99 with fifo/rr",
+	  .arg = "INT" },
 	{ .name = "media-io", .type = OPT_CUSTOM, .parse = parse_media_io, .def = "uring",
 	  .help = "Media packet I/O: io_uring (falls back to epoll where unavailable) or epoll",
 	  .arg = "uring|epoll" },
@@ -531,6 +575,7 @@ void options_defaults(struct rtprelay_config *cfg)
 			g_error("default of option '%s': %s", def->name, err);
 	}
 	cfg->num_threads = cpu_count();
+	cfg->sched_priority = cfg->idle_sched_priority = CONFIG_NO_PRIORITY; /* leave it */
 	for (size_t i = 0; i < G_N_ELEMENTS(cfg->log_levels); i++)
 		cfg->log_levels[i] = -1;
 	/* As rtpengine: internals stays quiet unless asked for explicitly. */

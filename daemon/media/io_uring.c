@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -33,6 +34,7 @@
 #include "media/io.h"
 #include "media/route.h"
 #include "sockaddr.h"
+#include "thread_sched.h"
 
 #define RING_ENTRIES 1024 /* submission queue; full: submitted early */
 #define RING_CQ_MIN 4096  /* completion queue: at least, and > 2 x buffers */
@@ -529,8 +531,12 @@ static void *uring_main(void *arg)
 	char *why = NULL;
 	sigset_t all;
 
+	char name[16];
+
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals are the main loop's */
+	snprintf(name, sizeof(name), "media-%u", uw->index);
+	thread_sched_self(THREAD_MEDIA, name);
 	/* Single issuer: the ring belongs to the thread that creates it. */
 	if (ring_setup(uw, &why) < 0) {
 		init_report(uw, -1, why);

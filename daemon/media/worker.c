@@ -8,9 +8,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "log.h"
 #include "media/io_uring.h"
+#include "thread_sched.h"
 
 struct worker {
 	struct event_base *base;    /* epoll */
@@ -37,9 +39,13 @@ static void *epoll_worker_main(void *arg)
 	struct worker *w = arg;
 	sigset_t all;
 
+	char name[16];
+
 	/* Signals belong to the main thread's loop. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	snprintf(name, sizeof(name), "media-%u", w->index);
+	thread_sched_self(THREAD_MEDIA, name);
 	/* A loopbreak sent before the loop started would be forgotten by
 	 * libevent, so the stop request is a flag checked between rounds. */
 	while (!atomic_load(&w->stop))

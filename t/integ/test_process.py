@@ -589,3 +589,45 @@ def test_ctl_no_daemon():
                        text=True, timeout=30)
     check.eq(r.returncode, 2, "exit status for an unresolvable host (stderr %r)" % r.stderr)
     check.contains(r.stderr, "no-such-host.invalid", "message names the host")
+
+
+def thread_sched(pid):
+    """{thread name: (policy, nice)} of the daemon's threads (/proc)."""
+    out = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+            name = f.read().strip()
+        with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        out[name] = (int(fields[38]), int(fields[16]))  # policy, nice
+    return out
+
+
+def test_scheduling_options():
+    """--scheduling/--priority set the media threads' policy and nice value,
+    --idle-scheduling/--idle-priority the background thread's (made on
+    SIGHUP); the control thread keeps the process's; a priority that does
+    not fit its policy is refused at start, naming the option."""
+    check.only("rtprelay")
+    batch, idle = 3, 5  # SCHED_BATCH, SCHED_IDLE
+    with daemon.Daemon(args=["--num-threads=2", "--scheduling=batch", "--priority=7",
+                             "--idle-scheduling=idle", "--idle-priority=3"],
+                       name="sched") as d:
+        s = thread_sched(d.proc.pid)
+        check.eq(s.get("media-0"), (batch, 7), "media thread 0")
+        check.eq(s.get("media-1"), (batch, 7), "media thread 1")
+        check.eq(s.get("rtprelay"), (0, 0), "the control thread keeps its own")
+        # the reader thread is made on SIGHUP and applies its settings first
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        check.not_contains(d.log_text(), "cannot set the", "every setting applied")
+    for args, word in ((["--scheduling=fifo", "--priority=0"], "priority 0"),
+                       (["--priority=50"], "nice value"),
+                       (["--idle-scheduling=rr", "--idle-priority=-5"], "idle-priority -5"),
+                       (["--scheduling=sometimes"], "scheduling")):
+        r = subprocess.run([daemon.default_bin(), "--config-file=none", "--foreground",
+                            "--log-stderr", "--interface=127.0.0.1", "--listen-ng=127.0.0.1:29999"]
+                           + args, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=20)
+        check.ne(r.returncode, 0, "refused: %s" % args)
+        check.contains(r.stderr, word, "names the cause: %s" % args)
