@@ -119,7 +119,11 @@ enum {
 	/* The port carries RTCP only: every packet goes to user space (it is
 	 * counted in the table's status, nothing else). */
 	RTPRELAY_TARGET_RTCP = 1u << 2,
-	RTPRELAY_TARGET_FLAGS = (1u << 3) - 1
+	/* A packet whose source is not expected_src goes to user space (which
+	 * learns endpoints and rate-limits strangers) instead of being
+	 * forwarded; not with STRICT_SOURCE. */
+	RTPRELAY_TARGET_OTHER_SOURCE_TO_USER = 1u << 3,
+	RTPRELAY_TARGET_FLAGS = (1u << 4) - 1
 };
 
 struct rtprelay_target {

@@ -71,7 +71,7 @@ static bool packet_addrs(const struct sk_buff *skb, const struct udphdr *uh,
 
 static bool source_ok(const struct rtprelay_target *s, const struct rtprelay_key *src)
 {
-	if (!(s->flags & RTPRELAY_TARGET_STRICT_SOURCE))
+	if (!(s->flags & (RTPRELAY_TARGET_STRICT_SOURCE | RTPRELAY_TARGET_OTHER_SOURCE_TO_USER)))
 		return true;
 	return src->family == s->expected_src.family && src->port == s->expected_src.port &&
 	       !memcmp(src->addr, s->expected_src.addr, sizeof(src->addr));
@@ -169,6 +169,10 @@ static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *reg
 		return;
 	}
 	if (!source_ok(&kt->spec, &src)) {
+		if (kt->spec.flags & RTPRELAY_TARGET_OTHER_SOURCE_TO_USER) {
+			rtprelay_count_pass(t, RTPRELAY_PASS_OTHER_SOURCE);
+			return;
+		}
 		rtprelay_stats_add(&kt->stats->dropped_source, 1);
 		this_cpu_inc(t->stats->dropped_source);
 		regs->verdict.code = NF_DROP;

@@ -105,7 +105,7 @@ static const char *const pass_names[RTPRELAY_PASS_COUNT] = {
 	[RTPRELAY_PASS_NO_TARGET] = "no_target", [RTPRELAY_PASS_RTCP_PORT] = "rtcp_port",
 	[RTPRELAY_PASS_RTCP] = "rtcp",           [RTPRELAY_PASS_STUN] = "stun",
 	[RTPRELAY_PASS_DTLS] = "dtls",           [RTPRELAY_PASS_NOT_RTP] = "not_rtp",
-	[RTPRELAY_PASS_INVALID] = "invalid",
+	[RTPRELAY_PASS_INVALID] = "invalid",     [RTPRELAY_PASS_OTHER_SOURCE] = "other_source",
 };
 
 static int status_show(struct seq_file *m, void *v)

@@ -82,7 +82,10 @@ static int target_check(const struct rtprelay_target *s)
 		return -EINVAL;
 	if (memchr_inv(s->pad, 0, sizeof(s->pad)))
 		return -EINVAL;
-	if (s->flags & RTPRELAY_TARGET_STRICT_SOURCE) {
+	if ((s->flags & RTPRELAY_TARGET_STRICT_SOURCE) &&
+	    (s->flags & RTPRELAY_TARGET_OTHER_SOURCE_TO_USER))
+		return -EINVAL;
+	if (s->flags & (RTPRELAY_TARGET_STRICT_SOURCE | RTPRELAY_TARGET_OTHER_SOURCE_TO_USER)) {
 		err = rtprelay_addr_check(&s->expected_src, false);
 		if (err)
 			return err;

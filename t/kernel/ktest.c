@@ -137,6 +137,7 @@ static const struct {
 	{ "validation", test_validation },
 	{ "forward", test_forward },
 	{ "strict", test_strict },
+	{ "other-source", test_other_source_to_user },
 	{ "passthrough", test_passthrough },
 	{ "unpin", test_unpin },
 	{ "barrier", test_barrier },

@@ -39,6 +39,7 @@ void test_inject(void);
 void test_forward(void);
 void test_netns(void);
 void test_strict(void);
+void test_other_source_to_user(void);
 void test_passthrough(void);
 void test_unpin(void);
 void test_barrier(void);

@@ -231,6 +231,51 @@ void test_strict(void)
 	munmap(shm, SHM_SIZE);
 }
 
+/* Another source than the expected one goes to user space (which learns
+ * and rate-limits strangers) with OTHER_SOURCE_TO_USER; not together with
+ * STRICT_SOURCE. */
+void test_other_source_to_user(void)
+{
+	struct rtprelay_addr local = kc_addr("127.0.0.1", 22010);
+	struct rtprelay_addr src = kc_addr("127.0.0.1", 22011);
+	struct rtprelay_addr dst = kc_addr("127.0.0.1", 22012);
+	uint8_t *shm = kt_shm_new(SHM_SIZE), pkt[200];
+	struct rtprelay_stream_stats *st = kt_stats_at(shm, 0);
+	struct rtprelay_target t = kt_target(&local, &src, &dst, st);
+	int fd = kc_session(kt_table);
+	int user = kn_bind("127.0.0.1", 22010), rx = kn_bind("127.0.0.1", 22012);
+	int good = kn_bind("127.0.0.1", 22013), other = kn_bind("127.0.0.1", 22014);
+	long long pass0 = kt_pass_count("other_source");
+	size_t n = kn_rtp(pkt, 0, 1, 42, 100);
+
+	CHECK_EQ(kc_pin(fd, shm, SHM_SIZE), 0, "pin");
+	t.expected_src = kc_addr("127.0.0.1", 22013);
+	t.flags = RTPRELAY_TARGET_OTHER_SOURCE_TO_USER | RTPRELAY_TARGET_STRICT_SOURCE;
+	CHECK_EQ(kc_add(fd, &t), -EINVAL, "not with strict source");
+	t.flags = RTPRELAY_TARGET_OTHER_SOURCE_TO_USER;
+	t.expected_src = (struct rtprelay_addr){ 0 };
+	CHECK_EQ(kc_add(fd, &t), -EINVAL, "needs an expected source");
+	t.expected_src = kc_addr("127.0.0.1", 22013);
+	CHECK_EQ(kc_add(fd, &t), 0, "add, expecting 127.0.0.1:22013");
+	for (int i = 0; i < 10; i++)
+		kn_send(other, &local, pkt, n);
+	CHECK_EQ(kn_drain(user, 300), 10, "packets from :22014 in user space");
+	CHECK_EQ(kn_drain(rx, 100), 0, "and not forwarded");
+	CHECK_EQ(kt_ld(&st->dropped_source), 0, "not dropped");
+	CHECK_EQ(kt_pass_count("other_source") - pass0, 10, "status: passed, other_source");
+	for (int i = 0; i < 10; i++)
+		kn_send(good, &local, pkt, n);
+	int got = 0;
+	while (got < 10 && kn_recv(rx, pkt + 100, 100, 3000, NULL, NULL) >= 0)
+		got++;
+	CHECK_EQ(got, 10, "packets from the expected source forwarded");
+	CHECK_EQ(kn_drain(user, 100), 0, "none of them in user space");
+	CHECK_EQ(kt_ld(&st->packets), 10, "stats packets");
+	close(fd);
+	close(user), close(rx), close(good), close(other);
+	munmap(shm, SHM_SIZE);
+}
+
 /* ---- what goes to user space ---- */
 
 struct pass_case {
