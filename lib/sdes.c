@@ -90,12 +90,12 @@ static long b64_decode(str in, uint8_t *out, size_t cap)
 	return (long)o;
 }
 
-str sdes_base64(struct arena *a, const uint8_t *p, size_t len)
+str sdes_base64(struct arena *a, const uint8_t *p, size_t len, bool pad)
 {
 	gchar *b = g_base64_encode(p, len);
 	size_t n = strlen(b);
 
-	while (n && b[n - 1] == '=')
+	while (!pad && n && b[n - 1] == '=')
 		n--;
 	str r = arena_strdup(a, (str){ b, n });
 
@@ -205,10 +205,10 @@ int sdes_parse(str value, struct sdes_crypto *c, const char **why)
 	return 0;
 }
 
-str sdes_print(struct arena *a, const struct sdes_crypto *c)
+str sdes_print(struct arena *a, const struct sdes_crypto *c, bool pad)
 {
 	GString *g = g_string_new(NULL);
-	str key = sdes_base64(a, c->key, (size_t)c->suite->key_len + c->suite->salt_len);
+	str key = sdes_base64(a, c->key, (size_t)c->suite->key_len + c->suite->salt_len, pad);
 
 	g_string_append_printf(g, "%u %s inline:%.*s", c->tag, c->suite->name, STR_FMT(key));
 	if (c->lifetime && !(c->lifetime & (c->lifetime - 1))) /* 2^n as rtpengine writes it */

@@ -81,11 +81,12 @@ const struct sdes_suite *sdes_suite_by_name(str name);
  */
 int sdes_parse(str value, struct sdes_crypto *c, const char **why);
 
-/* The a=crypto value for c, from arena. */
-str sdes_print(struct arena *a, const struct sdes_crypto *c);
+/* The a=crypto value for c, from arena; pad: the key's base64 with its '='
+ * padding (the SDES "pad" flag: some phones want it). */
+str sdes_print(struct arena *a, const struct sdes_crypto *c, bool pad);
 
-/* Base64 without padding of len bytes (RFC 4568 inline keys as rtpengine
- * writes them), from arena. */
-str sdes_base64(struct arena *a, const uint8_t *p, size_t len);
+/* Base64 of len bytes, without '=' padding (RFC 4568 inline keys as
+ * rtpengine writes them) unless pad, from arena. */
+str sdes_base64(struct arena *a, const uint8_t *p, size_t len, bool pad);
 
 #endif

@@ -94,6 +94,7 @@ struct bool_flag {
 /* Spellings after ' ' -> '-'; case variants listed as rtpengine lists them. */
 static const struct bool_flag bool_flags[] = {
 	BOOL_FLAG("trust-address", trust_address),
+	BOOL_FLAG("pad-crypto", sdes_pad), /* the legacy name of SDES=pad */
 	BOOL_FLAG("SIP-source-address", sip_source_address),
 	BOOL_FLAG("sip-source-address", sip_source_address),
 	BOOL_FLAG("symmetric", symmetric),
@@ -133,7 +134,7 @@ static const char *const ignored_flag_names[] = {
 	"no-redis-update", "debug", "debugging", "trickle-ICE", "trickle-ice",
 	"pierce-NAT", "pierce-nat", "NAT-wait", "nat-wait", "single-codec",
 	"allow-transcoding", "force-transcoding", "always-transcode", "passthrough",
-	"no-passthrough", "no-jitter-buffer", "pad-crypto", "inject-DTMF", "inject-dtmf",
+	"no-passthrough", "no-jitter-buffer", "inject-DTMF", "inject-dtmf",
 	"detect-DTMF", "detect-dtmf", "block-DTMF", "block-dtmf", "inactive", "early-media",
 	"egress", "block-egress", "fragment", "provisional", "recrypt", "SIPREC", "siprec",
 	"webrtc", "webRTC", "WebRTC", "mix", "mixed", "new-branch", "reuse-codecs",
@@ -261,9 +262,14 @@ static int sdes_item(struct ng_flags_ctx *c, str item)
 		f->sdes_off = false;
 		return 0;
 	}
-	/* rtprelay never re-keys unasked nor adds suites to a passed-on offer */
-	if (str_eq_c(item, "static") || str_eq_c(item, "nonew"))
+	/* rtprelay never re-keys unasked nor adds suites to a passed-on offer,
+	 * and, without DTLS, always prefers SDES */
+	if (str_eq_c(item, "static") || str_eq_c(item, "nonew") || str_eq_c(item, "prefer"))
 		return 0;
+	if (str_eq_c(item, "pad")) {
+		f->sdes_pad = true;
+		return 0;
+	}
 	if (str_eq_c(item, "lifetime")) {
 		f->sdes_lifetime = true;
 		return 0;

@@ -77,6 +77,7 @@ struct ng_flags {
 	uint32_t sdes_only;   /* 0: all; else only these */
 	unsigned sdes_params; /* SDES_UNENCRYPTED_SRTP, ...: for the keys rtprelay makes */
 	bool sdes_lifetime;   /* rtprelay's keys carry a lifetime (2^31) */
+	bool sdes_pad;        /* rtprelay's keys in base64 with '=' padding */
 	/* "OSRTP" list, "OSRTP-..." flags: opportunistic SRTP (RFC 8643) */
 	bool osrtp_offer;  /* offer SRTP keys in a plain RTP/AVP offer */
 	bool osrtp_accept; /* take a=crypto in a plain offer as SRTP the offerer speaks */

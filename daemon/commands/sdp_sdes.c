@@ -213,6 +213,7 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 	bool r_srtp = sm->port && (sdes_proto_is_srtp(receiver_proto) || r_osrtp);
 
 	p->osrtp = a_osrtp || r_osrtp;
+	p->pad = f->sdes_pad;
 	if (sm->port &&
 	    str_has_prefix(sm->proto, "UDP/TLS/") != str_has_prefix(receiver_proto, "UDP/TLS/")) {
 		/* the SDP would promise a DTLS handshake nobody does */
@@ -355,9 +356,9 @@ void sdes_plan_install(struct sdes_plan *p, struct media *author, struct media *
 	}
 }
 
-static void add_line(struct sdp_session *s, GPtrArray *out, const struct sdes_crypto *c)
+static void add_line(struct sdp_session *s, GPtrArray *out, const struct sdes_crypto *c, bool pad)
 {
-	str v = sdes_print(s->arena, c);
+	str v = sdes_print(s->arena, c, pad);
 
 	g_ptr_array_add(out,
 			sdp_line_new(s, 'a', arena_printf(s->arena, "crypto:%.*s", STR_FMT(v))));
@@ -384,10 +385,10 @@ void sdes_plan_lines(const struct sdes_plan *p, struct sdp_session *s, const GPt
 		break;
 	case SDES_OFFER:
 		for (unsigned i = 0; i < p->n_offered; i++)
-			add_line(s, out, &p->offered[i]);
+			add_line(s, out, &p->offered[i], p->pad);
 		break;
 	case SDES_ANSWER:
-		add_line(s, out, &p->local);
+		add_line(s, out, &p->local, p->pad);
 		break;
 	default:
 		break;

@@ -54,6 +54,7 @@ struct sdes_plan {
 	uint32_t drop_suites; /* PASS: suites the flags exclude */
 	bool new_sessions;    /* in/out below replace the party's */
 	bool osrtp;           /* SRTP under RTP/AVP (RFC 8643) on one side */
+	bool pad;             /* the keys rtprelay writes with base64 padding */
 	struct srtp_dir *in, *out;
 };
 

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!c.suite)
 		return 0;
 	struct arena *a = arena_new(0);
-	str line = sdes_print(a, &c);
+	str line = sdes_print(a, &c, size & 1); /* with and without padding */
 
 	if (sdes_parse(line, &back, &why) || back.suite != c.suite || back.tag != c.tag ||
 	    back.lifetime != c.lifetime || back.mki != c.mki || back.mki_len != c.mki_len ||

@@ -5,6 +5,7 @@ re-keying on re-INVITE; the SDES flags; requests rtprelay cannot honour get
 an ng error. rtprelay only: rtpengine 10.5 keys differently (COMPAT.md)."""
 
 import os
+import re
 import struct
 import sys
 
@@ -199,6 +200,15 @@ def test_sdes_flags_choose_the_suites():
         lines = srtp.parse_crypto(r["sdp"])
         check.eq([(t, s) for t, s, _, _ in lines], [(1, "AEAD_AES_128_GCM")], "only-")
         check.true("UNENCRYPTED_SRTCP" in r["sdp"], "session parameter written", r["sdp"])
+        # pad (and its legacy flag pad-crypto): keys with base64 padding
+        # (30 bytes of AES_CM_128 key and salt are 40 characters, no '=';
+        # AEAD_AES_128_GCM's 28 bytes are 38 + "==")
+        for kw in ({"SDES": ["only-AEAD_AES_128_GCM", "pad"]},
+                   {"SDES": ["only-AEAD_AES_128_GCM"], "flags": ["pad-crypto"]}):
+            r = d.ng.offer(sdp(a), "sdes-pad", "A", **{"transport-protocol": "RTP/SAVP", **kw})
+            check.true(re.search(r"inline:[A-Za-z0-9+/]{38}==", r["sdp"]), "padded: %s" % kw,
+                       r["sdp"])
+            d.ng.delete("sdes-pad")
         for call in ("sdes-f1", "sdes-f2", "sdes-f3"):
             d.ng.delete(call)
 
@@ -210,8 +220,8 @@ def test_requests_rtprelay_cannot_honour_are_errors():
     with media.Peer() as a:
         cases = [
             ({"transport-protocol": "RTP/SAVP", "SDES": ["off"]}, sdp(a), "SDES=off"),
-            ({"transport-protocol": "RTP/SAVP", "SDES": ["pad"]}, sdp(a),
-             "SDES option 'pad' is not supported"),
+            ({"transport-protocol": "RTP/SAVP", "SDES": ["mki"]}, sdp(a),
+             "SDES option 'mki' is not supported"),
             ({"OSRTP": ["offer-legacy"]}, sdp(a), "OSRTP option 'offer-legacy' is not supported"),
             ({"flags": ["OSRTP-accept-legacy"]}, sdp(a), "OSRTP option 'accept-legacy'"),
             ({"transport-protocol": "RTP/SAVP", "SDES": ["only-F8_128_HMAC_SHA1_80"]}, sdp(a),

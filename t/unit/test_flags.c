@@ -153,8 +153,10 @@ TEST(sdes_flags_and_keys)
 	CHECK(parse_dict(D("flags", L(S("OSRTP-accept-legacy"), NULL), NULL), &f, &err) == -1);
 	CHECK_CONTAINS(err, "OSRTP option 'accept-legacy'");
 	CHECK(parse_dict(D("OSRTP", L(S("offer-legacy"), NULL), NULL), &f, &err) == -1);
-	CHECK(parse_dict(D("SDES", L(S("pad"), NULL), NULL), &f, &err) == -1);
-	CHECK_CONTAINS(err, "'pad' is not supported");
+	CHECK(parse_dict(D("SDES", L(S("mki"), NULL), NULL), &f, &err) == -1);
+	CHECK_CONTAINS(err, "'mki' is not supported");
+	PARSE_OK(D("SDES", L(S("pad"), S("prefer"), NULL), NULL), &f);
+	CHECK(f.sdes_pad);
 	CHECK(parse_dict(D("SDES", L(S("no-AES_CM_999"), NULL), NULL), &f, &err) == -1);
 	CHECK_CONTAINS(err, "unknown SDES crypto suite 'AES_CM_999'");
 }
