@@ -59,6 +59,10 @@ struct media {
 	bool rtcp_mux;   /* the party uses rtcp-mux (RTCP on the RTP port) */
 	bool rtcp_demux; /* its offer's mux was not passed on ("demux") */
 	bool sdp_mid;    /* the party's last SDP gave this media an a=mid */
+	/* codec strip/mask in the offer to this party: the payload types it
+	 * was offered; its answer may list no others */
+	bool pts_restricted;
+	uint8_t offered_pts[16]; /* bit per payload type 0..127 */
 	/* rtcp-mux accept / reject given with its offer: applied at the answer */
 	bool rtcp_mux_accept, rtcp_mux_reject;
 	bool have_sdp; /* the party described this media */

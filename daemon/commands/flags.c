@@ -149,8 +149,7 @@ static const char *const ignored_flag_names[] = {
 /* clang-format on */
 
 static const char *const ignored_flag_prefixes[] = {
-	"codec-",     "transcode-", "T38-", "T.38-", "BUNDLE-", "endpoint-learning-",
-	"from-tags-", "sdp-attr-",  NULL,
+	"T38-", "T.38-", "BUNDLE-", "endpoint-learning-", "from-tags-", "sdp-attr-", NULL,
 };
 
 static bool has_prefix_of(str name, const char *const *prefixes)
@@ -296,6 +295,65 @@ static int sdes_item(struct ng_flags_ctx *c, str item)
 	return ng_flags_fail(c, "SDES option '%.*s' is not supported", QUOTE(item));
 }
 
+/* codec strip/mask/except NAME: "all" under strip or mask strips everything
+ * but the except names. What needs transcoding is an error. */
+static int codec_item(struct ng_flags_ctx *c, str what, str name)
+{
+	struct ng_flags *f = c->f;
+	bool strip = str_eq_c(what, "strip") || str_eq_c(what, "mask");
+
+	if (!strip && !str_eq_c(what, "except"))
+		return ng_flags_fail(c, "codec option '%.*s' is not supported (no transcoding)",
+				     QUOTE(what));
+	if (!name.len)
+		return 0;
+	if (strip && str_eq_c(name, "all")) {
+		f->codec_strip_all = true;
+		return 0;
+	}
+	str *list = strip ? f->codec_strip : f->codec_except;
+	unsigned *n = strip ? &f->n_codec_strip : &f->n_codec_except;
+
+	if (*n == NG_MAX_CODECS)
+		return ng_flags_fail(c, "more than %d codecs to %.*s", NG_MAX_CODECS, QUOTE(what));
+	list[(*n)++] = name;
+	return 0;
+}
+
+/* "codec": { "strip": [...], "mask": [...], "except": [...] } */
+static int key_codec(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	if (v->type != BENCODE_DICT)
+		return ng_flags_fail(c, "'%.*s' must be a dictionary", QUOTE(key));
+	bencode_dict_foreach(v, k, val) {
+		if (val->type != BENCODE_LIST)
+			return ng_flags_fail(c, "'%.*s' '%.*s' must be a list", QUOTE(key),
+					     QUOTE(k->str));
+		bencode_list_foreach(val, it) {
+			if (it->type != BENCODE_STRING)
+				return ng_flags_fail(c, "'%.*s': not a string", QUOTE(key));
+			if (codec_item(c, k->str, it->str))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* "codec-strip-PCMA" and the like: codec_item in flag form. */
+static int codec_flag(struct ng_flags_ctx *c, str rest)
+{
+	static const char *const whats[] = { "strip-", "mask-", "except-" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(whats); i++)
+		if (str_has_prefix(rest, whats[i]))
+			return codec_item(c, (str){ rest.s, strlen(whats[i]) - 1 },
+					  str_skip(rest, strlen(whats[i])));
+	str what;
+
+	str_split(rest, '-', &what);
+	return codec_item(c, what, STR_NULL);
+}
+
 /* One element of "OSRTP" (or an "OSRTP-..." flag): RFC 8643's way, the
  * legacy one (two m= lines) is not done and an error. */
 static int osrtp_item(struct ng_flags_ctx *c, str item)
@@ -335,6 +393,10 @@ int ng_flags_flag(struct ng_flags_ctx *c, str flag)
 		return sdes_item(c, str_skip(flag, strlen("SDES-")));
 	if (str_has_prefix(flag, "OSRTP-") || str_has_prefix(flag, "osrtp-"))
 		return osrtp_item(c, str_skip(flag, strlen("OSRTP-")));
+	if (str_has_prefix(flag, "codec-"))
+		return codec_flag(c, str_skip(flag, strlen("codec-")));
+	if (str_has_prefix(flag, "transcode-"))
+		return codec_item(c, STR_C("transcode"), STR_NULL);
 	if (is_one_of(n, ignored_flag_names) || has_prefix_of(n, ignored_flag_prefixes)) {
 		c->f->ignored_flags++;
 		log_debug("flag '%.*s' not supported, ignored", QUOTE(flag));
@@ -450,6 +512,7 @@ enum key_id {
 	K_IGNORED,
 	K_SDES,
 	K_OSRTP,
+	K_CODEC,
 };
 
 struct key_name {
@@ -496,7 +559,7 @@ static const struct key_name key_names[] = {
 	{ "DTLS-fingerprint", K_IGNORED },
 	{ "OSRTP", K_OSRTP },
 	{ "osrtp", K_OSRTP },
-	{ "codec", K_IGNORED },
+	{ "codec", K_CODEC },
 	{ "T38", K_IGNORED },
 	{ "T.38", K_IGNORED },
 	{ "metadata", K_IGNORED },
@@ -680,6 +743,8 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 		return each_str(c, key, v, sdes_item);
 	case K_OSRTP:
 		return each_str(c, key, v, osrtp_item);
+	case K_CODEC:
+		return key_codec(c, key, v);
 	case K_CALL_ID:
 		return want_str(c, key, v, &f->call_id);
 	case K_FROM_TAG:

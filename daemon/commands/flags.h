@@ -42,6 +42,7 @@ enum ng_ice {
 };
 
 #define NG_MAX_DIRECTIONS 2
+#define NG_MAX_CODECS 32
 
 struct ng_flags {
 	str call_id, from_tag, to_tag, via_branch, label;
@@ -78,6 +79,14 @@ struct ng_flags {
 	unsigned sdes_params; /* SDES_UNENCRYPTED_SRTP, ...: for the keys rtprelay makes */
 	bool sdes_lifetime;   /* rtprelay's keys carry a lifetime (2^31) */
 	bool sdes_pad;        /* rtprelay's keys in base64 with '=' padding */
+	/* "codec" dictionary / "codec-..." flags: what rtprelay can do without
+	 * transcoding, in offers: strip (or mask) codecs by encoding name, "all"
+	 * but those in except (see sdp_rewrite.c) */
+	str codec_strip[NG_MAX_CODECS];
+	unsigned n_codec_strip;
+	str codec_except[NG_MAX_CODECS];
+	unsigned n_codec_except;
+	bool codec_strip_all;
 	/* "OSRTP" list, "OSRTP-..." flags: opportunistic SRTP (RFC 8643) */
 	bool osrtp_offer;  /* offer SRTP keys in a plain RTP/AVP offer */
 	bool osrtp_accept; /* take a=crypto in a plain offer as SRTP the offerer speaks */

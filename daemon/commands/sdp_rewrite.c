@@ -189,6 +189,113 @@ static void pass_tcp_media(struct sdp_session *s, struct sdp_media *sm, str sess
 	g_ptr_array_insert(sm->lines, 1, sdp_line_new(s, 'c', sess_c));
 }
 
+static const struct media *media_of(const struct monologue *ml, unsigned index)
+{
+	return ml && index - 1 < ml->medias->len ? ml->medias->pdata[index - 1] : NULL;
+}
+
+/* The encoding name of payload type pt in lines ("PCMA" of "a=rtpmap:8
+ * PCMA/8000", or of the static table); STR_NULL if unknown. */
+static str encoding_of(const GPtrArray *lines, int64_t pt)
+{
+	str name, rest;
+
+	for (unsigned i = 1; i < lines->len; i++) {
+		const struct sdp_line *l = lines->pdata[i];
+
+		if (l->type == 'a' && str_eq_c(l->attr_name, "rtpmap") && attr_pt(l) == pt) {
+			rest = str_split(l->attr_value, ' ', &name);
+			str_split(rest, '/', &name);
+			return name;
+		}
+	}
+	const char *st = pt >= 0 ? sdp_rewrite_static_rtpmap((unsigned)pt) : NULL;
+
+	if (!st)
+		return STR_NULL;
+	rest = str_split(str_from(st), '/', &name);
+	return name;
+}
+
+/* Encoding names compare without case, as rtpengine 10.5 compares them. */
+static bool listed(const str *names, unsigned n, str name)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (name.s && names[i].len == name.len &&
+		    !g_ascii_strncasecmp(names[i].s, name.s, name.len))
+			return true;
+	return false;
+}
+
+/*
+ * codec strip/mask/except in an offer: the payload types whose encoding
+ * name (case as written) is stripped, or all but the except ones with
+ * "all", leave the m= line (their rtpmap/fmtp/rtcp-fb lines with them, as
+ * the lines of unlisted types go). What would strip every codec strips
+ * nothing, as rtpengine 10.5 does. The receiver's media remembers what it
+ * was offered (restrict_answer).
+ */
+static str strip_codecs(struct sdp_session *s, const struct sdp_media *sm, const struct ng_flags *f,
+			struct media *receiver)
+{
+	GString *kept = g_string_new(NULL);
+	str rest = sm->fmts, tok;
+	bool stripped = false;
+	uint8_t pts[16] = { 0 };
+
+	while (rest.len) {
+		int64_t pt;
+
+		rest = str_split(rest, ' ', &tok);
+		if (!tok.len)
+			continue;
+		if (!str_to_int64(tok, 0, 127, &pt)) {
+			str name = encoding_of(sm->lines, pt);
+			bool strip = f->codec_strip_all
+					     ? !listed(f->codec_except, f->n_codec_except, name)
+					     : listed(f->codec_strip, f->n_codec_strip, name);
+
+			if (strip) {
+				stripped = true;
+				continue;
+			}
+			pts[pt / 8] |= (uint8_t)(1u << (pt % 8));
+		}
+		g_string_append_printf(kept, "%s%.*s", kept->len ? " " : "", STR_FMT(tok));
+	}
+	str out = sm->fmts;
+
+	receiver->pts_restricted = stripped && kept->len;
+	if (receiver->pts_restricted) {
+		out = arena_strdup(s->arena, (str){ kept->str, kept->len });
+		memcpy(receiver->offered_pts, pts, sizeof(pts));
+	}
+	g_string_free(kept, TRUE);
+	return out;
+}
+
+/* An answer lists only payload types its author was offered (after codec
+ * strip/mask), as rtpengine 10.5 answers. */
+static str restrict_answer(struct sdp_session *s, const struct sdp_media *sm,
+			   const struct media *author)
+{
+	GString *kept = g_string_new(NULL);
+	str rest = sm->fmts, tok, out;
+
+	while (rest.len) {
+		int64_t pt;
+
+		rest = str_split(rest, ' ', &tok);
+		if (!tok.len || (!str_to_int64(tok, 0, 127, &pt) &&
+				 !(author->offered_pts[pt / 8] & (1u << (pt % 8)))))
+			continue;
+		g_string_append_printf(kept, "%s%.*s", kept->len ? " " : "", STR_FMT(tok));
+	}
+	out = kept->len ? arena_strdup(s->arena, (str){ kept->str, kept->len }) : sm->fmts;
+	g_string_free(kept, TRUE);
+	return out;
+}
+
 static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct media *m,
 			 unsigned index, bool hold, const struct sdp_line *session_dir,
 			 const struct ng_flags *f, const struct sdes_plan *sdes, bool answer,
@@ -212,6 +319,16 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		*err = "internal error: media without ports";
 		goto err_free;
 	}
+	const struct media *author = media_of(m->ml->peer, index);
+
+	if (rtp && !answer && !rejected) {
+		if (f->n_codec_strip || f->codec_strip_all)
+			sm->fmts = strip_codecs(s, sm, f, m);
+		else
+			m->pts_restricted = false;
+	}
+	if (rtp && answer && !rejected && author && author->pts_restricted)
+		sm->fmts = restrict_answer(s, sm, author);
 	/* m= line: our port, no port count (one pair per media). */
 	struct sdp_line *ml = in->pdata[0];
 

@@ -611,6 +611,36 @@ def ptime():
        bsdp([audio(port=30000, fmts="0", attrs=["ptime:20"]), video(port=30010, attrs=["rtpmap:96 H264/90000"])]))
 
 
+# ---------------------------------------------------------------- codecs
+
+def codecs():
+    cat = "codecs"
+    a4 = audio(fmts="0 8 9 101", attrs=["rtpmap:0 PCMU/8000", "rtpmap:8 PCMA/8000",
+                                         "rtpmap:9 G722/8000", "rtpmap:101 telephone-event/8000",
+                                         "fmtp:101 0-16"])
+    ans = bsdp([audio(port=30000, fmts="0 101")])
+    for name, desc, args in (
+            ("codec-strip", "codec strip PCMA", {"codec": {"strip": ["PCMA"]}}),
+            ("codec-strip-flag", "codec-strip-PCMA as a flag", {"flags": ["codec-strip-PCMA"]}),
+            ("codec-strip-all-except", "strip all except PCMU",
+             {"codec": {"strip": ["all"], "except": ["PCMU"]}}),
+            ("codec-mask", "codec mask G722", {"codec": {"mask": ["G722"]}}),
+            ("codec-strip-case", "strip names match case as written; a number is no name",
+             {"codec": {"strip": ["pcma", "101"]}}),
+            ("codec-strip-all", "strip all without except strips nothing",
+             {"codec": {"strip": ["all"]}}),
+            ("codec-except-alone", "except without strip all does nothing",
+             {"codec": {"except": ["PCMA"]}}),
+            ("codec-strip-dtmf", "strip telephone-event (its fmtp goes too)",
+             {"codec": {"strip": ["telephone-event"]}}),
+            ("codec-strip-static-no-rtpmap", "strip a static type that has no a=rtpmap",
+             {"codec": {"strip": ["G722"]}}),
+    ):
+        body = sdp([a4]) if name != "codec-strip-static-no-rtpmap" else sdp([audio(
+            fmts="0 8 9", attrs=["rtpmap:0 PCMU/8000"])])
+        oa(name, cat, desc, body, ans, o_args=args)
+
+
 # ---------------------------------------------------------------- SDES
 
 def key(n, seed):
@@ -789,7 +819,7 @@ def sdes():
 
 def main():
     for fn in (plain, multi, nonrtp, zero, conn, replace, midext, mux, ipv6, branches, direction,
-               ptime, sdes):
+               ptime, codecs, sdes):
         fn()
     os.makedirs(CORPUS, exist_ok=True)
     for name, c in sorted(CASES.items()):

@@ -121,11 +121,38 @@ TEST(dict_flags_unknown_and_case)
 	CHECK(!f.trust_address);
 	CHECK_EQ(f.unknown_flags, 3);
 	/* known to rtpengine, no effect here */
-	PARSE_OK(D("flags", L(S("codec-strip-PCMA"), S("no-redis-update"), S("trickle-ICE"), NULL),
+	PARSE_OK(D("flags", L(S("single-codec"), S("no-redis-update"), S("trickle-ICE"), NULL),
 		   NULL),
 		 &f);
 	CHECK_EQ(f.ignored_flags, 3);
 	CHECK_EQ(f.unknown_flags, 0);
+}
+
+TEST(codec_strip_mask_except)
+{
+	struct ng_flags f;
+	const char *err;
+
+	fresh_arena();
+	PARSE_OK(D("flags",
+		   L(S("codec-strip-PCMA"), S("codec-mask-G722"), S("codec-except-PCMU"), NULL),
+		   "codec", D("strip", L(S("all"), S("EVS"), NULL), NULL), NULL),
+		 &f);
+	CHECK_EQ(f.n_codec_strip, 3);
+	CHECK_S(f.codec_strip[0], "PCMA");
+	CHECK_S(f.codec_strip[1], "G722");
+	CHECK_S(f.codec_strip[2], "EVS");
+	CHECK_EQ(f.n_codec_except, 1);
+	CHECK_S(f.codec_except[0], "PCMU");
+	CHECK(f.codec_strip_all);
+	CHECK_EQ(f.ignored_flags, 0);
+	/* transcoding is not there: an error, never ignored */
+	CHECK(parse_dict(D("codec", D("transcode", L(S("G722"), NULL), NULL), NULL), &f, &err) ==
+	      -1);
+	CHECK_CONTAINS(err, "codec option 'transcode' is not supported");
+	CHECK(parse_dict(D("flags", L(S("transcode-PCMA"), NULL), NULL), &f, &err) == -1);
+	CHECK(parse_dict(D("flags", L(S("codec-accept-opus"), NULL), NULL), &f, &err) == -1);
+	CHECK(parse_dict(D("codec", S("strip"), NULL), &f, &err) == -1);
 }
 
 TEST(sdes_flags_and_keys)
@@ -346,9 +373,9 @@ TEST(dict_ignored_and_unknown_keys)
 	struct ng_flags f, ref;
 
 	fresh_arena();
-	/* DTLS, codec etc.: accepted, nothing recorded, no error */
-	PARSE_OK(D("DTLS", S("passive"), "codec", D("strip", L(S("PCMA"), NULL), NULL), "metadata",
-		   S("x"), "supports", L(S("load limit"), NULL), "ICE-lite", S("off"), NULL),
+	/* DTLS, metadata etc.: accepted, nothing recorded, no error */
+	PARSE_OK(D("DTLS", S("passive"), "metadata", S("x"), "supports", L(S("load limit"), NULL),
+		   "ICE-lite", S("off"), NULL),
 		 &f);
 	ng_flags_init(&ref);
 	CHECK_SAME(&f, &ref);

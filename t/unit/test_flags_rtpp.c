@@ -131,10 +131,12 @@ TEST(rtpp_lists_and_dicts)
 	RTPP_OK("received-from=192.0.2.9", &f);
 	CHECK_EQ(f.received_from_family, AF_INET);
 	CHECK_S(f.received_from_address, "192.0.2.9");
-	/* nested dictionaries (ignored codec options) parse and are skipped */
-	RTPP_OK("via-branch=auto-next SDES=[no-NULL_HMAC_SHA1_32] codec=[transcode=[PCMA PCMU] "
-		"accept=[AMR-WB AMR] strip=[EVS]] ICE=remove",
+	/* nested dictionaries */
+	RTPP_OK("via-branch=auto-next SDES=[no-NULL_HMAC_SHA1_32] codec=[strip=[EVS AMR] "
+		"except=[PCMA PCMU] mask=[G722]] ICE=remove",
 		&f);
+	CHECK_EQ(f.n_codec_strip, 3);
+	CHECK_EQ(f.n_codec_except, 2);
 	CHECK_S(f.via_branch, "auto-next");
 	CHECK_EQ(f.ice, NG_ICE_REMOVE);
 	CHECK_EQ(f.sdes_no, 1u << SDES_NULL_HMAC_SHA1_32);
