@@ -213,7 +213,7 @@ static str encoding_of(const GPtrArray *lines, int64_t pt)
 
 	if (!st)
 		return STR_NULL;
-	rest = str_split(str_from(st), '/', &name);
+	str_split(str_from(st), '/', &name);
 	return name;
 }
 
@@ -229,7 +229,7 @@ static bool listed(const str *names, unsigned n, str name)
 
 /*
  * codec strip/mask/except in an offer: the payload types whose encoding
- * name (case as written) is stripped, or all but the except ones with
+ * name (any case) is stripped, or all but the except ones with
  * "all", leave the m= line (their rtpmap/fmtp/rtcp-fb lines with them, as
  * the lines of unlisted types go). What would strip every codec strips
  * nothing, as rtpengine 10.5 does. The receiver's media remembers what it

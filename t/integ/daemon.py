@@ -150,15 +150,19 @@ def media_range(size, hosts=("127.0.0.1",)):
     lo_all, hi_all = 10000, 32000
     slots = (hi_all - lo_all) // size
     first = (os.getpid() * 7) % slots
-    for i in range(slots):
-        slot = (first + i) % slots
-        if slot in _used_ranges:
-            continue
-        lo = lo_all + slot * size
-        hi = lo + size - 1
-        if _range_free(lo, hi, hosts):
-            _used_ranges.add(slot)
-            return lo, hi
+    # a daemon that is still exiting (slowly under a sanitizer) may hold
+    # its ports a moment longer: a few more rounds, bounded
+    for attempt in range(10):
+        for i in range(slots):
+            slot = (first + i) % slots
+            if (size, slot) in _used_ranges:
+                continue
+            lo = lo_all + slot * size
+            hi = lo + size - 1
+            if _range_free(lo, hi, hosts):
+                _used_ranges.add((size, slot))
+                return lo, hi
+        time.sleep(0.5)
     raise RuntimeError("no free media port range of %d ports" % size)
 
 
