@@ -37,6 +37,7 @@ struct stats {
 	/* media counters of streams already freed (media_free adds them) */
 	uint64_t relayed_packets, relayed_bytes, relayed_errors;
 	uint64_t srtp_auth_failed, srtp_replayed;        /* of calls gone (live ones: summed) */
+	uint64_t stun_dropped, stun_answered;            /* ICE, of agents gone (ice/agent.h) */
 	struct stats_command commands[NG_COMMAND_COUNT]; /* by ng_command_index() */
 };
 

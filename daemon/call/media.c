@@ -1,6 +1,7 @@
 /* Media of one party: ports facing it and its RTP/RTCP streams. */
 #include "call/media.h"
 #include "crypto/media_sdes.h"
+#include "ice/agent.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -128,6 +129,7 @@ void media_free(struct media *m)
 			rp->stats->srtp_replayed += m->sdes->replayed[k];
 		}
 	media_sdes_free(m->sdes);
+	ice_free(m->ice);
 	g_free(m->type);
 	g_free(m->protocol);
 	g_free(m);

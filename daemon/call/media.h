@@ -25,6 +25,7 @@
 struct monologue;
 struct config_interface;
 struct media_socket;
+struct media_ice;
 
 enum stream_kind {
 	STREAM_RTP,
@@ -74,6 +75,8 @@ struct media {
 	unsigned max_pps; /* --media-max-pps of that configuration (0: none) */
 	/* SRTP rtprelay terminates toward this party (SDES); NULL: none. */
 	struct media_sdes *sdes;
+	/* rtprelay's ICE agent toward this party (ice/agent.h); NULL: none */
+	struct media_ice *ice;
 };
 
 /* Ports taken off a media, to be released without the lock. */

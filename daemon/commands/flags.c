@@ -124,6 +124,8 @@ static const struct bool_flag bool_flags[] = {
 	BOOL_FLAG("reject-ICE", ice_reject),
 	BOOL_FLAG("reject-ice", ice_reject),
 	BOOL_FLAG("unidirectional", unidirectional),
+	BOOL_FLAG("trickle-ICE", trickle_ice),
+	BOOL_FLAG("trickle-ice", trickle_ice),
 };
 
 /*
@@ -131,7 +133,7 @@ static const struct bool_flag bool_flags[] = {
  * accepted without effect, counted in ignored_flags.
  */
 static const char *const ignored_flag_names[] = {
-	"no-redis-update", "debug", "debugging", "trickle-ICE", "trickle-ice",
+	"no-redis-update", "debug", "debugging",
 	"pierce-NAT", "pierce-nat", "NAT-wait", "nat-wait", "single-codec",
 	"allow-transcoding", "force-transcoding", "always-transcode", "passthrough",
 	"no-passthrough", "no-jitter-buffer", "inject-DTMF", "inject-dtmf",
@@ -496,6 +498,7 @@ enum key_id {
 	K_FLAGS,
 	K_REPLACE,
 	K_ICE,
+	K_ICE_LITE,
 	K_DIRECTION,
 	K_FROM_INTERFACE,
 	K_TO_INTERFACE,
@@ -564,8 +567,8 @@ static const struct key_name key_names[] = {
 	{ "T.38", K_IGNORED },
 	{ "metadata", K_IGNORED },
 	{ "supports", K_IGNORED },
-	{ "ICE-lite", K_IGNORED },
-	{ "ice-lite", K_IGNORED },
+	{ "ICE-lite", K_ICE_LITE },
+	{ "ice-lite", K_ICE_LITE },
 	{ "to-label", K_IGNORED },
 	{ "set-label", K_IGNORED },
 	{ "interface", K_IGNORED },
@@ -605,7 +608,9 @@ static int key_ice(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	else if (str_eq_c(n, "force"))
 		c->f->ice = NG_ICE_FORCE;
 	else if (str_eq_c(n, "force-relay"))
-		c->f->ice = NG_ICE_FORCE_RELAY;
+		/* rtpengine keeps the party's own address in m=/c= and offers
+		 * its ports as relay candidates; rtprelay has no TURN side */
+		return ng_flags_fail(c, "ICE=force-relay is not supported (no relay candidates)");
 	else if (str_eq_c(n, "optional"))
 		c->f->ice = NG_ICE_OPTIONAL;
 	else if (str_eq_c(n, "default"))
@@ -617,6 +622,31 @@ invalid:
 	return ng_flags_fail(c,
 			     "invalid ICE value '%.*s' (remove, force, force-relay, "
 			     "optional or default)",
+			     QUOTE(s));
+}
+
+static int key_ice_lite(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	char buf[NG_FLAGS_NAME_MAX];
+	str s = STR_NULL, n;
+
+	if (want_str(c, key, v, &s))
+		return -1;
+	if (!ng_flags_normalise(s, true, buf, &n))
+		goto invalid;
+	if (str_eq_c(n, "forward"))
+		c->f->ice_lite = NG_ICE_LITE_FORWARD;
+	else if (str_eq_c(n, "backward"))
+		c->f->ice_lite = NG_ICE_LITE_BACKWARD;
+	else if (str_eq_c(n, "both"))
+		c->f->ice_lite = NG_ICE_LITE_BOTH;
+	else if (str_eq_c(n, "off") || str_eq_c(n, "none"))
+		c->f->ice_lite = NG_ICE_LITE_OFF;
+	else
+		goto invalid;
+	return 0;
+invalid:
+	return ng_flags_fail(c, "invalid ICE-lite value '%.*s' (forward, backward, both or off)",
 			     QUOTE(s));
 }
 
@@ -765,6 +795,8 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 		return each_str(c, key, v, rtcp_mux_item);
 	case K_ICE:
 		return key_ice(c, key, v);
+	case K_ICE_LITE:
+		return key_ice_lite(c, key, v);
 	case K_DIRECTION:
 		return key_direction(c, key, v);
 	case K_FROM_INTERFACE:

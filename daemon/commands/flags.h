@@ -41,6 +41,16 @@ enum ng_ice {
 	NG_ICE_DEFAULT_EXPLICIT, /* "ICE=default" */
 };
 
+/* "ICE-lite": toward whom rtprelay is an ICE-lite agent: the recipient of
+ * this message's SDP (forward), its sender (backward), both, or neither */
+enum ng_ice_lite {
+	NG_ICE_LITE_UNSET,
+	NG_ICE_LITE_OFF,
+	NG_ICE_LITE_FORWARD,
+	NG_ICE_LITE_BACKWARD,
+	NG_ICE_LITE_BOTH,
+};
+
 #define NG_MAX_DIRECTIONS 2
 #define NG_MAX_CODECS 32
 
@@ -71,6 +81,8 @@ struct ng_flags {
 	bool replace_origin_full;
 
 	enum ng_ice ice;
+	enum ng_ice_lite ice_lite; /* "ICE-lite" key */
+	bool trickle_ice;          /* flag "trickle-ICE" */
 
 	/* "SDES" list, "SDES-..." flags (see sdp_sdes.h) */
 	bool sdes_off;

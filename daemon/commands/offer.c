@@ -23,6 +23,7 @@
 #include "commands/sdp_rewrite.h"
 #include "commands/sdp_sdes.h"
 #include "config/config.h"
+#include "ice/ice_sdp.h"
 #include "log.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
@@ -530,6 +531,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 	monologue_revive(from.ml);
 	monologue_revive(to.ml);
 	learn_sdp(from.ml, s, &f, answer, f.sip_source_address);
+	ice_sdp_in(from.ml, to.ml, s, &f, answer);
 	for (unsigned i = 0; i < s->media->len; i++)
 		sdes_plan_install(&plans[i], from.ml->medias->pdata[i], to.ml->medias->pdata[i]);
 	call->last_signal = clock_wall_us() / 1000000;

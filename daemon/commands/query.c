@@ -13,6 +13,7 @@
 #include "commands/query.h"
 #include "config/config.h"
 #include "crypto/media_sdes.h"
+#include "ice/ice_query.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
 #include "sockaddr.h"
@@ -96,6 +97,8 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 		bencode_dict_add_int(a, drops, "SRTP replay",
 				     (int64_t)load(&sd->replayed[st->kind]));
 	}
+	if (m->ice)
+		ice_query(a, d, m->ice, st->kind);
 	bencode_item *ssrcs = bencode_dict_add_list(a, d, "SSRCs");
 
 	for (int i = 0; i < RTPRELAY_STATS_SSRCS; i++) {

@@ -14,6 +14,7 @@
 #include "commands/flags.h"
 #include "commands/sdp_sdes.h"
 #include "config/config.h"
+#include "ice/ice_sdp.h"
 #include "sdp_direction.h"
 #include "sockaddr.h"
 
@@ -483,9 +484,10 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	sdes_plan_lines(sdes, s, in, out);
 	for (unsigned i = 0; i < ptimes->len; i++)
 		g_ptr_array_add(out, ptimes->pdata[i]);
-	/* ICE lines are dropped: the relay does not do ICE yet, and the
-	 * party's own candidates would route media around the relay. */
-	(void)ice;
+	/* The party's ICE lines never pass (its candidates would route media
+	 * around the relay); rtprelay's own, when it is the party's agent. */
+	ice_sdp_out(s, m, out, !(mux && (answer || f->rtcp_mux_require)),
+		    sdp_find(ice, 0, 'a', "end-of-candidates") >= 0);
 done:
 	g_ptr_array_free(sm->lines, TRUE);
 	sm->lines = out;
@@ -554,6 +556,8 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 		}
 		i++;
 	}
+	if (ice_sdp_lite(to))
+		g_ptr_array_add(s->lines, sdp_line_new(s, 'a', STR_C("ice-lite")));
 	for (unsigned i = 0; i < s->media->len; i++) {
 		struct sdp_media *sm = s->media->pdata[i];
 

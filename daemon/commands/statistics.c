@@ -14,6 +14,7 @@
 #include "commands/statistics.h"
 #include "config/config.h"
 #include "crypto/media_sdes.h"
+#include "ice/agent.h"
 #include "log.h"
 #include "media/worker.h"
 #include "memory.h"
@@ -30,7 +31,7 @@ static void add_seconds(struct arena *a, bencode_item *d, const char *key, doubl
 /* Packets, bytes, errors, SRTP authentication failures and replays of the
  * streams still alive (statistics is rare enough for a walk over every
  * call). */
-static void add_live_counters(struct rtprelay *rp, uint64_t sum[5])
+static void add_live_counters(struct rtprelay *rp, uint64_t sum[7])
 {
 	for (GList *l = calls_list(rp->calls); l; l = l->next) {
 		const struct call *call = l->data;
@@ -41,6 +42,13 @@ static void add_live_counters(struct rtprelay *rp, uint64_t sum[5])
 			for (unsigned j = 0; j < ml->medias->len; j++) {
 				const struct media *m = ml->medias->pdata[j];
 
+				if (m->ice) {
+					sum[5] += ice_dropped(m->ice);
+					sum[6] += __atomic_load_n(&m->ice->cnt[0].answered,
+								  __ATOMIC_RELAXED) +
+						  __atomic_load_n(&m->ice->cnt[1].answered,
+								  __ATOMIC_RELAXED);
+				}
 				for (int k = 0; k < 2; k++) {
 					const struct rtprelay_stream_stats *ss = m->streams[k]
 											 .stats;
@@ -97,8 +105,9 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "regularterminatedsessions", st->calls_ended[CALL_END_DELETE]);
 	bencode_dict_add_int(a, tot, "forcedterminatedsessions",
 			     st->calls_ended[CALL_END_SHUTDOWN]);
-	uint64_t relayed[5] = { st->relayed_packets, st->relayed_bytes, st->relayed_errors,
-				st->srtp_auth_failed, st->srtp_replayed };
+	uint64_t relayed[7] = { st->relayed_packets,  st->relayed_bytes, st->relayed_errors,
+				st->srtp_auth_failed, st->srtp_replayed, st->stun_dropped,
+				st->stun_answered };
 
 	add_live_counters(rp, relayed);
 	bencode_dict_add_int(a, tot, "relayedpackets", (int64_t)relayed[0]);
@@ -108,6 +117,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "relayedpackets_kernel", 0);
 	bencode_dict_add_int(a, tot, "srtpauthfailures", (int64_t)relayed[3]);
 	bencode_dict_add_int(a, tot, "srtpreplays", (int64_t)relayed[4]);
+	bencode_dict_add_int(a, tot, "stundropped", (int64_t)relayed[5]);
+	bencode_dict_add_int(a, tot, "stunanswered", (int64_t)relayed[6]);
 	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
 	bencode_dict_add_int(a, tot, "offersfailedtags", (int64_t)st->offers_failed_tags);
 	bencode_dict_add_int(a, tot, "offersfailedsockets", (int64_t)st->offers_failed_sockets);

@@ -5,6 +5,7 @@
 #include "call/call.h"
 #include "call/media.h"
 #include "crypto/media_sdes.h"
+#include "ice/agent.h"
 #include "rtp.h"
 #include "sockaddr.h"
 
@@ -89,6 +90,10 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 	struct rtprelay_stream_stats *st = s->stats;
 	struct rtp_header h;
 
+	if (!truncated && len && p[0] <= 3) { /* STUN (RFC 7983) */
+		ice_stun_in(s, p, len, src, now);
+		return NULL;
+	}
 	if (truncated || !rtp_is_v2(p, len)) {
 		bump(&st->dropped_invalid, 1);
 		return NULL;
@@ -109,8 +114,10 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 		.asymmetric = m->asymmetric,
 	};
 
-	if (learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now) !=
-	    LEARN_FORWARD) {
+	/* ICE picks the party's address: media from where checks succeeded */
+	if (m->ice && m->ice->rufrag ? !ice_source_ok(m->ice, s->kind, src)
+				     : learning_packet(&s->learn, &pol, &s->advertised,
+						       &s->endpoint, src, now) != LEARN_FORWARD) {
 		bump(&st->dropped_source, 1);
 		return NULL;
 	}
@@ -131,6 +138,8 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 		bump(&st->dropped_no_peer, 1);
 		return NULL;
 	}
+	if (pm->ice && !ice_may_send(pm->ice, os->kind, now))
+		return NULL; /* consent lost (RFC 7675): counted there */
 	if (!rate_ok(s, m->max_pps, now))
 		return NULL;
 	if (!rtcp) {
