@@ -1,0 +1,389 @@
+"""ICE (RFC 8445) and STUN through the daemon, with a STUN/ICE peer in
+Python (t/integ/stun.py) on real loopback sockets: rtprelay's credentials
+and candidates in the SDP; checks answered with MESSAGE-INTEGRITY,
+FINGERPRINT and XOR-MAPPED-ADDRESS; rtprelay's own checks at the party's
+candidates; nomination moving media to the selected pair (peer-reflexive
+too); bad STUN dropped and counted, the call unaffected; role conflicts;
+ICE restart mid-call; trickled candidates; ICE=remove, ICE-lite; consent
+freshness. rtprelay only (its query fields; rtpengine 10.5 is compared in
+t/parity)."""
+
+import os
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check, daemon, media, stun  # noqa: E401
+
+PLAIN = "\r\n"
+
+
+def d_ice():
+    return daemon.shared("ice", args=["--delete-delay=0"])
+
+
+class Party:
+    """A media Peer that is an ICE agent: its credentials, and a loop that
+    answers rtprelay's checks while collecting what else arrives."""
+
+    def __init__(self, peer, controlling=None):
+        self.peer = peer
+        self.ufrag, self.pwd = stun.creds()
+        self.controlling = controlling
+        self.rp_ufrag = self.rp_pwd = None
+        self.checks = []  # (message, data, src) of rtprelay's requests seen
+        self.answer_checks = True
+
+    def sdp(self, cands=None, extra=(), mux=False):
+        cands = cands if cands is not None else [(1, "127.0.0.1", self.peer.port),
+                                                 (2, "127.0.0.1", self.peer.port + 1)]
+        return self.peer.sdp(codecs="0", extra_media=("a=rtcp-mux\r\n" if mux else "")
+                             + stun.ice_lines(self.ufrag, self.pwd, cands, extra))
+
+    def learn(self, sdp):
+        self.rp_ufrag, self.rp_pwd, cands = stun.sdp_ice(sdp)
+        return cands
+
+    def check(self, port, sock=None, key=None, user=None, **kw):
+        """Send a binding request to rtprelay's port; returns its txid."""
+        sock = sock or self.peer.sock
+        txid = os.urandom(12)
+        role = {}
+        if "controlling" not in kw and "controlled" not in kw:
+            role = {"controlling": 1} if self.controlling else {"controlled": 1}
+        sock.sendto(stun.request(user or "%s:%s" % (self.rp_ufrag, self.ufrag),
+                                 key if key is not None else self.rp_pwd, txid=txid,
+                                 **role, **kw), ("127.0.0.1", port))
+        return txid
+
+    def pump(self, sock, seconds, want=None):
+        """Read sock for up to `seconds`, answering rtprelay's checks (unless
+        answer_checks is off); returns the first non-request packet that
+        satisfies want(data) (or None at the deadline)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            sock.settimeout(max(0.01, end - time.monotonic()))
+            try:
+                data, src = sock.recvfrom(65536)
+            except socket.timeout:
+                break
+            if data[0] < 4:
+                try:
+                    m = stun.parse(data)
+                except ValueError:
+                    continue
+                if m["type"] == stun.BINDING_REQUEST:
+                    self.checks.append((m, data, src))
+                    if self.answer_checks:
+                        sock.sendto(stun.success(m["txid"], sock.getsockname(), self.pwd), src)
+                    continue
+            if want is None or want(data):
+                return data, src
+        return None
+
+
+def response_to(sock, txid, timeout=1.0):
+    """The STUN response with txid arriving at sock (others are skipped), or None."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        sock.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            data, _ = sock.recvfrom(65536)
+        except socket.timeout:
+            return None
+        if data[0] < 4:
+            m = stun.parse(data)
+            if m["txid"] == txid:
+                return data, m
+    return None
+
+
+def stream_ice(d, call, tag, kind=0):
+    s = d.ng.query(call)["tags"][tag]["medias"][0]["streams"][kind]
+    return s.get("ICE")
+
+
+def ice_call(d, call, a, b, offer_kw=None, answer_kw=None, a_mux=False):
+    """A (ICE party) offers, B (plain) answers. Returns (port A sends to,
+    port B sends to, rtprelay's answer SDP to A, its offer SDP to B)."""
+    r = d.ng.offer(a.sdp(mux=a_mux), call, "A", **(offer_kw or {}))
+    to_b_sdp = r["sdp"]
+    b_port = media.sdp_port(to_b_sdp)
+    r = d.ng.answer(b.sdp(codecs="0"), call, "A", "B", **(answer_kw or {}))
+    a.learn(r["sdp"])
+    return media.sdp_port(r["sdp"]), b_port, r["sdp"], to_b_sdp
+
+
+def test_sdp_lines():
+    """rtprelay's own ufrag/pwd/candidates (rtpengine's format), the party's
+    never passed on; the side without ICE in its answer gets none back."""
+    d = d_ice()
+    with media.Peer() as pa, media.Peer() as pb:
+        a = Party(pa, controlling=True)
+        a_port, b_port, to_a, to_b = ice_call(d, "ice-sdp", a, pb)
+        for what, sdp, port in (("offer to B", to_b, b_port), ("answer to A", to_a, a_port)):
+            uf, pw, cands = stun.sdp_ice(sdp)
+            check.true(uf and len(uf) == 8 and uf.isalnum(), what + ": 8-char ufrag", uf)
+            check.true(pw and len(pw) == 26 and pw.isalnum(), what + ": 26-char pwd", pw)
+            check.eq([(c[1], c[2], c[3], c[4], c[5]) for c in cands],
+                     [(1, 2130706431, "127.0.0.1", port, "host"),
+                      (2, 2130706430, "127.0.0.1", port + 1, "host")],
+                     what + ": host candidates of rtprelay's ports")
+            check.not_contains(sdp, a.ufrag, what + ": A's ufrag not passed on")
+            check.not_contains(sdp, "%d typ host" % pa.port, what + ": A's candidate not passed")
+        check.true(stun.sdp_ice(to_a)[0] != stun.sdp_ice(to_b)[0], "one agent per side")
+        check.true(stream_ice(d, "ice-sdp", "A") is not None, "query: an agent toward A")
+        check.eq(stream_ice(d, "ice-sdp", "A")["role"], "controlled", "A offered: A controls")
+        check.eq(stream_ice(d, "ice-sdp", "B"), None, "B answered without ICE: no agent")
+        d.ng.delete("ice-sdp")
+
+
+def test_check_answered_and_own_checks():
+    """A's check gets a success with rtprelay's MI (its pwd), FINGERPRINT and
+    A's address as XOR-MAPPED-ADDRESS; rtprelay checks A's candidates with
+    A's credentials."""
+    d = d_ice()
+    with media.Peer() as pa, media.Peer() as pb:
+        a = Party(pa, controlling=True)
+        a_port, b_port, _, _ = ice_call(d, "ice-chk", a, pb)
+        txid = a.check(a_port)
+        got = response_to(pa.sock, txid)
+        check.true(got is not None, "A's check answered")
+        data, m = got
+        check.eq(m["type"], stun.BINDING_SUCCESS, "a success response")
+        check.true(stun.mi_ok(data, a.rp_pwd), "MESSAGE-INTEGRITY with rtprelay's pwd")
+        check.true(not stun.mi_ok(data, a.pwd), "... not with A's")
+        check.true(stun.fingerprint_ok(data), "FINGERPRINT right")
+        check.eq(stun.xor_mapped(m), ("127.0.0.1", pa.port), "XOR-MAPPED-ADDRESS is A's")
+        a.pump(pa.sock, 1.0)
+        check.true(len(a.checks) >= 1, "rtprelay's checks arrived at A's candidate")
+        m, data, src = a.checks[0]
+        check.eq(m["attrs"][stun.USERNAME].decode(), "%s:%s" % (a.ufrag, a.rp_ufrag),
+                 "USERNAME A's:rtprelay's")
+        check.true(stun.mi_ok(data, a.pwd), "rtprelay's check signed with A's pwd")
+        check.true(stun.fingerprint_ok(data), "rtprelay's check has a FINGERPRINT")
+        check.true(stun.ICE_CONTROLLED in m["attrs"], "rtprelay is controlled toward A")
+        check.eq(src, ("127.0.0.1", a_port), "from rtprelay's port toward A")
+        q = stream_ice(d, "ice-chk", "A")
+        check.eq(q["STUN"]["answered"], 1, "query: one check answered")
+        check.true(q["STUN"]["checks sent"] >= 1, "query: checks sent", q)
+        check.true(q["STUN"]["responses"] >= 1, "query: A's responses counted", q)
+        d.ng.delete("ice-chk")
+
+
+def nominate(a, sock, port, timeout=2.0):
+    """A (controlling) nominates the pair of sock: USE-CANDIDATE, then answers
+    rtprelay's triggered check until rtprelay has selected it."""
+    txid = a.check(port, sock=sock, use_candidate=True)
+    end = time.monotonic() + timeout
+    ok = False
+    while time.monotonic() < end:
+        sock.settimeout(0.1)
+        try:
+            data, src = sock.recvfrom(65536)
+        except socket.timeout:
+            continue
+        m = stun.parse(data) if data[0] < 4 else None
+        if m and m["type"] == stun.BINDING_REQUEST:
+            a.checks.append((m, data, src))
+            sock.sendto(stun.success(m["txid"], sock.getsockname(), a.pwd), src)
+            ok = True
+        if m and m["txid"] == txid:
+            check.eq(m["type"], stun.BINDING_SUCCESS, "nomination check answered")
+        if ok:
+            return
+    raise AssertionError("rtprelay sent no triggered check to %r" % (sock.getsockname(),))
+
+
+def test_nomination_media_to_selected_and_prflx():
+    """A nominates a pair from an address it never offered (peer-reflexive):
+    B's media goes there, and A's media from there is relayed."""
+    d = d_ice()
+    with media.Peer() as pa, media.Peer() as pb, media.Peer() as px:
+        a = Party(pa, controlling=True)
+        a_port, b_port, _, _ = ice_call(d, "ice-nom", a, pb)
+        # before any check, A's media is not accepted (no valid pair)
+        pa.send(media.rtp(seq=1), a_port)
+        media.nothing_arrives(pb, 0.3)
+        nominate(a, px.sock, a_port)
+        time.sleep(0.1)
+        q = stream_ice(d, "ice-nom", "A")
+        check.eq(q.get("selected"), "127.0.0.1:%d" % px.port, "the prflx pair selected")
+        for seq in range(2, 6):
+            pb.send(media.rtp(seq=seq, ssrc=0xB), b_port)
+            got = a.pump(px.sock, 1.0, want=lambda p: p[0] >= 128)
+            check.true(got is not None, "B's packet %d at the selected address" % seq)
+            check.eq(media.rtp_header(got[0])[2], seq, "its sequence number")
+            px.send(media.rtp(seq=seq, ssrc=0xA), a_port)
+            check.eq(media.rtp_header(pb.recv()[0])[2], seq, "A's packet from there relayed")
+        d.ng.delete("ice-nom")
+
+
+def test_bad_stun_dropped_and_counted():
+    """Wrong MESSAGE-INTEGRITY, an unknown username, an oversized and a
+    malformed message: no answer, counted per stream and in statistics,
+    the media of the call unaffected."""
+    d = d_ice()
+    with media.Peer() as pa, media.Peer() as pb, media.Peer() as px:
+        a = Party(pa, controlling=True)
+        a_port, b_port, _, _ = ice_call(d, "ice-bad", a, pb)
+        nominate(a, pa.sock, a_port)
+        before = d.ng.command("statistics")["statistics"]["totalstatistics"]["stundropped"]
+        bad = [a.check(a_port, sock=px.sock, key="wrong-password-xxxxxxxx"),
+               a.check(a_port, sock=px.sock, key=b""),
+               a.check(a_port, sock=px.sock, user="nobody:%s" % a.ufrag)]
+        big = stun.build(stun.BINDING_REQUEST, [(0x8022, b"x" * 1400)], a.rp_pwd)
+        px.sock.sendto(big, ("127.0.0.1", a_port))
+        px.sock.sendto(b"\x00\x01\x00\x08" + struct.pack("!I", stun.MAGIC) + b"t" * 12
+                       + b"\x00\x06\x00\x40abcd", ("127.0.0.1", a_port))
+        for t in bad:
+            check.eq(response_to(px.sock, t, 0.3), None, "bad check not answered")
+        q = stream_ice(d, "ice-bad", "A")["STUN"]
+        check.eq(q["bad integrity"], 2, "query: wrong/empty MESSAGE-INTEGRITY counted")
+        check.eq(q["bad username"], 1, "query: unknown username counted")
+        check.eq(q["malformed"], 2, "query: oversized and truncated counted")
+        after = d.ng.command("statistics")["statistics"]["totalstatistics"]["stundropped"]
+        check.eq(after - before, 5, "statistics: stundropped")
+        pb.send(media.rtp(seq=7, ssrc=0xB), b_port)
+        got = a.pump(pa.sock, 1.0, want=lambda p: p[0] >= 128)
+        check.true(got is not None and media.rtp_header(got[0])[2] == 7,
+                   "media to A unaffected")
+        pa.send(media.rtp(seq=8, ssrc=0xA), a_port)
+        check.eq(media.rtp_header(pb.recv()[0])[2], 8, "media from A unaffected")
+        media.nothing_arrives(px, 0.2)
+        d.ng.delete("ice-bad")
+
+
+def test_role_conflict():
+    """Both controlled: the larger tie-breaker wins (RFC 8445 7.3.1.1): 487
+    when A's is larger, rtprelay switches to controlling when its own is."""
+    d = d_ice()
+    with media.Peer() as pa, media.Peer() as pb:
+        a = Party(pa, controlling=False)
+        a_port, _, _, _ = ice_call(d, "ice-role", a, pb)
+        t = a.check(a_port, controlled=(1 << 64) - 1)
+        got = response_to(pa.sock, t)
+        check.true(got is not None, "answered")
+        check.eq(got[1]["type"], stun.BINDING_ERROR, "an error response")
+        check.eq(stun.error_code(got[1]), 487, "487 Role Conflict")
+        check.true(stun.mi_ok(got[0], a.rp_pwd), "the 487 is authenticated")
+        check.eq(stream_ice(d, "ice-role", "A")["role"], "controlled", "rtprelay stays")
+        t = a.check(a_port, controlled=0)
+        got = response_to(pa.sock, t)
+        check.eq(got[1]["type"], stun.BINDING_SUCCESS, "smaller tie-breaker: success")
+        q = stream_ice(d, "ice-role", "A")
+        check.eq(q["role"], "controlling", "rtprelay switched to controlling")
+        check.eq(q["STUN"]["role conflicts"], 2, "both conflicts counted")
+        d.ng.delete("ice-role")
+
+
+def test_restart_keeps_media_and_trickle():
+    """A trickles a candidate in a re-offer with the same credentials (rtprelay
+    checks it); then restarts ICE (new ufrag/pwd): rtprelay answers with new
+    credentials, media keeps flowing to the old pair until A nominates a
+    new one, the old credentials are refused."""
+    d = d_ice()
+    call = "ice-restart"
+    with media.Peer() as pa, media.Peer() as pb, media.Peer() as pt, media.Peer() as pn:
+        a = Party(pa, controlling=True)
+        a_port, b_port, _, _ = ice_call(d, call, a, pb)
+        nominate(a, pa.sock, a_port)
+        # trickle: the same credentials, one more candidate
+        r = d.ng.offer(a.sdp(cands=[(1, "127.0.0.1", pa.port), (1, "127.0.0.1", pt.port)]),
+                       call, "A")
+        d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
+        t = Party(pt)
+        t.ufrag, t.pwd = a.ufrag, a.pwd
+        t.pump(pt.sock, 1.0)
+        check.true(len(t.checks) >= 1, "rtprelay checks the trickled candidate")
+        check.eq(t.checks[0][0]["attrs"][stun.USERNAME].decode(),
+                 "%s:%s" % (a.ufrag, a.rp_ufrag), "with the same credentials")
+        old_ufrag, old_pwd = a.rp_ufrag, a.rp_pwd
+        # restart
+        a.ufrag, a.pwd = stun.creds()
+        r = d.ng.offer(a.sdp(cands=[(1, "127.0.0.1", pn.port)]), call, "A")
+        r = d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
+        a.learn(r["sdp"])
+        check.true(a.rp_ufrag != old_ufrag and a.rp_pwd != old_pwd,
+                   "rtprelay answers a restart with new credentials")
+        for seq in range(10, 13):  # still to the old pair
+            pb.send(media.rtp(seq=seq, ssrc=0xB), b_port)
+            got = a.pump(pa.sock, 1.0, want=lambda p: p[0] >= 128)
+            check.true(got is not None, "media keeps flowing during the restart (%d)" % seq)
+        stale = a.check(a_port, user="%s:%s" % (old_ufrag, a.ufrag), key=old_pwd)
+        check.eq(response_to(pa.sock, stale, 0.3), None, "the old credentials are refused")
+        nominate(a, pn.sock, a_port)
+        time.sleep(0.1)
+        pb.send(media.rtp(seq=20, ssrc=0xB), b_port)
+        got = a.pump(pn.sock, 1.0, want=lambda p: p[0] >= 128)
+        check.true(got is not None and media.rtp_header(got[0])[2] == 20,
+                   "media at the pair selected after the restart")
+        d.ng.delete(call)
+
+
+def test_controlling_toward_answerer():
+    """ICE=force toward B, B answers with ICE: rtprelay is controlling, checks
+    B's candidate, nominates (USE-CANDIDATE) and sends A's media there."""
+    d = d_ice()
+    call = "ice-ctl"
+    with media.Peer() as pa, media.Peer() as pb:
+        b = Party(pb, controlling=False)
+        r = d.ng.offer(pa.sdp(codecs="0"), call, "A", ICE="force")
+        b.learn(r["sdp"])
+        b_port = media.sdp_port(r["sdp"])
+        check.true(b.rp_ufrag is not None, "B gets ICE with ICE=force")
+        r = d.ng.answer(b.sdp(), call, "A", "B")
+        check.eq(stun.sdp_ice(r["sdp"])[0], None, "A (no ICE) gets no ICE lines")
+        a_port = media.sdp_port(r["sdp"])
+        end = time.monotonic() + 3
+        while time.monotonic() < end and not any(
+                stun.USE_CANDIDATE in m["attrs"] for m, _, _ in b.checks):
+            b.pump(pb.sock, 0.1)
+        check.true(b.checks, "rtprelay checked B")
+        check.true(stun.ICE_CONTROLLING in b.checks[0][0]["attrs"], "as controlling")
+        check.true(any(stun.USE_CANDIDATE in m["attrs"] for m, _, _ in b.checks),
+                   "and nominated with USE-CANDIDATE")
+        b.pump(pb.sock, 0.2)
+        q = stream_ice(d, call, "B")
+        check.eq(q.get("selected"), "127.0.0.1:%d" % pb.port, "B's pair selected")
+        pa.send(media.rtp(seq=3), a_port)
+        got = b.pump(pb.sock, 1.0, want=lambda p: p[0] >= 128)
+        check.true(got is not None, "A's media reaches B")
+        check.eq(b_port, got[1][1], "from rtprelay's port toward B")
+        d.ng.delete(call)
+
+
+def test_ice_remove_and_lite():
+    d = d_ice()
+    with media.Peer() as pa, media.Peer() as pb:
+        a = Party(pa, controlling=True)
+        r = d.ng.offer(a.sdp(), "ice-rm", "A", ICE="remove")
+        check.not_contains(r["sdp"], "a=ice-", "ICE=remove: no ICE toward B")
+        check.not_contains(r["sdp"], "a=candidate", "ICE=remove: no candidates toward B")
+        r = d.ng.answer(pb.sdp(codecs="0"), "ice-rm", "A", "B", ICE="remove")
+        check.not_contains(r["sdp"], "a=ice-", "ICE=remove on the answer: none toward A")
+        # with a plain phone, learning works as without ICE
+        a_port = media.sdp_port(r["sdp"])
+        pa.send(media.rtp(seq=1), a_port)
+        check.eq(media.rtp_header(pb.recv()[0])[2], 1, "media relayed without ICE")
+        d.ng.delete("ice-rm")
+    with media.Peer() as pa, media.Peer() as pb:
+        a = Party(pa, controlling=True)
+        a_port, b_port, to_a, _ = ice_call(d, "ice-lite", a, pb,
+                                           offer_kw={"ICE-lite": "backward"})
+        check.contains(to_a, "a=ice-lite", "ICE-lite backward: a=ice-lite toward A")
+        a.pump(pa.sock, 0.5)
+        check.eq(a.checks, [], "a lite rtprelay sends no checks")
+        t = a.check(a_port, use_candidate=True)
+        check.true(response_to(pa.sock, t) is not None, "lite answers checks")
+        pb.send(media.rtp(seq=4), b_port)
+        check.eq(media.rtp_header(pa.recv()[0])[2], 4, "nominated pair used at once (lite)")
+        d.ng.delete("ice-lite")
+    r = d.ng.request({"command": "offer", "call-id": "ice-relay", "from-tag": "A",
+                      "ICE": "force-relay", "sdp": pa.sdp()})
+    check.eq(r["result"], "error", "ICE=force-relay: an ng error (no relay candidates)")
+    r = d.ng.request({"command": "offer", "call-id": "ice-x", "from-tag": "A",
+                      "ICE-lite": "sideways", "sdp": pa.sdp()})
+    check.eq(r["result"], "error", "an unknown ICE-lite value: an ng error")
