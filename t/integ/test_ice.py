@@ -387,3 +387,88 @@ def test_ice_remove_and_lite():
     r = d.ng.request({"command": "offer", "call-id": "ice-x", "from-tag": "A",
                       "ICE-lite": "sideways", "sdp": pa.sdp()})
     check.eq(r["result"], "error", "an unknown ICE-lite value: an ng error")
+
+
+def _aioice():
+    try:
+        import aioice  # noqa: F401
+        import aioice.ice
+    except ImportError:
+        check.skip("python3-aioice not installed (scripts/deps.sh check installs it)")
+    # aioice gathers every address but loopback; the daemon here serves
+    # 127.0.0.1: its host candidate is made there, the agent is aioice's
+    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+    return aioice
+
+
+async def _aioice_party(aioice, d, call, pb, b_port_box, first):
+    """aioice's Connection as A (controlling, one component, rtcp-mux):
+    offer (or re-offer), rtprelay's answer, connect. Returns (conn, port A sends to)."""
+    conn = aioice.Connection(ice_controlling=True, components=1, use_ipv6=False)
+    await conn.gather_candidates()
+    lines = ["a=ice-ufrag:%s" % conn.local_username, "a=ice-pwd:%s" % conn.local_password,
+             "a=rtcp-mux"] + ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
+    host = conn.local_candidates[0]
+    sdp = ("v=0\r\no=- 1 %d IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+           "m=audio %d RTP/AVP 0\r\n%s" % (1 if first else 2, host.port,
+                                            "".join(l + "\r\n" for l in lines)))
+    r = d.ng.offer(sdp, call, "A", **{"rtcp-mux": ["demux"]})
+    b_port_box.append(media.sdp_port(r["sdp"]))
+    r = d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
+    uf, pw, cands = stun.sdp_ice(r["sdp"])
+    check.eq([c[1] for c in cands], [1], "one component toward A (rtcp-mux)")
+    conn.remote_username, conn.remote_password = uf, pw
+    for line in r["sdp"].replace("\r", "").split("\n"):
+        if line.startswith("a=candidate:"):
+            await conn.add_remote_candidate(aioice.Candidate.from_sdp(line[12:]))
+    await conn.add_remote_candidate(None)
+    return conn, media.sdp_port(r["sdp"])
+
+
+def test_aioice_agent():
+    """aioice (an independent ICE implementation) as the browser-side party:
+    full ICE with rtprelay on loopback, media both ways over the selected
+    pair, then an ICE restart (a new aioice agent, new credentials) that
+    keeps media flowing and moves it to the new pair."""
+    import asyncio
+    aioice = _aioice()
+    d = d_ice()
+    call = "ice-aioice"
+
+    async def run():
+        with media.Peer() as pb:
+            box = []
+            conn, a_port = await _aioice_party(aioice, d, call, pb, box, True)
+            await asyncio.wait_for(conn.connect(), 5)
+            b_port = box[-1]
+            for seq in range(1, 6):
+                pb.send(media.rtp(seq=seq, ssrc=0xB), b_port)
+                data = await asyncio.wait_for(conn.recv(), 2)
+                check.eq(media.rtp_header(data)[2], seq, "B's packet %d at aioice" % seq)
+                await conn.send(media.rtp(seq=seq, ssrc=0xA))
+                check.eq(media.rtp_header(pb.recv()[0])[2], seq, "aioice's packet %d at B" % seq)
+            q = stream_ice(d, call, "A")
+            check.eq(q["role"], "controlled", "aioice controls")
+            check.true(q["STUN"]["answered"] >= 1 and q["STUN"]["responses"] >= 1,
+                       "checks both ways", q["STUN"])
+            check.eq(q["STUN"]["bad integrity"] + q["STUN"]["malformed"], 0,
+                     "nothing of aioice's dropped")
+            # restart: a new agent with new credentials
+            conn2, a_port2 = await _aioice_party(aioice, d, call, pb, box, False)
+            check.eq(a_port2, a_port, "the same port toward A")
+            pb.send(media.rtp(seq=50, ssrc=0xB), b_port)
+            data = await asyncio.wait_for(conn.recv(), 2)
+            check.eq(media.rtp_header(data)[2], 50, "media still at the old pair mid-restart")
+            await asyncio.wait_for(conn2.connect(), 5)
+            await asyncio.sleep(0.1)
+            for seq in range(60, 63):
+                pb.send(media.rtp(seq=seq, ssrc=0xB), b_port)
+                data = await asyncio.wait_for(conn2.recv(), 2)
+                check.eq(media.rtp_header(data)[2], seq, "after the restart at the new agent")
+                await conn2.send(media.rtp(seq=seq, ssrc=0xA))
+                check.eq(media.rtp_header(pb.recv()[0])[2], seq, "and from it to B")
+            await conn.close()
+            await conn2.close()
+        d.ng.delete(call)
+
+    asyncio.run(asyncio.wait_for(run(), 30))
