@@ -472,3 +472,46 @@ def test_aioice_agent():
         d.ng.delete(call)
 
     asyncio.run(asyncio.wait_for(run(), 30))
+
+
+def test_consent_freshness():
+    """RFC 7675: rtprelay (controlling toward B) keeps checking the selected
+    pair; while B answers, media flows past the first 30 s; once B stops
+    answering, media to B stops about 30 s after its last answer, counted."""
+    d = d_ice()
+    call = "ice-consent"
+    with media.Peer() as pa, media.Peer() as pb:
+        b = Party(pb, controlling=False)
+        r = d.ng.offer(pa.sdp(codecs="0"), call, "A", ICE="force")
+        b.learn(r["sdp"])
+        r = d.ng.answer(b.sdp(), call, "A", "B")
+        a_port = media.sdp_port(r["sdp"])
+        t0 = time.monotonic()
+        b.pump(pb.sock, 1.0)
+        check.true(stream_ice(d, call, "B").get("selected"), "B's pair selected")
+        last_answer = t0
+        flowing_after_30 = False
+        stopped_at = None
+        seq = 0
+        while time.monotonic() - t0 < 46:
+            now = time.monotonic()
+            b.answer_checks = now - t0 < 8  # B answers consent checks for 8 s
+            n = len(b.checks)
+            seq += 1
+            pa.send(media.rtp(seq=seq), a_port)
+            got = b.pump(pb.sock, 0.5, want=lambda p: p[0] >= 128)
+            if b.answer_checks and len(b.checks) > n:
+                last_answer = time.monotonic()
+            if got is not None and now - t0 > 31:
+                flowing_after_30 = True
+            if got is None and stopped_at is None and not b.answer_checks:
+                stopped_at = time.monotonic()
+                break
+            time.sleep(0.4)
+        check.true(len(b.checks) >= 3, "consent checks on the selected pair", len(b.checks))
+        check.true(flowing_after_30, "consent refreshed: media past 30 s after selection")
+        check.true(stopped_at is not None, "media stopped without consent")
+        check.true(29 <= stopped_at - last_answer <= 33,
+                   "about 30 s after the last consent", stopped_at - last_answer)
+        check.true(stream_ice(d, call, "B")["STUN"]["no consent"] >= 1, "counted")
+        d.ng.delete(call)
