@@ -467,7 +467,8 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	if (rtp && !f->no_rtcp_attribute) {
 		/* mux-only (answer with mux, offer with require): RTCP on the
 		 * RTP port */
-		unsigned rtcp = mux && (answer || f->rtcp_mux_require) ? port : port + 1;
+		unsigned rtcp = mux && (answer || f->rtcp_mux_require || m->rtcp_mux) ? port
+										      : port + 1;
 
 		if (f->full_rtcp_attribute)
 			g_ptr_array_add(
@@ -486,7 +487,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		g_ptr_array_add(out, ptimes->pdata[i]);
 	/* The party's ICE lines never pass (its candidates would route media
 	 * around the relay); rtprelay's own, when it is the party's agent. */
-	ice_sdp_out(s, m, out, !(mux && (answer || f->rtcp_mux_require)),
+	ice_sdp_out(s, m, out, !(mux && (answer || f->rtcp_mux_require || m->rtcp_mux)),
 		    sdp_find(ice, 0, 'a', "end-of-candidates") >= 0);
 done:
 	g_ptr_array_free(sm->lines, TRUE);

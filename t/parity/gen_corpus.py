@@ -817,9 +817,98 @@ def sdes():
        bsdp([audio(port=30000, fmts="0", attrs=["rtpmap:0 PCMU/8000"])]))
 
 
+# ---------------------------------------------------------------- ICE
+
+def ice():
+    """ICE offers/answers (the ICE helper's section): rtprelay as the
+    parties' ICE agent; ufrag/pwd/candidates are masked by run.py."""
+    cat = "ice"
+    A_ICE = ["ice-ufrag:abcd", "ice-pwd:0123456789abcdefghijkl"]
+    B_ICE = ["ice-ufrag:wxyz", "ice-pwd:zyxwvutsrq9876543210ab"]
+
+    def cands(addr, port, comps=(1, 2), extra=()):
+        return ["candidate:1 %d UDP %d %s %d typ host" % (c, 2130706432 - c, addr, port + c - 1)
+                for c in comps] + list(extra)
+
+    pcmu = ["rtpmap:0 PCMU/8000"]
+    a_ice = sdp([audio(fmts="0", attrs=pcmu + A_ICE + cands(A_ADDR, 49170))])
+    b_ice = bsdp([audio(port=30000, fmts="0", attrs=pcmu + B_ICE + cands(B_ADDR, 30000))])
+    a_plain, b_plain = sdp([audio(fmts="0")]), bsdp([audio(port=30000, fmts="0")])
+    oa("ice-offer-answer-plain", cat, "ICE offer, plain answer: ICE toward both, then A only",
+       a_ice, b_plain)
+    oa("ice-both", cat, "ICE offer and ICE answer", a_ice, b_ice)
+    oa("ice-force", cat, "plain offer, ICE=force; B answers with ICE", a_plain, b_ice,
+       {"ICE": "force"})
+    oa("ice-force-answer", cat, "plain offer, ICE answer with ICE=force", a_plain, b_ice,
+       None, {"ICE": "force"})
+    oa("ice-optional", cat, "plain offer, ICE=optional", a_plain, b_plain, {"ICE": "optional"})
+    oa("ice-default-explicit", cat, "ICE offer, ICE=default", a_ice, b_plain, {"ICE": "default"})
+    oa("ice-remove-offer", cat, "ICE=remove on the offer only: A still gets ICE", a_ice, b_plain,
+       {"ICE": "remove"})
+    oa("ice-remove-both", cat, "ICE=remove on offer and answer", a_ice, b_ice,
+       {"ICE": "remove"}, {"ICE": "remove"})
+    oa("ice-force-relay", cat, "ICE=force-relay", a_plain, b_plain, {"ICE": "force-relay"})
+    oa("ice-lite-forward", cat, "ICE=force, ICE-lite forward", a_plain, b_ice,
+       {"ICE": "force", "ICE-lite": "forward"})
+    oa("ice-lite-backward", cat, "ICE offer, ICE-lite backward", a_ice, b_plain,
+       {"ICE-lite": "backward"})
+    oa("ice-lite-party", cat, "the offerer is ICE-lite (session a=ice-lite)",
+       sdp([audio(fmts="0", attrs=pcmu + A_ICE + cands(A_ADDR, 49170))], sess_attrs=["ice-lite"]),
+       b_ice)
+    oa("ice-session-creds", cat, "ufrag/pwd at session level",
+       sdp([audio(fmts="0", attrs=pcmu + cands(A_ADDR, 49170))], sess_attrs=A_ICE), b_plain)
+    oa("ice-trickle-flag", cat, "ICE=force with trickle-ICE", a_plain, b_plain,
+       {"ICE": "force", "flags": ["trickle-ICE"]})
+    oa("ice-eoc", cat, "offer with a=end-of-candidates",
+       sdp([audio(fmts="0", attrs=pcmu + A_ICE + cands(A_ADDR, 49170, extra=["end-of-candidates"]))]),
+       b_ice)
+    tr1 = sdp([audio(fmts="0", attrs=pcmu + A_ICE + cands(A_ADDR, 49170, comps=(1,)))],
+              sess_attrs=["ice-options:trickle"])
+    tr2 = sdp([audio(fmts="0", attrs=pcmu + A_ICE + cands(A_ADDR, 49170, comps=(1,)) +
+                     ["candidate:2 1 UDP 1694498815 192.0.2.9 40000 typ srflx raddr %s rport 49170"
+                      % A_ADDR])], sess_attrs=["ice-options:trickle"], ver="2890844529")
+    oa("ice-trickle-reoffer", cat, "trickle: a re-offer with the same credentials adds a candidate",
+       tr1, b_ice, more=[offer(tr2), answer(b_ice)])
+    rs = sdp([audio(fmts="0", attrs=pcmu + ["ice-ufrag:efgh", "ice-pwd:abcdefghijkl0123456789"] +
+                    cands(A_ADDR, 49170))], ver="2890844529")
+    oa("ice-restart", cat, "ICE restart: a re-offer with new credentials", a_ice, b_ice,
+       more=[offer(rs), answer(b_ice)])
+    mux = ["rtcp-mux"]
+    oa("ice-mux", cat, "ICE with rtcp-mux both ways",
+       sdp([audio(fmts="0", attrs=pcmu + mux + A_ICE + cands(A_ADDR, 49170, comps=(1,)))]),
+       bsdp([audio(port=30000, fmts="0", attrs=pcmu + mux + B_ICE + cands(B_ADDR, 30000, comps=(1,)))]))
+    oa("ice-mux-offer", cat, "ICE=force with rtcp-mux offer; B accepts mux", a_plain,
+       bsdp([audio(port=30000, fmts="0", attrs=pcmu + mux + B_ICE + cands(B_ADDR, 30000, comps=(1,)))]),
+       {"ICE": "force", "rtcp-mux": ["offer"]},
+       more=[offer(a_plain, **{"ICE": "force", "rtcp-mux": ["offer"]})])
+    oa("ice-mux-demux", cat, "ICE offer with mux, demux toward B",
+       sdp([audio(fmts="0", attrs=pcmu + mux + A_ICE + cands(A_ADDR, 49170, comps=(1,)))]),
+       b_plain, {"rtcp-mux": ["demux"]})
+    oa("ice-mux-require", cat, "ICE=force, rtcp-mux require", a_plain, b_ice,
+       {"ICE": "force", "rtcp-mux": ["require"]})
+    oa("ice-ipv6", cat, "IPv6 offer with ICE",
+       sdp([audio(fmts="0", attrs=pcmu + A_ICE + cands(A6, 49170))], fam="IP6", addr=A6),
+       bsdp([audio(port=30000, fmts="0")], fam="IP6", addr=B6))
+    oa("ice-4to6", cat, "ICE offer on IPv4, address family IP6 toward B", a_ice,
+       bsdp([audio(port=30000, fmts="0", attrs=pcmu + B_ICE + cands(B6, 30000))], fam="IP6", addr=B6),
+       {"address family": "IP6"})
+    oa("ice-rejected-second", cat, "ICE with a rejected second m= line",
+       sdp([audio(fmts="0", attrs=pcmu + A_ICE + cands(A_ADDR, 49170)),
+            video(attrs=["rtpmap:96 VP8/90000"] + A_ICE + cands(A_ADDR, 51372))]),
+       bsdp([audio(port=30000, fmts="0"), video(port=0, attrs=["rtpmap:96 VP8/90000"])]))
+    oa("ice-ptime", cat, "ICE with a=ptime (line order)",
+       sdp([audio(fmts="0", attrs=pcmu + ["ptime:20"] + A_ICE + cands(A_ADDR, 49170))]),
+       bsdp([audio(port=30000, fmts="0", attrs=pcmu + ["ptime:20"] + B_ICE +
+                   cands(B_ADDR, 30000))]))
+    oa("ice-mdns-candidate", cat, "a browser's mDNS host candidate (.local name)",
+       sdp([audio(fmts="0", attrs=pcmu + A_ICE +
+                  ["candidate:1 1 UDP 2122260223 1f4712db-ea17-4bcf-a596-105139dfd8bf.local "
+                   "49170 typ host"])]), b_plain)
+
+
 def main():
     for fn in (plain, multi, nonrtp, zero, conn, replace, midext, mux, ipv6, branches, direction,
-               ptime, codecs, sdes):
+               ptime, codecs, sdes, ice):
         fn()
     os.makedirs(CORPUS, exist_ok=True)
     for name, c in sorted(CASES.items()):

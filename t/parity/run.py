@@ -27,7 +27,14 @@ names, crypto tags, suites and session parameters are compared):
   - a=crypto keys: inline:{KEY} for keys the daemon made, inline:{IN-KEY}
     for keys passed on from the request's SDP (so pass-through vs re-keying
     is compared), lifetime and MKI kept;
-  - a=fingerprint, a=ice-ufrag, a=ice-pwd, a=candidate, a=tls-id values;
+  - a=fingerprint, a=ice-ufrag, a=ice-pwd, a=tls-id values; in a=candidate
+    the foundation, and the port ({PORT}/{PORT+1} for the m= line's port
+    and the next one, {CPORT} otherwise: rtpengine opens another port per
+    address); component, transport, priority, address and type compared;
+  - a=candidate lines of the daemon's own interface addresses of the other
+    address family than the section's c= are dropped: rtpengine offers a
+    candidate for every address of the interface (here 127.0.0.1 and ::1),
+    rtprelay only for the family it chose (COMPAT.md, "ICE candidates");
   - error replies: the error-reason text (only result and keys compared).
 Replies are decoded by t/integ/ng.py's strict bencode decoder: a reply
 that repeats a dictionary key shows as "(no reply)" in that transcript.
@@ -118,7 +125,6 @@ _masked_attrs = {
     "fingerprint": lambda v: v.split(" ", 1)[0] + " {FINGERPRINT}",
     "ice-ufrag": lambda v: "{ICE-UFRAG}",
     "ice-pwd": lambda v: "{ICE-PWD}",
-    "candidate": lambda v: "{CANDIDATE}",
     "tls-id": lambda v: "{TLS-ID}",
 }
 
@@ -134,6 +140,19 @@ def media_ports(sdp):
     return [int(p) for p in _mport_re.findall(sdp or "")]
 
 
+def mask_candidate(val, mport):
+    """(masked value, address) of an a=candidate value; ports relative to
+    the section's m= port (unmasked ports are rtprelay's or rtpengine's)."""
+    f = val.split()
+    if len(f) < 8:
+        return "{CANDIDATE}", None
+    port = int(f[5]) if f[5].isdigit() else None
+    f[0] = "{FOUNDATION}"
+    f[5] = ("{PORT}" if port == mport else "{PORT+1}" if mport and port == mport + 1
+            else "{CPORT}")
+    return " ".join(f), f[4]
+
+
 def normalise_sdp(sdp, in_keys, in_ports=(), own_range=(0, -1)):
     """The SDP with ports and secrets masked (module docstring); line ends
     stay visible as \\r. An m= port that is the request's own for that
@@ -142,8 +161,14 @@ def normalise_sdp(sdp, in_keys, in_ports=(), own_range=(0, -1)):
     out = []
     ports = media_ports(sdp)
     mi = -1
+    fam = sess_fam = None
     for line in golden.mask(sdp).split("\n"):
+        if line.startswith("c=IN IP"):
+            fam = line[7]
+            if mi < 0:
+                sess_fam = fam
         if line.startswith("m="):
+            fam = sess_fam
             mi += 1
             p = ports[mi] if mi < len(ports) else None
             if (p and mi < len(in_ports) and p == in_ports[mi]
@@ -153,7 +178,12 @@ def normalise_sdp(sdp, in_keys, in_ports=(), own_range=(0, -1)):
         body = line[:-1] if cr else line
         if body.startswith("a="):
             name, sep, val = body[2:].partition(":")
-            if sep and name in _masked_attrs:
+            if sep and name == "candidate":
+                masked, addr = mask_candidate(val.rstrip("\r"), ports[mi] if 0 <= mi < len(ports) else None)
+                if addr in INTERFACES and fam and ("6" if ":" in addr else "4") != fam:
+                    continue
+                body = "a=candidate:" + masked
+            elif sep and name in _masked_attrs:
                 body = "a=%s:%s" % (name, _masked_attrs[name](val))
             elif sep and name == "crypto":
                 body = _inline_re.sub(

@@ -121,11 +121,13 @@ TEST(dict_flags_unknown_and_case)
 	CHECK(!f.trust_address);
 	CHECK_EQ(f.unknown_flags, 3);
 	/* known to rtpengine, no effect here */
-	PARSE_OK(D("flags", L(S("single-codec"), S("no-redis-update"), S("trickle-ICE"), NULL),
-		   NULL),
-		 &f);
-	CHECK_EQ(f.ignored_flags, 3);
+	PARSE_OK(D("flags", L(S("single-codec"), S("no-redis-update"), NULL), NULL), &f);
+	CHECK_EQ(f.ignored_flags, 2);
 	CHECK_EQ(f.unknown_flags, 0);
+	/* trickle-ICE is ICE's (ice/ice_sdp.c) */
+	PARSE_OK(D("flags", L(S("trickle-ICE"), NULL), NULL), &f);
+	CHECK(f.trickle_ice);
+	CHECK_EQ(f.ignored_flags, 0);
 }
 
 TEST(codec_strip_mask_except)
@@ -226,9 +228,6 @@ TEST(dict_ice)
 	} cases[] = {
 		{ "remove", NG_ICE_REMOVE },
 		{ "force", NG_ICE_FORCE },
-		{ "force-relay", NG_ICE_FORCE_RELAY },
-		{ "force_relay", NG_ICE_FORCE_RELAY },
-		{ "force relay", NG_ICE_FORCE_RELAY },
 		{ "optional", NG_ICE_OPTIONAL },
 		{ "default", NG_ICE_DEFAULT_EXPLICIT },
 	};
@@ -241,6 +240,34 @@ TEST(dict_ice)
 	}
 	PARSE_OK(D("ice", S("remove"), NULL), &f);
 	CHECK_EQ(f.ice, NG_ICE_REMOVE);
+	/* no relay candidates (no TURN): an error in every spelling */
+	static const char *const relay[] = { "force-relay", "force_relay", "force relay" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(relay); i++) {
+		const char *err = NULL;
+
+		CHECK(parse_dict(D("ICE", S(relay[i]), NULL), &f, &err) != 0);
+		CHECK(err && strstr(err, "force-relay"));
+	}
+	static const struct {
+		const char *v;
+		enum ng_ice_lite want;
+	} lite[] = {
+		{ "forward", NG_ICE_LITE_FORWARD }, { "backward", NG_ICE_LITE_BACKWARD },
+		{ "both", NG_ICE_LITE_BOTH },       { "off", NG_ICE_LITE_OFF },
+		{ "none", NG_ICE_LITE_OFF },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(lite); i++) {
+		PARSE_OK(D("ICE-lite", S(lite[i].v), NULL), &f);
+		CHECK_EQ(f.ice_lite, lite[i].want);
+	}
+	PARSE_OK(D("ICE", S("force"), NULL), &f);
+	CHECK_EQ(f.ice_lite, NG_ICE_LITE_UNSET);
+	const char *err = NULL;
+
+	CHECK(parse_dict(D("ICE-lite", S("sideways"), NULL), &f, &err) != 0);
+	CHECK(err && strstr(err, "ICE-lite"));
 }
 
 TEST(dict_direction)
@@ -375,7 +402,7 @@ TEST(dict_ignored_and_unknown_keys)
 	fresh_arena();
 	/* DTLS, metadata etc.: accepted, nothing recorded, no error */
 	PARSE_OK(D("DTLS", S("passive"), "metadata", S("x"), "supports", L(S("load limit"), NULL),
-		   "ICE-lite", S("off"), NULL),
+		   NULL),
 		 &f);
 	ng_flags_init(&ref);
 	CHECK_SAME(&f, &ref);

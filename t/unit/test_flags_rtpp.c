@@ -11,11 +11,11 @@ TEST(rtpp_key_values)
 	struct ng_flags f;
 
 	fresh_arena();
-	RTPP_OK("ICE=force-relay address-family=IP6 delete-delay=0 via-branch=z9hG4bK.abc "
+	RTPP_OK("ICE=optional address-family=IP6 delete-delay=0 via-branch=z9hG4bK.abc "
 		"transport-protocol=RTP/SAVPF label=callee to-tag=tt call-id=c@h "
 		"media-address=198.51.100.2 TOS=46 record-call=yes",
 		&f);
-	CHECK_EQ(f.ice, NG_ICE_FORCE_RELAY);
+	CHECK_EQ(f.ice, NG_ICE_OPTIONAL);
 	CHECK_EQ(f.address_family, AF_INET6);
 	CHECK_EQ(f.delete_delay, 0);
 	CHECK_S(f.via_branch, "z9hG4bK.abc");
