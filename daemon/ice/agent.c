@@ -390,7 +390,9 @@ static void handle_response(struct media_ice *ice, struct stream *s, const uint8
 		    !memcmp(ice->pairs[i].txid, m->txid, sizeof(m->txid)))
 			pr = &ice->pairs[i];
 	if (!pr || !ice->rpwd) {
-		bump(&c->bad_user); /* a response to nothing we asked */
+		/* a late duplicate (we retransmitted) or a response to nothing
+		 * we asked: not a check, nothing to answer */
+		bump(&c->unmatched);
 		return;
 	}
 	if (!stun_integrity_ok(p, m, ice->rpwd, strlen(ice->rpwd))) {

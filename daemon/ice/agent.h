@@ -61,6 +61,7 @@ struct ice_counters {
 	uint64_t role_conflict; /* 487 sent or received */
 	uint64_t checks_sent;   /* our requests, retransmissions included */
 	uint64_t responses;     /* authenticated responses to our checks */
+	uint64_t unmatched;     /* responses to no check in progress: ignored */
 	uint64_t no_consent;    /* media not sent: consent expired */
 };
 

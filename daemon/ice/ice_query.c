@@ -35,5 +35,6 @@ void ice_query(struct arena *a, bencode_item *d, const struct media_ice *ice, in
 	bencode_dict_add_int(a, s, "role conflicts", load(&c->role_conflict));
 	bencode_dict_add_int(a, s, "checks sent", load(&c->checks_sent));
 	bencode_dict_add_int(a, s, "responses", load(&c->responses));
+	bencode_dict_add_int(a, s, "unmatched responses", load(&c->unmatched));
 	bencode_dict_add_int(a, s, "no consent", load(&c->no_consent));
 }
