@@ -37,8 +37,9 @@ class Party:
         self.answer_checks = True
 
     def sdp(self, cands=None, extra=(), mux=False):
-        cands = cands if cands is not None else [(1, "127.0.0.1", self.peer.port),
-                                                 (2, "127.0.0.1", self.peer.port + 1)]
+        h = self.peer.host
+        cands = cands if cands is not None else [(1, h, self.peer.port),
+                                                 (2, h, self.peer.port + 1)]
         return self.peer.sdp(codecs="0", extra_media=("a=rtcp-mux\r\n" if mux else "")
                              + stun.ice_lines(self.ufrag, self.pwd, cands, extra))
 
@@ -55,7 +56,7 @@ class Party:
             role = {"controlling": 1} if self.controlling else {"controlled": 1}
         sock.sendto(stun.request(user or "%s:%s" % (self.rp_ufrag, self.ufrag),
                                  key if key is not None else self.rp_pwd, txid=txid,
-                                 **role, **kw), ("127.0.0.1", port))
+                                 **role, **kw), (self.peer.host, port))
         return txid
 
     def pump(self, sock, seconds, want=None):
@@ -514,4 +515,31 @@ def test_consent_freshness():
         check.true(29 <= stopped_at - last_answer <= 33,
                    "about 30 s after the last consent", stopped_at - last_answer)
         check.true(stream_ice(d, call, "B")["STUN"]["no consent"] >= 1, "counted")
+        d.ng.delete(call)
+
+
+def test_ipv6():
+    """ICE on an IPv6 interface: candidates on ::1, XOR-MAPPED-ADDRESS of
+    an IPv6 address, nomination moving media."""
+    d = daemon.shared("ice6", interfaces=["::1"], args=["--delete-delay=0"])
+    call = "ice-v6"
+    with media.Peer("::1") as pa, media.Peer("::1") as pb, media.Peer("::1") as px:
+        a = Party(pa, controlling=True)
+        r = d.ng.offer(a.sdp(), call, "A")
+        b_port = media.sdp_port(r["sdp"])
+        r = d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
+        cands = a.learn(r["sdp"])
+        a_port = media.sdp_port(r["sdp"])
+        check.eq([(c[1], c[3], c[4]) for c in cands], [(1, "::1", a_port), (2, "::1", a_port + 1)],
+                 "IPv6 host candidates")
+        t = a.check(a_port, sock=px.sock)
+        got = response_to(px.sock, t)
+        check.true(got is not None and stun.mi_ok(got[0], a.rp_pwd), "answered over IPv6")
+        check.eq(stun.xor_mapped(got[1]), ("::1", px.port), "IPv6 XOR-MAPPED-ADDRESS")
+        nominate(a, px.sock, a_port)
+        time.sleep(0.1)
+        pb.send(media.rtp(seq=9), b_port)
+        got = a.pump(px.sock, 1.0, want=lambda p: p[0] >= 128)
+        check.true(got is not None and media.rtp_header(got[0])[2] == 9,
+                   "media to the selected IPv6 pair")
         d.ng.delete(call)
