@@ -5,7 +5,7 @@ run_media_bench.sh). Nothing in RESULTS.md is typed by hand: every figure,
 and every sentence that cites one, is rendered here from those files; the
 fixed prose is the template below.
 
-usage: results.py [--results DIR] [--out FILE] [--print ng|media]
+usage: results.py [--results DIR] [--out FILE] [--print ng|media|ice]
   --print S  also print section S to stdout (the scripts do, after a run)
 """
 
@@ -17,9 +17,11 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import raw_tsv  # noqa: E402
 import report_media  # noqa: E402
+import report_ice  # noqa: E402
 import report_ng  # noqa: E402
 
-SECTIONS = (("ng", "ng.tsv", report_ng.render), ("media", "media.tsv", report_media.render))
+SECTIONS = (("ng", "ng.tsv", report_ng.render), ("media", "media.tsv", report_media.render),
+            ("ice", "ice.tsv", report_ice.render))
 
 INTRO = """\
 # Benchmark results
