@@ -21,15 +21,12 @@
 #include <string.h>
 
 #include "arena.h"
+#include "commands/sdp_attr.h"
 #include "config/config.h"
 #include "log.h"
 #include "ng/ng.h"
 #include "sdes.h"
 #include "sockaddr.h"
-
-/* Longest value quoted back in an error reason. */
-#define QUOTE_MAX 64
-#define QUOTE(x_) (int)((x_).len > QUOTE_MAX ? QUOTE_MAX : (x_).len), (x_).s
 
 void ng_flags_init(struct ng_flags *f)
 {
@@ -149,7 +146,7 @@ static const char *const ignored_flag_names[] = {
 /* clang-format on */
 
 static const char *const ignored_flag_prefixes[] = {
-	"T38-", "T.38-", "BUNDLE-", "endpoint-learning-", "from-tags-", "sdp-attr-", NULL,
+	"T38-", "T.38-", "BUNDLE-", "endpoint-learning-", "from-tags-", NULL,
 };
 
 static bool has_prefix_of(str name, const char *const *prefixes)
@@ -395,6 +392,8 @@ int ng_flags_flag(struct ng_flags_ctx *c, str flag)
 		return osrtp_item(c, str_skip(flag, strlen("OSRTP-")));
 	if (str_has_prefix(flag, "codec-"))
 		return codec_flag(c, str_skip(flag, strlen("codec-")));
+	if (str_has_prefix(flag, "sdp-attr-"))
+		return sdp_attr_flag(c, str_skip(flag, strlen("sdp-attr-")));
 	if (str_has_prefix(flag, "transcode-"))
 		return codec_item(c, STR_C("transcode"), STR_NULL);
 	if (is_one_of(n, ignored_flag_names) || has_prefix_of(n, ignored_flag_prefixes)) {
@@ -513,6 +512,7 @@ enum key_id {
 	K_SDES,
 	K_OSRTP,
 	K_CODEC,
+	K_SDP_ATTR,
 };
 
 struct key_name {
@@ -560,6 +560,7 @@ static const struct key_name key_names[] = {
 	{ "OSRTP", K_OSRTP },
 	{ "osrtp", K_OSRTP },
 	{ "codec", K_CODEC },
+	{ "sdp-attr", K_SDP_ATTR },
 	{ "T38", K_IGNORED },
 	{ "T.38", K_IGNORED },
 	{ "metadata", K_IGNORED },
@@ -583,7 +584,6 @@ static const struct key_name key_names[] = {
 	{ "BUNDLE", K_IGNORED },
 	{ "extmap", K_IGNORED },
 	{ "from-tags", K_IGNORED },
-	{ "sdp-attr", K_IGNORED },
 	{ "audio-player", K_IGNORED },
 	{ "delay-buffer", K_IGNORED },
 };
@@ -743,6 +743,8 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 		return each_str(c, key, v, sdes_item);
 	case K_OSRTP:
 		return each_str(c, key, v, osrtp_item);
+	case K_SDP_ATTR:
+		return sdp_attr_key(c, key, v);
 	case K_CODEC:
 		return key_codec(c, key, v);
 	case K_CALL_ID:
