@@ -44,6 +44,7 @@ enum ng_ice {
 #define NG_MAX_DIRECTIONS 2
 #define NG_MAX_CODECS 32
 #define NG_MAX_SDP_ATTR 32
+#define NG_MAX_FROM_TAGS 32
 
 /* One "sdp-attr" edit (sdp_attr.h); strings are views into the request. */
 enum sdp_attr_cmd {
@@ -85,6 +86,11 @@ struct ng_flags {
 	bool replace_origin_full;
 
 	enum ng_ice ice;
+	/* "from-tags" list / "from-tags-TAG" flags (block/silence media) */
+	str from_tags[NG_MAX_FROM_TAGS];
+	unsigned n_from_tags;
+	/* "endpoint-learning": enum endpoint_learning (config.h); -1 = not given */
+	int endpoint_learning;
 
 	/* "SDES" list, "SDES-..." flags (see sdp_sdes.h) */
 	bool sdes_off;

@@ -3,6 +3,7 @@
  * and every error case (the rtpp_flags string: test_flags_rtpp.c).
  */
 #include "commands/sdp_attr.h"
+#include "config/config.h"
 #include "flags_fixture.h"
 #include "sdes.h"
 #include "sdp.h"
@@ -123,11 +124,46 @@ TEST(dict_flags_unknown_and_case)
 	CHECK(!f.trust_address);
 	CHECK_EQ(f.unknown_flags, 3);
 	/* known to rtpengine, no effect here */
-	PARSE_OK(D("flags", L(S("single-codec"), S("no-redis-update"), S("trickle-ICE"), NULL),
+	PARSE_OK(D("flags", L(S("early-media"), S("no-redis-update"), S("trickle-ICE"), NULL),
 		   NULL),
 		 &f);
 	CHECK_EQ(f.ignored_flags, 3);
 	CHECK_EQ(f.unknown_flags, 0);
+}
+
+/* what would change the wire in ways rtprelay cannot is an error */
+TEST(unsupported_flags_and_keys)
+{
+	static const char *const flags[] = { "single-codec", "inject-DTMF", "generate-RTCP",
+					     "T38-decode",   "SIPREC",      "pierce-NAT" };
+	static const char *const keys[] = { "ptime",       "T38",          "media-echo",
+					    "repacketize", "drop-traffic", "delay-buffer" };
+	struct ng_flags f;
+	const char *err;
+
+	fresh_arena();
+	for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+		CHECK(parse_dict(D("flags", L(S(flags[i]), NULL), NULL), &f, &err) == -1);
+		CHECK_CONTAINS(err, flags[i]);
+		CHECK_CONTAINS(err, "not supported");
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+		CHECK(parse_dict(D(keys[i], S("x"), NULL), &f, &err) == -1);
+		CHECK_CONTAINS(err, keys[i]);
+	}
+	/* endpoint-learning: a string or a list, the daemon option's values */
+	PARSE_OK(D("endpoint-learning", L(S("off"), NULL), NULL), &f);
+	CHECK_EQ(f.endpoint_learning, EL_OFF);
+	PARSE_OK(D("flags", L(S("endpoint-learning-heuristic"), NULL), NULL), &f);
+	CHECK_EQ(f.endpoint_learning, EL_HEURISTIC);
+	PARSE_OK(D("flags", L(S("trust-address"), NULL), NULL), &f);
+	CHECK_EQ(f.endpoint_learning, -1);
+	CHECK(parse_dict(D("endpoint-learning", S("sometimes"), NULL), &f, &err) == -1);
+	/* from-tags: the list and the flag form */
+	PARSE_OK(D("from-tags", L(S("a"), S("b"), NULL), "flags", L(S("from-tags-c"), NULL), NULL),
+		 &f);
+	CHECK_EQ(f.n_from_tags, 3);
+	CHECK_S(f.from_tags[2], "c");
 }
 
 TEST(codec_strip_mask_except)
