@@ -21,15 +21,12 @@
 #include <string.h>
 
 #include "arena.h"
+#include "commands/sdp_attr.h"
 #include "config/config.h"
 #include "log.h"
 #include "ng/ng.h"
 #include "sdes.h"
 #include "sockaddr.h"
-
-/* Longest value quoted back in an error reason. */
-#define QUOTE_MAX 64
-#define QUOTE(x_) (int)((x_).len > QUOTE_MAX ? QUOTE_MAX : (x_).len), (x_).s
 
 void ng_flags_init(struct ng_flags *f)
 {
@@ -37,6 +34,7 @@ void ng_flags_init(struct ng_flags *f)
 	f->delete_delay = -1;
 	f->tos = NG_TOS_UNSET;
 	f->ice = NG_ICE_DEFAULT;
+	f->endpoint_learning = -1;
 }
 
 int ng_flags_fail(struct ng_flags_ctx *c, const char *fmt, ...)
@@ -133,25 +131,37 @@ static const struct bool_flag bool_flags[] = {
  * accepted without effect, counted in ignored_flags.
  */
 static const char *const ignored_flag_names[] = {
-	"no-redis-update", "debug", "debugging",
-	"pierce-NAT", "pierce-nat", "NAT-wait", "nat-wait", "single-codec",
-	"allow-transcoding", "force-transcoding", "always-transcode", "passthrough",
-	"no-passthrough", "no-jitter-buffer", "inject-DTMF", "inject-dtmf",
-	"detect-DTMF", "detect-dtmf", "block-DTMF", "block-dtmf", "inactive", "early-media",
-	"egress", "block-egress", "fragment", "provisional", "recrypt", "SIPREC", "siprec",
-	"webrtc", "webRTC", "WebRTC", "mix", "mixed", "new-branch", "reuse-codecs",
+	"no-redis-update", "debug", "debugging", "NAT-wait",
+	"nat-wait", "allow-transcoding", "passthrough", "no-passthrough", "no-jitter-buffer",
+	"detect-DTMF", "detect-dtmf", "inactive", "early-media", "egress", "fragment",
+	"provisional", "webrtc", "webRTC", "WebRTC", "new-branch", "reuse-codecs",
 	"no-codec-renegotiation", "static-codecs", "static-codec", "skip-recording-db",
-	"discard-recording", "exclude-recording", "generate-RTCP", "generate-rtcp",
-	"mirror-RTCP", "mirror-rtcp", "RTCP-mirror", "rtcp-mirror", "bidirectional",
-	"audio-player", "player", "no-player", "no-audio-player", "asymmetric-codecs",
-	"symmetric-codecs", "reorder-codecs", "allow-asymmetric-codecs", "no-tls-id",
-	"block-short", "allow-no-codec-media", "recording-vsc", "recording-announcement",
-	"force", "force-answer", NULL,
+	"discard-recording", "exclude-recording", "bidirectional", "no-player", "no-audio-player",
+	"asymmetric-codecs", "symmetric-codecs", "allow-asymmetric-codecs", "no-tls-id",
+	"allow-no-codec-media", "recording-vsc", "recording-announcement", "force",
+	"force-answer", NULL,
 };
 /* clang-format on */
 
+/* clang-format off */
+/*
+ * Flags that would change the media or the SDP in ways rtprelay cannot
+ * (transcoding, DTMF injection, RTCP generation, T.38, recording to a
+ * SIPREC server, ...): an ng error, never silently ignored.
+ */
+static const char *const unsupported_flag_names[] = {
+	"pierce-NAT", "pierce-nat", "single-codec", "always-transcode", "force-transcoding",
+	"inject-DTMF", "inject-dtmf", "block-DTMF", "block-dtmf", "recrypt", "SIPREC", "siprec",
+	"mix", "mixed", "generate-RTCP", "generate-rtcp", "mirror-RTCP", "mirror-rtcp",
+	"RTCP-mirror", "rtcp-mirror", "audio-player", "player", "reorder-codecs", "block-short",
+	"block-egress", NULL,
+};
+/* clang-format on */
+static const char *const unsupported_flag_prefixes[] = { "T38-", "T.38-", NULL };
+
 static const char *const ignored_flag_prefixes[] = {
-	"T38-", "T.38-", "BUNDLE-", "endpoint-learning-", "from-tags-", "sdp-attr-", NULL,
+	"BUNDLE-",
+	NULL,
 };
 
 static bool has_prefix_of(str name, const char *const *prefixes)
@@ -371,6 +381,41 @@ static int osrtp_item(struct ng_flags_ctx *c, str item)
 	return ng_flags_fail(c, "OSRTP option '%.*s' is not supported", QUOTE(item));
 }
 
+/* "from-tags" (or a "from-tags-TAG" flag): the parties block/silence
+ * media applies to */
+static int from_tags_item(struct ng_flags_ctx *c, str tag)
+{
+	struct ng_flags *f = c->f;
+
+	if (!tag.len)
+		return ng_flags_fail(c, "from-tags: empty tag");
+	if (f->n_from_tags == NG_MAX_FROM_TAGS)
+		return ng_flags_fail(c, "more than %d from-tags", NG_MAX_FROM_TAGS);
+	f->from_tags[f->n_from_tags++] = tag;
+	return 0;
+}
+
+/* "endpoint-learning" (or an "endpoint-learning-..." flag): the learning
+ * mode for the media this request describes (--endpoint-learning's values) */
+static int endpoint_learning_item(struct ng_flags_ctx *c, str mode)
+{
+	static const char *const modes[] = {
+		[EL_DELAYED] = "delayed",
+		[EL_IMMEDIATE] = "immediate",
+		[EL_OFF] = "off",
+		[EL_HEURISTIC] = "heuristic",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(modes); i++)
+		if (str_eq_c(mode, modes[i])) {
+			c->f->endpoint_learning = (int)i;
+			return 0;
+		}
+	return ng_flags_fail(
+		c, "endpoint-learning '%.*s' is not one of delayed, immediate, off, heuristic",
+		QUOTE(mode));
+}
+
 int ng_flags_flag(struct ng_flags_ctx *c, str flag)
 {
 	char buf[NG_FLAGS_NAME_MAX];
@@ -397,6 +442,16 @@ int ng_flags_flag(struct ng_flags_ctx *c, str flag)
 		return osrtp_item(c, str_skip(flag, strlen("OSRTP-")));
 	if (str_has_prefix(flag, "codec-"))
 		return codec_flag(c, str_skip(flag, strlen("codec-")));
+	if (str_has_prefix(flag, "from-tags-") && flag.len > strlen("from-tags-"))
+		return from_tags_item(c, str_skip(flag, strlen("from-tags-")));
+	if (is_one_of(n, unsupported_flag_names) || has_prefix_of(n, unsupported_flag_prefixes))
+		return ng_flags_fail(
+			c, "flag '%.*s' is not supported (rtprelay relays media as it is)",
+			QUOTE(flag));
+	if (str_has_prefix(n, "endpoint-learning-"))
+		return endpoint_learning_item(c, str_skip(n, strlen("endpoint-learning-")));
+	if (str_has_prefix(flag, "sdp-attr-"))
+		return sdp_attr_flag(c, str_skip(flag, strlen("sdp-attr-")));
 	if (str_has_prefix(flag, "transcode-"))
 		return codec_item(c, STR_C("transcode"), STR_NULL);
 	if (is_one_of(n, ignored_flag_names) || has_prefix_of(n, ignored_flag_prefixes)) {
@@ -516,6 +571,10 @@ enum key_id {
 	K_SDES,
 	K_OSRTP,
 	K_CODEC,
+	K_SDP_ATTR,
+	K_ENDPOINT_LEARNING,
+	K_FROM_TAGS,
+	K_UNSUPPORTED,
 };
 
 struct key_name {
@@ -563,8 +622,10 @@ static const struct key_name key_names[] = {
 	{ "OSRTP", K_OSRTP },
 	{ "osrtp", K_OSRTP },
 	{ "codec", K_CODEC },
-	{ "T38", K_IGNORED },
-	{ "T.38", K_IGNORED },
+	{ "sdp-attr", K_SDP_ATTR },
+	{ "endpoint-learning", K_ENDPOINT_LEARNING },
+	{ "T38", K_UNSUPPORTED },
+	{ "T.38", K_UNSUPPORTED },
 	{ "metadata", K_IGNORED },
 	{ "supports", K_IGNORED },
 	{ "ICE-lite", K_ICE_LITE },
@@ -573,22 +634,20 @@ static const struct key_name key_names[] = {
 	{ "set-label", K_IGNORED },
 	{ "interface", K_IGNORED },
 	{ "address", K_IGNORED },
-	{ "drop-traffic", K_IGNORED },
-	{ "endpoint-learning", K_IGNORED },
-	{ "ptime", K_IGNORED },
-	{ "ptime-reverse", K_IGNORED },
-	{ "generate-RTCP", K_IGNORED },
+	{ "drop-traffic", K_UNSUPPORTED },
+	{ "ptime", K_UNSUPPORTED },
+	{ "ptime-reverse", K_UNSUPPORTED },
+	{ "generate-RTCP", K_UNSUPPORTED },
 	{ "passthrough", K_IGNORED },
-	{ "media-echo", K_IGNORED },
+	{ "media-echo", K_UNSUPPORTED },
 	{ "xmlrpc-callback", K_IGNORED },
 	{ "XMLRPC-callback", K_IGNORED },
-	{ "repacketize", K_IGNORED },
+	{ "repacketize", K_UNSUPPORTED },
 	{ "BUNDLE", K_IGNORED },
 	{ "extmap", K_IGNORED },
-	{ "from-tags", K_IGNORED },
-	{ "sdp-attr", K_IGNORED },
-	{ "audio-player", K_IGNORED },
-	{ "delay-buffer", K_IGNORED },
+	{ "from-tags", K_FROM_TAGS },
+	{ "audio-player", K_UNSUPPORTED },
+	{ "delay-buffer", K_UNSUPPORTED },
 };
 
 /* rtpp_flags spellings of codec options: "codec-strip=PCMA", "transcode=..." */
@@ -773,6 +832,18 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 		return each_str(c, key, v, sdes_item);
 	case K_OSRTP:
 		return each_str(c, key, v, osrtp_item);
+	case K_FROM_TAGS:
+		return each_str(c, key, v, from_tags_item);
+	case K_UNSUPPORTED:
+		return ng_flags_fail(c, "'%.*s' is not supported (rtprelay relays media as it is)",
+				     QUOTE(key));
+	case K_ENDPOINT_LEARNING:
+		/* a list in rtpengine (a string too here) */
+		if (v->type == BENCODE_STRING)
+			return endpoint_learning_item(c, v->str);
+		return each_str(c, key, v, endpoint_learning_item);
+	case K_SDP_ATTR:
+		return sdp_attr_key(c, key, v);
 	case K_CODEC:
 		return key_codec(c, key, v);
 	case K_CALL_ID:

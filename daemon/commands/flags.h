@@ -53,6 +53,21 @@ enum ng_ice_lite {
 
 #define NG_MAX_DIRECTIONS 2
 #define NG_MAX_CODECS 32
+#define NG_MAX_SDP_ATTR 32
+#define NG_MAX_FROM_TAGS 32
+
+/* One "sdp-attr" edit (sdp_attr.h); strings are views into the request. */
+enum sdp_attr_cmd {
+	SDP_ATTR_ADD,
+	SDP_ATTR_REMOVE,
+	SDP_ATTR_SUBSTITUTE,
+};
+struct sdp_attr_op {
+	enum sdp_attr_cmd cmd;
+	str level; /* "none"/"global" (session) or a media type */
+	str value; /* the line after "a=" (add), or what to match */
+	str with;  /* substitute: the new value */
+};
 
 struct ng_flags {
 	str call_id, from_tag, to_tag, via_branch, label;
@@ -83,6 +98,11 @@ struct ng_flags {
 	enum ng_ice ice;
 	enum ng_ice_lite ice_lite; /* "ICE-lite" key */
 	bool trickle_ice;          /* flag "trickle-ICE" */
+	/* "from-tags" list / "from-tags-TAG" flags (block/silence media) */
+	str from_tags[NG_MAX_FROM_TAGS];
+	unsigned n_from_tags;
+	/* "endpoint-learning": enum endpoint_learning (config.h); -1 = not given */
+	int endpoint_learning;
 
 	/* "SDES" list, "SDES-..." flags (see sdp_sdes.h) */
 	bool sdes_off;
@@ -99,6 +119,9 @@ struct ng_flags {
 	str codec_except[NG_MAX_CODECS];
 	unsigned n_codec_except;
 	bool codec_strip_all;
+	/* "sdp-attr" dictionary, "sdp-attr-..." flags, in the order given */
+	struct sdp_attr_op sdp_attr[NG_MAX_SDP_ATTR];
+	unsigned n_sdp_attr;
 	/* "OSRTP" list, "OSRTP-..." flags: opportunistic SRTP (RFC 8643) */
 	bool osrtp_offer;  /* offer SRTP keys in a plain RTP/AVP offer */
 	bool osrtp_accept; /* take a=crypto in a plain offer as SRTP the offerer speaks */
@@ -159,6 +182,10 @@ struct ng_flags_ctx {
 	const char *err; /* set by ng_flags_fail() */
 	bool in_rtpp;    /* inside an rtpp_flags string */
 };
+
+/* Longest value quoted back in an error reason: "%.*s", QUOTE(s) */
+#define QUOTE_MAX 64
+#define QUOTE(x_) (int)((x_).len > QUOTE_MAX ? QUOTE_MAX : (x_).len), (x_).s
 
 /* Record a failure reason (formatted into the arena); returns -1. */
 int ng_flags_fail(struct ng_flags_ctx *c, const char *fmt, ...)

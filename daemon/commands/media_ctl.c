@@ -1,7 +1,8 @@
 /*
  * block media / unblock media / silence media / unsilence media: drop, or
- * replace with silence, what one party (from-tag), every party of a call
- * (call-id alone), or every party of every call ("all") sends. The flags
+ * replace with silence, what one party (from-tag), the parties listed in
+ * "from-tags", every party of a call (call-id alone), or every party of
+ * every call ("all") sends. The flags
  * are read by the workers under the call lock.
  */
 #define LOG_SUBSYS control
@@ -63,6 +64,21 @@ static int media_ctl(struct ng_request *req, enum media_ctl what, bool on)
 		return ng_error(req, "Unknown call-id");
 	struct monologue *ml = NULL;
 
+	if (f.n_from_tags && !f.all) {
+		/* every tag checked before anything changes */
+		for (unsigned i = 0; i < f.n_from_tags; i++)
+			if (!call_find_tag(call, f.from_tags[i]))
+				return ng_error(req, "Unknown from-tag");
+		for (unsigned i = 0; i < f.n_from_tags; i++)
+			set_call(call, call_find_tag(call, f.from_tags[i]), what, on);
+		if (f.from_tag.s && f.from_tag.len && (ml = call_find_tag(call, f.from_tag)))
+			set_call(call, ml, what, on);
+		log_set_context(f.call_id, f.from_tag);
+		log_info("%s media %s for %u parties", what == CTL_BLOCK ? "block" : "silence",
+			 on ? "on" : "off", f.n_from_tags + (ml ? 1 : 0));
+		log_set_context(STR_NULL, STR_NULL);
+		return 0;
+	}
 	if (f.from_tag.s && f.from_tag.len && !f.all) {
 		ml = call_find_tag(call, f.from_tag);
 		if (!ml)

@@ -246,6 +246,8 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 		m->asymmetric = f->asymmetric;
 		m->symmetric = f->symmetric;
 		m->strict_source = f->strict_source;
+		if (f->endpoint_learning >= 0)
+			m->learning = (enum endpoint_learning)f->endpoint_learning;
 		if (media_connection(s, sm, &c))
 			continue;
 		int fam = sockaddr_family_of_token(c.addrtype);

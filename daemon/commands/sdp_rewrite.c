@@ -12,6 +12,7 @@
 #include "call/call.h"
 #include "call/media.h"
 #include "commands/flags.h"
+#include "commands/sdp_attr.h"
 #include "commands/sdp_sdes.h"
 #include "config/config.h"
 #include "ice/ice_sdp.h"
@@ -570,6 +571,7 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 				  &sdes[i], answer, err))
 			return -1;
 	}
+	sdp_attr_apply(s, f);
 	/* One line ending throughout (the input's usual one), and no blank
 	 * lines after the body, whatever the sender mixed in. */
 	sdp_normalize_eol(s);

@@ -101,6 +101,48 @@ def test_nat_learning():
         d.ng.delete("m-nat")
 
 
+def test_endpoint_learning_per_call():
+    # The same lying SDP as test_nat_learning on a daemon that learns
+    # (delayed): "endpoint-learning": "off" for this call keeps B's media
+    # going to the SDP's address, however A's packets arrive.
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    with media.Peer() as a, media.Peer() as b:
+        lying = a.sdp().replace("127.0.0.1", "127.0.0.2").replace("m=audio %d" % a.port, "m=audio 4000")
+        a_port, b_port = setup(d, a, b, "m-el-off", a_sdp=lying,
+                               offer_kw={"extra": {"endpoint-learning": ["off"]}})
+        for seq in range(1, 6):
+            a.send(media.rtp(seq=seq, payload=payload(b"A", seq)), a_port)
+            check.eq(b.recv()[0][12:], payload(b"A", seq), "A's packet at B")
+            b.send(media.rtp(seq=seq, payload=payload(b"B", seq)), b_port)
+        media.nothing_arrives(a)
+        _, s = stream_stats(d, "m-el-off", "A")
+        check.eq((s["endpoint"]["address"], s["endpoint"]["port"]), ("127.0.0.2", 4000),
+                 "endpoint stays the SDP's")
+        d.ng.delete("m-el-off")
+        # the flag spelling
+        a_port, b_port = setup(d, a, b, "m-el-flag", a_sdp=lying,
+                               offer_kw={"flags": ["endpoint-learning-off"]})
+        a.send(media.rtp(seq=1, payload=payload(b"A", 1)), a_port)
+        check.eq(b.recv()[0][12:], payload(b"A", 1), "A's packet at B")
+        b.send(media.rtp(seq=1, payload=payload(b"B", 1)), b_port)
+        media.nothing_arrives(a)
+        d.ng.delete("m-el-flag")
+        # the daemon's default (delayed) learns A's real address
+        a_port, b_port = setup(d, a, b, "m-el-default", a_sdp=lying)
+        a.send(media.rtp(seq=1, payload=payload(b"A", 1)), a_port)
+        check.eq(b.recv()[0][12:], payload(b"A", 1), "A's packet at B")
+        b.send(media.rtp(seq=1, payload=payload(b"B", 1)), b_port)
+        check.eq(a.recv()[0][12:], payload(b"B", 1), "B's packet at A, learned")
+        d.ng.delete("m-el-default")
+        # a mode that does not exist is an error (rtprelay; rtpengine 10.5
+        # ignores it)
+        if not daemon.IS_RTPENGINE:
+            r = d.ng.offer(a.sdp(), "m-el-bad", "A", check=False,
+                           extra={"endpoint-learning": ["sometimes"]})
+            check.eq(r["result"], "error", "unknown endpoint-learning mode")
+            check.contains(r["error-reason"], "endpoint-learning 'sometimes'", "reason")
+
+
 def test_strict_source_drops_strangers():
     with daemon.Daemon(args=["--delete-delay=0", "--endpoint-learning=immediate"]) as d, \
             media.Peer() as a, media.Peer() as b, media.Peer() as stranger:
@@ -361,6 +403,20 @@ def test_block_and_unblock_media():
         check.error(d.ng.command("block media", check=False, **{"call-id": "nope"}), "Unknown call-id")
         check.error(d.ng.command("block media", check=False, **{"call-id": "m-block", "from-tag": "X"}),
                     "Unknown from-tag")
+        # the parties listed in from-tags (without a from-tag)
+        d.ng.command("block media", **{"call-id": "m-block", "from-tags": ["B"]})
+        b.send(media.rtp(seq=60), b_port)
+        media.nothing_arrives(a, wait=0.3)
+        a.send(media.rtp(seq=60, ssrc=0xA), a_port)
+        check.eq(media.rtp_header(b.recv()[0])[4], 0xA, "A not blocked")
+        d.ng.command("unblock media", **{"call-id": "m-block", "from-tags": ["B"]})
+        exchange(a, b, a_port, b_port, n=2, first_seq=70)
+        if not daemon.IS_RTPENGINE:
+            # nothing changes when one of the tags is unknown
+            check.error(d.ng.command("block media", check=False,
+                                     **{"call-id": "m-block", "from-tags": ["B", "X"]}),
+                        "Unknown from-tag")
+            exchange(a, b, a_port, b_port, n=2, first_seq=80)
         d.ng.delete("m-block")
 
 
@@ -484,3 +540,27 @@ def test_relayed_totals_in_statistics():
         t = d.ng.command("statistics")["statistics"]["totalstatistics"]
         check.eq(t["relayedpackets"], 20, "kept after the call ended")
         check.eq(t["relayedpacketerrors"], 0, "no errors")
+
+
+def test_options_rtprelay_cannot_do_are_errors():
+    # Options that would change the media or the SDP in ways rtprelay
+    # cannot are refused, never accepted and ignored (COMPAT.md); rtpengine
+    # 10.5 implements them.
+    if daemon.IS_RTPENGINE:
+        raise check.Skip("rtpengine implements these options")
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    with media.Peer() as a:
+        for kw, what in (({"flags": ["inject-DTMF"]}, "flag 'inject-DTMF'"),
+                         ({"flags": ["generate-RTCP"]}, "flag 'generate-RTCP'"),
+                         ({"flags": ["T38-decode"]}, "flag 'T38-decode'"),
+                         ({"extra": {"ptime": 30}}, "'ptime'"),
+                         ({"extra": {"T38": ["decode"]}}, "'T38'"),
+                         ({"extra": {"media-echo": "forward"}}, "'media-echo'")):
+            r = d.ng.offer(a.sdp(), "m-unsup", "A", check=False, **kw)
+            check.eq(r["result"], "error", "%s refused" % what)
+            check.contains(r["error-reason"], what, "reason names it")
+            check.contains(r["error-reason"], "not supported", "reason")
+            check.eq("m-unsup" in d.ng.command("list")["calls"], False, "no call left behind")
+        # what changes nothing on the wire is still accepted
+        d.ng.offer(a.sdp(), "m-unsup-ok", "A", flags=["no-redis-update", "early-media"])
+        d.ng.delete("m-unsup-ok")

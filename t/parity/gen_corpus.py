@@ -904,11 +904,59 @@ def ice():
        sdp([audio(fmts="0", attrs=pcmu + A_ICE +
                   ["candidate:1 1 UDP 2122260223 1f4712db-ea17-4bcf-a596-105139dfd8bf.local "
                    "49170 typ host"])]), b_plain)
+# ---------------------------------------------------------------- sdp-attr
+
+def sdpattr():
+    cat = "sdp-attr"
+    au = audio(fmts="0 101", attrs=["rtpmap:0 PCMU/8000", "rtpmap:101 telephone-event/8000",
+                                    "sendrecv", "test", "test5", "label:1"])
+    vi = video(attrs=["rtpmap:96 H264/90000", "test", "rtcp-fb:96 nack"])
+    body = sdp([au, vi], sess_attrs=["test1", "test2", "tool:x"])
+    ans = bsdp([audio(port=30000, fmts="0 101", attrs=["rtpmap:0 PCMU/8000",
+                                                        "rtpmap:101 telephone-event/8000", "test"]),
+                video(port=30010, attrs=["rtpmap:96 H264/90000", "test"])])
+    for name, desc, args in (
+            ("sdp-attr-remove-audio", "remove a=test from audio only",
+             {"sdp-attr": {"audio": {"remove": ["test"]}}}),
+            ("sdp-attr-remove-none", "remove session-level a=test1 (none)",
+             {"sdp-attr": {"none": {"remove": ["test1"]}}}),
+            ("sdp-attr-remove-global", "remove session-level a=test1 (global)",
+             {"sdp-attr": {"global": {"remove": ["test1", "test2"]}}}),
+            ("sdp-attr-remove-video", "remove a=test from video only",
+             {"sdp-attr": {"video": {"remove": ["test"]}}}),
+            ("sdp-attr-add", "add lines to audio and the session",
+             {"sdp-attr": {"audio": {"add": ["foo:1", "bar"]}, "none": {"add": ["baz"]}}}),
+            ("sdp-attr-add-remove", "add and remove in one media",
+             {"sdp-attr": {"audio": {"add": ["test9"], "remove": ["test5"]}}}),
+            ("sdp-attr-substitute", "substitute a media line and a session line",
+             {"sdp-attr": {"audio": {"substitute": [["test5", "test6"]]},
+                           "none": {"substitute": [["test2", "test3"]]}}}),
+            ("sdp-attr-remove-value", "remove by name:value",
+             {"sdp-attr": {"audio": {"remove": ["label:1"]}}}),
+            ("sdp-attr-remove-name", "remove by name of a line with a value",
+             {"sdp-attr": {"audio": {"remove": ["LABEL"]}}}),
+            ("sdp-attr-remove-generated", "remove lines the daemon writes itself",
+             {"sdp-attr": {"audio": {"remove": ["sendrecv", "rtcp", "rtpmap"]}}}),
+            ("sdp-attr-flags", "sdp-attr-... flags",
+             {"flags": ["sdp-attr-remove-audio-test", "sdp-attr-add-none-test7",
+                        "sdp-attr-remove-none-test1"]}),
+            ("sdp-attr-flag-substitute", "sdp-attr-substitute flag",
+             {"flags": ["sdp-attr-substitute-audio-test5>test6"]}),
+            ("sdp-attr-unknown-media", "an unknown media type key",
+             {"sdp-attr": {"text": {"remove": ["test"]}}}),
+            ("sdp-attr-unknown-command", "an unknown command",
+             {"sdp-attr": {"audio": {"frobnicate": ["test"]}}}),
+            ("sdp-attr-not-dict", "sdp-attr not a dictionary",
+             {"sdp-attr": ["audio"]}),
+    ):
+        oa(name, cat, desc, body, ans, o_args=args)
+    oa("sdp-attr-answer", cat, "sdp-attr given with the answer",
+       body, ans, a_args={"sdp-attr": {"audio": {"remove": ["test"], "add": ["ans"]}}})
 
 
 def main():
     for fn in (plain, multi, nonrtp, zero, conn, replace, midext, mux, ipv6, branches, direction,
-               ptime, codecs, sdes, ice):
+               ptime, codecs, sdes, sdpattr, ice):
         fn()
     os.makedirs(CORPUS, exist_ok=True)
     for name, c in sorted(CASES.items()):

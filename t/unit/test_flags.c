@@ -2,8 +2,11 @@
  * ng_flags from dictionary keys: every structured key onto struct ng_flags,
  * and every error case (the rtpp_flags string: test_flags_rtpp.c).
  */
+#include "commands/sdp_attr.h"
+#include "config/config.h"
 #include "flags_fixture.h"
 #include "sdes.h"
+#include "sdp.h"
 
 /* ---- defaults ---- */
 
@@ -121,13 +124,48 @@ TEST(dict_flags_unknown_and_case)
 	CHECK(!f.trust_address);
 	CHECK_EQ(f.unknown_flags, 3);
 	/* known to rtpengine, no effect here */
-	PARSE_OK(D("flags", L(S("single-codec"), S("no-redis-update"), NULL), NULL), &f);
+	PARSE_OK(D("flags", L(S("early-media"), S("no-redis-update"), NULL), NULL), &f);
 	CHECK_EQ(f.ignored_flags, 2);
 	CHECK_EQ(f.unknown_flags, 0);
 	/* trickle-ICE is ICE's (ice/ice_sdp.c) */
 	PARSE_OK(D("flags", L(S("trickle-ICE"), NULL), NULL), &f);
 	CHECK(f.trickle_ice);
 	CHECK_EQ(f.ignored_flags, 0);
+}
+
+/* what would change the wire in ways rtprelay cannot is an error */
+TEST(unsupported_flags_and_keys)
+{
+	static const char *const flags[] = { "single-codec", "inject-DTMF", "generate-RTCP",
+					     "T38-decode",   "SIPREC",      "pierce-NAT" };
+	static const char *const keys[] = { "ptime",       "T38",          "media-echo",
+					    "repacketize", "drop-traffic", "delay-buffer" };
+	struct ng_flags f;
+	const char *err;
+
+	fresh_arena();
+	for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+		CHECK(parse_dict(D("flags", L(S(flags[i]), NULL), NULL), &f, &err) == -1);
+		CHECK_CONTAINS(err, flags[i]);
+		CHECK_CONTAINS(err, "not supported");
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+		CHECK(parse_dict(D(keys[i], S("x"), NULL), &f, &err) == -1);
+		CHECK_CONTAINS(err, keys[i]);
+	}
+	/* endpoint-learning: a string or a list, the daemon option's values */
+	PARSE_OK(D("endpoint-learning", L(S("off"), NULL), NULL), &f);
+	CHECK_EQ(f.endpoint_learning, EL_OFF);
+	PARSE_OK(D("flags", L(S("endpoint-learning-heuristic"), NULL), NULL), &f);
+	CHECK_EQ(f.endpoint_learning, EL_HEURISTIC);
+	PARSE_OK(D("flags", L(S("trust-address"), NULL), NULL), &f);
+	CHECK_EQ(f.endpoint_learning, -1);
+	CHECK(parse_dict(D("endpoint-learning", S("sometimes"), NULL), &f, &err) == -1);
+	/* from-tags: the list and the flag form */
+	PARSE_OK(D("from-tags", L(S("a"), S("b"), NULL), "flags", L(S("from-tags-c"), NULL), NULL),
+		 &f);
+	CHECK_EQ(f.n_from_tags, 3);
+	CHECK_S(f.from_tags[2], "c");
 }
 
 TEST(codec_strip_mask_except)
@@ -155,6 +193,68 @@ TEST(codec_strip_mask_except)
 	CHECK(parse_dict(D("flags", L(S("transcode-PCMA"), NULL), NULL), &f, &err) == -1);
 	CHECK(parse_dict(D("flags", L(S("codec-accept-opus"), NULL), NULL), &f, &err) == -1);
 	CHECK(parse_dict(D("codec", S("strip"), NULL), &f, &err) == -1);
+}
+
+/* sdp-attr: parsed from the dictionary and the flag form, then applied */
+TEST(sdp_attr_edits)
+{
+	static const char in[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n"
+				 "a=test1\r\na=keep\r\n"
+				 "m=audio 4000 RTP/AVP 0\r\na=test\r\na=label:1\r\na=old\r\n"
+				 "m=video 4002 RTP/AVP 96\r\na=test\r\n";
+	static const char want[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n"
+				   "a=keep\r\na=sess\r\n"
+				   "m=audio 4000 RTP/AVP 0\r\na=new\r\na=added:2\r\n"
+				   "m=video 4002 RTP/AVP 96\r\na=test\r\n";
+	struct ng_flags f;
+	const char *err, *e;
+	unsigned line;
+
+	fresh_arena();
+	PARSE_OK(D("sdp-attr",
+		   D("audio",
+		     D("remove", L(S("TEST"), S("label"), NULL), "substitute",
+		       L(L(S("old"), S("new"), NULL), NULL), NULL),
+		     "global", D("remove", L(S("test1"), NULL), NULL), NULL),
+		   "flags", L(S("sdp-attr-add-audio-added:2"), S("sdp-attr-add-none-sess"), NULL),
+		   NULL),
+		 &f);
+	CHECK_EQ(f.n_sdp_attr, 6);
+	CHECK_EQ(f.ignored_flags, 0);
+	CHECK_EQ(f.sdp_attr[5].cmd, SDP_ATTR_ADD);
+	CHECK_S(f.sdp_attr[5].level, "none");
+	CHECK_S(f.sdp_attr[5].value, "sess");
+
+	struct sdp_session *s = sdp_parse(A, str_from(in), &e, &line);
+
+	CHECK(s != NULL);
+	sdp_attr_apply(s, &f);
+	GString *out = g_string_new(NULL);
+
+	sdp_print(s, out);
+	CHECK_STR(out->str, want);
+	g_string_free(out, TRUE);
+	sdp_session_free(s);
+
+	/* the flag form of substitute: OLD>NEW */
+	PARSE_OK(D("flags", L(S("sdp-attr-substitute-video-a-b>c-d"), NULL), NULL), &f);
+	CHECK_EQ(f.n_sdp_attr, 1);
+	CHECK_EQ(f.sdp_attr[0].cmd, SDP_ATTR_SUBSTITUTE);
+	CHECK_S(f.sdp_attr[0].level, "video");
+	CHECK_S(f.sdp_attr[0].value, "a-b");
+	CHECK_S(f.sdp_attr[0].with, "c-d");
+
+	/* what cannot be done is an error, never ignored */
+	CHECK(parse_dict(D("sdp-attr", L(S("audio"), NULL), NULL), &f, &err) == -1);
+	CHECK(parse_dict(D("sdp-attr", D("audio", D("frob", L(S("x"), NULL), NULL), NULL), NULL),
+			 &f, &err) == -1);
+	CHECK_CONTAINS(err, "unknown command 'frob'");
+	CHECK(parse_dict(D("sdp-attr", D("audio", D("substitute", L(S("x"), NULL), NULL), NULL),
+			   NULL),
+			 &f, &err) == -1);
+	CHECK(parse_dict(D("flags", L(S("sdp-attr-substitute-audio-x"), NULL), NULL), &f, &err) ==
+	      -1);
+	CHECK(parse_dict(D("flags", L(S("sdp-attr-append-audio-x"), NULL), NULL), &f, &err) == -1);
 }
 
 TEST(sdes_flags_and_keys)

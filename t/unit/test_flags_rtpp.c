@@ -143,6 +143,8 @@ TEST(rtpp_lists_and_dicts)
 	CHECK_EQ(f.unknown_keys + f.unknown_flags, 0);
 	RTPP_OK("sdp-attr=[audio=[add=[ptime:20] remove=[foo]]] label=x", &f);
 	CHECK_S(f.label, "x");
+	CHECK_EQ(f.n_sdp_attr, 2);
+	CHECK_S(f.sdp_attr[0].value, "ptime:20");
 }
 
 TEST(rtpp_values_with_equals_and_brackets)
