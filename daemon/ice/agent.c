@@ -499,9 +499,10 @@ static int64_t tick(struct media_ice *ice, int64_t now)
 		busy = true;
 		if (now - p->sent_us < (int64_t)RTO_US << MIN(p->tries - 1, 4))
 			continue;
-		if (p->tries >= MAX_TRIES)
+		if (p->tries >= MAX_TRIES) {
 			p->state = ICE_FAILED;
-		else
+			p->nominating = false; /* another valid pair may be nominated */
+		} else
 			send_check(ice, p, now);
 	}
 	/* one new check per round, the best waiting pair first */
