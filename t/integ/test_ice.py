@@ -543,3 +543,52 @@ def test_ipv6():
         check.true(got is not None and media.rtp_header(got[0])[2] == 9,
                    "media to the selected IPv6 pair")
         d.ng.delete(call)
+
+
+def test_aioice_controlled_answerer():
+    """The reverse direction: a plain phone offers, ICE=force toward the
+    callee, aioice answers as the controlled agent; rtprelay (controlling)
+    checks and nominates, aioice's connect() completes, media both ways."""
+    import asyncio
+    aioice = _aioice()
+    d = d_ice()
+    call = "ice-aioice-rev"
+
+    async def run():
+        with media.Peer() as pa:
+            r = d.ng.offer(pa.sdp(codecs="0"), call, "A", ICE="force",
+                           **{"rtcp-mux": ["require"]})
+            uf, pw, cands = stun.sdp_ice(r["sdp"])
+            check.eq([c[1] for c in cands], [1], "rtcp-mux require: one component")
+            conn = aioice.Connection(ice_controlling=False, components=1, use_ipv6=False)
+            await conn.gather_candidates()
+            host = conn.local_candidates[0]
+            lines = ["a=ice-ufrag:%s" % conn.local_username,
+                     "a=ice-pwd:%s" % conn.local_password, "a=rtcp-mux"] + \
+                ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
+            b_sdp = ("v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                     "t=0 0\r\nm=audio %d RTP/AVP 0\r\n%s"
+                     % (host.port, "".join(l + "\r\n" for l in lines)))
+            r = d.ng.answer(b_sdp, call, "A", "B")
+            check.eq(stun.sdp_ice(r["sdp"])[0], None, "the phone gets no ICE")
+            a_port = media.sdp_port(r["sdp"])
+            conn.remote_username, conn.remote_password = uf, pw
+            for c in cands:
+                await conn.add_remote_candidate(aioice.Candidate(
+                    foundation=c[0], component=c[1], transport="udp", priority=c[2],
+                    host=c[3], port=c[4], type=c[5]))
+            await conn.add_remote_candidate(None)
+            await asyncio.wait_for(conn.connect(), 5)
+            q = stream_ice(d, call, "B")
+            check.eq(q["role"], "controlling", "rtprelay controls toward the answerer")
+            for seq in range(1, 6):
+                pa.send(media.rtp(seq=seq, ssrc=0xA), a_port)
+                data = await asyncio.wait_for(conn.recv(), 2)
+                check.eq(media.rtp_header(data)[2], seq, "the phone's packet %d at aioice" % seq)
+                await conn.send(media.rtp(seq=seq, ssrc=0xB))
+                check.eq(media.rtp_header(pa.recv()[0])[2], seq, "aioice's packet %d at the phone"
+                         % seq)
+            await conn.close()
+        d.ng.delete(call)
+
+    asyncio.run(asyncio.wait_for(run(), 30))
