@@ -1,5 +1,6 @@
 /* Media of one party: ports facing it and its RTP/RTCP streams. */
 #include "call/media.h"
+#include "crypto/dtls.h"
 #include "crypto/media_sdes.h"
 
 #include <errno.h>
@@ -128,6 +129,7 @@ void media_free(struct media *m)
 			rp->stats->srtp_replayed += m->sdes->replayed[k];
 		}
 	media_sdes_free(m->sdes);
+	media_dtls_free(m->dtls);
 	g_free(m->type);
 	g_free(m->protocol);
 	g_free(m);

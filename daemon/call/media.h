@@ -74,6 +74,8 @@ struct media {
 	unsigned max_pps; /* --media-max-pps of that configuration (0: none) */
 	/* SRTP rtprelay terminates toward this party (SDES); NULL: none. */
 	struct media_sdes *sdes;
+	/* DTLS-SRTP rtprelay terminates toward this party; NULL: never used. */
+	struct media_dtls *dtls;
 };
 
 /* Ports taken off a media, to be released without the lock. */
