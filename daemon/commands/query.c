@@ -49,7 +49,6 @@ static void endpoint_to_bencode(struct arena *a, bencode_item *d, const char *ke
 	bencode_dict_add_int(a, e, "port", port);
 }
 
-
 /* The party's DTLS-SRTP: state, role, counters (dtls.h). */
 static void dtls_to_bencode(struct arena *a, bencode_item *d, bencode_item *flags,
 			    const struct media_dtls *dt)

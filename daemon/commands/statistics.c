@@ -115,7 +115,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "srtpreplays", (int64_t)relayed[4]);
 	bencode_dict_add_int(a, tot, "dtlshandshakes", (int64_t)load64(&st->dtls.handshakes));
 	bencode_dict_add_int(a, tot, "dtlsfailures", (int64_t)load64(&st->dtls.failed));
-	bencode_dict_add_int(a, tot, "dtlsfingerprintmismatches", (int64_t)load64(&st->dtls.mismatch));
+	bencode_dict_add_int(a, tot, "dtlsfingerprintmismatches",
+			     (int64_t)load64(&st->dtls.mismatch));
 	bencode_dict_add_int(a, tot, "dtlsinvalid", (int64_t)load64(&st->dtls.invalid));
 	bencode_dict_add_int(a, tot, "dtlsstrangers", (int64_t)load64(&st->dtls.strangers));
 	bencode_dict_add_int(a, tot, "dtlsratelimited", (int64_t)load64(&st->dtls.limited));
