@@ -107,3 +107,231 @@ def test_dtls_offerer_actpass_relay_is_client():
         check.eq((s["DTLS"]["state"], s["DTLS"]["role"], s["DTLS"]["handshakes"]),
                  ("connected", "active", 1), "query: state, role, handshakes")
         d.ng.delete("dtls-1")
+
+
+def test_dtls_offerer_active_relay_is_server_media_waits_for_keys():
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert = dtls.Cert()
+    before = d.ng.command("statistics")["statistics"]["totalstatistics"]
+    with media.Peer() as a, media.Peer() as b:
+        a_port, b_port, setup, fp = dtls_offerer(d, "dtls-2", a, b, cert, "active")
+        check.eq(setup, "passive", "active offerer: the relay is passive")
+        # no keys yet: B's media is not sent to A in clear, nor A's (plain
+        # RTP where SRTP is due) to B
+        for seq in range(1, 4):
+            b.send(media.rtp(seq=seq, ssrc=0xB), b_port)
+            a.send(media.rtp(seq=seq, ssrc=0xD), a_port)
+        media.nothing_arrives(a)
+        media.nothing_arrives(b)
+        s = dtls_stream(d, "dtls-2", "A")
+        check.eq(s["DTLS"]["state"], "connecting", "waiting for the peer's ClientHello")
+        check.eq(s["DTLS"]["unkeyed"], 6, "media both ways before the keys: dropped, counted")
+        keys = dtls.start(a, a_port, "client", cert, expect=fp).result()
+        check.true(keys["ok"], "handshake with the relay as server", keys)
+        tx, rx = dtls.sessions(keys)
+        exchange(a, a_port, b, b_port, tx, rx)
+        s = dtls_stream(d, "dtls-2", "A")
+        check.eq((s["DTLS"]["state"], s["DTLS"]["role"]), ("connected", "passive"), "query")
+        d.ng.delete("dtls-2")
+    after = d.ng.command("statistics")["statistics"]["totalstatistics"]
+    check.eq(after["dtlshandshakes"] - before["dtlshandshakes"], 1, "statistics: handshakes")
+    check.eq(after["dtlsunkeyed"] - before["dtlsunkeyed"], 6, "statistics: unkeyed media")
+
+
+def test_every_srtp_profile():
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert = dtls.Cert()
+    for prof, suite in (("SRTP_AES128_CM_SHA1_80", "AES_CM_128_HMAC_SHA1_80"),
+                        ("SRTP_AES128_CM_SHA1_32", "AES_CM_128_HMAC_SHA1_32"),
+                        ("SRTP_AEAD_AES_128_GCM", "AEAD_AES_128_GCM"),
+                        ("SRTP_AEAD_AES_256_GCM", "AEAD_AES_256_GCM")):
+        call = "dtls-p-" + prof
+        with media.Peer() as a, media.Peer() as b:
+            a_port, b_port, _, fp = dtls_offerer(d, call, a, b, cert, "active")
+            keys = dtls.start(a, a_port, "client", cert, expect=fp, profiles=prof).result()
+            check.true(keys["ok"], "%s: handshake" % prof, keys)
+            check.eq(keys["profile"], prof, "the peer's only profile taken")
+            tx, rx = dtls.sessions(keys)
+            exchange(a, a_port, b, b_port, tx, rx, n=2, what=prof + ": ")
+            check.eq(dtls_stream(d, call, "A")["DTLS"]["crypto suite"], suite, "query: suite")
+            d.ng.delete(call)
+
+
+def test_dtls_passive_flag_and_fingerprint_hash():
+    """DTLS=passive with the answer: passive toward an actpass offerer; the
+    answer's fingerprint is in the offerer's hash (sha-1 here)."""
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert = dtls.Cert()
+    with media.Peer() as a, media.Peer() as b:
+        r = d.ng.offer(dtls_sdp(a, cert, "actpass", fp_hash="sha-1"), "dtls-3", "A",
+                       **{"transport-protocol": "RTP/AVP", "rtcp-mux": ["demux"]})
+        b_port = media.sdp_port(r["sdp"])
+        r = d.ng.answer(sdp(b), "dtls-3", "A", "B", DTLS="passive")
+        a_port, fp = media.sdp_port(r["sdp"]), attr(r["sdp"], "fingerprint")
+        check.eq(attr(r["sdp"], "setup"), "passive", "DTLS=passive")
+        check.true(re.match(r"sha-1 ([0-9A-F]{2}:){19}[0-9A-F]{2}$", fp or ""), "sha-1", fp)
+        keys = dtls.start(a, a_port, "client", cert, expect=fp).result()
+        check.true(keys["ok"], "handshake, sha-1 fingerprints both ways", keys)
+        tx, rx = dtls.sessions(keys)
+        exchange(a, a_port, b, b_port, tx, rx, n=2)
+        d.ng.delete("dtls-3")
+
+
+def test_plain_offerer_to_dtls_callee_both_roles():
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert = dtls.Cert()
+    for b_setup, b_role, relay in (("active", "client", "passive"),
+                                   ("passive", "server", "active")):
+        call = "dtls-4-" + b_setup
+        with media.Peer() as a, media.Peer() as b:
+            r = d.ng.offer(sdp(a), call, "A", **{"transport-protocol": SAVPF,
+                                                 "DTLS-fingerprint": "sha-384"})
+            body = r["sdp"]
+            check.true((" %s " % SAVPF) in body, "B is offered DTLS-SRTP", body)
+            check.eq(attr(body, "setup"), "actpass", "the relay offers actpass")
+            fp = attr(body, "fingerprint")
+            check.true(fp.startswith("sha-384 "), "DTLS-fingerprint chooses the hash", fp)
+            check.true("a=crypto:" in body, "SDES offered too (as rtpengine 10.5)", body)
+            b_port = media.sdp_port(body)
+            hs = None
+            if b_role == "server":
+                hs = dtls.start(b, b_port, "server", cert, expect=fp)
+            r = d.ng.answer(dtls_sdp(b, cert, b_setup, mux=False), call, "A", "B")
+            body = r["sdp"]
+            check.true(" RTP/AVP " in body and "a=fingerprint" not in body and
+                       "a=crypto" not in body, "A's answer is plain", body)
+            a_port = media.sdp_port(body)
+            if b_role == "client":
+                hs = dtls.start(b, b_port, "client", cert, expect=fp)
+            keys = hs.result()
+            check.true(keys["ok"], "%s: handshake" % b_setup, keys)
+            tx, rx = dtls.sessions(keys)
+            for seq in range(1, 4):
+                pkt = media.rtp(seq=seq, ssrc=0xA, payload=payload(b"A", seq))
+                a.send(pkt, a_port)
+                check.eq(rx.unprotect(b.recv()[0]), pkt, "A's packet %d at B" % seq)
+                pkt = media.rtp(seq=seq, ssrc=0xB, payload=payload(b"B", seq))
+                b.send(tx.protect(pkt), b_port)
+                check.eq(a.recv()[0], pkt, "B's packet %d at A" % seq)
+            # no rtcp-mux toward B: SRTCP on its RTCP ports, the RTP port's keys
+            b.send(tx.protect_rtcp(rtcp_sr(0xB)), b_port + 1, rtcp=True)
+            check.eq(a.recv(rtcp=True)[0], rtcp_sr(0xB), "SRTCP from B decrypted")
+            a.send(rtcp_sr(0xA), a_port + 1, rtcp=True)
+            check.eq(rx.unprotect_rtcp(b.recv(rtcp=True)[0]), rtcp_sr(0xA), "RTCP to B")
+            s = dtls_stream(d, call, "B")
+            check.eq(s["DTLS"]["role"], relay, "the relay's role toward B")
+            d.ng.delete(call)
+
+
+def test_fingerprint_mismatch_is_refused_and_counted():
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert, other = dtls.Cert(), dtls.Cert()
+    before = d.ng.command("statistics")["statistics"]["totalstatistics"]
+    with media.Peer() as a, media.Peer() as b:
+        # A's SDP names another certificate than the one it shows
+        r = d.ng.offer(dtls_sdp(a, other, "active"), "dtls-5", "A",
+                       **{"transport-protocol": "RTP/AVP", "rtcp-mux": ["demux"]})
+        b_port = media.sdp_port(r["sdp"])
+        r = d.ng.answer(sdp(b), "dtls-5", "A", "B")
+        a_port = media.sdp_port(r["sdp"])
+        keys = dtls.start(a, a_port, "client", cert, timeout=3).result()
+        check.true(not keys["ok"], "the handshake is refused", keys)
+        b.send(media.rtp(seq=1, ssrc=0xB), b_port)
+        media.nothing_arrives(a)
+        s = dtls_stream(d, "dtls-5", "A")
+        check.eq((s["DTLS"]["state"], s["DTLS"]["fingerprint mismatch"], s["DTLS"]["failed"]),
+                 ("failed", 1, 1), "query: failed, one mismatch")
+        check.eq(s["DTLS"]["unkeyed"], 1, "no keys: media not relayed")
+        d.ng.delete("dtls-5")
+    after = d.ng.command("statistics")["statistics"]["totalstatistics"]
+    check.eq(after["dtlsfingerprintmismatches"] - before["dtlsfingerprintmismatches"], 1,
+             "statistics: mismatches")
+
+
+def test_garbage_and_a_strangers_client_hello_change_nothing():
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert, evil = dtls.Cert(), dtls.Cert()
+    with media.Peer() as a, media.Peer() as b, media.Peer() as stranger:
+        a_port, b_port, _, fp = dtls_offerer(d, "dtls-6", a, b, cert, "active")
+        keys = dtls.start(a, a_port, "client", cert, expect=fp).result()
+        check.true(keys["ok"], "handshake", keys)
+        tx, rx = dtls.sessions(keys)
+        exchange(a, a_port, b, b_port, tx, rx, n=2)
+        junk = [b"\x16\xfe\xfd" + b"\x00" * 5,                    # truncated header
+                b"\x16\xfe\xfd" + b"\x00" * 8 + b"\xff\xff" + b"x" * 20,  # length past the end
+                b"\x17\x03\x03\x00\x05hello",                     # TLS, not DTLS
+                bytes([40]) + os.urandom(100)]                    # 20..63, not a record type
+        for j in junk:
+            a.send(j, a_port)        # the party's own address
+            stranger.send(j, a_port)
+        hello = dtls.start(stranger, a_port, "client", evil, client_hello_only=True).result()
+        check.true(hello["ok"], "the stranger sent a ClientHello", hello)
+        media.nothing_arrives(b)
+        media.nothing_arrives(stranger)
+        s = dtls_stream(d, "dtls-6", "A")
+        check.eq(s["DTLS"]["invalid"], 8, "garbage dropped and counted")
+        check.eq(s["DTLS"]["strangers"], 1, "the stranger's ClientHello dropped and counted")
+        check.eq((s["DTLS"]["state"], s["DTLS"]["handshakes"]), ("connected", 1),
+                 "the association is unchanged")
+        exchange(a, a_port, b, b_port, tx, rx, first=10, n=3, what="after the junk: ")
+        d.ng.delete("dtls-6")
+
+
+def test_reoffer_with_a_new_certificate_rehandshakes():
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert, cert2 = dtls.Cert(), dtls.Cert()
+    with media.Peer() as a, media.Peer() as b:
+        a_port, b_port, _, fp = dtls_offerer(d, "dtls-7", a, b, cert, "active")
+        keys = dtls.start(a, a_port, "client", cert, expect=fp).result()
+        check.true(keys["ok"], "first handshake", keys)
+        tx, rx = dtls.sessions(keys)
+        exchange(a, a_port, b, b_port, tx, rx, n=2)
+        # same certificate again: nothing changes, keys stay
+        dtls_offerer(d, "dtls-7", a, b, cert, "active")
+        exchange(a, a_port, b, b_port, tx, rx, first=3, n=2, what="same re-offer: ")
+        check.eq(dtls_stream(d, "dtls-7", "A")["DTLS"]["handshakes"], 1, "no new handshake")
+        # a new certificate: a new handshake, new keys, media goes on
+        dtls_offerer(d, "dtls-7", a, b, cert2, "active")
+        keys2 = dtls.start(a, a_port, "client", cert2, expect=fp).result()
+        check.true(keys2["ok"], "second handshake with the new certificate", keys2)
+        check.ne(keys2["send_key"], keys["send_key"], "new keys")
+        tx2, rx2 = dtls.sessions(keys2)
+        exchange(a, a_port, b, b_port, tx2, rx2, first=5, n=3, what="new keys: ")
+        s = dtls_stream(d, "dtls-7", "A")
+        check.eq((s["DTLS"]["state"], s["DTLS"]["handshakes"]), ("connected", 2), "query")
+        d.ng.delete("dtls-7")
+
+
+def test_dtls_flags():
+    check.only("rtprelay")
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    with media.Peer() as a:
+        r = d.ng.offer(sdp(a), "dtls-f1", "A", **{"transport-protocol": SAVPF, "DTLS": "off"})
+        check.true("a=fingerprint" not in r["sdp"] and "a=setup" not in r["sdp"] and
+                   "a=crypto" in r["sdp"], "DTLS=off: SDES only", r["sdp"])
+        r = d.ng.offer(sdp(a), "dtls-f2", "A", **{"transport-protocol": SAVPF, "SDES": ["off"]})
+        check.true("a=fingerprint" in r["sdp"] and "a=crypto" not in r["sdp"],
+                   "SDES=off: DTLS only", r["sdp"])
+        cases = [({"transport-protocol": SAVPF, "DTLS": "off", "SDES": ["off"]}, sdp(a),
+                  "leave nothing to key SRTP"),
+                 ({"DTLS": "sometimes"}, sdp(a), "invalid DTLS value"),
+                 ({"DTLS-fingerprint": "md5"}, sdp(a), "unknown DTLS-fingerprint hash"),
+                 ({"DTLS-reverse": "passive"}, sdp(a), "DTLS-reverse is not supported"),
+                 ({"transport-protocol": "RTP/AVP"}, sdp(a, SAVPF, ["setup:actpass"]),
+                  "without a usable a=fingerprint"),
+                 ({"transport-protocol": "RTP/AVP"},
+                  sdp(a, SAVPF, ["setup:actpass", "fingerprint:sha-256 AB:CD"]),
+                  "without a usable a=fingerprint")]
+        for i, (kw, body, want) in enumerate(cases):
+            r = d.ng.offer(body, "dtls-err-%d" % i, "A", check=False, **kw)
+            check.eq(r["result"], "error", "case %d: %r" % (i, kw))
+            check.contains(r["error-reason"], want, "case %d names the cause" % i)
+        for call in ("dtls-f1", "dtls-f2"):
+            d.ng.delete(call)
