@@ -101,8 +101,7 @@ int dtls_plan_make(struct dtls_plan *p, struct rtprelay *rp, const struct sdp_se
 			return -1;
 		}
 		p->author_stop = !p->author_dtls;
-		p->offer_lines = !f->dtls_off && (dtls_proto(receiver_proto) ||
-						  (p->author_dtls && srtp_proto(receiver_proto)));
+		p->offer_lines = !f->dtls_off && srtp_proto(receiver_proto);
 		if (p->offer_lines) {
 			enum dtls_hash h = f->dtls_fingerprint
 						   ? (enum dtls_hash)(f->dtls_fingerprint - 1)
