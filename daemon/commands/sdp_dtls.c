@@ -134,12 +134,13 @@ int dtls_plan_make(struct dtls_plan *p, struct rtprelay *rp, const struct sdp_se
 		p->receiver_dtls = true;
 		switch (rd->remote_setup) {
 		case DTLS_SETUP_ACTIVE:
+		case DTLS_SETUP_NONE: /* RFC 4145: an offerer without a=setup is active */
 			p->receiver_active = false;
 			break;
 		case DTLS_SETUP_PASSIVE:
 			p->receiver_active = true;
 			break;
-		default: /* actpass, or none */
+		default: /* actpass */
 			p->receiver_active = !(f->dtls_passive ||
 					       (rp->cfg->dtls_passive && !f->dtls_active));
 			break;
