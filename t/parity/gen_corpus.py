@@ -941,9 +941,41 @@ def dtls():
        sdp([d_audio(["setup:actpass", FP_A])]), avp_b, dict(rtp, **{"DTLS-reverse": "passive"}))
 
 
+# ---------------------------------------------------------------- AVPF
+
+def avpf():
+    cat = "avpf"
+    fb = ["rtcp-fb:0 nack", "rtcp-fb:0 nack pli", "rtcp-fb:* ccm fir", "rtcp-fb:101 goog-remb"]
+
+    def f_audio(proto, attrs, port=49170):
+        return audio(port=port, proto=proto, fmts="0 101",
+                     attrs=["rtpmap:0 PCMU/8000", "rtpmap:101 telephone-event/8000"] + attrs)
+
+    avp_b = bsdp([audio(port=30000, fmts="0 101")])
+    rtp = {"transport-protocol": "RTP/AVP"}
+    b80 = cr(7, "AES_CM_128_HMAC_SHA1_80", KEY_B[0])
+    oa("avpf-webrtc-to-avp", cat, "UDP/TLS/RTP/SAVPF with rtcp-fb and rtcp-mux to RTP/AVP (demux)",
+       sdp([f_audio("UDP/TLS/RTP/SAVPF", ["setup:actpass", FP_A, "rtcp-mux"] + fb)]), avp_b,
+       dict(rtp, **{"rtcp-mux": ["demux"]}))
+    oa("avpf-to-avp", cat, "RTP/AVPF with rtcp-fb to RTP/AVP",
+       sdp([f_audio("RTP/AVPF", fb)]), avp_b, rtp)
+    oa("avpf-savpf-to-avp", cat, "RTP/SAVPF (SDES) with rtcp-fb to RTP/AVP",
+       sdp([f_audio("RTP/SAVPF", [cr(1, "AES_CM_128_HMAC_SHA1_80", KEY_A[0])] + fb)]), avp_b, rtp)
+    oa("avpf-avp-to-webrtc", cat, "RTP/AVP to UDP/TLS/RTP/SAVPF; B answers with rtcp-fb and mux",
+       sdp([audio(fmts="0 101")]),
+       bsdp([f_audio("UDP/TLS/RTP/SAVPF", ["setup:active", FP_B, "rtcp-mux"] + fb, port=30000)]),
+       {"transport-protocol": "UDP/TLS/RTP/SAVPF", "rtcp-mux": ["offer"]})
+    oa("avpf-avp-to-avpf", cat, "RTP/AVP to RTP/AVPF; B answers with rtcp-fb",
+       sdp([audio(fmts="0 101")]), bsdp([f_audio("RTP/AVPF", fb, port=30000)]),
+       {"transport-protocol": "RTP/AVPF"})
+    oa("avpf-webrtc-to-savpf", cat, "UDP/TLS/RTP/SAVPF to RTP/SAVPF (DTLS to SDES), rtcp-fb both",
+       sdp([f_audio("UDP/TLS/RTP/SAVPF", ["setup:actpass", FP_A] + fb)]),
+       bsdp([f_audio("RTP/SAVPF", [b80] + fb, port=30000)]), {"transport-protocol": "RTP/SAVPF"})
+
+
 def main():
     for fn in (plain, multi, nonrtp, zero, conn, replace, midext, mux, ipv6, branches, direction,
-               ptime, codecs, sdes, dtls):
+               ptime, codecs, sdes, dtls, avpf):
         fn()
     os.makedirs(CORPUS, exist_ok=True)
     for name, c in sorted(CASES.items()):
