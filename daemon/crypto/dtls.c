@@ -65,11 +65,14 @@ static int bio_write(BIO *b, const char *buf, int len)
 {
 	struct media_dtls *d = BIO_get_data(b);
 	struct stream *s = &d->media->streams[STREAM_RTP];
+	/* the handshake's other end once it answered; until then wherever
+	 * the party is now (learning may have moved it since the start) */
+	const struct sockaddr_storage *to = sockaddr_is_set(&d->peer) ? &d->peer : &s->endpoint;
 
-	if (!s->sock || !sockaddr_is_set(&d->peer))
+	if (!s->sock || sockaddr_is_any(to))
 		return len; /* nowhere to send: as if lost; retransmission follows */
-	if (sendto(s->sock->fd, buf, (size_t)len, MSG_DONTWAIT, (const struct sockaddr *)&d->peer,
-		   sockaddr_len(&d->peer)) < 0)
+	if (sendto(s->sock->fd, buf, (size_t)len, MSG_DONTWAIT, (const struct sockaddr *)to,
+		   sockaddr_len(to)) < 0)
 		log_ratelimited(LOG_INFO, "DTLS send failed: %m");
 	return len;
 }
@@ -212,11 +215,16 @@ static int take_keys(struct media_dtls *d)
 
 /* ---------------------------------------------------------------- handshake */
 
+/* How often, and how many times, an active side that does not know
+ * where the party is looks again before its ClientHello. */
+#define WAIT_PEER_US 500000
+#define WAIT_PEER_TRIES 120
+
 static void arm_timer(struct media_dtls *d)
 {
-	struct timeval tv;
+	struct timeval tv = { 0, WAIT_PEER_US };
 
-	if (d->state == DTLS_CONNECTING && DTLSv1_get_timeout(d->ssl, &tv))
+	if (d->state == DTLS_CONNECTING && (!d->hello_sent || DTLSv1_get_timeout(d->ssl, &tv)))
 		evtimer_add(d->timer, &tv);
 	else
 		evtimer_del(d->timer);
@@ -238,6 +246,7 @@ static void step(struct media_dtls *d)
 {
 	if (d->state != DTLS_CONNECTING)
 		return;
+	d->hello_sent = true;
 	int r = SSL_do_handshake(d->ssl);
 
 	if (r == 1) {
@@ -267,7 +276,15 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	pthread_mutex_lock(&call->lock);
-	if (d->ssl && d->state == DTLS_CONNECTING) {
+	if (d->ssl && d->state == DTLS_CONNECTING && !d->hello_sent) {
+		/* active, the party's address was unknown: look again */
+		if (!sockaddr_is_any(&d->media->streams[STREAM_RTP].endpoint))
+			step(d);
+		else if (++d->waits > WAIT_PEER_TRIES)
+			fail(d);
+		else
+			arm_timer(d);
+	} else if (d->ssl && d->state == DTLS_CONNECTING) {
 		if (DTLSv1_handle_timeout(d->ssl) < 0)
 			fail(d);
 		ERR_clear_error();
@@ -374,11 +391,15 @@ void dtls_restart(struct media *m)
 	}
 	d->state = DTLS_CONNECTING;
 	d->started_us = clock_mono_us();
+	d->waits = 0;
+	/* a server waits for the ClientHello; a client sends it now, or once
+	 * it knows where the party is (on_timer) */
+	d->hello_sent = !d->active;
 	memset(&d->peer, 0, sizeof(d->peer));
-	if (d->active && !sockaddr_is_any(&s->endpoint)) {
-		d->peer = s->endpoint;
-		step(d); /* the ClientHello */
-	}
+	if (d->active && !sockaddr_is_any(&s->endpoint))
+		step(d);
+	else
+		arm_timer(d);
 }
 
 void dtls_packet(struct stream *s, const uint8_t *p, size_t len, const struct sockaddr_storage *src,
@@ -438,6 +459,9 @@ void dtls_packet(struct stream *s, const uint8_t *p, size_t len, const struct so
 	BIO_write(SSL_get_rbio(d->ssl), p, (int)len);
 	if (d->state == DTLS_CONNECTING) {
 		step(d);
+		/* a datagram is read whole or not at all: nothing may pile up */
+		if (d->ssl)
+			(void)BIO_reset(SSL_get_rbio(d->ssl));
 		return;
 	}
 	/* Connected: alerts, retransmitted flights; no application data is

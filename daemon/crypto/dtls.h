@@ -73,6 +73,8 @@ struct media_dtls {
 	enum dtls_state state;
 	struct sockaddr_storage peer; /* the handshake's other end; family 0: none yet */
 	int64_t started_us;           /* the last handshake began */
+	bool hello_sent;              /* the first flight is out (a server: nothing to send) */
+	unsigned waits;               /* timer rounds a client waited for the party's address */
 	const char *suite;            /* the SRTP profile's SDES name, once connected */
 	struct srtp_dir *in, *out;
 	struct dtls_counters n;

@@ -9,8 +9,8 @@ re-offer with a new certificate re-handshakes and media goes on."""
 
 import os
 import re
-import socket
 import struct
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -335,3 +335,36 @@ def test_dtls_flags():
             check.contains(r["error-reason"], want, "case %d names the cause" % i)
         for call in ("dtls-f1", "dtls-f2"):
             d.ng.delete(call)
+
+
+def test_certificate_options_and_dtls_passive():
+    """--dtls-cert-cipher=RSA (4096 bits, a certificate that needs several
+    datagrams at --dtls-mtu=576), --dtls-signature=SHA-1, --dtls-passive;
+    a bad value is refused at start-up."""
+    need_peer()
+    d = daemon.shared("v4-dtls-opts", args=["--delete-delay=0", "--dtls-cert-cipher=RSA",
+                                            "--dtls-rsa-key-size=4096", "--dtls-signature=SHA-1",
+                                            "--dtls-mtu=576", "--dtls-passive"])
+    cert = dtls.Cert()
+    with media.Peer() as a, media.Peer() as b:
+        a_port, b_port, setup, fp = dtls_offerer(d, "dtls-o", a, b, cert, "actpass")
+        check.eq(setup, "passive", "--dtls-passive: passive toward actpass")
+        keys = dtls.start(a, a_port, "client", cert, expect=fp).result()
+        check.true(keys["ok"], "handshake with the RSA certificate", keys)
+        tx, rx = dtls.sessions(keys)
+        exchange(a, a_port, b, b_port, tx, rx, n=2)
+        d.ng.delete("dtls-o")
+    # --check-config refuses bad values; a cipher list OpenSSL cannot use
+    # is found when the context is made: the daemon does not start
+    lo, hi = daemon.media_range(20)
+    for bad, check_only in (("--dtls-cert-cipher=DSA", True), ("--dtls-signature=MD5", True),
+                            ("--dtls-mtu=100", True), ("--dtls-ciphers=NO-SUCH-CIPHER", False)):
+        argv = [daemon.default_bin(), "--config-file=none", "--interface=127.0.0.1",
+                "--listen-ng=127.0.0.1:%d" % daemon.free_port(), "--port-min=%d" % lo,
+                "--port-max=%d" % hi, "--foreground", "--log-stderr", bad]
+        r = subprocess.run(argv + (["--check-config"] if check_only else []),
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+                           preexec_fn=daemon._pdeathsig)
+        check.ne(r.returncode, 0, "%s refused: %s" % (bad, r.stderr))
+        check.contains(r.stderr, bad[2:].split("=")[0] if check_only else "dtls-ciphers",
+                       "%s: the error names it" % bad)
