@@ -40,7 +40,8 @@ static void check_datagram(const uint8_t *p, size_t len)
 		size_t rlen = (size_t)p[at + 11] << 8 | p[at + 12];
 
 		if (p[at] < 20 || p[at] > 23 || p[at + 1] != 0xfe ||
-		    (p[at + 2] != 0xff && p[at + 2] != 0xfd) || rlen > len - at - DTLS_RECORD_HEADER)
+		    (p[at + 2] != 0xff && p[at + 2] != 0xfd) ||
+		    rlen > len - at - DTLS_RECORD_HEADER)
 			abort();
 		if (p[at] == 22 && !p[at + 3] && !p[at + 4] && rlen && p[at + 13] == 1)
 			hello = true;
