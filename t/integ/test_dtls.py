@@ -12,6 +12,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check, daemon, dtls, media  # noqa: E401
@@ -368,3 +369,78 @@ def test_certificate_options_and_dtls_passive():
         check.ne(r.returncode, 0, "%s refused: %s" % (bad, r.stderr))
         check.contains(r.stderr, bad[2:].split("=")[0] if check_only else "dtls-ciphers",
                        "%s: the error names it" % bad)
+
+
+def client_hello_record(seq):
+    """A datagram that frames as an epoch-0 ClientHello (a record header
+    and a handshake header; the rest is not a valid hello)."""
+    body = b"\x01" + b"\x00\x00\x30" + seq.to_bytes(2, "big") + b"\x00" * 6 + b"\x00\x00\x30"
+    body += os.urandom(0x30)
+    return b"\x16\xfe\xff\x00\x00" + seq.to_bytes(6, "big") + len(body).to_bytes(2, "big") + body
+
+
+def test_client_hello_flood_keeps_the_call():
+    """2000 ClientHellos from a stranger and 300 from the party's own
+    address (as a spoofer would send them), bounded in count and time:
+    the stranger's are dropped before OpenSSL sees them, the party's start
+    at most one new handshake a second; the keys in use stay, media goes on."""
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert = dtls.Cert()
+    with media.Peer() as a, media.Peer() as b, media.Peer() as stranger:
+        a_port, b_port, _, fp = dtls_offerer(d, "dtls-8", a, b, cert, "active")
+        keys = dtls.start(a, a_port, "client", cert, expect=fp).result()
+        check.true(keys["ok"], "handshake", keys)
+        tx, rx = dtls.sessions(keys)
+        exchange(a, a_port, b, b_port, tx, rx, n=2)
+        t0 = time.monotonic()
+        for i in range(2000):
+            stranger.send(client_hello_record(i), a_port)
+            if i < 300:
+                a.send(client_hello_record(i), a_port)
+            if time.monotonic() - t0 > 5:
+                break
+        sent_for = time.monotonic() - t0
+        time.sleep(0.3)
+        a.drain()  # whatever the relay answered the party's hellos
+        s = dtls_stream(d, "dtls-8", "A")["DTLS"]
+        check.eq(s["strangers"], i + 1, "every stranger's ClientHello dropped and counted")
+        restarts = s["failed"]
+        check.true(restarts <= 1 + int(sent_for + 0.3), "new handshakes at most one a second "
+                   "(%d in %.1f s)" % (restarts, sent_for), s)
+        check.eq(s["rate limited"] + restarts, 300,
+                 "the party's other hellos rate limited: %r" % s)
+        exchange(a, a_port, b, b_port, tx, rx, first=10, n=3, what="after the flood: ")
+        d.ng.delete("dtls-8")
+
+
+def test_dtls_on_both_sides():
+    """Both parties speak DTLS-SRTP: two associations, two sets of keys;
+    what A encrypts B decrypts (re-encrypted by the relay) and back."""
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert_a, cert_b = dtls.Cert(), dtls.Cert()
+    with media.Peer() as a, media.Peer() as b:
+        r = d.ng.offer(dtls_sdp(a, cert_a, "active"), "dtls-9", "A")
+        body = r["sdp"]
+        check.eq(attr(body, "setup"), "actpass", "B is offered actpass")
+        fp_to_b, b_port = attr(body, "fingerprint"), media.sdp_port(body)
+        hs_b = dtls.start(b, b_port, "server", cert_b, expect=fp_to_b)
+        r = d.ng.answer(dtls_sdp(b, cert_b, "passive"), "dtls-9", "A", "B")
+        body = r["sdp"]
+        check.eq(attr(body, "setup"), "passive", "A (active) gets passive")
+        a_port = media.sdp_port(body)
+        keys_a = dtls.start(a, a_port, "client", cert_a, expect=attr(body, "fingerprint")).result()
+        keys_b = hs_b.result()
+        check.true(keys_a["ok"] and keys_b["ok"], "both handshakes", keys_a, keys_b)
+        check.ne(keys_a["send_key"], keys_b["recv_key"], "two associations, two keys")
+        tx_a, rx_a = dtls.sessions(keys_a)
+        tx_b, rx_b = dtls.sessions(keys_b)
+        for seq in range(1, 4):
+            pkt = media.rtp(seq=seq, ssrc=0xA, payload=payload(b"A", seq))
+            a.send(tx_a.protect(pkt), a_port)
+            check.eq(rx_b.unprotect(b.recv()[0]), pkt, "A's packet %d at B" % seq)
+            pkt = media.rtp(seq=seq, ssrc=0xB, payload=payload(b"B", seq))
+            b.send(tx_b.protect(pkt), b_port)
+            check.eq(rx_a.unprotect(a.recv()[0]), pkt, "B's packet %d at A" % seq)
+        d.ng.delete("dtls-9")
