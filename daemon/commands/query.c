@@ -56,10 +56,12 @@ static void dtls_to_bencode(struct arena *a, bencode_item *d, bencode_item *flag
 	bencode_item *x = bencode_dict_add_dict(a, d, "DTLS");
 
 	bencode_list_add_cstr(a, flags, "DTLS");
-	bencode_dict_add_cstr(a, x, "state", dtls_state_name(dt->state));
+	bencode_dict_add_cstr(a, x, "state", dtls_state_name(dt->c[0].state));
+	if (dt->c[1].ssl)
+		bencode_dict_add_cstr(a, x, "RTCP state", dtls_state_name(dt->c[1].state));
 	bencode_dict_add_cstr(a, x, "role", dt->active ? "active" : "passive");
-	if (dt->suite)
-		bencode_dict_add_cstr(a, x, "crypto suite", dt->suite);
+	if (dt->c[0].suite)
+		bencode_dict_add_cstr(a, x, "crypto suite", dt->c[0].suite);
 	bencode_dict_add_int(a, x, "handshakes", (int64_t)load(&dt->n.handshakes));
 	bencode_dict_add_int(a, x, "failed", (int64_t)load(&dt->n.failed));
 	bencode_dict_add_int(a, x, "fingerprint mismatch", (int64_t)load(&dt->n.mismatch));

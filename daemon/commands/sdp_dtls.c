@@ -161,7 +161,7 @@ static void start(struct rtprelay *rp, struct media *m, bool active)
 {
 	struct media_dtls *d = m->dtls;
 
-	if (d->state == DTLS_CONNECTED && d->active == active)
+	if (d->c[0].state == DTLS_CONNECTED && d->active == active)
 		return; /* same party, same certificate, same role: keys stay */
 	d->active = active;
 	d->ctx = rp->dtls->ctx;
@@ -181,8 +181,10 @@ void dtls_plan_install(const struct dtls_plan *p, struct rtprelay *rp, struct me
 		d->remote_setup = p->remote_setup;
 		d->in_use = true;
 		d->offered = false;
-		if (changed && d->state != DTLS_IDLE)
-			d->state = DTLS_FAILED; /* a new certificate: a new handshake */
+		for (unsigned k = 0; changed && k < 2; k++)
+			if (d->c[k].state != DTLS_IDLE)
+				d->c[k].state =
+					DTLS_FAILED; /* a new certificate: a new handshake */
 		if (p->author_start)
 			start(rp, author, p->author_active);
 	} else if (p->author_stop && author->dtls) {

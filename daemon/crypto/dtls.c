@@ -63,11 +63,11 @@ const char *dtls_state_name(enum dtls_state s)
  * BIO_write a datagram: OpenSSL sizes them to the MTU. */
 static int bio_write(BIO *b, const char *buf, int len)
 {
-	struct media_dtls *d = BIO_get_data(b);
-	struct stream *s = &d->media->streams[STREAM_RTP];
+	struct dtls_conn *c = BIO_get_data(b);
+	struct stream *s = &c->d->media->streams[c->comp];
 	/* the handshake's other end once it answered; until then wherever
 	 * the party is now (learning may have moved it since the start) */
-	const struct sockaddr_storage *to = sockaddr_is_set(&d->peer) ? &d->peer : &s->endpoint;
+	const struct sockaddr_storage *to = sockaddr_is_set(&c->peer) ? &c->peer : &s->endpoint;
 
 	if (!s->sock || sockaddr_is_any(to))
 		return len; /* nowhere to send: as if lost; retransmission follows */
@@ -79,7 +79,7 @@ static int bio_write(BIO *b, const char *buf, int len)
 
 static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 {
-	struct media_dtls *d = BIO_get_data(b);
+	struct dtls_conn *c = BIO_get_data(b);
 
 	(void)num;
 	(void)ptr;
@@ -88,7 +88,7 @@ static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 		return 1;
 	case BIO_CTRL_DGRAM_QUERY_MTU:
 	case BIO_CTRL_DGRAM_GET_FALLBACK_MTU:
-		return d ? (long)d->mtu : 1200;
+		return c ? (long)c->d->mtu : 1200;
 	case BIO_CTRL_DGRAM_GET_MTU_OVERHEAD:
 		return 28; /* IPv4 + UDP */
 	default:
@@ -121,7 +121,8 @@ static void make_ssl_index(void)
 static int verify_peer(int ok, X509_STORE_CTX *store)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
-	struct media_dtls *d = ssl ? SSL_get_ex_data(ssl, ssl_index) : NULL;
+	struct dtls_conn *c = ssl ? SSL_get_ex_data(ssl, ssl_index) : NULL;
+	struct media_dtls *d = c ? c->d : NULL;
 	X509 *cert = X509_STORE_CTX_get_current_cert(store);
 	unsigned char *der = NULL;
 	struct dtls_fingerprint fp;
@@ -167,9 +168,10 @@ static const struct sdes_suite *suite_of(const SRTP_PROTECTION_PROFILE *prof)
  * client key, server key, client salt, server salt); the client sends
  * with the client's. 0, or -1 (logged).
  */
-static int take_keys(struct media_dtls *d)
+static int take_keys(struct dtls_conn *c)
 {
-	const struct sdes_suite *suite = suite_of(SSL_get_selected_srtp_profile(d->ssl));
+	struct media_dtls *d = c->d;
+	const struct sdes_suite *suite = suite_of(SSL_get_selected_srtp_profile(c->ssl));
 	uint8_t km[2 * (SDES_MAX_KEY + SDES_MAX_SALT)];
 	struct sdes_crypto mine = { 0 }, theirs = { 0 };
 	const char *why = NULL;
@@ -180,7 +182,7 @@ static int take_keys(struct media_dtls *d)
 	}
 	size_t kl = suite->key_len, sl = suite->salt_len;
 
-	if (SSL_export_keying_material(d->ssl, km, 2 * (kl + sl), EXPORTER_LABEL,
+	if (SSL_export_keying_material(c->ssl, km, 2 * (kl + sl), EXPORTER_LABEL,
 				       strlen(EXPORTER_LABEL), NULL, 0, 0) != 1) {
 		log_ratelimited(LOG_WARNING, "DTLS: key export failed");
 		return -1;
@@ -205,11 +207,11 @@ static int take_keys(struct media_dtls *d)
 		log_ratelimited(LOG_WARNING, "DTLS: SRTP session: %s", why);
 		return -1;
 	}
-	srtp_dir_free(d->in);
-	srtp_dir_free(d->out);
-	d->in = in;
-	d->out = out;
-	d->suite = suite->name;
+	srtp_dir_free(c->in);
+	srtp_dir_free(c->out);
+	c->in = in;
+	c->out = out;
+	c->suite = suite->name;
 	return 0;
 }
 
@@ -220,114 +222,150 @@ static int take_keys(struct media_dtls *d)
 #define WAIT_PEER_US 500000
 #define WAIT_PEER_TRIES 120
 
-static void arm_timer(struct media_dtls *d)
+static void arm_timer(struct dtls_conn *c)
 {
 	struct timeval tv = { 0, WAIT_PEER_US };
 
-	if (d->state == DTLS_CONNECTING && (!d->hello_sent || DTLSv1_get_timeout(d->ssl, &tv)))
-		evtimer_add(d->timer, &tv);
+	if (c->state == DTLS_CONNECTING && (!c->hello_sent || DTLSv1_get_timeout(c->ssl, &tv)))
+		evtimer_add(c->timer, &tv);
 	else
-		evtimer_del(d->timer);
+		evtimer_del(c->timer);
 }
 
-static void fail(struct media_dtls *d)
+static void fail(struct dtls_conn *c)
 {
 	unsigned long e = ERR_peek_last_error();
 
-	COUNT(d, failed);
-	d->state = DTLS_FAILED;
-	log_ratelimited(LOG_WARNING, "DTLS handshake failed: %s",
-			e ? ERR_reason_error_string(e) : "no reason");
+	COUNT(c->d, failed);
+	c->state = DTLS_FAILED;
+	log_ratelimited(LOG_WARNING, "DTLS handshake failed (%s port): %s",
+			c->comp ? "RTCP" : "RTP", e ? ERR_reason_error_string(e) : "no reason");
 	ERR_clear_error();
 }
 
 /* Drive the handshake after input or a timeout. */
-static void step(struct media_dtls *d)
+static void step(struct dtls_conn *c)
 {
-	if (d->state != DTLS_CONNECTING)
+	if (c->state != DTLS_CONNECTING)
 		return;
-	d->hello_sent = true;
-	int r = SSL_do_handshake(d->ssl);
+	c->hello_sent = true;
+	int r = SSL_do_handshake(c->ssl);
 
 	if (r == 1) {
-		if (take_keys(d)) {
-			fail(d);
+		if (take_keys(c)) {
+			fail(c);
 		} else {
-			d->state = DTLS_CONNECTED;
-			COUNT(d, handshakes);
-			log_info("DTLS-SRTP established (%s, %s)", d->active ? "client" : "server",
-				 d->suite);
+			c->state = DTLS_CONNECTED;
+			COUNT(c->d, handshakes);
+			log_info("DTLS-SRTP established on the %s port (%s, %s)",
+				 c->comp ? "RTCP" : "RTP", c->d->active ? "client" : "server",
+				 c->suite);
 		}
 	} else {
-		int e = SSL_get_error(d->ssl, r);
+		int e = SSL_get_error(c->ssl, r);
 
 		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
-			fail(d);
+			fail(c);
 	}
 	ERR_clear_error();
-	arm_timer(d);
+	arm_timer(c);
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct media_dtls *d = arg;
-	struct call *call = d->media->ml->call;
+	struct dtls_conn *c = arg;
+	struct call *call = c->d->media->ml->call;
 
 	(void)fd;
 	(void)what;
 	pthread_mutex_lock(&call->lock);
-	if (d->ssl && d->state == DTLS_CONNECTING && !d->hello_sent) {
+	if (c->ssl && c->state == DTLS_CONNECTING && !c->hello_sent) {
 		/* active, the party's address was unknown: look again */
-		if (!sockaddr_is_any(&d->media->streams[STREAM_RTP].endpoint))
-			step(d);
-		else if (++d->waits > WAIT_PEER_TRIES)
-			fail(d);
+		if (!sockaddr_is_any(&c->d->media->streams[c->comp].endpoint))
+			step(c);
+		else if (++c->waits > WAIT_PEER_TRIES)
+			fail(c);
 		else
-			arm_timer(d);
-	} else if (d->ssl && d->state == DTLS_CONNECTING) {
-		if (DTLSv1_handle_timeout(d->ssl) < 0)
-			fail(d);
+			arm_timer(c);
+	} else if (c->ssl && c->state == DTLS_CONNECTING) {
+		if (DTLSv1_handle_timeout(c->ssl) < 0)
+			fail(c);
 		ERR_clear_error();
-		arm_timer(d);
+		arm_timer(c);
 	}
 	pthread_mutex_unlock(&call->lock);
 }
 
-static void drop_ssl(struct media_dtls *d)
+static void drop_ssl(struct dtls_conn *c)
 {
-	if (d->timer)
-		evtimer_del(d->timer);
-	SSL_free(d->ssl); /* frees its BIOs */
-	d->ssl = NULL;
-	d->state = DTLS_IDLE;
+	if (c->timer)
+		evtimer_del(c->timer);
+	SSL_free(c->ssl); /* frees its BIOs */
+	c->ssl = NULL;
+	c->state = DTLS_IDLE;
 }
 
-static int new_ssl(struct media_dtls *d)
+/* No handshake and no keys. */
+static void forget(struct dtls_conn *c)
 {
+	drop_ssl(c);
+	srtp_dir_free(c->in);
+	srtp_dir_free(c->out);
+	c->in = c->out = NULL;
+	c->suite = NULL;
+	memset(&c->peer, 0, sizeof(c->peer));
+}
+
+static int new_ssl(struct dtls_conn *c)
+{
+	struct media_dtls *d = c->d;
 	BIO *rbio = BIO_new(BIO_s_mem()), *wbio = BIO_new(send_method);
 
-	d->ssl = SSL_new(d->ctx);
-	if (!d->ssl || !rbio || !wbio) {
+	c->ssl = SSL_new(d->ctx);
+	if (!c->ssl || !rbio || !wbio) {
 		BIO_free(rbio);
 		BIO_free(wbio);
-		SSL_free(d->ssl);
-		d->ssl = NULL;
+		SSL_free(c->ssl);
+		c->ssl = NULL;
 		return -1;
 	}
 	/* an empty input is "try again", not end of file */
 	BIO_set_mem_eof_return(rbio, -1);
-	BIO_set_data(wbio, d);
+	BIO_set_data(wbio, c);
 	BIO_set_init(wbio, 1);
-	SSL_set_bio(d->ssl, rbio, wbio);
-	SSL_set_ex_data(d->ssl, ssl_index, d);
-	SSL_set_verify(d->ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_peer);
-	SSL_set_mtu(d->ssl, d->mtu - 28);
-	DTLS_set_link_mtu(d->ssl, d->mtu);
+	SSL_set_bio(c->ssl, rbio, wbio);
+	SSL_set_ex_data(c->ssl, ssl_index, c);
+	SSL_set_verify(c->ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_peer);
+	SSL_set_mtu(c->ssl, d->mtu - 28);
+	DTLS_set_link_mtu(c->ssl, d->mtu);
 	if (d->active)
-		SSL_set_connect_state(d->ssl);
+		SSL_set_connect_state(c->ssl);
 	else
-		SSL_set_accept_state(d->ssl);
+		SSL_set_accept_state(c->ssl);
 	return 0;
+}
+
+/* A new handshake on c's port; its keys stay until the new ones come. */
+static void conn_restart(struct dtls_conn *c)
+{
+	const struct stream *s = &c->d->media->streams[c->comp];
+
+	drop_ssl(c);
+	if (new_ssl(c)) {
+		c->state = DTLS_FAILED;
+		return;
+	}
+	c->state = DTLS_CONNECTING;
+	c->started_us = clock_mono_us();
+	c->waits = 0;
+	/* a server waits for the ClientHello; a client sends it now, or once
+	 * it knows where the party is (on_timer) */
+	c->hello_sent = !c->d->active;
+	memset(&c->peer, 0, sizeof(c->peer));
+	if (c->d->active && !sockaddr_is_any(&s->endpoint))
+		step(c);
+	else
+		arm_timer(c);
 }
 
 /* ---------------------------------------------------------------- API */
@@ -335,28 +373,33 @@ static int new_ssl(struct media_dtls *d)
 struct media_dtls *media_dtls_get(struct media *m)
 {
 	struct rtprelay *rp = m->ml->call->rp;
+	struct media_dtls *d;
 
 	if (m->dtls)
 		return m->dtls;
 	pthread_once(&send_method_once, make_send_method);
 	pthread_once(&ssl_index_once, make_ssl_index);
-	m->dtls = g_new0(struct media_dtls, 1);
-	m->dtls->media = m;
-	m->dtls->hash = DTLS_HASH_SHA256;
-	m->dtls->totals = rp->stats;
-	m->dtls->timer = evtimer_new(rp->base, on_timer, m->dtls);
-	return m->dtls;
+	d = m->dtls = g_new0(struct media_dtls, 1);
+	d->media = m;
+	d->hash = DTLS_HASH_SHA256;
+	d->totals = rp->stats;
+	for (unsigned k = 0; k < 2; k++) {
+		d->c[k].d = d;
+		d->c[k].comp = k;
+		d->c[k].timer = evtimer_new(rp->base, on_timer, &d->c[k]);
+	}
+	return d;
 }
 
 void media_dtls_free(struct media_dtls *d)
 {
 	if (!d)
 		return;
-	drop_ssl(d);
-	if (d->timer)
-		event_free(d->timer);
-	srtp_dir_free(d->in);
-	srtp_dir_free(d->out);
+	for (unsigned k = 0; k < 2; k++) {
+		forget(&d->c[k]);
+		if (d->c[k].timer)
+			event_free(d->c[k].timer);
+	}
 	g_free(d);
 }
 
@@ -366,40 +409,22 @@ void dtls_stop(struct media *m)
 
 	if (!d)
 		return;
-	drop_ssl(d);
-	srtp_dir_free(d->in);
-	srtp_dir_free(d->out);
-	d->in = d->out = NULL;
+	forget(&d->c[0]);
+	forget(&d->c[1]);
 	d->in_use = false;
-	d->suite = NULL;
-	memset(&d->peer, 0, sizeof(d->peer));
 }
 
 void dtls_restart(struct media *m)
 {
 	struct media_dtls *d = m->dtls;
-	const struct stream *s = &m->streams[STREAM_RTP];
 
 	if (!d || !d->in_use || !d->ctx)
 		return;
-	drop_ssl(d);
-	/* Keys in use stay until the new handshake replaces them: media
-	 * goes on through a re-key. */
-	if (new_ssl(d)) {
-		d->state = DTLS_FAILED;
-		return;
-	}
-	d->state = DTLS_CONNECTING;
-	d->started_us = clock_mono_us();
-	d->waits = 0;
-	/* a server waits for the ClientHello; a client sends it now, or once
-	 * it knows where the party is (on_timer) */
-	d->hello_sent = !d->active;
-	memset(&d->peer, 0, sizeof(d->peer));
-	if (d->active && !sockaddr_is_any(&s->endpoint))
-		step(d);
+	conn_restart(&d->c[0]);
+	if (m->rtcp_mux)
+		forget(&d->c[1]); /* RTCP comes on the RTP port, with its keys */
 	else
-		arm_timer(d);
+		conn_restart(&d->c[1]);
 }
 
 void dtls_packet(struct stream *s, const uint8_t *p, size_t len, const struct sockaddr_storage *src,
@@ -407,12 +432,13 @@ void dtls_packet(struct stream *s, const uint8_t *p, size_t len, const struct so
 {
 	struct media *m = s->media;
 	struct media_dtls *d = m->dtls;
+	struct dtls_conn *c = d ? &d->c[s->kind] : NULL;
 	struct dtls_datagram dg;
 	const char *why;
 
-	if (!d || !d->in_use || !d->ssl || s->kind != STREAM_RTP) {
-		/* DTLS where none was negotiated (or on a separate RTCP port,
-		 * which shares the RTP port's keys here) */
+	if (!d || !d->in_use || !c->ssl) {
+		/* DTLS where none was negotiated (or on the RTCP port of a
+		 * party that muxes) */
 		if (d)
 			COUNT(d, invalid);
 		__atomic_fetch_add(&s->stats->dropped_invalid, 1, __ATOMIC_RELAXED);
@@ -434,57 +460,63 @@ void dtls_packet(struct stream *s, const uint8_t *p, size_t len, const struct so
 	if (learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now) !=
 		    LEARN_FORWARD ||
 	    !sockaddr_eq(src, &s->endpoint) ||
-	    (sockaddr_is_set(&d->peer) && !sockaddr_eq(src, &d->peer) &&
-	     d->state == DTLS_CONNECTING && !dg.client_hello)) {
+	    (sockaddr_is_set(&c->peer) && !sockaddr_eq(src, &c->peer) &&
+	     c->state == DTLS_CONNECTING && !dg.client_hello)) {
 		COUNT(d, strangers);
 		return;
 	}
 	if (dg.client_hello && !d->active &&
-	    (d->state == DTLS_CONNECTED || d->state == DTLS_FAILED ||
-	     (sockaddr_is_set(&d->peer) && !sockaddr_eq(src, &d->peer)))) {
+	    (c->state == DTLS_CONNECTED || c->state == DTLS_FAILED ||
+	     (sockaddr_is_set(&c->peer) && !sockaddr_eq(src, &c->peer)))) {
 		/* the party starts over (restarted, moved): a new handshake, at
 		 * most one a second */
-		if (now - d->started_us < RESTART_INTERVAL_US) {
+		if (now - c->started_us < RESTART_INTERVAL_US) {
 			COUNT(d, limited);
 			return;
 		}
-		dtls_restart(m);
-		if (!d->ssl)
-			return;
+		conn_restart(c);
 	}
-	if (!d->ssl || d->state == DTLS_FAILED)
+	if (!c->ssl || c->state == DTLS_FAILED)
 		return;
-	if (!sockaddr_is_set(&d->peer))
-		d->peer = *src;
-	BIO_write(SSL_get_rbio(d->ssl), p, (int)len);
-	if (d->state == DTLS_CONNECTING) {
-		step(d);
+	if (!sockaddr_is_set(&c->peer))
+		c->peer = *src;
+	BIO_write(SSL_get_rbio(c->ssl), p, (int)len);
+	if (c->state == DTLS_CONNECTING) {
+		step(c);
 		/* a datagram is read whole or not at all: nothing may pile up */
-		if (d->ssl)
-			(void)BIO_reset(SSL_get_rbio(d->ssl));
+		(void)BIO_reset(SSL_get_rbio(c->ssl));
 		return;
 	}
 	/* Connected: alerts, retransmitted flights; no application data is
 	 * carried (no data channels), whatever comes is read and dropped. */
 	uint8_t junk[256];
 
-	while (SSL_read(d->ssl, junk, sizeof(junk)) > 0)
+	while (SSL_read(c->ssl, junk, sizeof(junk)) > 0)
 		;
-	if (SSL_get_shutdown(d->ssl) & SSL_RECEIVED_SHUTDOWN)
+	if (SSL_get_shutdown(c->ssl) & SSL_RECEIVED_SHUTDOWN)
 		log_info("DTLS: the peer closed the association (keys stay until a new one)");
 	ERR_clear_error();
-	(void)BIO_reset(SSL_get_rbio(d->ssl));
+	(void)BIO_reset(SSL_get_rbio(c->ssl));
+}
+
+/* The association whose keys protect this packet: RTCP has its own on a
+ * port of its own once that handshake gave keys. */
+static struct dtls_conn *keyed(struct media_dtls *d, bool rtcp)
+{
+	return rtcp && (d->c[1].in || d->c[1].out) ? &d->c[1] : &d->c[0];
 }
 
 bool dtls_srtp_in(struct media_dtls *d, bool rtcp, uint8_t *p, size_t *len)
 {
+	struct dtls_conn *c = keyed(d, rtcp);
+
 	if (!d->in_use)
 		return true;
-	if (!d->in) {
+	if (!c->in) {
 		COUNT(d, unkeyed);
 		return false;
 	}
-	if (srtp_dir_unprotect(d->in, rtcp, p, len) != SRTP_OK) {
+	if (srtp_dir_unprotect(c->in, rtcp, p, len) != SRTP_OK) {
 		COUNT(d, auth_failed);
 		return false;
 	}
@@ -493,11 +525,13 @@ bool dtls_srtp_in(struct media_dtls *d, bool rtcp, uint8_t *p, size_t *len)
 
 bool dtls_srtp_out(struct media_dtls *d, bool rtcp, uint8_t *p, size_t *len, size_t cap)
 {
+	struct dtls_conn *c = keyed(d, rtcp);
+
 	if (!d->in_use)
 		return true;
-	if (!d->out) {
+	if (!c->out) {
 		COUNT(d, unkeyed);
 		return false;
 	}
-	return srtp_dir_protect(d->out, rtcp, p, len, cap) == SRTP_OK;
+	return srtp_dir_protect(c->out, rtcp, p, len, cap) == SRTP_OK;
 }

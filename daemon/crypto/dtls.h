@@ -54,6 +54,25 @@ struct dtls_counters {
 	uint64_t auth_failed; /* SRTP/SRTCP that did not authenticate */
 };
 
+/*
+ * One DTLS association: on the RTP port, and on the RTCP port of a party
+ * that does not use rtcp-mux (RFC 5764 4.1.2: one per component; SRTCP
+ * then takes the RTCP one's keys, the RTP one's until it has its own).
+ */
+struct dtls_conn {
+	struct media_dtls *d;
+	unsigned comp; /* 0: RTP port, 1: RTCP port (enum stream_kind) */
+	SSL *ssl;
+	struct event *timer;
+	enum dtls_state state;
+	struct sockaddr_storage peer; /* the handshake's other end; family 0: none yet */
+	int64_t started_us;           /* the last handshake began */
+	bool hello_sent;              /* the first flight is out (a server: nothing to send) */
+	unsigned waits;               /* timer rounds a client waited for the party's address */
+	const char *suite;            /* the SRTP profile's SDES name, once connected */
+	struct srtp_dir *in, *out;
+};
+
 struct media_dtls {
 	struct media *media;
 	/* SDP (control thread, call lock held) */
@@ -67,16 +86,8 @@ struct media_dtls {
 	unsigned mtu; /* --dtls-mtu (set with ctx by the SDP side) */
 	SSL_CTX *ctx; /* the daemon's (dtls_cert.h); NULL: no DTLS */
 	struct stats *totals;
-	/* the handshake (call lock held) */
-	SSL *ssl;
-	struct event *timer;
-	enum dtls_state state;
-	struct sockaddr_storage peer; /* the handshake's other end; family 0: none yet */
-	int64_t started_us;           /* the last handshake began */
-	bool hello_sent;              /* the first flight is out (a server: nothing to send) */
-	unsigned waits;               /* timer rounds a client waited for the party's address */
-	const char *suite;            /* the SRTP profile's SDES name, once connected */
-	struct srtp_dir *in, *out;
+	/* the handshakes (call lock held) */
+	struct dtls_conn c[2];
 	struct dtls_counters n;
 };
 
@@ -86,10 +97,11 @@ struct media_dtls *media_dtls_get(struct media *m);
 void media_dtls_free(struct media_dtls *d);
 
 /*
- * A new handshake in the negotiated role (d->active), dropping the old
- * one and its keys; an active side sends its ClientHello at once if it
- * knows where the party is, else at its first packet. Also what an ICE
- * restart calls. Control thread, call lock held.
+ * A new handshake in the negotiated role (d->active), on the RTP port and,
+ * without rtcp-mux, on the RTCP port; the keys in use stay until it
+ * replaces them. An active side sends its ClientHello at once if it knows
+ * where the party is, else once it does. Also what an ICE restart calls.
+ * Control thread or worker, call lock held.
  */
 void dtls_restart(struct media *m);
 /* DTLS no longer keys this party: handshake, keys and timer gone. */

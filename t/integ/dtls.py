@@ -74,9 +74,11 @@ class Handshake:
 
 
 def start(peer, relay_port, role, cert, expect=None, profiles=None, timeout=10.0,
-          client_hello_only=False, host="127.0.0.1"):
-    """A handshake from peer's RTP socket with the relay at host:relay_port."""
-    argv = [PYTHON, PEER, "--fd", str(peer.sock.fileno()), "--remote",
+          client_hello_only=False, host="127.0.0.1", rtcp=False):
+    """A handshake from peer's RTP socket (its RTCP one with rtcp) with the
+    relay at host:relay_port."""
+    sock = peer.rtcp_sock if rtcp else peer.sock
+    argv = [PYTHON, PEER, "--fd", str(sock.fileno()), "--remote",
             "%s:%d" % (host, relay_port), "--role", role, "--cert", cert.cert, "--key",
             cert.key, "--timeout", str(timeout)]
     if expect:
@@ -85,7 +87,7 @@ def start(peer, relay_port, role, cert, expect=None, profiles=None, timeout=10.0
         argv += ["--profiles", profiles]
     if client_hello_only:
         argv.append("--client-hello-only")
-    proc = subprocess.Popen(argv, pass_fds=(peer.sock.fileno(),), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(argv, pass_fds=(sock.fileno(),), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     return Handshake(proc)
 

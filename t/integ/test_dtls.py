@@ -198,9 +198,11 @@ def test_plain_offerer_to_dtls_callee_both_roles():
             check.true(fp.startswith("sha-384 "), "DTLS-fingerprint chooses the hash", fp)
             check.true("a=crypto:" in body, "SDES offered too (as rtpengine 10.5)", body)
             b_port = media.sdp_port(body)
-            hs = None
+            # no rtcp-mux: a handshake on each port (RFC 5764 4.1.2)
+            hs = hs_rtcp = None
             if b_role == "server":
                 hs = dtls.start(b, b_port, "server", cert, expect=fp)
+                hs_rtcp = dtls.start(b, b_port + 1, "server", cert, expect=fp, rtcp=True)
             r = d.ng.answer(dtls_sdp(b, cert, b_setup, mux=False), call, "A", "B")
             body = r["sdp"]
             check.true(" RTP/AVP " in body and "a=fingerprint" not in body and
@@ -208,9 +210,13 @@ def test_plain_offerer_to_dtls_callee_both_roles():
             a_port = media.sdp_port(body)
             if b_role == "client":
                 hs = dtls.start(b, b_port, "client", cert, expect=fp)
-            keys = hs.result()
-            check.true(keys["ok"], "%s: handshake" % b_setup, keys)
+                hs_rtcp = dtls.start(b, b_port + 1, "client", cert, expect=fp, rtcp=True)
+            keys, keys_rtcp = hs.result(), hs_rtcp.result()
+            check.true(keys["ok"], "%s: handshake on the RTP port" % b_setup, keys)
+            check.true(keys_rtcp["ok"], "%s: handshake on the RTCP port" % b_setup, keys_rtcp)
+            check.ne(keys["send_key"], keys_rtcp["send_key"], "a key per component")
             tx, rx = dtls.sessions(keys)
+            tx_c, rx_c = dtls.sessions(keys_rtcp)
             for seq in range(1, 4):
                 pkt = media.rtp(seq=seq, ssrc=0xA, payload=payload(b"A", seq))
                 a.send(pkt, a_port)
@@ -218,13 +224,15 @@ def test_plain_offerer_to_dtls_callee_both_roles():
                 pkt = media.rtp(seq=seq, ssrc=0xB, payload=payload(b"B", seq))
                 b.send(tx.protect(pkt), b_port)
                 check.eq(a.recv()[0], pkt, "B's packet %d at A" % seq)
-            # no rtcp-mux toward B: SRTCP on its RTCP ports, the RTP port's keys
-            b.send(tx.protect_rtcp(rtcp_sr(0xB)), b_port + 1, rtcp=True)
+            # SRTCP on the RTCP ports, with the RTCP association's keys
+            b.send(tx_c.protect_rtcp(rtcp_sr(0xB)), b_port + 1, rtcp=True)
             check.eq(a.recv(rtcp=True)[0], rtcp_sr(0xB), "SRTCP from B decrypted")
             a.send(rtcp_sr(0xA), a_port + 1, rtcp=True)
-            check.eq(rx.unprotect_rtcp(b.recv(rtcp=True)[0]), rtcp_sr(0xA), "RTCP to B")
+            check.eq(rx_c.unprotect_rtcp(b.recv(rtcp=True)[0]), rtcp_sr(0xA), "RTCP to B")
             s = dtls_stream(d, call, "B")
             check.eq(s["DTLS"]["role"], relay, "the relay's role toward B")
+            check.eq((s["DTLS"]["state"], s["DTLS"]["RTCP state"], s["DTLS"]["handshakes"]),
+                     ("connected", "connected", 2), "query: both components")
             d.ng.delete(call)
 
 
@@ -444,3 +452,29 @@ def test_dtls_on_both_sides():
             b.send(tx_b.protect(pkt), b_port)
             check.eq(rx_a.unprotect(a.recv()[0]), pkt, "B's packet %d at A" % seq)
         d.ng.delete("dtls-9")
+
+
+def test_no_mux_single_handshake_srtcp_uses_the_rtp_keys():
+    """A party without rtcp-mux that handshakes only on its RTP port (the
+    relay passive): SRTCP on the RTCP ports takes the RTP association's
+    keys until an RTCP one exists."""
+    need_peer()
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    cert = dtls.Cert()
+    with media.Peer() as a, media.Peer() as b:
+        r = d.ng.offer(dtls_sdp(a, cert, "active", mux=False), "dtls-10", "A",
+                       **{"transport-protocol": "RTP/AVP"})
+        b_port = media.sdp_port(r["sdp"])
+        r = d.ng.answer(sdp(b), "dtls-10", "A", "B")
+        a_port, fp = media.sdp_port(r["sdp"]), attr(r["sdp"], "fingerprint")
+        check.true("a=rtcp-mux" not in r["sdp"], "no mux", r["sdp"])
+        keys = dtls.start(a, a_port, "client", cert, expect=fp).result()
+        check.true(keys["ok"], "handshake on the RTP port", keys)
+        tx, rx = dtls.sessions(keys)
+        a.send(tx.protect_rtcp(rtcp_sr(0xA)), a_port + 1, rtcp=True)
+        check.eq(b.recv(rtcp=True)[0], rtcp_sr(0xA), "SRTCP from A decrypted")
+        b.send(rtcp_sr(0xB), b_port + 1, rtcp=True)
+        check.eq(rx.unprotect_rtcp(a.recv(rtcp=True)[0]), rtcp_sr(0xB), "RTCP to A encrypted")
+        s = dtls_stream(d, "dtls-10", "A")["DTLS"]
+        check.eq((s["state"], s["RTCP state"]), ("connected", "connecting"), "query")
+        d.ng.delete("dtls-10")
