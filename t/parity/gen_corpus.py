@@ -937,6 +937,9 @@ def dtls():
        sdp([d_audio(["setup:holdconn", FP_A])]), avp_b, rtp)
     oa("dtls-from-avp-b-nothing", cat, "AVP to UDP/TLS; B answers neither fingerprint nor a=crypto",
        o_avp, b_d(["setup:active"]), to_tls)
+    oa("dtls-tls-id", cat, "a=tls-id (RFC 8842) in offer and answer",
+       sdp([d_audio(["setup:actpass", "tls-id:abc123", FP_A])]),
+       bsdp([audio(port=30000, fmts="0 101", attrs=["rtpmap:0 PCMU/8000", "tls-id:zzz"])]), rtp)
     oa("dtls-reverse", cat, "DTLS-reverse given",
        sdp([d_audio(["setup:actpass", FP_A])]), avp_b, dict(rtp, **{"DTLS-reverse": "passive"}))
 
