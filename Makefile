@@ -76,7 +76,7 @@ check:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
 			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py \
-			$(TOP)/t/integ/test_srtp.py $(TOP)/t/integ/test_ice.py"
+			$(TOP)/t/integ/test_srtp.py $(TOP)/t/integ/test_ice.py $(TOP)/t/integ/test_dtls.py"
 	$(Q)$(MAKE) --no-print-directory check-kernel
 	$(Q)$(MAKE) --no-print-directory check-offload
 	$(Q)t/pkg/run.sh

@@ -17,6 +17,7 @@
 #include "call/ports.h"
 #include "config/config.h"
 #include "config/options.h"
+#include "crypto/dtls_cert.h"
 #include "crypto/srtp.h"
 #include "kernel/setup.h"
 #include "libevent_log.h"
@@ -114,6 +115,9 @@ int main(int argc, char **argv)
 		goto err_stop_kernel;
 	if (srtp_dir_library_init() || RAND_status() != 1)
 		fatalx("cannot initialise SRTP (libsrtp2) or the random number generator");
+	rp.dtls = dtls_cert_new(cfg, &err);
+	if (!rp.dtls)
+		fatalx("DTLS: %s", err);
 	rp.workers = workers_start(cfg->num_threads, (enum media_io_kind)cfg->media_io,
 				   cfg->media_coalesce_us, cfg->media_buffers);
 	rp.ports = ports_new(cfg, rp.workers);
@@ -152,6 +156,7 @@ err_free_calls:
 	ports_free(rp.ports);
 err_stop_workers:
 	workers_stop(rp.workers);
+	dtls_cert_free(rp.dtls);
 	memory_stop(&rp);
 err_stop_kernel:
 	kernel_stop(&kernel);

@@ -31,6 +31,7 @@ struct rtprelay {
 	struct workers *workers;   /* media threads (media/worker.h) */
 	struct bufferpool *pool;   /* memory the kernel will share (memory.h) */
 	struct event *pool_timer;
+	struct dtls_cert *dtls; /* certificate and context, made at start (crypto/dtls_cert.h) */
 	time_t started;
 };
 

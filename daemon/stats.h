@@ -10,6 +10,7 @@
 
 #include "call/call.h"
 #include "commands/commands.h"
+#include "crypto/dtls.h"
 
 struct stats_command {
 	uint64_t count;      /* requests executed (retransmissions excluded) */
@@ -36,8 +37,9 @@ struct stats {
 	uint64_t monologues_created;
 	/* media counters of streams already freed (media_free adds them) */
 	uint64_t relayed_packets, relayed_bytes, relayed_errors;
-	uint64_t srtp_auth_failed, srtp_replayed;        /* of calls gone (live ones: summed) */
-	uint64_t stun_dropped, stun_answered;            /* ICE, of agents gone (ice/agent.h) */
+	uint64_t srtp_auth_failed, srtp_replayed; /* of calls gone (live ones: summed) */
+	uint64_t stun_dropped, stun_answered;     /* ICE, of agents gone (ice/agent.h) */
+	struct dtls_counters dtls; /* all parties, live or gone: the packet path adds atomically */
 	struct stats_command commands[NG_COMMAND_COUNT]; /* by ng_command_index() */
 };
 

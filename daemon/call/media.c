@@ -1,5 +1,6 @@
 /* Media of one party: ports facing it and its RTP/RTCP streams. */
 #include "call/media.h"
+#include "crypto/dtls.h"
 #include "crypto/media_sdes.h"
 #include "ice/agent.h"
 
@@ -130,8 +131,10 @@ void media_free(struct media *m)
 		}
 	media_sdes_free(m->sdes);
 	ice_free(m->ice);
+	media_dtls_free(m->dtls);
 	g_free(m->type);
 	g_free(m->protocol);
+	g_free(m->mid);
 	g_free(m);
 }
 

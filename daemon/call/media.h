@@ -60,6 +60,7 @@ struct media {
 	bool rtcp_mux;   /* the party uses rtcp-mux (RTCP on the RTP port) */
 	bool rtcp_demux; /* its offer's mux was not passed on ("demux") */
 	bool sdp_mid;    /* the party's last SDP gave this media an a=mid */
+	char *mid;       /* its value (answered back when the answerer has none) */
 	/* codec strip/mask in the offer to this party: the payload types it
 	 * was offered; its answer may list no others */
 	bool pts_restricted;
@@ -77,6 +78,8 @@ struct media {
 	struct media_sdes *sdes;
 	/* rtprelay's ICE agent toward this party (ice/agent.h); NULL: none */
 	struct media_ice *ice;
+	/* DTLS-SRTP rtprelay terminates toward this party; NULL: never used. */
+	struct media_dtls *dtls;
 };
 
 /* Ports taken off a media, to be released without the lock. */

@@ -23,6 +23,7 @@
 #include "arena.h"
 #include "commands/sdp_attr.h"
 #include "config/config.h"
+#include "crypto/dtls_cert.h"
 #include "log.h"
 #include "ng/ng.h"
 #include "sdes.h"
@@ -273,10 +274,13 @@ static int sdes_item(struct ng_flags_ctx *c, str item)
 		f->sdes_off = false;
 		return 0;
 	}
-	/* rtprelay never re-keys unasked nor adds suites to a passed-on offer,
-	 * and, without DTLS, always prefers SDES */
-	if (str_eq_c(item, "static") || str_eq_c(item, "nonew") || str_eq_c(item, "prefer"))
+	/* rtprelay never re-keys unasked nor adds suites to a passed-on offer */
+	if (str_eq_c(item, "static") || str_eq_c(item, "nonew"))
 		return 0;
+	if (str_eq_c(item, "prefer")) {
+		f->sdes_prefer = true;
+		return 0;
+	}
 	if (str_eq_c(item, "pad")) {
 		f->sdes_pad = true;
 		return 0;
@@ -575,6 +579,9 @@ enum key_id {
 	K_ENDPOINT_LEARNING,
 	K_FROM_TAGS,
 	K_UNSUPPORTED,
+	K_DTLS,
+	K_DTLS_REVERSE,
+	K_DTLS_FINGERPRINT,
 };
 
 struct key_name {
@@ -615,10 +622,10 @@ static const struct key_name key_names[] = {
 	/* known to rtpengine, no effect here (yet) */
 	{ "SDES", K_SDES },
 	{ "sdes", K_SDES },
-	{ "DTLS", K_IGNORED },
-	{ "dtls", K_IGNORED },
-	{ "DTLS-reverse", K_IGNORED },
-	{ "DTLS-fingerprint", K_IGNORED },
+	{ "DTLS", K_DTLS },
+	{ "dtls", K_DTLS },
+	{ "DTLS-reverse", K_DTLS_REVERSE },
+	{ "DTLS-fingerprint", K_DTLS_FINGERPRINT },
 	{ "OSRTP", K_OSRTP },
 	{ "osrtp", K_OSRTP },
 	{ "codec", K_CODEC },
@@ -707,6 +714,41 @@ static int key_ice_lite(struct ng_flags_ctx *c, str key, const bencode_item *v)
 invalid:
 	return ng_flags_fail(c, "invalid ICE-lite value '%.*s' (forward, backward, both or off)",
 			     QUOTE(s));
+}
+
+/* "DTLS": off|no|disable (not offered), on|yes|enable, passive, active. */
+static int key_dtls(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	str s = STR_NULL;
+
+	if (want_str(c, key, v, &s))
+		return -1;
+	if (str_eq_c(s, "off") || str_eq_c(s, "no") || str_eq_c(s, "disable"))
+		c->f->dtls_off = true;
+	else if (str_eq_c(s, "on") || str_eq_c(s, "yes") || str_eq_c(s, "enable"))
+		c->f->dtls_off = false;
+	else if (str_eq_c(s, "passive"))
+		c->f->dtls_passive = true, c->f->dtls_active = false;
+	else if (str_eq_c(s, "active"))
+		c->f->dtls_active = true, c->f->dtls_passive = false;
+	else
+		return ng_flags_fail(c, "invalid DTLS value '%.*s' (off, no, passive or active)",
+				     QUOTE(s));
+	return 0;
+}
+
+static int key_dtls_fingerprint(struct ng_flags_ctx *c, str key, const bencode_item *v)
+{
+	str s = STR_NULL;
+	int h;
+
+	if (want_str(c, key, v, &s))
+		return -1;
+	h = dtls_hash_parse(s);
+	if (h < 0)
+		return ng_flags_fail(c, "unknown DTLS-fingerprint hash '%.*s'", QUOTE(s));
+	c->f->dtls_fingerprint = h + 1;
+	return 0;
 }
 
 static int key_direction(struct ng_flags_ctx *c, str key, const bencode_item *v)
@@ -846,6 +888,12 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 		return sdp_attr_key(c, key, v);
 	case K_CODEC:
 		return key_codec(c, key, v);
+	case K_DTLS:
+		return key_dtls(c, key, v);
+	case K_DTLS_FINGERPRINT:
+		return key_dtls_fingerprint(c, key, v);
+	case K_DTLS_REVERSE:
+		return ng_flags_fail(c, "DTLS-reverse is not supported");
 	case K_CALL_ID:
 		return want_str(c, key, v, &f->call_id);
 	case K_FROM_TAG:

@@ -122,6 +122,12 @@ struct ng_flags {
 	/* "sdp-attr" dictionary, "sdp-attr-..." flags, in the order given */
 	struct sdp_attr_op sdp_attr[NG_MAX_SDP_ATTR];
 	unsigned n_sdp_attr;
+	bool sdes_prefer; /* SDES=prefer: SDES over DTLS where an answer has both */
+	/* "DTLS", "DTLS-fingerprint" (see sdp_dtls.h) */
+	bool dtls_off;        /* DTLS=off|no: not offered */
+	bool dtls_passive;    /* DTLS=passive: rtprelay's role toward an actpass offerer */
+	bool dtls_active;     /* DTLS=active: the other way */
+	int dtls_fingerprint; /* DTLS-fingerprint: enum dtls_hash + 1; 0: not given */
 	/* "OSRTP" list, "OSRTP-..." flags: opportunistic SRTP (RFC 8643) */
 	bool osrtp_offer;  /* offer SRTP keys in a plain RTP/AVP offer */
 	bool osrtp_accept; /* take a=crypto in a plain offer as SRTP the offerer speaks */

@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "commands/flags.h"
 #include "commands/offer.h"
+#include "commands/sdp_dtls.h"
 #include "commands/sdp_rewrite.h"
 #include "commands/sdp_sdes.h"
 #include "config/config.h"
@@ -235,7 +236,11 @@ static void learn_sdp(struct monologue *ml, const struct sdp_session *s, const s
 		m->rejected = sm->port == 0;
 		m->have_sdp = true;
 		m->rtcp_mux = find_line(sm->lines, 'a', "rtcp-mux") != NULL;
-		m->sdp_mid = find_line(sm->lines, 'a', "mid") != NULL;
+		const struct sdp_line *mid = find_line(sm->lines, 'a', "mid");
+
+		m->sdp_mid = mid != NULL;
+		g_free(m->mid);
+		m->mid = mid ? str_dup(mid->attr_value) : NULL;
 		if (!answer) {
 			m->rtcp_demux = m->rtcp_mux && f->rtcp_mux_demux;
 			m->rtcp_mux_accept = f->rtcp_mux_accept;
@@ -342,18 +347,28 @@ static struct media *media_at(const struct monologue *ml, unsigned i)
 	return ml && i < ml->medias->len ? ml->medias->pdata[i] : NULL;
 }
 
-/* Phase 1: the SDES plan of every media (keys chosen, sessions made). */
-static int plan_sdes(struct ng_request *req, struct sdes_plan *plans, const struct sdp_session *s,
-		     const struct side *from, const struct side *to, const struct ng_flags *f,
-		     bool answer)
+/* Phase 1: the DTLS and SDES plans of every media (roles, keys chosen,
+ * sessions made). */
+static int plan_sdes(struct ng_request *req, struct sdes_plan *plans, struct dtls_plan *dplans,
+		     const struct sdp_session *s, const struct side *from, const struct side *to,
+		     const struct ng_flags *f, bool answer)
 {
 	for (unsigned i = 0; i < s->media->len; i++) {
 		const struct sdp_media *sm = s->media->pdata[i];
 		const struct media *rm = media_at(to->ml, i);
 		const char *err = NULL;
 
-		if (sdes_plan_make(&plans[i], req->arena, sm, media_at(from->ml, i), rm,
-				   receiver_proto(sm, rm, f, answer), f, answer, &err))
+		str rproto = receiver_proto(sm, rm, f, answer);
+
+		if (dtls_plan_make(&dplans[i], req->rp, s, sm, media_at(from->ml, i), rm, rproto, f,
+				   answer, &err))
+			return ng_error(req, "SDP media %u: %s", i + 1, err);
+		struct sdes_dtls sd = { .author = dplans[i].author_dtls,
+					.receiver = dplans[i].receiver_dtls,
+					.offered = dplans[i].offer_lines };
+
+		if (sdes_plan_make(&plans[i], req->arena, sm, media_at(from->ml, i), rm, rproto, f,
+				   answer, &sd, &err))
 			return ng_error(req, "SDP media %u: %s", i + 1, err);
 	}
 	return 0;
@@ -380,6 +395,7 @@ static int offer_answer(struct ng_request *req, bool answer)
 	struct side from = { 0 }, to = { 0 };
 	struct sdp_session *s = NULL;
 	struct sdes_plan *plans = NULL;
+	g_autofree struct dtls_plan *dplans = NULL;
 	const char *err = NULL;
 	unsigned err_line = 0;
 	int ret = -1;
@@ -501,7 +517,8 @@ static int offer_answer(struct ng_request *req, bool answer)
 	if (acquire(req, &from, s) || acquire(req, &to, s))
 		goto out;
 	plans = g_new0(struct sdes_plan, s->media->len ? s->media->len : 1);
-	if (plan_sdes(req, plans, s, &from, &to, &f, answer))
+	dplans = g_new0(struct dtls_plan, s->media->len ? s->media->len : 1);
+	if (plan_sdes(req, plans, dplans, s, &from, &to, &f, answer))
 		goto out;
 
 	/* Phase 2: nothing below fails. */
@@ -534,15 +551,18 @@ static int offer_answer(struct ng_request *req, bool answer)
 	monologue_revive(to.ml);
 	learn_sdp(from.ml, s, &f, answer, f.sip_source_address);
 	ice_sdp_in(from.ml, to.ml, s, &f, answer);
-	for (unsigned i = 0; i < s->media->len; i++)
+	for (unsigned i = 0; i < s->media->len; i++) {
 		sdes_plan_install(&plans[i], from.ml->medias->pdata[i], to.ml->medias->pdata[i]);
+		dtls_plan_install(&dplans[i], rp, from.ml->medias->pdata[i],
+				  to.ml->medias->pdata[i]);
+	}
 	call->last_signal = clock_wall_us() / 1000000;
 	if (answer)
 		call_answered(call);
 	else
 		call_schedule(call);
 
-	int rw = sdp_rewrite(s, f.sdp, to.ml, &f, plans, answer, &err);
+	int rw = sdp_rewrite(s, f.sdp, to.ml, &f, plans, dplans, answer, &err);
 
 	pthread_mutex_unlock(&call->lock);
 	for (unsigned i = 0; i < s->media->len; i++) {

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "commands/query.h"
 #include "config/config.h"
+#include "crypto/dtls.h"
 #include "crypto/media_sdes.h"
 #include "ice/ice_query.h"
 #include "ng/ng.h"
@@ -49,6 +50,29 @@ static void endpoint_to_bencode(struct arena *a, bencode_item *d, const char *ke
 	bencode_dict_add_int(a, e, "port", port);
 }
 
+/* The party's DTLS-SRTP: state, role, counters (dtls.h). */
+static void dtls_to_bencode(struct arena *a, bencode_item *d, bencode_item *flags,
+			    const struct media_dtls *dt)
+{
+	bencode_item *x = bencode_dict_add_dict(a, d, "DTLS");
+
+	bencode_list_add_cstr(a, flags, "DTLS");
+	bencode_dict_add_cstr(a, x, "state", dtls_state_name(dt->c[0].state));
+	if (dt->c[1].ssl)
+		bencode_dict_add_cstr(a, x, "RTCP state", dtls_state_name(dt->c[1].state));
+	bencode_dict_add_cstr(a, x, "role", dt->active ? "active" : "passive");
+	if (dt->c[0].suite)
+		bencode_dict_add_cstr(a, x, "crypto suite", dt->c[0].suite);
+	bencode_dict_add_int(a, x, "handshakes", (int64_t)load(&dt->n.handshakes));
+	bencode_dict_add_int(a, x, "failed", (int64_t)load(&dt->n.failed));
+	bencode_dict_add_int(a, x, "fingerprint mismatch", (int64_t)load(&dt->n.mismatch));
+	bencode_dict_add_int(a, x, "invalid", (int64_t)load(&dt->n.invalid));
+	bencode_dict_add_int(a, x, "strangers", (int64_t)load(&dt->n.strangers));
+	bencode_dict_add_int(a, x, "rate limited", (int64_t)load(&dt->n.limited));
+	bencode_dict_add_int(a, x, "unkeyed", (int64_t)load(&dt->n.unkeyed));
+	bencode_dict_add_int(a, x, "SRTP auth", (int64_t)load(&dt->n.auth_failed));
+}
+
 static void stream_to_bencode(struct arena *a, bencode_item *list, const struct stream *st)
 {
 	const struct media *m = st->media;
@@ -73,6 +97,8 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 		bencode_list_add_cstr(a, flags, "SRTP");
 		bencode_dict_add_cstr(a, d, "crypto suite", sd->remote.suite->name);
 	}
+	if (m->dtls && m->dtls->in_use)
+		dtls_to_bencode(a, d, flags, m->dtls);
 	const struct rtprelay_stream_stats *ss = st->stats;
 	int64_t last = (int64_t)load(&ss->last_packet_us);
 

@@ -13,6 +13,7 @@
 #include "call/media.h"
 #include "commands/flags.h"
 #include "commands/sdp_attr.h"
+#include "commands/sdp_dtls.h"
 #include "commands/sdp_sdes.h"
 #include "config/config.h"
 #include "ice/ice_sdp.h"
@@ -300,8 +301,8 @@ static str restrict_answer(struct sdp_session *s, const struct sdp_media *sm,
 
 static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct media *m,
 			 unsigned index, bool hold, const struct sdp_line *session_dir,
-			 const struct ng_flags *f, const struct sdes_plan *sdes, bool answer,
-			 const char **err)
+			 const struct ng_flags *f, const struct sdes_plan *sdes,
+			 const struct dtls_plan *dtls, bool answer, const char **err)
 {
 	const struct config_interface *intf = m->ml->intf;
 	GPtrArray *in = sm->lines, *out = g_ptr_array_sized_new(in->len + 8);
@@ -367,6 +368,8 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 			/* dropped */
 		} else if (str_eq_c(l->attr_name, "crypto")) {
 			/* what the receiver gets: sdes_plan_lines below */
+		} else if (dtls_attr(l->attr_name)) {
+			/* what the receiver gets: dtls_plan_lines below */
 		} else {
 			g_ptr_array_add(other, l);
 		}
@@ -378,9 +381,13 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	if (!mid && f->generate_mid && !answer && !rejected)
 		mid = sdp_line_new(s, 'a', arena_printf(s->arena, "mid:%u", index));
 	/* an offerer that gave none gets none back (generate-mid made them
-	 * for the callee only) */
+	 * for the callee only); one that gave one gets it back, whether the
+	 * answerer wrote it or not (RFC 5888; WebRTC peers refuse an answer
+	 * without it) */
 	if (answer && !m->sdp_mid)
 		mid = NULL;
+	else if (answer && !mid && m->mid && !rejected)
+		mid = sdp_line_new(s, 'a', arena_printf(s->arena, "mid:%s", m->mid));
 	if (mid)
 		g_ptr_array_add(out, mid);
 	/* A rejected stream keeps its other attributes and a=mid (as
@@ -484,6 +491,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	if (mux)
 		g_ptr_array_add(out, mux);
 	sdes_plan_lines(sdes, s, in, out);
+	dtls_plan_lines(dtls, s, out);
 	for (unsigned i = 0; i < ptimes->len; i++)
 		g_ptr_array_add(out, ptimes->pdata[i]);
 	/* The party's ICE lines never pass (its candidates would route media
@@ -519,7 +527,8 @@ static bool drop_session_attr(const struct sdp_line *l, const struct ng_flags *f
 }
 
 int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const struct ng_flags *f,
-		const struct sdes_plan *sdes, bool answer, const char **err)
+		const struct sdes_plan *sdes, const struct dtls_plan *dtls, bool answer,
+		const char **err)
 {
 	const struct sdp_line *session_dir = NULL;
 	bool sess_conn = session_connection_used(s);
@@ -544,7 +553,8 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 			rewrite_origin(s, l, body, to, f);
 		else if (l->type == 'c' && (sess_conn || f->replace_session_connection))
 			rewrite_connection(s, l, to->intf, f);
-		else if (l->type == 'a' && (is_ice_attr(l->attr_name) || drop_session_attr(l, f))) {
+		else if (l->type == 'a' && (is_ice_attr(l->attr_name) || drop_session_attr(l, f) ||
+					    dtls_attr(l->attr_name))) {
 			g_ptr_array_remove_index(s->lines, i);
 			continue;
 		} else if (l->type == 'a' && sdp_direction_parse(l->attr_name) >= 0) {
@@ -568,7 +578,7 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 			continue;
 		}
 		if (rewrite_media(s, sm, to->medias->pdata[i], i + 1, hold[i], session_dir, f,
-				  &sdes[i], answer, err))
+				  &sdes[i], &dtls[i], answer, err))
 			return -1;
 	}
 	sdp_attr_apply(s, f);

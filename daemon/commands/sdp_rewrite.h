@@ -24,8 +24,10 @@ struct ng_flags;
  * set. Main thread.
  */
 struct sdes_plan;
+struct dtls_plan;
 int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const struct ng_flags *f,
-		const struct sdes_plan *sdes, bool answer, const char **err);
+		const struct sdes_plan *sdes, const struct dtls_plan *dtls, bool answer,
+		const char **err);
 
 /* The rtpmap encoding of a static RTP payload type ("PCMU/8000"), or NULL. */
 const char *sdp_rewrite_static_rtpmap(unsigned pt);

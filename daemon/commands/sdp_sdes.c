@@ -16,7 +16,8 @@
 
 bool sdes_proto_is_srtp(str proto)
 {
-	return str_eq_c(proto, "RTP/SAVP") || str_eq_c(proto, "RTP/SAVPF");
+	return str_eq_c(proto, "RTP/SAVP") || str_eq_c(proto, "RTP/SAVPF") ||
+	       str_eq_c(proto, "UDP/TLS/RTP/SAVP") || str_eq_c(proto, "UDP/TLS/RTP/SAVPF");
 }
 
 /* Whether the flags let rtprelay use (choose or offer) suite. */
@@ -188,7 +189,8 @@ static int complete(struct sdes_plan *p, const struct media_sdes *mine, const ch
 
 int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_media *sm,
 		   const struct media *author, const struct media *receiver, str receiver_proto,
-		   const struct ng_flags *f, bool answer, const char **err)
+		   const struct ng_flags *f, bool answer, const struct sdes_dtls *dtls,
+		   const char **err)
 {
 	const struct media_sdes *as = author ? author->sdes : NULL;
 	const struct media_sdes *rs = receiver ? receiver->sdes : NULL;
@@ -207,21 +209,17 @@ int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_me
 	 */
 	bool a_osrtp = !sdes_proto_is_srtp(sm->proto) && p->n_lines &&
 		       (answer ? as && as->osrtp && as->n_offered : f->osrtp_accept);
-	bool a_srtp = sm->port && (sdes_proto_is_srtp(sm->proto) || a_osrtp);
+	bool a_srtp = sm->port && (sdes_proto_is_srtp(sm->proto) || a_osrtp) && !dtls->author;
 	bool r_osrtp = !sdes_proto_is_srtp(receiver_proto) &&
 		       (answer ? rs && rs->osrtp && rs->active : f->osrtp_offer && !a_srtp);
-	bool r_srtp = sm->port && (sdes_proto_is_srtp(receiver_proto) || r_osrtp);
+	/* DTLS keys it, or is offered with SDES=off: no SDES toward it */
+	bool r_srtp = sm->port && (sdes_proto_is_srtp(receiver_proto) || r_osrtp) &&
+		      !dtls->receiver && !(dtls->offered && f->sdes_off);
 
 	p->osrtp = a_osrtp || r_osrtp;
 	p->pad = f->sdes_pad;
-	if (sm->port &&
-	    str_has_prefix(sm->proto, "UDP/TLS/") != str_has_prefix(receiver_proto, "UDP/TLS/")) {
-		/* the SDP would promise a DTLS handshake nobody does */
-		*err = "Converting to or from DTLS-SRTP (UDP/TLS/RTP/...) is not supported";
-		return -1;
-	}
 	if (r_srtp && f->sdes_off) {
-		*err = "SDES=off leaves nothing to key SRTP with (DTLS-SRTP is not supported)";
+		*err = "SDES=off and DTLS=off leave nothing to key SRTP with";
 		return -1;
 	}
 	if (a_srtp && r_srtp && !p->n_lines) {

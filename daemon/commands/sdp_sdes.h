@@ -58,7 +58,13 @@ struct sdes_plan {
 	struct srtp_dir *in, *out;
 };
 
-/* Whether proto is SDES-keyed SRTP (RTP/SAVP, RTP/SAVPF). */
+/* What the DTLS plan (sdp_dtls.h) leaves to SDES: a side DTLS keys is not
+ * SDES's; a receiver offered DTLS with SDES=off gets no a=crypto. */
+struct sdes_dtls {
+	bool author, receiver, offered;
+};
+
+/* Whether proto is SRTP (RTP/SAVP, RTP/SAVPF, UDP/TLS/RTP/SAVP(F)). */
 bool sdes_proto_is_srtp(str proto);
 
 /*
@@ -68,7 +74,8 @@ bool sdes_proto_is_srtp(str proto);
  */
 int sdes_plan_make(struct sdes_plan *p, struct arena *arena, const struct sdp_media *sm,
 		   const struct media *author, const struct media *receiver, str receiver_proto,
-		   const struct ng_flags *f, bool answer, const char **err);
+		   const struct ng_flags *f, bool answer, const struct sdes_dtls *dtls,
+		   const char **err);
 
 /* Phase 2, call lock held: the media the plan's sessions belong to gets them
  * (the old ones are freed: no worker is inside, the lock is held). */

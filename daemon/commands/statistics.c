@@ -23,6 +23,11 @@
 #include "rtprelay.h"
 #include "stats.h"
 
+static uint64_t load64(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
 static void add_seconds(struct arena *a, bencode_item *d, const char *key, double v)
 {
 	bencode_dict_set(a, d, key, bencode_new_str(a, arena_printf(a, "%.6f", v)));
@@ -119,6 +124,14 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "srtpreplays", (int64_t)relayed[4]);
 	bencode_dict_add_int(a, tot, "stundropped", (int64_t)relayed[5]);
 	bencode_dict_add_int(a, tot, "stunanswered", (int64_t)relayed[6]);
+	bencode_dict_add_int(a, tot, "dtlshandshakes", (int64_t)load64(&st->dtls.handshakes));
+	bencode_dict_add_int(a, tot, "dtlsfailures", (int64_t)load64(&st->dtls.failed));
+	bencode_dict_add_int(a, tot, "dtlsfingerprintmismatches",
+			     (int64_t)load64(&st->dtls.mismatch));
+	bencode_dict_add_int(a, tot, "dtlsinvalid", (int64_t)load64(&st->dtls.invalid));
+	bencode_dict_add_int(a, tot, "dtlsstrangers", (int64_t)load64(&st->dtls.strangers));
+	bencode_dict_add_int(a, tot, "dtlsratelimited", (int64_t)load64(&st->dtls.limited));
+	bencode_dict_add_int(a, tot, "dtlsunkeyed", (int64_t)load64(&st->dtls.unkeyed));
 	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
 	bencode_dict_add_int(a, tot, "offersfailedtags", (int64_t)st->offers_failed_tags);
 	bencode_dict_add_int(a, tot, "offersfailedsockets", (int64_t)st->offers_failed_sockets);

@@ -126,6 +126,15 @@ struct rtprelay_config {
 	unsigned media_rcvbuf_kib;  /* --media-rcvbuf, default 2048 (0: system default) */
 	unsigned media_buffers;     /* --media-buffers: per io_uring worker, default 4096 */
 
+	/* DTLS-SRTP (crypto/dtls_cert.c): the certificate made at start-up and
+	 * the handshake's settings, rtpengine 10.5's options and defaults */
+	unsigned dtls_rsa_key_size; /* --dtls-rsa-key-size, 2048 (RSA certificates) */
+	bool dtls_cert_rsa;         /* --dtls-cert-cipher=RSA; default prime256v1 */
+	bool dtls_signature_sha1;   /* --dtls-signature=SHA-1; default SHA-256 */
+	char dtls_ciphers[256];     /* --dtls-ciphers: an OpenSSL cipher list */
+	unsigned dtls_mtu;          /* --dtls-mtu, 1200 */
+	bool dtls_passive;          /* --dtls-passive: answer as passive unless told */
+
 	/* issue 10's limits over all TCP ng connections and per ng client */
 	unsigned ng_tcp_max_buffered_kib; /* --ng-tcp-max-buffered: input held, KiB */
 	unsigned max_calls_per_client;    /* calls created by one ng client address; 0 = any */

@@ -136,6 +136,30 @@ static int parse_media_io(const struct option_def *def, const char *value, bool 
 	return -1;
 }
 
+static int parse_dtls_cert_cipher(const struct option_def *def, const char *value, bool first,
+				  struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+				  char **err)
+{
+	if (g_ascii_strcasecmp(value, "prime256v1") == 0 || g_ascii_strcasecmp(value, "RSA") == 0) {
+		cfg->dtls_cert_rsa = g_ascii_toupper(value[0]) == 'R';
+		return 0;
+	}
+	*err = g_strdup_printf("'%s' is not one of prime256v1, RSA", value);
+	return -1;
+}
+
+static int parse_dtls_signature(const struct option_def *def, const char *value, bool first,
+				struct rtprelay_config *cfg, options_warn_fn warn, void *ctx,
+				char **err)
+{
+	if (g_ascii_strcasecmp(value, "SHA-256") == 0 || g_ascii_strcasecmp(value, "SHA-1") == 0) {
+		cfg->dtls_signature_sha1 = g_ascii_strcasecmp(value, "SHA-1") == 0;
+		return 0;
+	}
+	*err = g_strdup_printf("'%s' is not one of SHA-256, SHA-1", value);
+	return -1;
+}
+
 /* rtpengine's scheduling policy names; "default"/"none": leave it. */
 static int parse_policy(const char *value, int *out, char **err)
 {
@@ -520,6 +544,23 @@ const struct option_def options_table[] = {
 	  .max = 65536, .def = "2048",
 	  .help = "Receive buffer of each media socket, KiB (0: the system's default)",
 	  .arg = "KIB" },
+
+	{ .name = "dtls-rsa-key-size", .type = OPT_UINT, .offset = CFG(dtls_rsa_key_size),
+	  .min = 1024, .max = 16384, .def = "2048",
+	  .help = "Size of RSA key for DTLS (with --dtls-cert-cipher=RSA)", .arg = "INT" },
+	{ .name = "dtls-cert-cipher", .type = OPT_CUSTOM, .parse = parse_dtls_cert_cipher,
+	  .def = "prime256v1", .help = "Cipher to use for the DTLS certificate",
+	  .arg = "prime256v1|RSA" },
+	{ .name = "dtls-signature", .type = OPT_CUSTOM, .parse = parse_dtls_signature,
+	  .def = "SHA-256", .help = "Signature algorithm for DTLS", .arg = "SHA-256|SHA-1" },
+	{ .name = "dtls-ciphers", .type = OPT_STRING, .offset = CFG(dtls_ciphers),
+	  .size = CFG_SIZE(dtls_ciphers),
+	  .def = "DEFAULT:!NULL:!aNULL:!SHA256:!SHA384:!aECDH:!AESGCM+AES256:!aPSK",
+	  .help = "List of ciphers for DTLS", .arg = "STRING" },
+	{ .name = "dtls-mtu", .type = OPT_UINT, .offset = CFG(dtls_mtu), .min = 576, .max = 65535,
+	  .def = "1200", .help = "DTLS MTU", .arg = "INT" },
+	{ .name = "dtls-passive", .type = OPT_BOOL, .offset = CFG(dtls_passive), .def = "false",
+	  .help = "Always prefer DTLS passive role" },
 
 	{ .name = "log-level", .short_name = 'L', .type = OPT_INT, .offset = CFG(log_level),
 	  .min = 0, .max = 7, .def = "6", .help = "Default log level", .arg = "INT" },

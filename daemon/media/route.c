@@ -4,6 +4,7 @@
 
 #include "call/call.h"
 #include "call/media.h"
+#include "crypto/dtls.h"
 #include "crypto/media_sdes.h"
 #include "ice/agent.h"
 #include "rtp.h"
@@ -94,6 +95,10 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 		ice_stun_in(s, p, len, src, now);
 		return NULL;
 	}
+	if (!truncated && len && p[0] >= 20 && p[0] <= 63) {
+		dtls_packet(s, p, len, src, now); /* RFC 7983: DTLS, never relayed */
+		return NULL;
+	}
 	if (truncated || !rtp_is_v2(p, len)) {
 		bump(&st->dropped_invalid, 1);
 		return NULL;
@@ -103,6 +108,8 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 	/* Authenticated before anything else looks at it: a forged packet
 	 * neither moves the endpoint nor counts. */
 	if (m->sdes && m->sdes->in && !srtp_in(s, m->sdes, rtcp, p, &len))
+		return NULL;
+	if (m->dtls && !dtls_srtp_in(m->dtls, rtcp, p, &len))
 		return NULL;
 	if (rtcp ? rtcp_check(p, len) < 0 : rtp_parse(p, len, &h) < 0) {
 		bump(&st->dropped_invalid, 1);
@@ -152,6 +159,10 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 	if (pm->sdes && pm->sdes->out &&
 	    srtp_dir_protect(pm->sdes->out, rtcp, p, &len, cap) != SRTP_OK) {
 		bump(&st->errors, 1);
+		return NULL;
+	}
+	if (pm->dtls && !dtls_srtp_out(pm->dtls, rtcp, p, &len, cap)) {
+		bump(&st->errors, 1); /* no keys toward it yet: never sent in clear */
 		return NULL;
 	}
 	*lenp = len;

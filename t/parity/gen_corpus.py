@@ -457,6 +457,11 @@ def midext():
        sdp([audio(fmts="0", attrs=["x-a:1", "mid:0", "extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
                                    "x-b:2", "rtpmap:0 PCMU/8000", "x-c:3"])]),
        bsdp([audio(port=30000, fmts="0", attrs=["mid:0", "x-d:4", "rtpmap:0 PCMU/8000"])]))
+    oa("mid-answer-without", cat, "offer with a=mid, answer without: the offerer gets its mids back",
+       sdp(av_mid), bsdp(ans_nomid))
+    oa("mid-answer-without-nonnumeric", cat, "offer with non-numeric mids, answer without",
+       sdp([audio(fmts="0", attrs=["mid:audio", "rtpmap:0 PCMU/8000"])]),
+       bsdp([audio(port=30000, fmts="0", attrs=["rtpmap:0 PCMU/8000"])]))
     oa("mid-nonnumeric", cat, "non-numeric mids (audio, video)",
        sdp([audio(fmts="0", attrs=["mid:audio", "rtpmap:0 PCMU/8000"]),
             media("video", 51372, "RTP/AVP", "96", None, ["mid:video", "rtpmap:96 VP8/90000"])]),
@@ -952,11 +957,168 @@ def sdpattr():
         oa(name, cat, desc, body, ans, o_args=args)
     oa("sdp-attr-answer", cat, "sdp-attr given with the answer",
        body, ans, a_args={"sdp-attr": {"audio": {"remove": ["test"], "add": ["ans"]}}})
+# ---------------------------------------------------------------- DTLS-SRTP
+
+def fp(hash_name, n, seed):
+    """A fixed fingerprint value of n bytes (masked by run.py, but a
+    malformed one would be dropped)."""
+    return "fingerprint:%s %s" % (hash_name, ":".join("%02X" % ((seed * 31 + i * 7) & 0xff)
+                                                     for i in range(n)))
+
+
+FP_A = fp("sha-256", 32, 1)
+FP_A2 = fp("sha-256", 32, 2)
+FP_B = fp("sha-256", 32, 3)
+
+
+def dtls():
+    cat = "dtls"
+    tls, tlsf = "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF"
+
+    def d_audio(attrs, port=49170, proto=tls, fmts="0 101"):
+        return audio(port=port, proto=proto, fmts=fmts,
+                     attrs=["rtpmap:0 PCMU/8000", "rtpmap:101 telephone-event/8000"] + attrs)
+
+    def b_d(attrs, proto=tls):
+        return bsdp([d_audio(attrs, port=30000, proto=proto)])
+
+    avp_b = bsdp([audio(port=30000, fmts="0 101")])
+    o_avp = sdp([audio(fmts="0 101")])
+    rtp = {"transport-protocol": "RTP/AVP"}
+    to_tls = {"transport-protocol": tls}
+    to_tlsf = {"transport-protocol": tlsf}
+    b80 = cr(7, "AES_CM_128_HMAC_SHA1_80", KEY_B[0])
+
+    # DTLS offerer, plain callee: rtprelay terminates DTLS toward A
+    oa("dtls-to-avp-actpass", cat, "UDP/TLS/RTP/SAVP actpass offer to AVP: rtprelay active",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, rtp)
+    oa("dtls-to-avp-active", cat, "active offerer to AVP: rtprelay passive",
+       sdp([d_audio(["setup:active", FP_A])]), avp_b, rtp)
+    oa("dtls-to-avp-passive", cat, "passive offerer to AVP: rtprelay active",
+       sdp([d_audio(["setup:passive", FP_A])]), avp_b, rtp)
+    oa("dtls-to-avp-no-setup", cat, "offer with a fingerprint but no a=setup",
+       sdp([d_audio([FP_A])]), avp_b, rtp)
+    oa("dtls-to-avp-passive-flag", cat, "actpass offerer, DTLS=passive with the answer",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, rtp, {"DTLS": "passive"})
+    oa("dtls-to-avp-passive-flag-offer", cat, "actpass offerer, DTLS=passive with the offer",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, dict(rtp, DTLS="passive"))
+    oa("dtls-to-avp-off-flag", cat, "DTLS offerer, DTLS=off with the offer (A still DTLS)",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, dict(rtp, DTLS="off"))
+    oa("dtls-to-avp-sha1", cat, "sha-1 fingerprint: the answer's is sha-1",
+       sdp([d_audio(["setup:actpass", fp("sha-1", 20, 4)])]), avp_b, rtp)
+    oa("dtls-to-avp-sha512", cat, "sha-512 fingerprint: the answer's is sha-512",
+       sdp([d_audio(["setup:actpass", fp("sha-512", 64, 5)])]), avp_b, rtp)
+    oa("dtls-to-avp-two-fps", cat, "two fingerprints (sha-1, sha-256): the first one's hash",
+       sdp([d_audio(["setup:actpass", fp("sha-1", 20, 4), FP_A])]), avp_b, rtp)
+    oa("dtls-to-avp-fp-flag-answer", cat, "DTLS-fingerprint with the answer: the offerer's hash wins",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, rtp, {"DTLS-fingerprint": "sha-1"})
+    oa("dtls-to-avp-session-fp", cat, "fingerprint and setup at session level",
+       sdp([d_audio([])], sess_attrs=["setup:actpass", FP_A]), avp_b, rtp)
+    oa("dtls-savpf-to-avp-mux", cat, "WebRTC-like SAVPF with rtcp-mux to AVP, demux",
+       sdp([d_audio(["setup:actpass", FP_A, "rtcp-mux"], proto=tlsf)]), avp_b,
+       dict(rtp, **{"rtcp-mux": ["demux"]}))
+    oa("dtls-savpf-to-avpf", cat, "SAVPF to AVPF",
+       sdp([d_audio(["setup:actpass", FP_A], proto=tlsf)]),
+       bsdp([audio(port=30000, proto="RTP/AVPF", fmts="0 101")]), {"transport-protocol": "RTP/AVPF"})
+
+    # plain offerer, DTLS callee: rtprelay offers DTLS (and SDES) toward B
+    oa("dtls-from-avp-b-active", cat, "AVP to UDP/TLS/RTP/SAVP; B answers active",
+       o_avp, b_d(["setup:active", FP_B]), to_tls)
+    oa("dtls-from-avp-b-passive", cat, "AVP to UDP/TLS/RTP/SAVP; B answers passive",
+       o_avp, b_d(["setup:passive", FP_B]), to_tls)
+    oa("dtls-from-avp-savpf", cat, "AVP to UDP/TLS/RTP/SAVPF; B answers active",
+       o_avp, b_d(["setup:active", FP_B], proto=tlsf), to_tlsf)
+    oa("dtls-from-avp-fp-flag", cat, "AVP to UDP/TLS with DTLS-fingerprint sha-384",
+       o_avp, b_d(["setup:active", FP_B]), dict(to_tls, **{"DTLS-fingerprint": "sha-384"}))
+    oa("dtls-from-avp-fp-flag-sha1", cat, "AVP to UDP/TLS with DTLS-fingerprint sha-1",
+       o_avp, b_d(["setup:active", FP_B]), dict(to_tls, **{"DTLS-fingerprint": "sha-1"}))
+    oa("dtls-from-avp-dtls-off", cat, "AVP to UDP/TLS with DTLS=off: SDES only; B takes SDES",
+       o_avp, b_d([b80]), dict(to_tls, DTLS="off"))
+    oa("dtls-from-avp-sdes-off", cat, "AVP to UDP/TLS with SDES=off: DTLS only",
+       o_avp, b_d(["setup:active", FP_B]), dict(to_tls, SDES=["off"]))
+    oa("dtls-from-avp-b-sdes", cat, "AVP to UDP/TLS; B answers with a=crypto only",
+       o_avp, b_d([b80]), to_tls)
+    oa("dtls-from-avp-b-both", cat, "AVP to UDP/TLS; B answers a=crypto and a fingerprint",
+       o_avp, b_d([b80, "setup:active", FP_B]), to_tls)
+    oa("dtls-from-avp-b-no-setup", cat, "AVP to UDP/TLS; B answers a fingerprint, no a=setup",
+       o_avp, b_d([FP_B]), to_tls)
+    oa("dtls-from-avp-b-actpass", cat, "AVP to UDP/TLS; B answers actpass (it must not)",
+       o_avp, b_d(["setup:actpass", FP_B]), to_tls)
+
+    # DTLS on both sides, and SDES <-> DTLS
+    oa("dtls-both", cat, "UDP/TLS/RTP/SAVPF on both sides: terminated on both",
+       sdp([d_audio(["setup:actpass", FP_A], proto=tlsf)]), b_d(["setup:active", FP_B], proto=tlsf))
+    oa("dtls-both-off", cat, "UDP/TLS on both sides, DTLS=off with the offer",
+       sdp([d_audio(["setup:actpass", FP_A])]), b_d(["setup:active", FP_B]), {"DTLS": "off"})
+    oa("dtls-to-savp", cat, "UDP/TLS offer to RTP/SAVP; B answers SDES",
+       sdp([d_audio(["setup:actpass", FP_A])]),
+       bsdp([d_audio([b80], port=30000, proto="RTP/SAVP")]), {"transport-protocol": "RTP/SAVP"})
+    oa("dtls-from-savp", cat, "RTP/SAVP (SDES) offer to UDP/TLS; B answers DTLS",
+       sdp([d_audio([cr(1, "AES_CM_128_HMAC_SHA1_80", KEY_A[0])], proto="RTP/SAVP")]),
+       b_d(["setup:active", FP_B]), to_tls)
+
+    # re-INVITEs
+    oa("dtls-reoffer-same", cat, "DTLS to AVP, the same offer again",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, rtp,
+       more=[offer(sdp([d_audio(["setup:actpass", FP_A])], ver="2890844529"), **rtp),
+             answer(avp_b)])
+    oa("dtls-reoffer-new-fp", cat, "DTLS to AVP, re-offer with a new certificate",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, rtp,
+       more=[offer(sdp([d_audio(["setup:actpass", FP_A2])], ver="2890844529"), **rtp),
+             answer(avp_b)])
+    oa("dtls-reoffer-to-avp", cat, "DTLS to AVP, re-offer as plain RTP/AVP",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, rtp,
+       more=[offer(sdp([audio(fmts="0 101")], ver="2890844529")), answer(avp_b)])
+
+    # what rtprelay refuses (COMPAT.md, DTLS table)
+    oa("dtls-no-fingerprint", cat, "UDP/TLS offer without a=fingerprint",
+       sdp([d_audio(["setup:actpass"])]), avp_b, rtp)
+    oa("dtls-holdconn", cat, "a=setup:holdconn",
+       sdp([d_audio(["setup:holdconn", FP_A])]), avp_b, rtp)
+    oa("dtls-from-avp-b-nothing", cat, "AVP to UDP/TLS; B answers neither fingerprint nor a=crypto",
+       o_avp, b_d(["setup:active"]), to_tls)
+    oa("dtls-tls-id", cat, "a=tls-id (RFC 8842) in offer and answer",
+       sdp([d_audio(["setup:actpass", "tls-id:abc123", FP_A])]),
+       bsdp([audio(port=30000, fmts="0 101", attrs=["rtpmap:0 PCMU/8000", "tls-id:zzz"])]), rtp)
+    oa("dtls-reverse", cat, "DTLS-reverse given",
+       sdp([d_audio(["setup:actpass", FP_A])]), avp_b, dict(rtp, **{"DTLS-reverse": "passive"}))
+
+
+# ---------------------------------------------------------------- AVPF
+
+def avpf():
+    cat = "avpf"
+    fb = ["rtcp-fb:0 nack", "rtcp-fb:0 nack pli", "rtcp-fb:* ccm fir", "rtcp-fb:101 goog-remb"]
+
+    def f_audio(proto, attrs, port=49170):
+        return audio(port=port, proto=proto, fmts="0 101",
+                     attrs=["rtpmap:0 PCMU/8000", "rtpmap:101 telephone-event/8000"] + attrs)
+
+    avp_b = bsdp([audio(port=30000, fmts="0 101")])
+    rtp = {"transport-protocol": "RTP/AVP"}
+    b80 = cr(7, "AES_CM_128_HMAC_SHA1_80", KEY_B[0])
+    oa("avpf-webrtc-to-avp", cat, "UDP/TLS/RTP/SAVPF with rtcp-fb and rtcp-mux to RTP/AVP (demux)",
+       sdp([f_audio("UDP/TLS/RTP/SAVPF", ["setup:actpass", FP_A, "rtcp-mux"] + fb)]), avp_b,
+       dict(rtp, **{"rtcp-mux": ["demux"]}))
+    oa("avpf-to-avp", cat, "RTP/AVPF with rtcp-fb to RTP/AVP",
+       sdp([f_audio("RTP/AVPF", fb)]), avp_b, rtp)
+    oa("avpf-savpf-to-avp", cat, "RTP/SAVPF (SDES) with rtcp-fb to RTP/AVP",
+       sdp([f_audio("RTP/SAVPF", [cr(1, "AES_CM_128_HMAC_SHA1_80", KEY_A[0])] + fb)]), avp_b, rtp)
+    oa("avpf-avp-to-webrtc", cat, "RTP/AVP to UDP/TLS/RTP/SAVPF; B answers with rtcp-fb and mux",
+       sdp([audio(fmts="0 101")]),
+       bsdp([f_audio("UDP/TLS/RTP/SAVPF", ["setup:active", FP_B, "rtcp-mux"] + fb, port=30000)]),
+       {"transport-protocol": "UDP/TLS/RTP/SAVPF", "rtcp-mux": ["offer"]})
+    oa("avpf-avp-to-avpf", cat, "RTP/AVP to RTP/AVPF; B answers with rtcp-fb",
+       sdp([audio(fmts="0 101")]), bsdp([f_audio("RTP/AVPF", fb, port=30000)]),
+       {"transport-protocol": "RTP/AVPF"})
+    oa("avpf-webrtc-to-savpf", cat, "UDP/TLS/RTP/SAVPF to RTP/SAVPF (DTLS to SDES), rtcp-fb both",
+       sdp([f_audio("UDP/TLS/RTP/SAVPF", ["setup:actpass", FP_A] + fb)]),
+       bsdp([f_audio("RTP/SAVPF", [b80] + fb, port=30000)]), {"transport-protocol": "RTP/SAVPF"})
 
 
 def main():
     for fn in (plain, multi, nonrtp, zero, conn, replace, midext, mux, ipv6, branches, direction,
-               ptime, codecs, sdes, sdpattr, ice):
+               ptime, codecs, sdes, sdpattr, ice, dtls, avpf):
         fn()
     os.makedirs(CORPUS, exist_ok=True)
     for name, c in sorted(CASES.items()):

@@ -4,6 +4,7 @@
  */
 #include "commands/sdp_attr.h"
 #include "config/config.h"
+#include "crypto/dtls_cert.h"
 #include "flags_fixture.h"
 #include "sdes.h"
 #include "sdp.h"
@@ -500,15 +501,35 @@ TEST(dict_ignored_and_unknown_keys)
 	struct ng_flags f, ref;
 
 	fresh_arena();
-	/* DTLS, metadata etc.: accepted, nothing recorded, no error */
-	PARSE_OK(D("DTLS", S("passive"), "metadata", S("x"), "supports", L(S("load limit"), NULL),
-		   NULL),
-		 &f);
+	/* metadata etc.: accepted, nothing recorded, no error */
+	PARSE_OK(D("metadata", S("x"), "supports", L(S("load limit"), NULL), NULL), &f);
 	ng_flags_init(&ref);
 	CHECK_SAME(&f, &ref);
 	PARSE_OK(D("no-such-key", I(1), "Via-Branch", S("x"), NULL), &f);
 	CHECK_EQ(f.unknown_keys, 2);
 	CHECK_NULL_S(f.via_branch); /* keys are case-sensitive like rtpengine */
+}
+
+TEST(dict_dtls)
+{
+	struct ng_flags f;
+	const char *err = NULL;
+
+	fresh_arena();
+	PARSE_OK(D("DTLS", S("passive"), "DTLS-fingerprint", S("SHA-1"), NULL), &f);
+	CHECK(f.dtls_passive && !f.dtls_active && !f.dtls_off);
+	CHECK_EQ(f.dtls_fingerprint, DTLS_HASH_SHA1 + 1);
+	PARSE_OK(D("DTLS", S("off"), NULL), &f);
+	CHECK(f.dtls_off && !f.dtls_passive);
+	PARSE_OK(D("DTLS", S("no"), "SDES", L(S("prefer"), NULL), NULL), &f);
+	CHECK(f.dtls_off && f.sdes_prefer);
+	PARSE_OK(D("DTLS", S("active"), NULL), &f);
+	CHECK(f.dtls_active && !f.dtls_passive);
+	CHECK(parse_dict(D("DTLS", S("sometimes"), NULL), &f, &err) && strstr(err, "invalid DTLS"));
+	CHECK(parse_dict(D("DTLS-fingerprint", S("md5"), NULL), &f, &err) &&
+	      strstr(err, "unknown DTLS-fingerprint hash 'md5'"));
+	CHECK(parse_dict(D("DTLS-reverse", S("passive"), NULL), &f, &err) &&
+	      strstr(err, "DTLS-reverse is not supported"));
 }
 
 /* ---- rtpp_flags ---- */

@@ -484,7 +484,9 @@ TEST(ignored_warnings_go_to_stderr_one_line_each)
 	char buf[4096] = { 0 };
 	struct rtprelay_config cfg;
 	g_autofree char *err = NULL;
-	char *argv[] = { "rtprelay", MIN_ARGS, "-g", "x", "--graphite=y", "--dtls-passive", NULL };
+	char *argv[] = {
+		"rtprelay", MIN_ARGS, "-g", "x", "--graphite=y", "--jb-clock-drift", NULL
+	};
 	ssize_t n;
 	int rc;
 
@@ -505,7 +507,7 @@ TEST(ignored_warnings_go_to_stderr_one_line_each)
 	CHECK_EQ(g_strv_length(lines), 2);
 	CHECK_CONTAINS(lines[0], "warning");
 	CHECK_CONTAINS(lines[0], "'graphite'");
-	CHECK_CONTAINS(lines[1], "'dtls-passive'");
+	CHECK_CONTAINS(lines[1], "'jb-clock-drift'");
 }
 
 /* ---- config file ---- */
