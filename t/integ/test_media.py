@@ -266,7 +266,9 @@ def test_rtp_on_port_65535_has_no_rtcp_port():
     """A party's RTP on 65535 without a=rtcp: its RTCP port would be 65536,
     which does not exist. RTCP towards it is dropped as having no peer, not
     sent to port 0."""
-    check.only("rtprelay")  # counters
+    if daemon.IS_RTPENGINE:
+        check.skip("rtprelay only: rtpengine 10.5 takes port 65536 as the RTCP address "
+                   "(COMPAT.md: Media, RTP on port 65535)")
     d = daemon.shared("v4", args=["--delete-delay=0"])
     with media.Peer() as a, media.Peer() as b:
         top = a.sdp().replace("m=audio %d" % a.port, "m=audio 65535")
