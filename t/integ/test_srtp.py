@@ -16,6 +16,15 @@ import check, daemon, media, srtp  # noqa: E401
 SUITES = list(srtp.SUITES)
 
 
+def suites():
+    """The suites to run: rtpengine 10.5 rejects libsrtp2's AES_192_CM
+    packets and crashes on the NULL ones (COMPAT.md: SRTP, AES_192_CM and
+    NULL suites)."""
+    if not daemon.IS_RTPENGINE:
+        return SUITES
+    return [s for s in SUITES if "_192_" not in s and not s.startswith("NULL_")]
+
+
 def sdp(peer, proto="RTP/AVP", crypto=""):
     return peer.sdp().replace("RTP/AVP", proto) + crypto
 
@@ -52,11 +61,7 @@ def srtp_to_rtp(d, a, b, call, suite, offer_flags=None):
 
 def test_srtp_to_rtp_every_suite():
     d = daemon.shared("v4", args=["--delete-delay=0"])
-    for suite in SUITES:
-        if daemon.IS_RTPENGINE and ("_192_" in suite or suite.startswith("NULL_")):
-            # rtpengine 10.5 drops libsrtp2's packets in these suites
-            # (COMPAT.md: SRTP, AES_192_CM and NULL suites)
-            continue
+    for suite in suites():
         with media.Peer() as a, media.Peer() as b:
             call = "srtp-" + suite
             a_port, b_port, tx, rx, _ = srtp_to_rtp(d, a, b, call, suite)
@@ -87,9 +92,8 @@ def test_srtp_to_rtp_every_suite():
 
 
 def test_rtp_to_srtp_every_suite():
-    check.only("rtprelay")
     d = daemon.shared("v4", args=["--delete-delay=0"])
-    for suite in SUITES:
+    for suite in suites():
         with media.Peer() as a, media.Peer() as b:
             call = "rtp-" + suite
             r = d.ng.offer(sdp(a), call, "A", **{"transport-protocol": "RTP/SAVP"})
