@@ -47,7 +47,8 @@ run: deps
 
 # Everything that runs on a 2-core machine without network: the formatting
 # check, unit tests, the
-# integration tests against a real daemon, SDP parity with rtpengine 10.5
+# integration tests against a real daemon (rtprelay, then the same suite
+# against Debian's rtpengine 10.5: t/integ/COMPAT.md), SDP parity with rtpengine 10.5
 # (t/parity), both again under ASan+UBSan, and
 # the fuzz targets for a bounded number of inputs; the media integration
 # tests once more on the epoll backend (the fallback where io_uring is not
@@ -63,6 +64,7 @@ check:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory -C t unit
 	$(Q)$(MAKE) --no-print-directory -C t integ
+	$(Q)RTPRELAY_TARGET=rtpengine $(MAKE) --no-print-directory -C t integ
 	$(Q)$(MAKE) --no-print-directory check-parity
 	$(Q)RTPRELAY_ARGS=--media-io=epoll $(MAKE) --no-print-directory -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py"

@@ -60,15 +60,17 @@ static int media_ctl(struct ng_request *req, enum media_ctl what, bool on)
 		return ng_error(req, "No call-id in message");
 	struct call *call = call_find(req->rp->calls, f.call_id);
 
+	/* rtpengine 10.5's words for the media-control commands (the
+	 * offer/answer/query ones are "Unknown call-id", "Unknown from-tag") */
 	if (!call)
-		return ng_error(req, "Unknown call-id");
+		return ng_error(req, "Unknown call-ID");
 	struct monologue *ml = NULL;
 
 	if (f.n_from_tags && !f.all) {
 		/* every tag checked before anything changes */
 		for (unsigned i = 0; i < f.n_from_tags; i++)
 			if (!call_find_tag(call, f.from_tags[i]))
-				return ng_error(req, "Unknown from-tag");
+				return ng_error(req, "From-tag given, but no such tag exists");
 		for (unsigned i = 0; i < f.n_from_tags; i++)
 			set_call(call, call_find_tag(call, f.from_tags[i]), what, on);
 		if (f.from_tag.s && f.from_tag.len && (ml = call_find_tag(call, f.from_tag)))
@@ -82,7 +84,7 @@ static int media_ctl(struct ng_request *req, enum media_ctl what, bool on)
 	if (f.from_tag.s && f.from_tag.len && !f.all) {
 		ml = call_find_tag(call, f.from_tag);
 		if (!ml)
-			return ng_error(req, "Unknown from-tag");
+			return ng_error(req, "From-tag given, but no such tag exists");
 	}
 	set_call(call, ml, what, on);
 	log_set_context(f.call_id, f.from_tag);

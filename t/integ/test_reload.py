@@ -38,6 +38,8 @@ def wait_log(d, text, timeout=10.0):
 
 
 def test_sighup_under_media_load_changes_the_next_stream():
+    if daemon.IS_RTPENGINE:
+        check.skip("rtprelay only: rtpengine 10.5 reads no config on SIGHUP (COMPAT.md: Command line, SIGHUP)")
     with tempfile.TemporaryDirectory() as tmp:
         conf = os.path.join(tmp, "rtprelay.conf")
         write(conf, "[rtprelay]\nendpoint-learning = off\n")
@@ -154,7 +156,6 @@ def test_sighup_while_starting_is_harmless():
     """kill -HUP while the daemon starts (from its first log line until it
     answers) neither kills it nor stops it from starting: ignored until the
     reloader takes SIGHUP over (systemd itself waits for READY=1)."""
-    check.only("rtprelay")
     d = daemon.Daemon(args=["--delete-delay=0"], name="early-hup")
     started = threading.Event()
     sent = [0]

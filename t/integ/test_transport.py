@@ -339,6 +339,9 @@ def test_tcp_abandoned_half_messages():
 
 
 def test_tcp_client_half_close_still_answered():
+    if daemon.IS_RTPENGINE:
+        check.skip("rtprelay only: rtpengine 10.5 drops a request whose FIN arrives with it "
+                   "(COMPAT.md: Replies, TCP request then FIN)")
     s = tcp_conn()
     s.sendall(b"hc1 " + PING)
     s.shutdown(socket.SHUT_WR)
