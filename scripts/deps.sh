@@ -11,6 +11,9 @@ deb="debhelper help2man dpkg-dev fakeroot git"
 # the kernel module: build (headers), rules (libmnl, nft), qemu guest
 kernel="linux-headers-amd64 libmnl-dev libnftnl-dev nftables qemu-system-x86 busybox-static cpio kmod xz-utils file perl iproute2"
 check="$build $deb $kernel clang-format python3 iproute2 procps systemd kamailio sip-tester lintian adduser util-linux rtpengine-daemon"
+# t/e2e's WebRTC leg: a SIP-over-WebSocket client with ICE and DTLS-SRTP, and
+# Kamailio's WebSocket listener
+check="$check baresip-core kamailio-websocket-modules"
 case "${1:-build}" in
 build) want=$build ;;
 deb) want="$build $deb" ;;
