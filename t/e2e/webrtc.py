@@ -308,8 +308,9 @@ def run(h):
         h.fail("webrtc: baresip did not quit within %d s" % (CALL_S + 20))
     try:
         phone_rc = phone.wait(10)
-    except subprocess.TimeoutExpired:
-        phone_rc = h.stop(phone)
+    except subprocess.TimeoutExpired:  # it got no call, or never its BYE
+        h.stop(phone)
+        phone_rc = "none: stopped after 10 s"
     time.sleep(0.5)
     poll_stop.set()
     poller.join(5)
