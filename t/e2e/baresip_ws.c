@@ -5,8 +5,9 @@
  * libre 1.1.0 implements the transport (sip_transp_add_websock) and
  * baresip 1.0.0 knows ";transport=ws" URIs, but baresip's user agent adds
  * only UDP, TCP and TLS transports, so a ws call fails with "sipsess_connect:
- * Protocol not supported". Loaded as a module_app (after the user agent is
- * up), this adds a client-only ws transport on the local IPv4 address.
+ * Protocol not supported". Loaded as a "module" (after the user agents'
+ * SIP stack is up, before the accounts module registers them), this adds a
+ * client-only ws transport on the local IPv4 address.
  * Neither baresip nor libre ship development headers in Debian 12 that fit
  * (baresip has none at all), so the few prototypes used are declared here,
  * as baresip 1.0.0's baresip.h and libre 1.1.0's re_sip.h / re_mod.h have
