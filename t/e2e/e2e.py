@@ -16,6 +16,11 @@ errors, no packet errors) and, per call, its query replies polled while the
 calls run (both sides' RTP reached rtprelay, the answering side's media was
 relayed to the learned address, nothing dropped); and afterwards, once
 delete-delay has passed: no session left and every media port free again.
+
+Then the WebRTC leg (webrtc.py): baresip over WebSocket with ICE and
+DTLS-SRTP <-> Kamailio <-> a SIPp RTP/AVP phone, a call each way.
+RTPRELAY_E2E_LEGS=plain,webrtc picks legs; RTPRELAY_TARGET=rtpengine runs
+them against Debian's rtpengine (the WebRTC leg only, by default).
 """
 
 import os

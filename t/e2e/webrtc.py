@@ -1,22 +1,26 @@
 """The WebRTC leg of the Kamailio + SIPp end-to-end test (t/e2e/e2e.py runs
 it after the plain leg, in the same namespaces and against the same relay).
 
-    baresip    SIP over WebSocket to ws://127.0.0.1:5088, ICE, DTLS-SRTP,
-               rtcp-mux; media from 10.201.0.1 (an address this leg adds to
-               lo: baresip's ICE gathers no candidate on a loopback address),
-               a 440 Hz sine as its microphone, G.711 A-law
+    baresip    the browser (Debian's baresip 1.0.0, SIP over WebSocket by
+               libre plus baresip_ws.c): ws://127.0.0.1:5088, ICE,
+               DTLS-SRTP, rtcp-mux; media from 10.201.0.1 (an address this
+               leg adds to lo: baresip's ICE gathers no candidate on a
+               loopback address), a 440 Hz sine as its microphone, G.711
+               A-law; driven over ctrl_tcp (127.0.0.1:5099)
     kamailio   kamailio_ws.cfg: ws 127.0.0.1:5088, udp 127.0.0.1:5080; the
                WebRTC recipe (ICE=remove RTP/AVP rtcp-mux-demux toward the
                phone, ICE=force DTLS=passive UDP/TLS/RTP/SAVPF
                rtcp-mux-require toward the browser)
-    sipp UAS   the phone, udp 127.0.0.1:5092, RTP/AVP PCMA on 127.0.0.1:7100,
-               plays g711a.pcap (uas_ws.xml)
+    sipp       the phone, RTP/AVP PCMA on 127.0.0.1:7100, plays g711a.pcap:
+               a UAS on udp 127.0.0.1:5092 (uas_ws.xml), then a UAC on
+               127.0.0.1:5093 (uac.xml)
 
 Two calls of CALL_S seconds, one after the other: baresip calls the phone
 (SIPp UAS) and hangs up; then the phone (SIPp UAC, uac.xml) calls baresip
 (registered over ws; it answers at once) and hangs up. For each call,
 evidence that media crossed the relay both ways and was translated:
-  - baresip: ICE completed, DTLS-SRTP completed, its RTP statistics (packets
+  - baresip: ICE completed, rtcp-mux, DTLS-SRTP completed with the
+    relay's fingerprint verified, its RTP statistics (packets
     sent and received, no errors) and the audio it decoded (its sndfile
     dump): every audible 20 ms frame is found verbatim in g711a.pcap as the
     phone sent it, so the relay's SRTP toward baresip decrypts to the
@@ -333,6 +337,7 @@ def check_call(h, call, sniffer, poller, out, seen, pcap):
     text = call.log
     h.expect("Call established" in text, "%s: baresip: call established" % name)
     h.expect("connectivity check is complete" in text, "%s: baresip's ICE completed" % name)
+    h.expect("RTP/RTCP multiplexing enabled" in text, "%s: baresip: rtcp-mux in use" % name)
     h.expect("DTLS-SRTP complete" in text and "verified sha-256 fingerprint OK" in text,
              "%s: baresip's DTLS-SRTP handshake with the relay completed, fingerprint verified"
              % name)
