@@ -324,8 +324,9 @@ class Call:
     """What one call left: its name, the baresip log it wrote, the phone's
     exit status, the wire, the relay's replies."""
 
-    def __init__(self, name):
+    def __init__(self, name, out):
         self.name = name
+        self.messages = os.path.join(out, name + ".messages.log")  # SIPp's
         self.log = ""
         self.phone_rc = None
         self.call_ids = []
@@ -364,8 +365,45 @@ def check_call(h, call, sniffer, poller, out, seen, pcap):
         h.expect(protos.get("UDP/TLS/RTP/SAVPF", 0) > 0 and protos.get("RTP/AVP", 0) > 0,
                  "%s: relay query: baresip side UDP/TLS/RTP/SAVPF, phone side RTP/AVP, "
                  "RTP packets from both: %r" % (name, protos))
+    check_phone_sdp(h, call)
     check_wire(h, name, sniffer, pcap)
     check_decoded(h, name, out, seen, pcap)
+
+
+def received_sdps(path):
+    """The SDP bodies of the messages SIPp logged as received (-trace_msg)."""
+    try:
+        with open(path, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return []
+    out = []
+    for part in text.split("message received")[1:]:
+        msg = part.split("\n-----", 1)[0]
+        if "\nv=0" in msg:
+            out.append(msg[msg.index("\nv=0") + 1:])
+    return out
+
+
+def check_phone_sdp(h, call):
+    """What the relay promised the phone: plain RTP/AVP on the relay's
+    address, nothing of WebRTC (ICE, DTLS, rtcp-mux, AVPF feedback)."""
+    sdps = received_sdps(call.messages)
+    bad = []
+    for sdp in sdps:
+        lines = sdp.splitlines()
+        m = [ln for ln in lines if ln.startswith("m=audio ")]
+        if len(m) != 1 or m[0].split()[2] != "RTP/AVP":
+            bad.append("m=%r" % m)
+        for attr in ("a=ice-", "a=candidate", "a=fingerprint", "a=setup", "a=rtcp-mux",
+                     "a=rtcp-fb", "a=crypto"):
+            if any(ln.startswith(attr) for ln in lines):
+                bad.append(attr)
+        if "c=IN IP4 127.0.0.1" not in lines:
+            bad.append("c= not the relay's 127.0.0.1")
+    h.expect(sdps and not bad, "%s: the phone got %d SDP(s), RTP/AVP on 127.0.0.1 without "
+             "ICE/DTLS/rtcp-mux/rtcp-fb/crypto lines%s"
+             % (call.name, len(sdps), ": " + ", ".join(sorted(set(bad))) if bad else ""))
 
 
 def new_call_ids(poller, before):
@@ -376,15 +414,16 @@ def call_up(h, mark):
     return "Call established" in h.read_log("baresip")[mark:]
 
 
-def call_out(h, sniffer, poller):
+def call_out(h, out, sniffer, poller):
     """baresip calls the phone (SIPp UAS), talks CALL_S s, hangs up."""
-    call = Call("webrtc-out")
+    call = Call("webrtc-out", out)
     before = set(poller.calls)
     mark = len(h.read_log("baresip"))
     phone = h.start("phone-uas", ["sipp", "-sf", os.path.join(HERE, "uas_ws.xml"), "-i",
                                   "127.0.0.1", "-p", str(PHONE_SIP), "-mi", "127.0.0.1", "-mp",
                                   str(PHONE_MEDIA), "-m", "1", "-nostdin", "-timeout", "60s",
-                                  "-timeout_error"])
+                                  "-timeout_error", "-trace_msg", "-message_file",
+                                  call.messages])
     time.sleep(0.3)
     kmark = call.kmark = len(h.read_log("kamailio-ws"))
     r = ctrl("dial", "sip:phone@127.0.0.1")
@@ -410,7 +449,7 @@ def call_out(h, sniffer, poller):
 
 def call_in(h, out, sniffer, poller):
     """The phone (SIPp UAC) calls baresip, talks CALL_S s, hangs up."""
-    call = Call("webrtc-in")
+    call = Call("webrtc-in", out)
     before = set(poller.calls)
     mark = len(h.read_log("baresip"))
     call.kmark = len(h.read_log("kamailio-ws"))
@@ -421,7 +460,8 @@ def call_in(h, out, sniffer, poller):
                                   "-inf", inf, "-s", "webrtc", "-i", "127.0.0.1", "-p",
                                   str(PHONE_UAC_SIP), "-mi", "127.0.0.1", "-mp", str(PHONE_MEDIA),
                                   "-m", "1", "-d", str(CALL_S * 1000), "-nostdin", "-timeout",
-                                  "60s", "-timeout_error", "-cid_str", "webrtc-in-%u-%p@%s"])
+                                  "60s", "-timeout_error", "-cid_str", "webrtc-in-%u-%p@%s",
+                                  "-trace_msg", "-message_file", call.messages])
     try:
         call.phone_rc = phone.wait(CALL_S + 20)
     except subprocess.TimeoutExpired:
@@ -482,7 +522,7 @@ def run(h):
     pcap = pcap_payloads()
     seen = set()
 
-    for do in (lambda: call_out(h, sniffer, poller), lambda: call_in(h, out, sniffer, poller)):
+    for do in (lambda: call_out(h, out, sniffer, poller), lambda: call_in(h, out, sniffer, poller)):
         sniffer.reset()
         call = do()
         check_call(h, call, sniffer, poller, out, seen, pcap)
