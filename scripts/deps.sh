@@ -7,6 +7,9 @@
 # installed).
 set -e
 build="gcc make pkg-config libglib2.0-dev libevent-dev libjson-c-dev libssl-dev liburing-dev libmnl-dev libnftnl-dev libsrtp2-dev"
+# t/e2e's WebRTC leg: a SIP-over-WebSocket client with ICE and DTLS-SRTP, and
+# Kamailio's WebSocket listener
+e2e_webrtc="baresip-core kamailio-websocket-modules"
 deb="debhelper help2man dpkg-dev fakeroot git"
 # the kernel module: build (headers), rules (libmnl, nft), qemu guest
 kernel="linux-headers-amd64 libmnl-dev libnftnl-dev nftables qemu-system-x86 busybox-static cpio kmod xz-utils file perl iproute2"
@@ -14,7 +17,7 @@ check="$build $deb $kernel clang-format python3 python3-openssl openssl iproute2
 case "${1:-build}" in
 build) want=$build ;;
 deb) want="$build $deb" ;;
-check) want=$check ;;
+check) want="$check $e2e_webrtc" ;;
 kernel) want="$build $kernel" ;;
 bench) want="$check rtpengine-daemon" ;;
 *) echo "usage: $0 build|deb|check|kernel|bench" >&2; exit 2 ;;

@@ -16,6 +16,11 @@ errors, no packet errors) and, per call, its query replies polled while the
 calls run (both sides' RTP reached rtprelay, the answering side's media was
 relayed to the learned address, nothing dropped); and afterwards, once
 delete-delay has passed: no session left and every media port free again.
+
+Then the WebRTC leg (webrtc.py): baresip over WebSocket with ICE and
+DTLS-SRTP <-> Kamailio <-> a SIPp RTP/AVP phone, a call each way.
+RTPRELAY_E2E_LEGS=plain,webrtc picks legs; RTPRELAY_TARGET=rtpengine runs
+them against Debian's rtpengine (the WebRTC leg only, by default).
 """
 
 import os
@@ -32,8 +37,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "t", "integ"))
 import ng  # noqa: E402
+import webrtc  # noqa: E402
 
-BIN = os.environ.get("RTPRELAY_BIN", os.path.join(TOP, "daemon", "rtprelay"))
+# RTPRELAY_TARGET=rtpengine: Debian's rtpengine as the relay (same options;
+# the plain leg reads rtprelay's own statistics, so it is rtprelay only).
+TARGET = os.environ.get("RTPRELAY_TARGET", "rtprelay")
+BIN = os.environ.get("RTPRELAY_BIN", "/usr/bin/rtpengine" if TARGET == "rtpengine"
+                     else os.path.join(TOP, "daemon", "rtprelay"))
+LEGS = os.environ.get("RTPRELAY_E2E_LEGS", "webrtc" if TARGET == "rtpengine"
+                      else "plain,webrtc").split(",")
 OUT = os.environ.get("RTPRELAY_E2E_OUT", os.path.join(TOP, "build", "e2e"))
 PCAP = "/usr/share/sip-tester/g711a.pcap"
 NG_ADDR = ("127.0.0.1", 2223)
@@ -279,33 +291,9 @@ def sessions_now():
     return statistics()["currentstatistics"]["sessionsown"]
 
 
-def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(os.path.join(OUT, "kamailio-run"))
-    t0 = time.monotonic()
-    for exe in ("kamailio", "sipp"):
-        if subprocess.run(["sh", "-c", "command -v " + exe], capture_output=True).returncode:
-            log("FAIL %s not installed" % exe)
-            return 1
-    if not os.path.exists(PCAP):
-        log("FAIL %s missing (package sip-tester)" % PCAP)
-        return 1
-
-    rp = start("rtprelay", [BIN, "--config-file=none", "--interface=127.0.0.1",
-                            "--listen-ng=127.0.0.1:%d" % NG_ADDR[1],
-                            "--port-min=%d" % PORT_MIN, "--port-max=%d" % PORT_MAX,
-                            "--delete-delay=%d" % DELETE_DELAY, "--table=-1",
-                            "--foreground", "--log-stderr", "--log-level=6"])
-
-    def pong():
-        try:
-            return ng_request({"command": "ping"}, timeout=0.3).get("result") == "pong"
-        except Exception:  # noqa: BLE001
-            return False
-    if not wait_until(pong, 10):
-        log(read_log("rtprelay"))
-        fail("rtprelay did not answer ping within 10 s")
-        return 1
+def plain_leg(rp):
+    """The plain leg: the three scenarios of the module docstring, then
+    sessions, ports and memory back to baseline (rtprelay's statistics)."""
     base = statistics()
     base_ports = base["ports"]["pairs_used"]
     base_memory = base["memory"]["live_objects"]
@@ -320,11 +308,11 @@ def main():
                                      text=True).stdout.strip() != "", 10):
         log(read_log("kamailio")[-3000:])
         fail("kamailio not listening on 5060 within 10 s")
-        return 1
+        return
     if kam.poll() is not None:
         log(read_log("kamailio")[-3000:])
         fail("kamailio exited with %s" % kam.returncode)
-        return 1
+        return
     ok("kamailio up")
 
     start("uas", ["sipp", "-sf", os.path.join(HERE, "uas.xml"), "-i", "127.0.0.1", "-p", "5062",
@@ -426,6 +414,45 @@ def main():
            "on the wire: relayed media reached every UAC and the UAS")
     expect(not poller.errors, "poller: no ng errors (%r)" % poller.errors[:3])
     expect(rp.poll() is None and kam.poll() is None, "rtprelay and kamailio still running")
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(os.path.join(OUT, "kamailio-run"))
+    t0 = time.monotonic()
+    log("t/e2e: relay %s (%s), legs %s" % (TARGET, BIN, ",".join(LEGS)))
+    if TARGET not in ("rtprelay", "rtpengine") or not set(LEGS) <= {"plain", "webrtc"}:
+        log("FAIL RTPRELAY_TARGET must be rtprelay|rtpengine, RTPRELAY_E2E_LEGS a list of "
+            "plain,webrtc")
+        return 1
+    for exe in ("kamailio", "sipp"):
+        if subprocess.run(["sh", "-c", "command -v " + exe], capture_output=True).returncode:
+            log("FAIL %s not installed" % exe)
+            return 1
+    if not os.path.exists(PCAP):
+        log("FAIL %s missing (package sip-tester)" % PCAP)
+        return 1
+
+    rp = start("rtprelay", [BIN, "--config-file=none", "--interface=127.0.0.1",
+                            "--listen-ng=127.0.0.1:%d" % NG_ADDR[1],
+                            "--port-min=%d" % PORT_MIN, "--port-max=%d" % PORT_MAX,
+                            "--delete-delay=%d" % DELETE_DELAY, "--table=-1",
+                            "--foreground", "--log-stderr", "--log-level=6"])
+
+    def pong():
+        try:
+            return ng_request({"command": "ping"}, timeout=0.3).get("result") == "pong"
+        except Exception:  # noqa: BLE001
+            return False
+    if not wait_until(pong, 10):
+        log(read_log("rtprelay"))
+        fail("rtprelay did not answer ping within 10 s")
+        return 1
+    if "plain" in LEGS:
+        plain_leg(rp)
+    if "webrtc" in LEGS:
+        webrtc.run(sys.modules[__name__])
+    expect(rp.poll() is None, "the relay still running")
     log("t/e2e: %.1fs, %d failure(s)" % (time.monotonic() - t0, len(failures)))
     return 1 if failures else 0
 
