@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check, daemon, media  # noqa: E401
 
 try:
-    import webrtc
+    import aiortc_peer as webrtc
 except ImportError as e:  # not Debian's python3, or python3-aiortc missing
     webrtc = None
     IMPORT_ERROR = str(e)

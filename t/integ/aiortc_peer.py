@@ -2,7 +2,7 @@
 DTLS and SRTP), kept to loopback, with the RTP it sends and receives in
 clear recorded at the SRTP boundary.
 
-    peer = webrtc.Browser()                      # in an asyncio loop
+    peer = aiortc_peer.Browser()                    # in an asyncio loop
     offer = await peer.offer()                   # SDP: UDP/TLS/RTP/SAVPF, ICE, DTLS
     await peer.accept(answer_sdp)                # ICE checks, DTLS handshake
     await peer.wait_connected()
