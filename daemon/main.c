@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "config/options.h"
 #include "crypto/srtp.h"
+#include "kernel/offload.h"
 #include "kernel/setup.h"
 #include "libevent_log.h"
 #include "log.h"
@@ -122,6 +123,7 @@ int main(int argc, char **argv)
 		goto err_stop_workers;
 	}
 	rp.calls = calls_new(&rp);
+	offload_start(&rp, &kernel);
 	rp.ng_cache = ng_cache_new_limits(cfg->ng_cache_max_entries,
 					  (size_t)cfg->ng_cache_max_kib << 10,
 					  (int64_t)NG_CACHE_SECONDS * G_USEC_PER_SEC);
@@ -152,6 +154,7 @@ err_free_calls:
 	ports_free(rp.ports);
 err_stop_workers:
 	workers_stop(rp.workers);
+	offload_stop();
 	memory_stop(&rp);
 err_stop_kernel:
 	kernel_stop(&kernel);

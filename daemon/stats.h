@@ -36,6 +36,7 @@ struct stats {
 	uint64_t monologues_created;
 	/* media counters of streams already freed (media_free adds them) */
 	uint64_t relayed_packets, relayed_bytes, relayed_errors;
+	uint64_t relayed_kernel_packets;                 /* of relayed_packets: by the kernel */
 	uint64_t srtp_auth_failed, srtp_replayed;        /* of calls gone (live ones: summed) */
 	struct stats_command commands[NG_COMMAND_COUNT]; /* by ng_command_index() */
 };

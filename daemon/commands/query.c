@@ -13,6 +13,7 @@
 #include "commands/query.h"
 #include "config/config.h"
 #include "crypto/media_sdes.h"
+#include "kernel/offload.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
 #include "sockaddr.h"
@@ -72,6 +73,7 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 		bencode_list_add_cstr(a, flags, "SRTP");
 		bencode_dict_add_cstr(a, d, "crypto suite", sd->remote.suite->name);
 	}
+	offload_stream_to_bencode(a, d, flags, st);
 	const struct rtprelay_stream_stats *ss = st->stats;
 	int64_t last = (int64_t)load(&ss->last_packet_us);
 

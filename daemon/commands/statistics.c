@@ -14,6 +14,7 @@
 #include "commands/statistics.h"
 #include "config/config.h"
 #include "crypto/media_sdes.h"
+#include "kernel/offload.h"
 #include "log.h"
 #include "media/worker.h"
 #include "memory.h"
@@ -30,7 +31,7 @@ static void add_seconds(struct arena *a, bencode_item *d, const char *key, doubl
 /* Packets, bytes, errors, SRTP authentication failures and replays of the
  * streams still alive (statistics is rare enough for a walk over every
  * call). */
-static void add_live_counters(struct rtprelay *rp, uint64_t sum[5])
+static void add_live_counters(struct rtprelay *rp, uint64_t sum[6])
 {
 	for (GList *l = calls_list(rp->calls); l; l = l->next) {
 		const struct call *call = l->data;
@@ -48,6 +49,8 @@ static void add_live_counters(struct rtprelay *rp, uint64_t sum[5])
 					sum[0] += __atomic_load_n(&ss->packets, __ATOMIC_RELAXED);
 					sum[1] += __atomic_load_n(&ss->bytes, __ATOMIC_RELAXED);
 					sum[2] += __atomic_load_n(&ss->errors, __ATOMIC_RELAXED);
+					sum[5] += __atomic_load_n(&ss->kernel_packets,
+								  __ATOMIC_RELAXED);
 					if (!m->sdes)
 						continue;
 					sum[3] += __atomic_load_n(&m->sdes->auth_failed[k],
@@ -97,15 +100,17 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "regularterminatedsessions", st->calls_ended[CALL_END_DELETE]);
 	bencode_dict_add_int(a, tot, "forcedterminatedsessions",
 			     st->calls_ended[CALL_END_SHUTDOWN]);
-	uint64_t relayed[5] = { st->relayed_packets, st->relayed_bytes, st->relayed_errors,
-				st->srtp_auth_failed, st->srtp_replayed };
+	uint64_t relayed[6] = {
+		st->relayed_packets,  st->relayed_bytes, st->relayed_errors,
+		st->srtp_auth_failed, st->srtp_replayed, st->relayed_kernel_packets
+	};
 
 	add_live_counters(rp, relayed);
 	bencode_dict_add_int(a, tot, "relayedpackets", (int64_t)relayed[0]);
 	bencode_dict_add_int(a, tot, "relayedbytes", (int64_t)relayed[1]);
 	bencode_dict_add_int(a, tot, "relayedpacketerrors", (int64_t)relayed[2]);
-	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)relayed[0]);
-	bencode_dict_add_int(a, tot, "relayedpackets_kernel", 0);
+	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)(relayed[0] - relayed[5]));
+	bencode_dict_add_int(a, tot, "relayedpackets_kernel", (int64_t)relayed[5]);
 	bencode_dict_add_int(a, tot, "srtpauthfailures", (int64_t)relayed[3]);
 	bencode_dict_add_int(a, tot, "srtpreplays", (int64_t)relayed[4]);
 	bencode_dict_add_int(a, tot, "offersfailedports", st->offers_failed_ports);
@@ -160,7 +165,10 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_spare", ports_spare(rp->ports));
 	memory_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "memory"));
-	memory_kernel_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "kernel"));
+	bencode_item *kd = bencode_dict_add_dict(a, dict, "kernel");
+
+	memory_kernel_to_bencode(rp, a, kd);
+	offload_to_bencode(a, kd);
 
 	bencode_item *io = bencode_dict_add_dict(a, dict, "media io");
 

@@ -5,6 +5,7 @@
 #include "call/call.h"
 #include "call/media.h"
 #include "crypto/media_sdes.h"
+#include "kernel/offload.h"
 #include "rtp.h"
 #include "sockaddr.h"
 
@@ -109,8 +110,18 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 		.asymmetric = m->asymmetric,
 	};
 
-	if (learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src, now) !=
-	    LEARN_FORWARD) {
+	/* What the kernel forwarded came from the party's source: strangers
+	 * borrow from those packets too. A source that moves or commits
+	 * makes the control thread re-check the kernel target. */
+	learning_credit(&s->learn, offload_kernel_packets_since(s), now);
+	uint8_t lstate = s->learn.state;
+	uint64_t lkey = s->learn.source_key;
+	enum learn_verdict v = learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src,
+					       now);
+
+	if (s->learn.state != lstate || s->learn.source_key != lkey)
+		offload_kick(s);
+	if (v != LEARN_FORWARD) {
 		bump(&st->dropped_source, 1);
 		return NULL;
 	}
