@@ -56,6 +56,7 @@ static struct {
 	struct rtprelay *rp;
 	struct ktable *kt; /* NULL: user space only (never or no more) */
 	bool active;       /* kt and not gone: workers' kicks count (atomic) */
+	unsigned table_id; /* for the log */
 	bool gone;         /* kt failed: reason KERNEL_GONE from now on */
 	int gone_err;
 	bool sweep_pending; /* gone: streams still marked installed */
@@ -78,9 +79,13 @@ static void log_cause(enum op op, int err, const char *consequence)
 		off.unlogged[op][cause]++;
 		return;
 	}
-	log_warnx("kernel table %u: %s failed: %s; %s (%llu more since the last report)",
-		  off.kt ? ktable_id(off.kt) : 0, op_names[op], strerror(-err), consequence,
-		  (unsigned long long)off.unlogged[op][cause]);
+	if (off.unlogged[op][cause])
+		log_warnx("kernel table %u: %s failed: %s; %s (%llu more since the last report)",
+			  off.table_id, op_names[op], strerror(-err), consequence,
+			  (unsigned long long)off.unlogged[op][cause]);
+	else
+		log_warnx("kernel table %u: %s failed: %s; %s", off.table_id, op_names[op],
+			  strerror(-err), consequence);
 	off.logged_at[op][cause] = now;
 	off.unlogged[op][cause] = 0;
 }
@@ -409,6 +414,7 @@ void offload_start(struct rtprelay *rp, const struct kernel *k)
 	struct timeval tv = { .tv_sec = PROBE_SECONDS };
 
 	off.kt = k ? k->table : NULL;
+	off.table_id = off.kt ? ktable_id(off.kt) : 0;
 	off.kicked = g_ptr_array_new_with_free_func(g_free);
 	off.ev = event_new(rp->base, -1, 0, on_event, NULL);
 	off.probe = event_new(rp->base, -1, EV_PERSIST, on_probe, NULL);

@@ -227,8 +227,43 @@ check "--no-fallback refuses a busy table (exit $rc)" test "$rc" != 0 -a "$rc" !
 exec 9>&-
 is "the other descriptor's table survived" "$(field Descriptors)" 0
 
+# Media through the daemon and the module (t/offload/offload_media.py).
+media_run() { # SCENARIO: its ok/FAIL lines and counts join ours
+	local out=$work/media-$1.out line
+	timeout 300 python3 "$here/offload_media.py" 127.0.0.1:2223 "$1" > "$out" 2>&1
+	grep -aE '^(ok|FAIL)' "$out"
+	line=$(grep -aoE '[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+	if [ -z "$line" ]; then
+		bad "offload_media.py $1: no summary line"
+		tail -n 20 "$out"
+		return
+	fi
+	set -- $line
+	pass=$((pass + $1)) fail=$((fail + $3))
+	[ "$3" = 0 ] || tail -n 30 "$out"
+}
+echo "[$(el)s] media in the kernel"
+check "daemon starts" start_daemon "$work/media.log" --table=0 --endpoint-learning=immediate
+media_run kernel
+media_run moved
+echo "[$(el)s] target adds refused"
+media_run refused
+is "refused add logged once" "$(grep -c 'target add failed: Cannot allocate memory; the stream is relayed in user space' "$work/media.log")" 1
+check "daemon stops" stop_daemon
+is "status after stop: Targets" "$(field Targets)" 0
+echo "[$(el)s] media timeout on kernel media; the module goes under the daemon"
+check "daemon starts" start_daemon "$work/gone.log" --table=0 --endpoint-learning=immediate --timeout=3
+media_run timeout
+media_run gone
+is "table failure logged once" "$(grep -c 'kernel table 0: table failed: .*; every stream goes back to user space' "$work/gone.log")" 1
+check "daemon stops" stop_daemon
+
 echo "[$(el)s] unload"
-check "rmmod nft_rtprelay" rmmod nft_rtprelay
+if [ -e /proc/rtprelay ]; then
+	check "rmmod nft_rtprelay" rmmod nft_rtprelay
+else
+	ok "nft_rtprelay already unloaded (by the last scenario)"
+fi
 if dmesg | grep -qE 'WARNING|BUG|Oops'; then
 	bad "dmesg: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -3)"
 else
