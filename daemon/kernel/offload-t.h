@@ -25,8 +25,10 @@ enum offload_reason {
 	OFFLOAD_LEARNING,      /* the party's source is not committed yet */
 	OFFLOAD_NO_PEER,       /* no other side (not answered, rejected, gone) */
 	OFFLOAD_PEER_LEARNING, /* the other side's endpoint is not committed yet */
+	OFFLOAD_STRICT_SOURCE, /* learning off, strict source, source not the SDP's */
 	OFFLOAD_BLOCKED,       /* block media */
 	OFFLOAD_SILENCED,      /* silence media */
+	OFFLOAD_OVER_RATE,     /* forwarded more than media-max-pps in the kernel */
 	OFFLOAD_SRTP,          /* SRTP terminated (SDES) on either side */
 	OFFLOAD_UNPINNED,      /* the stream's counters are not in pinned memory */
 	OFFLOAD_ADD_FAILED,    /* the module refused the target (err) */
@@ -38,6 +40,8 @@ struct stream_offload {
 	bool installed;                /* the module holds `target` */
 	bool kicked;                   /* a worker asked for a re-check (learning moved) */
 	int err;                       /* OFFLOAD_ADD_FAILED: the errno */
+	bool over_rate;                /* went over media-max-pps: user space for good */
+	uint64_t probe_packets;        /* kernel_packets at the last rate probe */
 	uint64_t kernel_seen;          /* the worker's last look at stats->kernel_packets */
 	struct stream *egress;         /* installed: the stream whose socket it sends from */
 	struct rtprelay_target target; /* installed: what the module holds */

@@ -29,14 +29,24 @@
  * while targets are installed. */
 #define PROBE_SECONDS 1
 
+/* query's "kernel" value per reason */
 static const char *const reason_names[OFFLOAD_REASONS] = {
-	[OFFLOAD_UNCHECKED] = "not checked yet",   [OFFLOAD_KERNEL] = "kernelized",
-	[OFFLOAD_NO_KERNEL] = "no kernel support", [OFFLOAD_KERNEL_GONE] = "kernel table failed",
-	[OFFLOAD_NO_SOCKET] = "no socket",         [OFFLOAD_RTCP] = "RTCP port",
-	[OFFLOAD_LEARNING] = "learning",           [OFFLOAD_NO_PEER] = "no peer",
-	[OFFLOAD_PEER_LEARNING] = "peer learning", [OFFLOAD_BLOCKED] = "blocked",
-	[OFFLOAD_SILENCED] = "silenced",           [OFFLOAD_SRTP] = "SRTP",
-	[OFFLOAD_UNPINNED] = "memory not pinned",  [OFFLOAD_ADD_FAILED] = "target refused",
+	[OFFLOAD_UNCHECKED] = "not checked yet",
+	[OFFLOAD_KERNEL] = "kernelized",
+	[OFFLOAD_NO_KERNEL] = "no kernel support",
+	[OFFLOAD_KERNEL_GONE] = "kernel table failed",
+	[OFFLOAD_NO_SOCKET] = "no socket",
+	[OFFLOAD_RTCP] = "RTCP port",
+	[OFFLOAD_LEARNING] = "learning",
+	[OFFLOAD_NO_PEER] = "no peer",
+	[OFFLOAD_PEER_LEARNING] = "peer learning",
+	[OFFLOAD_STRICT_SOURCE] = "strict source",
+	[OFFLOAD_BLOCKED] = "blocked",
+	[OFFLOAD_SILENCED] = "silenced",
+	[OFFLOAD_OVER_RATE] = "over media-max-pps",
+	[OFFLOAD_SRTP] = "SRTP",
+	[OFFLOAD_UNPINNED] = "memory not pinned",
+	[OFFLOAD_ADD_FAILED] = "target refused", /* query adds ": <the errno's text>" */
 };
 
 enum op { OP_ADD, OP_REPLACE, OP_DEL, OP_TABLE, OP_COUNT };
@@ -49,15 +59,17 @@ struct counters {
 	uint64_t replaces, replace_failures;
 	uint64_t dels, del_failures;
 	uint64_t table_failures; /* the descriptor failed: all back to user space */
+	uint64_t over_rate;      /* streams taken back for media-max-pps */
 	uint64_t kicks;          /* updated atomically (workers) */
 };
 
 static struct {
 	struct rtprelay *rp;
-	struct ktable *kt; /* NULL: user space only (never or no more) */
-	bool active;       /* kt and not gone: workers' kicks count (atomic) */
-	unsigned table_id; /* for the log */
-	bool gone;         /* kt failed: reason KERNEL_GONE from now on */
+	struct ktable *kt;   /* NULL: user space only (never or no more) */
+	bool active;         /* kt and not gone: workers' kicks count (atomic) */
+	int64_t probe_at_us; /* the last probe (monotonic) */
+	unsigned table_id;   /* for the log */
+	bool gone;           /* kt failed: reason KERNEL_GONE from now on */
 	int gone_err;
 	bool sweep_pending; /* gone: streams still marked installed */
 	struct event *ev;   /* kicks, the sweep */
@@ -176,12 +188,19 @@ static enum offload_reason want(struct stream *s, struct rtprelay_target *t, str
 		return OFFLOAD_BLOCKED;
 	if (m->ml->silence_media)
 		return OFFLOAD_SILENCED;
+	if (s->koff.over_rate)
+		return OFFLOAD_OVER_RATE;
 	if ((m->sdes && m->sdes->in) || (pm->sdes && pm->sdes->out))
 		return OFFLOAD_SRTP;
 	if (!bufferpool_is_pinned(off.rp->pool, s->stats))
 		return OFFLOAD_UNPINNED;
 	if (!committed(s))
 		return OFFLOAD_LEARNING;
+	/* learning off with strict-source drops even the party's own
+	 * packets unless they come from the SDP address (learning.c) */
+	if (m->learning == EL_OFF && m->strict_source && !m->asymmetric &&
+	    !sockaddr_eq(&s->learn.source, &s->advertised))
+		return OFFLOAD_STRICT_SOURCE;
 	/* learning off sends to the SDP address whatever the party does */
 	if (pm->learning != EL_OFF && !committed(os))
 		return OFFLOAD_PEER_LEARNING;
@@ -281,6 +300,7 @@ static void sync_stream(struct stream *s)
 	}
 	off.n.adds++;
 	off.n.targets++;
+	o->probe_packets = __atomic_load_n(&s->stats->kernel_packets, __ATOMIC_RELAXED);
 	o->installed = true;
 	o->target = t;
 	o->egress = egress;
@@ -397,16 +417,64 @@ static void on_event(evutil_socket_t fd, short what, void *arg)
 	g_ptr_array_free(ids, TRUE);
 }
 
-/* While targets are installed: does the descriptor still work? */
+/*
+ * media-max-pps holds in the kernel too: a stream the module forwarded
+ * faster than that over the last probe period (plus the tenth of a second
+ * user space allows as a burst) goes back to user space, where the limit
+ * applies, for the rest of its life. Call lock held.
+ */
+static void rate_check(struct stream *s, int64_t period_us)
+{
+	struct stream_offload *o = &s->koff;
+	unsigned max_pps = s->media->max_pps;
+
+	if (!o->installed)
+		return;
+	uint64_t kp = __atomic_load_n(&s->stats->kernel_packets, __ATOMIC_RELAXED);
+	uint64_t n = kp - o->probe_packets;
+
+	o->probe_packets = kp;
+	if (!max_pps || n <= (uint64_t)max_pps * (uint64_t)period_us / 1000000 + max_pps / 10)
+		return;
+	o->over_rate = true;
+	off.n.over_rate++;
+	del_target(s, OFFLOAD_OVER_RATE);
+	log_info("kernel table %u: a stream forwarded %llu packets in %lld ms (media-max-pps %u): "
+		 "back to user space",
+		 off.table_id, (unsigned long long)n, (long long)period_us / 1000, max_pps);
+}
+
+/* While targets are installed: does the descriptor still work, and does
+ * every stream keep within media-max-pps? */
 static void on_probe(evutil_socket_t fd, short what, void *arg)
 {
+	int64_t now = clock_mono_us(), period = now - off.probe_at_us;
+
 	(void)fd, (void)what, (void)arg;
-	if (!off.kt || !off.n.targets)
+	off.probe_at_us = now;
+	if (!off.kt || off.gone || !off.n.targets)
 		return;
 	long n = ktable_target_count(off.kt);
 
-	if (n < 0 && table_broken((int)n))
+	if (n < 0 && table_broken((int)n)) {
 		table_failed((int)n);
+		return;
+	}
+	for (GList *l = calls_list(off.rp->calls); l && off.n.targets; l = l->next) {
+		struct call *call = l->data;
+
+		pthread_mutex_lock(&call->lock);
+		for (unsigned i = 0; i < call->monologues->len; i++) {
+			struct monologue *ml = call->monologues->pdata[i];
+
+			for (unsigned j = 0; j < ml->medias->len; j++) {
+				struct media *m = ml->medias->pdata[j];
+
+				rate_check(&m->streams[STREAM_RTP], period);
+			}
+		}
+		pthread_mutex_unlock(&call->lock);
+	}
 }
 
 void offload_start(struct rtprelay *rp, const struct kernel *k)
@@ -418,6 +486,7 @@ void offload_start(struct rtprelay *rp, const struct kernel *k)
 	off.kicked = g_ptr_array_new_with_free_func(g_free);
 	off.ev = event_new(rp->base, -1, 0, on_event, NULL);
 	off.probe = event_new(rp->base, -1, EV_PERSIST, on_probe, NULL);
+	off.probe_at_us = clock_mono_us();
 	event_add(off.probe, &tv);
 	off.rp = rp;
 	__atomic_store_n(&off.active, off.kt != NULL, __ATOMIC_RELEASE);
@@ -455,8 +524,8 @@ void offload_stream_to_bencode(struct arena *a, bencode_item *dict, bencode_item
 	 * forwarding, as rtpengine with table -1). */
 	if (r == OFFLOAD_KERNEL && o->installed)
 		bencode_list_add_cstr(a, flags, "kernelized");
-	else if (r == OFFLOAD_SRTP || r == OFFLOAD_UNPINNED || r == OFFLOAD_ADD_FAILED ||
-		 r == OFFLOAD_KERNEL_GONE)
+	else if (r == OFFLOAD_SRTP || r == OFFLOAD_UNPINNED || r == OFFLOAD_OVER_RATE ||
+		 r == OFFLOAD_ADD_FAILED || r == OFFLOAD_KERNEL_GONE)
 		bencode_list_add_cstr(a, flags, "no kernel support");
 	if (r == OFFLOAD_ADD_FAILED)
 		bencode_dict_set(a, dict, "kernel",
@@ -480,6 +549,7 @@ void offload_to_bencode(struct arena *a, bencode_item *dict)
 	bencode_dict_add_int(a, dict, "target_deletes", (int64_t)off.n.dels);
 	bencode_dict_add_int(a, dict, "target_delete_failures", (int64_t)off.n.del_failures);
 	bencode_dict_add_int(a, dict, "table_failures", (int64_t)off.n.table_failures);
+	bencode_dict_add_int(a, dict, "over_rate", (int64_t)off.n.over_rate);
 	bencode_dict_add_int(a, dict, "offload_kicks",
 			     (int64_t)__atomic_load_n(&off.n.kicks, __ATOMIC_RELAXED));
 }

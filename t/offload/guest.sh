@@ -205,6 +205,11 @@ ge "status: Pin failures" "$(field 'Pin failures')" 1
 ge "statistics kernel.pin_failures" "$(sget kernel.pin_failures)" 1
 is "statistics kernel.pins" "$(sget kernel.pins)" 0
 ge "statistics memory.unpinned_allocs" "$(sget memory.unpinned_allocs)" 4
+kernel_of() { # CALL-ID TAG: the kernel state of the party's RTP stream in query
+	ng query --call-id "$1" --get "tags.$2.medias" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["streams"][0]["kernel"])'
+}
+is "query: unpinned counters stay in user space" "$(kernel_of f1 a)" "memory not pinned"
 is "pin failure logged once" "$(grep -c 'pin failed: Cannot allocate memory; the shard stays user-space memory' "$work/failpin.log")" 1
 echo 0 > /sys/module/nft_rtprelay/parameters/fail_pins
 is "offer once pins work again" "$(offer f3)" ok
@@ -252,8 +257,9 @@ is "refused add logged once" "$(grep -c 'target add failed: Cannot allocate memo
 check "daemon stops" stop_daemon
 is "status after stop: Targets" "$(field Targets)" 0
 echo "[$(el)s] media timeout on kernel media; the module goes under the daemon"
-check "daemon starts" start_daemon "$work/gone.log" --table=0 --endpoint-learning=immediate --timeout=3
+check "daemon starts" start_daemon "$work/gone.log" --table=0 --endpoint-learning=immediate --timeout=3 --media-max-pps=200
 media_run timeout
+media_run rate
 media_run gone
 is "table failure logged once" "$(grep -c 'kernel table 0: table failed: .*; every stream goes back to user space' "$work/gone.log")" 1
 check "daemon stops" stop_daemon

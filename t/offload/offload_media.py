@@ -15,6 +15,8 @@ Scenarios:
   moved    B's source moves to its SDP address (user space learning on a
            packet the module passed up): both targets replaced
   timeout  (--timeout=3) a call whose media only the kernel sees stays
+  rate     (--media-max-pps=200) a stream over it in the kernel goes back
+           to user space, where the limit applies
   refused  fail_target_adds: the call flows in user space, reason and
            counts show it
   gone     the module's rules and the module itself removed under the
@@ -340,6 +342,42 @@ def exchange_quiet(a, b, to_a, to_b, seq):
     b.recv(timeout=2.0)
 
 
+def rate_scenario(c):
+    """--media-max-pps=200: a stream the kernel forwards faster goes back
+    to user space, where the limit drops what is over it."""
+    a, b = media.Peer(), media.Peer()
+    to_a, to_b = setup_call(c, "rt1", a, b)
+    exchange(a, b, to_a, to_b, 3, 1, "learning packets")
+    check(wait_for(lambda: len(list_lines()) == 2), "2 targets", list_lines())
+
+    def blast(n, seq0):
+        for i in range(n):
+            a.send(media.rtp(seq=seq0 + i, ssrc=0xA0A0A0A0), to_b)
+
+    blast(1500, 100)
+    check(wait_for(lambda: stream(c, "rt1", "A").get("kernel") == "over media-max-pps", 4.0),
+          "query: A's stream back in user space, 'over media-max-pps'",
+          stream(c, "rt1", "A").get("kernel"))
+    st = stream(c, "rt1", "A")
+    check("no kernel support" in st["flags"], "flag 'no kernel support'", st["flags"])
+    check(not any(("local 127.0.0.1:%d" % to_b) in ln for ln in list_lines()),
+          "A's target deleted", list_lines())
+    eq(len(list_lines()), 1, "B's target stays")
+    check(stats(c)["kernel"]["over_rate"] >= 1, "statistics.kernel.over_rate >= 1")
+    drop0 = st["dropped"]["rate"]
+    blast(1500, 2000)
+    time.sleep(0.5)
+    st = stream(c, "rt1", "A")
+    check(st["dropped"]["rate"] > drop0, "user space drops what is over media-max-pps",
+          (drop0, st["dropped"]["rate"]))
+    eq(st.get("kernel"), "over media-max-pps", "A stays in user space")
+    b.drain()
+    exchange(a, b, to_a, to_b, 3, 5000, "the call still flows")
+    c.delete("rt1", "A")
+    a.close()
+    b.close()
+
+
 def refused_scenario(c):
     with open(PARAMS + "fail_target_adds", "w") as f:
         f.write("1000\n")
@@ -402,6 +440,7 @@ def main():
     host, port = sys.argv[1].rsplit(":", 1)
     c = ngmod.NG((host, int(port)), timeout=10)
     {"kernel": kernel_scenario, "moved": moved_scenario, "timeout": timeout_scenario,
+     "rate": rate_scenario,
      "refused": refused_scenario, "gone": gone_scenario}[sys.argv[2]](c)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
