@@ -28,6 +28,8 @@
 /* How often the control thread checks that the descriptor still works
  * while targets are installed. */
 #define PROBE_SECONDS 1
+/* Most counters moved out of sparse shards per probe. */
+#define MOVE_BATCH 256
 
 /* query's "kernel" value per reason */
 static const char *const reason_names[OFFLOAD_REASONS] = {
@@ -60,6 +62,8 @@ struct counters {
 	uint64_t dels, del_failures;
 	uint64_t table_failures; /* the descriptor failed: all back to user space */
 	uint64_t over_rate;      /* streams taken back for media-max-pps */
+	uint64_t moves;          /* counters moved out of a sparse shard */
+	uint64_t move_skips;     /* a replacement came from the same shard */
 	uint64_t kicks;          /* updated atomically (workers) */
 };
 
@@ -444,22 +448,138 @@ static void rate_check(struct stream *s, int64_t period_us)
 		 off.table_id, (unsigned long long)n, (long long)period_us / 1000, max_pps);
 }
 
-/* While targets are installed: does the descriptor still work, and does
- * every stream keep within media-max-pps? */
-static void on_probe(evutil_socket_t fd, short what, void *arg)
+/* A consistent-enough copy of stats the kernel may be writing. */
+static void stats_copy(struct rtprelay_stream_stats *dst, struct rtprelay_stream_stats *src)
 {
-	int64_t now = clock_mono_us(), period = now - off.probe_at_us;
+	uint64_t *const d64[] = { &dst->packets,         &dst->bytes,
+				  &dst->errors,          &dst->last_packet_us,
+				  &dst->dropped_invalid, &dst->dropped_source,
+				  &dst->dropped_no_peer, &dst->dropped_blocked,
+				  &dst->kernel_packets,  &dst->kernel_bytes };
+	uint64_t *const s64[] = { &src->packets,         &src->bytes,
+				  &src->errors,          &src->last_packet_us,
+				  &src->dropped_invalid, &src->dropped_source,
+				  &src->dropped_no_peer, &src->dropped_blocked,
+				  &src->kernel_packets,  &src->kernel_bytes };
 
-	(void)fd, (void)what, (void)arg;
-	off.probe_at_us = now;
-	if (!off.kt || off.gone || !off.n.targets)
-		return;
-	long n = ktable_target_count(off.kt);
-
-	if (n < 0 && table_broken((int)n)) {
-		table_failed((int)n);
-		return;
+	for (size_t i = 0; i < G_N_ELEMENTS(d64); i++)
+		*d64[i] = __atomic_load_n(s64[i], __ATOMIC_RELAXED);
+	for (int i = 0; i < RTPRELAY_STATS_SSRCS; i++) {
+		dst->ssrc[i].ssrc = __atomic_load_n(&src->ssrc[i].ssrc, __ATOMIC_RELAXED);
+		dst->ssrc[i].packets = __atomic_load_n(&src->ssrc[i].packets, __ATOMIC_RELAXED);
+		dst->ssrc[i].last_seq = __atomic_load_n(&src->ssrc[i].last_seq, __ATOMIC_RELAXED);
 	}
+	for (int i = 0; i < RTPRELAY_STATS_PTS; i++) {
+		dst->pt[i].payload_type = __atomic_load_n(&src->pt[i].payload_type,
+							  __ATOMIC_RELAXED);
+		dst->pt[i].packets = __atomic_load_n(&src->pt[i].packets, __ATOMIC_RELAXED);
+	}
+}
+
+/* What the kernel added to old since snap was taken, added to dst (the
+ * counters the module writes; per-SSRC and per-payload-type entries of
+ * those few packets are not carried over). */
+static void stats_fold(struct rtprelay_stream_stats *dst, struct rtprelay_stream_stats *old,
+		       const struct rtprelay_stream_stats *snap)
+{
+	struct rtprelay_stream_stats now;
+
+	stats_copy(&now, old);
+	__atomic_fetch_add(&dst->packets, now.packets - snap->packets, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&dst->bytes, now.bytes - snap->bytes, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&dst->errors, now.errors - snap->errors, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&dst->dropped_source, now.dropped_source - snap->dropped_source,
+			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&dst->kernel_packets, now.kernel_packets - snap->kernel_packets,
+			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&dst->kernel_bytes, now.kernel_bytes - snap->kernel_bytes,
+			   __ATOMIC_RELAXED);
+	if (now.last_packet_us > __atomic_load_n(&dst->last_packet_us, __ATOMIC_RELAXED))
+		__atomic_store_n(&dst->last_packet_us, now.last_packet_us, __ATOMIC_RELAXED);
+}
+
+/*
+ * Pins follow live memory after a load drop: s's counters sit in a sparse
+ * shard (bufferpool_should_move) that only long-lived streams keep alive;
+ * give them a new home so the shard empties and is unpinned. Allocate,
+ * copy, point the stream (workers: under the call lock we hold) and its
+ * target (REPLACE) at the copy, add what the kernel counted meanwhile, and
+ * free the old copy, which the pool keeps in quarantine until a barrier.
+ * Call lock held. True if moved.
+ */
+static bool move_stats(struct stream *s)
+{
+	struct bufferpool *pool = off.rp->pool;
+	struct stream_offload *o = &s->koff;
+	struct rtprelay_stream_stats *old = s->stats, *new, snap;
+	int err;
+
+	if (!bufferpool_should_move(pool, old))
+		return false;
+	new = bufferpool_alloc(pool, sizeof(*new), BUFFERPOOL_KERNEL);
+	if (!new)
+		return false;
+	if (bufferpool_shard_base(pool, new) == bufferpool_shard_base(pool, old) ||
+	    !bufferpool_is_pinned(pool, new)) {
+		bufferpool_free(pool, new);
+		off.n.move_skips++;
+		return false;
+	}
+	stats_copy(&snap, old);
+	*new = snap;
+	s->stats = new;
+	if (o->installed) {
+		struct rtprelay_target t = o->target;
+
+		t.stats_addr = (uintptr_t) new;
+		err = ktable_target_replace(off.kt, &t);
+		if (!err) {
+			off.n.replaces++;
+			o->target = t;
+		} else {
+			off.n.replace_failures++;
+			del_target(s, OFFLOAD_ADD_FAILED);
+			o->err = -err;
+			if (table_broken(err))
+				table_failed(err);
+			else
+				log_cause(OP_REPLACE, err, "the stream is relayed in user space");
+		}
+		stats_fold(new, old, &snap);
+	}
+	bufferpool_free(pool, old);
+	off.n.moves++;
+	return true;
+}
+
+/* Up to MOVE_BATCH moves of counters out of sparse shards. */
+static void move_sparse(void)
+{
+	unsigned moved = 0;
+
+	for (GList *l = calls_list(off.rp->calls); l && moved < MOVE_BATCH; l = l->next) {
+		struct call *call = l->data;
+
+		pthread_mutex_lock(&call->lock);
+		for (unsigned i = 0; i < call->monologues->len && moved < MOVE_BATCH; i++) {
+			struct monologue *ml = call->monologues->pdata[i];
+
+			for (unsigned j = 0; j < ml->medias->len; j++) {
+				struct media *m = ml->medias->pdata[j];
+
+				for (int k = 0; k < 2; k++)
+					moved += move_stats(&m->streams[k]);
+			}
+		}
+		pthread_mutex_unlock(&call->lock);
+	}
+}
+
+/* While targets are installed: does the descriptor still work, and does
+ * every stream keep within media-max-pps? Then counters out of sparse
+ * shards. */
+static void rate_checks(int64_t period)
+{
 	for (GList *l = calls_list(off.rp->calls); l && off.n.targets; l = l->next) {
 		struct call *call = l->data;
 
@@ -475,6 +595,27 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
 		}
 		pthread_mutex_unlock(&call->lock);
 	}
+}
+
+static void on_probe(evutil_socket_t fd, short what, void *arg)
+{
+	int64_t now = clock_mono_us(), period = now - off.probe_at_us;
+
+	(void)fd, (void)what, (void)arg;
+	off.probe_at_us = now;
+	if (!off.kt || off.gone)
+		return;
+	if (off.n.targets) {
+		long n = ktable_target_count(off.kt);
+
+		if (n < 0 && table_broken((int)n)) {
+			table_failed((int)n);
+			return;
+		}
+		rate_checks(period);
+	}
+	if (!off.gone)
+		move_sparse();
 }
 
 void offload_start(struct rtprelay *rp, const struct kernel *k)
@@ -550,6 +691,8 @@ void offload_to_bencode(struct arena *a, bencode_item *dict)
 	bencode_dict_add_int(a, dict, "target_delete_failures", (int64_t)off.n.del_failures);
 	bencode_dict_add_int(a, dict, "table_failures", (int64_t)off.n.table_failures);
 	bencode_dict_add_int(a, dict, "over_rate", (int64_t)off.n.over_rate);
+	bencode_dict_add_int(a, dict, "moves", (int64_t)off.n.moves);
+	bencode_dict_add_int(a, dict, "move_skips", (int64_t)off.n.move_skips);
 	bencode_dict_add_int(a, dict, "offload_kicks",
 			     (int64_t)__atomic_load_n(&off.n.kicks, __ATOMIC_RELAXED));
 }

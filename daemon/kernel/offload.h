@@ -20,6 +20,12 @@
  * the control thread after a worker's kick (learning committed or moved).
  * offload_media_release_locked() deletes targets before ports go.
  *
+ * Every second the control thread also checks that the descriptor works,
+ * that kernel-forwarded streams keep within media-max-pps (one over it
+ * goes back to user space for good), and moves the counters of streams
+ * out of sparse shards (bufferpool_should_move) so pins follow live
+ * memory after a load drop.
+ *
  * Failure never fails a call: a target the module refuses leaves the
  * stream in user space (reason kept, counted, logged once per cause and
  * then at most once a minute); a descriptor that fails (module unloaded,
