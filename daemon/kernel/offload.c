@@ -72,6 +72,7 @@ static struct {
 	struct ktable *kt;   /* NULL: user space only (never or no more) */
 	bool active;         /* kt and not gone: workers' kicks count (atomic) */
 	int64_t probe_at_us; /* the last probe (monotonic) */
+	char *move_resume;   /* call-id where the next move walk starts */
 	unsigned table_id;   /* for the log */
 	bool gone;           /* kt failed: reason KERNEL_GONE from now on */
 	int gone_err;
@@ -505,7 +506,9 @@ static void stats_fold(struct rtprelay_stream_stats *dst, struct rtprelay_stream
  * copy, point the stream (workers: under the call lock we hold) and its
  * target (REPLACE) at the copy, add what the kernel counted meanwhile, and
  * free the old copy, which the pool keeps in quarantine until a barrier.
- * Call lock held. True if moved.
+ * Only pinned shards: moving out of user-space memory unpins nothing.
+ * Call lock held. True if it tried (moved, or the replacement came from
+ * the same shard).
  */
 static bool move_stats(struct stream *s)
 {
@@ -514,16 +517,16 @@ static bool move_stats(struct stream *s)
 	struct rtprelay_stream_stats *old = s->stats, *new, snap;
 	int err;
 
-	if (!bufferpool_should_move(pool, old))
+	if (!bufferpool_is_pinned(pool, old) || !bufferpool_should_move(pool, old))
 		return false;
 	new = bufferpool_alloc(pool, sizeof(*new), BUFFERPOOL_KERNEL);
 	if (!new)
-		return false;
+		return true;
 	if (bufferpool_shard_base(pool, new) == bufferpool_shard_base(pool, old) ||
 	    !bufferpool_is_pinned(pool, new)) {
 		bufferpool_free(pool, new);
 		off.n.move_skips++;
-		return false;
+		return true;
 	}
 	stats_copy(&snap, old);
 	*new = snap;
@@ -552,23 +555,40 @@ static bool move_stats(struct stream *s)
 	return true;
 }
 
-/* Up to MOVE_BATCH moves of counters out of sparse shards. */
+/*
+ * Up to MOVE_BATCH tries to move counters out of sparse shards, going on
+ * from the call where the last walk stopped (by call-id: that call may be
+ * gone), so every long-lived stream gets its turn.
+ */
 static void move_sparse(void)
 {
-	unsigned moved = 0;
+	unsigned tried = 0;
+	GList *l = calls_list(off.rp->calls);
 
-	for (GList *l = calls_list(off.rp->calls); l && moved < MOVE_BATCH; l = l->next) {
+	if (off.move_resume) {
+		struct call *from = call_find(off.rp->calls, str_from(off.move_resume));
+
+		if (from)
+			l = from->link;
+		g_free(off.move_resume);
+		off.move_resume = NULL;
+	}
+	for (; l; l = l->next) {
 		struct call *call = l->data;
 
+		if (tried >= MOVE_BATCH) {
+			off.move_resume = g_strdup(call->callid);
+			break;
+		}
 		pthread_mutex_lock(&call->lock);
-		for (unsigned i = 0; i < call->monologues->len && moved < MOVE_BATCH; i++) {
+		for (unsigned i = 0; i < call->monologues->len; i++) {
 			struct monologue *ml = call->monologues->pdata[i];
 
 			for (unsigned j = 0; j < ml->medias->len; j++) {
 				struct media *m = ml->medias->pdata[j];
 
 				for (int k = 0; k < 2; k++)
-					moved += move_stats(&m->streams[k]);
+					tried += move_stats(&m->streams[k]);
 			}
 		}
 		pthread_mutex_unlock(&call->lock);
@@ -651,6 +671,8 @@ void offload_stop(void)
 	event_free(off.ev);
 	g_ptr_array_free(off.kicked, TRUE);
 	off.kicked = NULL;
+	g_free(off.move_resume);
+	off.move_resume = NULL;
 	off.kt = NULL;
 }
 
