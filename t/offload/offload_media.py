@@ -282,7 +282,11 @@ def moved_scenario(c):
     other source up) moves B's source, and both targets are replaced."""
     a, b, balt = media.Peer(), media.Peer(), media.Peer()
     to_a, to_b = setup_call(c, "mv1", a, b)
-    exchange(a, balt, to_a, to_b, 3, 1, "B from another port: learning packets")
+    # B speaks first (from balt), so A's packets go there, not to the SDP
+    # address.
+    balt.send(media.rtp(seq=1, ssrc=0xB0B0B0B0), to_a)
+    a.recv(timeout=2.0)
+    exchange(a, balt, to_a, to_b, 3, 2, "B from another port: learning packets")
     check(wait_for(lambda: any(("dst 127.0.0.1:%d" % balt.port) in ln for ln in list_lines())),
           "A's target sends to B's learned port", list_lines())
     rep0 = stats(c)["kernel"]["target_replaces"]
@@ -303,6 +307,8 @@ def moved_scenario(c):
           (rep0, k["target_replaces"]))
     eq(k["targets"], 2, "statistics.kernel.targets")
     balt.drain()
+    a.drain()
+    b.drain()
     fwd0 = status("Packets forwarded")
     exchange(a, b, to_a, to_b, 10, 200, "after the move, in the kernel")
     eq(status("Packets forwarded") - fwd0, 20, "module forwarded them")
