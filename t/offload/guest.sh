@@ -3,7 +3,9 @@
 # order: module absent (user space with one log line; --no-fallback
 # refuses); module loaded: the one-shot --nftables-* modes; the daemon with
 # --table=0 (rules, pinned shard, ng offer/answer/delete, barrier, clean
-# shutdown); injected pin failures. Prints "N passed, N failed".
+# shutdown, long calls' counters moved out of sparse shards); injected pin
+# failures; media through kernel targets (offload_media.py). Prints
+# "N passed, N failed".
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 rp=$top/daemon/rtprelay
