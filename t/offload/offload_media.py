@@ -17,6 +17,8 @@ Scenarios:
   timeout  (--timeout=3) a call whose media only the kernel sees stays
   rate     (--media-max-pps=200) a stream over it in the kernel goes back
            to user space, where the limit applies
+  longmedia WORKDIR: a kernelized long call whose counters guest.sh's
+           load leaves in a sparse shard: moved, target replaced, counts kept
   refused  fail_target_adds: the call flows in user space, reason and
            counts show it
   gone     the module's rules and the module itself removed under the
@@ -384,6 +386,51 @@ def rate_scenario(c):
     b.close()
 
 
+def longmedia_scenario(c):
+    """A long call in the kernel while guest.sh fills and empties shards
+    around it: it says READY_FILE once kernelized, keeps a packet a second
+    each way going (media timeout), and once GO_FILE exists checks that its
+    counters moved out of their sparse shard with the target following
+    (REPLACE with the new address), the counts carried over."""
+    work = sys.argv[3]
+    a, b = media.Peer(), media.Peer()
+    to_a, to_b = setup_call(c, "long0", a, b)
+    exchange(a, b, to_a, to_b, 3, 1, "long media call: learning packets")
+    if not check(wait_for(lambda: len(list_lines()) == 2), "long media call: 2 targets",
+                 list_lines()):
+        return
+    exchange(a, b, to_a, to_b, 10, 10, "long media call in the kernel")
+    mine = "local 127.0.0.1:%d " % to_b
+    before = [ln for ln in list_lines() if mine in ln]
+    pk0 = stream(c, "long0", "A")["stats"]["packets"]
+    eq(pk0, 13, "A's packets before the moves")
+    open(os.path.join(work, "longmedia.ready"), "w").close()
+    sent, seq, end = 0, 100, time.monotonic() + 900
+    while not os.path.exists(os.path.join(work, "longmedia.go")) and time.monotonic() < end:
+        a.send(media.rtp(seq=seq, ssrc=0xA0A0A0A0), to_b)
+        b.send(media.rtp(seq=seq, ssrc=0xB0B0B0B0), to_a)
+        sent += 1
+        seq += 1
+        time.sleep(1.0)
+    time.sleep(0.3)
+    a.drain()
+    b.drain()
+    after = [ln for ln in list_lines() if mine in ln]
+    stats_of = (lambda lines: lines[0].rsplit("stats ", 1)[1] if lines else None)
+    check(before and after and stats_of(before) != stats_of(after),
+          "A's target points at the moved counters (%s -> %s)"
+          % (stats_of(before), stats_of(after)))
+    fwd0 = status("Packets forwarded")
+    exchange(a, b, to_a, to_b, 20, seq, "long media call after the moves")
+    eq(status("Packets forwarded") - fwd0, 40, "module forwarded them")
+    eq(stream(c, "long0", "A")["stats"]["packets"], pk0 + sent + 20,
+       "A's counters carried over the move (%d before, %d while waiting, 20 after)"
+       % (pk0, sent))
+    c.delete("long0", "A")
+    a.close()
+    b.close()
+
+
 def refused_scenario(c):
     with open(PARAMS + "fail_target_adds", "w") as f:
         f.write("1000\n")
@@ -446,7 +493,7 @@ def main():
     host, port = sys.argv[1].rsplit(":", 1)
     c = ngmod.NG((host, int(port)), timeout=10)
     {"kernel": kernel_scenario, "moved": moved_scenario, "timeout": timeout_scenario,
-     "rate": rate_scenario,
+     "rate": rate_scenario, "longmedia": longmedia_scenario,
      "refused": refused_scenario, "gone": gone_scenario}[sys.argv[2]](c)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
