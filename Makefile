@@ -29,7 +29,8 @@ check-kernel:
 
 # The daemon's kernel side against the module, in the same guest: --table=0
 # start-up and shutdown, nftables rules, pinned shards, pin failures, the
-# module absent, a table in use (t/offload/run.sh, one boot, ~3 min).
+# module absent, a table in use, media through kernel targets (t/offload/run.sh,
+# one boot, ~5-6 min).
 check-offload:
 	$(Q)t/offload/run.sh
 

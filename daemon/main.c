@@ -19,6 +19,7 @@
 #include "config/options.h"
 #include "crypto/dtls_cert.h"
 #include "crypto/srtp.h"
+#include "kernel/offload.h"
 #include "kernel/setup.h"
 #include "libevent_log.h"
 #include "log.h"
@@ -126,6 +127,7 @@ int main(int argc, char **argv)
 		goto err_stop_workers;
 	}
 	rp.calls = calls_new(&rp);
+	offload_start(&rp, &kernel);
 	rp.ng_cache = ng_cache_new_limits(cfg->ng_cache_max_entries,
 					  (size_t)cfg->ng_cache_max_kib << 10,
 					  (int64_t)NG_CACHE_SECONDS * G_USEC_PER_SEC);
@@ -156,6 +158,7 @@ err_free_calls:
 	ports_free(rp.ports);
 err_stop_workers:
 	workers_stop(rp.workers);
+	offload_stop();
 	dtls_cert_free(rp.dtls);
 	memory_stop(&rp);
 err_stop_kernel:

@@ -37,6 +37,7 @@ struct stats {
 	uint64_t monologues_created;
 	/* media counters of streams already freed (media_free adds them) */
 	uint64_t relayed_packets, relayed_bytes, relayed_errors;
+	uint64_t relayed_kernel_packets;          /* of relayed_packets: by the kernel */
 	uint64_t srtp_auth_failed, srtp_replayed; /* of calls gone (live ones: summed) */
 	uint64_t stun_dropped, stun_answered;     /* ICE, of agents gone (ice/agent.h) */
 	struct dtls_counters dtls; /* all parties, live or gone: the packet path adds atomically */

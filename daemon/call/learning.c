@@ -51,6 +51,14 @@ void learning_reset(struct learning *l, const struct sockaddr_storage *advertise
 	*endpoint = *advertised;
 }
 
+void learning_credit(struct learning *l, uint64_t n, int64_t now_us)
+{
+	if (!n || l->state == LEARN_NONE)
+		return;
+	l->source_last_us = now_us;
+	l->tokens = (uint8_t)(l->tokens + n > LEARNING_BURST ? LEARNING_BURST : l->tokens + n);
+}
+
 static uint8_t rank_of(const struct sockaddr_storage *advertised,
 		       const struct sockaddr_storage *src)
 {
@@ -66,6 +74,7 @@ static void adopt(struct learning *l, const struct learning_policy *pol,
 		  uint64_t key, uint8_t rank, int64_t now)
 {
 	l->source_key = key;
+	l->source = *src;
 	l->rank = rank;
 	l->source_last_us = now;
 	l->cand_count = 0;

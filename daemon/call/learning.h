@@ -53,6 +53,9 @@ struct learning {
 	int64_t source_last_us;  /* the source's last packet */
 	uint64_t source_key;     /* learning_key of the party's source */
 	uint64_t cand_key;       /* the last stranger, a candidate to replace it */
+
+	/* the party's source: the address whose key is source_key */
+	struct sockaddr_storage source;
 };
 
 struct learning_policy {
@@ -75,6 +78,10 @@ enum learn_verdict learning_packet(struct learning *l, const struct learning_pol
 				   const struct sockaddr_storage *advertised,
 				   struct sockaddr_storage *endpoint,
 				   const struct sockaddr_storage *src, int64_t now_us);
+
+/* n packets of the party's source were forwarded without passing here (by
+ * the kernel): they earn strangers' tokens as if they had. */
+void learning_credit(struct learning *l, uint64_t n, int64_t now_us);
 
 /* The SDP changed: forget what was learned; send to advertised again. */
 void learning_reset(struct learning *l, const struct sockaddr_storage *advertised,

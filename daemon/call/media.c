@@ -11,6 +11,7 @@
 
 #include "bufferpool.h"
 #include "call/call.h"
+#include "kernel/offload.h"
 #include "media/io.h"
 #include "rtprelay.h"
 #include "stats.h"
@@ -59,6 +60,8 @@ struct media *media_new(struct monologue *ml, unsigned index, struct media_state
 
 static void take_off(struct media *m, struct media_retired *old)
 {
+	/* No kernel target may send to or from ports that go. */
+	offload_media_release_locked(m);
 	old->pp = m->ports;
 	m->ports = (struct port_pair){ 0 };
 	for (int k = 0; k < 2; k++) {
@@ -122,6 +125,7 @@ void media_free(struct media *m)
 		rp->stats->relayed_packets += m->streams[k].stats->packets;
 		rp->stats->relayed_bytes += m->streams[k].stats->bytes;
 		rp->stats->relayed_errors += m->streams[k].stats->errors;
+		rp->stats->relayed_kernel_packets += m->streams[k].stats->kernel_packets;
 		bufferpool_free(rp->pool, m->streams[k].stats);
 	}
 	if (m->sdes)

@@ -20,6 +20,7 @@
 
 #include "call/learning.h"
 #include "call/ports.h"
+#include "kernel/offload-t.h"
 #include "rtprelay_stats.h"
 
 struct monologue;
@@ -45,6 +46,9 @@ struct stream {
 	int64_t rate_at_us;    /* when rate_tokens was last refilled */
 	uint32_t rate_tokens;  /* in 1/1000 packet */
 	uint64_t dropped_rate; /* over media-max-pps; read atomically */
+
+	/* in the kernel or why not (kernel/offload.h) */
+	struct stream_offload koff;
 };
 
 struct media {

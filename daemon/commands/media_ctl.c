@@ -11,6 +11,7 @@
 #include "call/call.h"
 #include "commands/flags.h"
 #include "commands/media_ctl.h"
+#include "kernel/offload.h"
 #include "log.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
@@ -38,6 +39,8 @@ static void set_call(struct call *call, struct monologue *only, enum media_ctl w
 			set_flag(ml, what, on);
 	}
 	pthread_mutex_unlock(&call->lock);
+	/* blocked or silenced: back to user space (and out again) */
+	offload_sync_call(call);
 }
 
 static int media_ctl(struct ng_request *req, enum media_ctl what, bool on)

@@ -25,6 +25,7 @@
 #include "commands/sdp_sdes.h"
 #include "config/config.h"
 #include "ice/ice_sdp.h"
+#include "kernel/offload.h"
 #include "log.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
@@ -571,6 +572,8 @@ static int offer_answer(struct ng_request *req, bool answer)
 		media_retired_release(from.ml, &from.retired[i]);
 		media_retired_release(to.ml, &to.retired[i]);
 	}
+	/* The kernel follows: new peer, address, rtcp-mux, SRTP, ports. */
+	offload_sync_call(call);
 	if (rw) {
 		/* Only internal inconsistencies get here; the call stays. */
 		ng_error(req, "%s", err);

@@ -15,6 +15,7 @@
 #include "crypto/dtls.h"
 #include "crypto/media_sdes.h"
 #include "ice/ice_query.h"
+#include "kernel/offload.h"
 #include "ng/ng.h"
 #include "rtprelay.h"
 #include "sockaddr.h"
@@ -99,6 +100,7 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 	}
 	if (m->dtls && m->dtls->in_use)
 		dtls_to_bencode(a, d, flags, m->dtls);
+	offload_stream_to_bencode(a, d, flags, st);
 	const struct rtprelay_stream_stats *ss = st->stats;
 	int64_t last = (int64_t)load(&ss->last_packet_us);
 

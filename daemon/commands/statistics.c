@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "crypto/media_sdes.h"
 #include "ice/agent.h"
+#include "kernel/offload.h"
 #include "log.h"
 #include "media/worker.h"
 #include "memory.h"
@@ -33,10 +34,11 @@ static void add_seconds(struct arena *a, bencode_item *d, const char *key, doubl
 	bencode_dict_set(a, d, key, bencode_new_str(a, arena_printf(a, "%.6f", v)));
 }
 
-/* Packets, bytes, errors, SRTP authentication failures and replays of the
+/* Packets, bytes, errors, SRTP authentication failures and replays,
+ * packets the kernel forwarded, STUN dropped and answered, of the
  * streams still alive (statistics is rare enough for a walk over every
  * call). */
-static void add_live_counters(struct rtprelay *rp, uint64_t sum[7])
+static void add_live_counters(struct rtprelay *rp, uint64_t sum[8])
 {
 	for (GList *l = calls_list(rp->calls); l; l = l->next) {
 		const struct call *call = l->data;
@@ -48,8 +50,8 @@ static void add_live_counters(struct rtprelay *rp, uint64_t sum[7])
 				const struct media *m = ml->medias->pdata[j];
 
 				if (m->ice) {
-					sum[5] += ice_dropped(m->ice);
-					sum[6] += __atomic_load_n(&m->ice->cnt[0].answered,
+					sum[6] += ice_dropped(m->ice);
+					sum[7] += __atomic_load_n(&m->ice->cnt[0].answered,
 								  __ATOMIC_RELAXED) +
 						  __atomic_load_n(&m->ice->cnt[1].answered,
 								  __ATOMIC_RELAXED);
@@ -61,6 +63,8 @@ static void add_live_counters(struct rtprelay *rp, uint64_t sum[7])
 					sum[0] += __atomic_load_n(&ss->packets, __ATOMIC_RELAXED);
 					sum[1] += __atomic_load_n(&ss->bytes, __ATOMIC_RELAXED);
 					sum[2] += __atomic_load_n(&ss->errors, __ATOMIC_RELAXED);
+					sum[5] += __atomic_load_n(&ss->kernel_packets,
+								  __ATOMIC_RELAXED);
 					if (!m->sdes)
 						continue;
 					sum[3] += __atomic_load_n(&m->sdes->auth_failed[k],
@@ -110,20 +114,20 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, tot, "regularterminatedsessions", st->calls_ended[CALL_END_DELETE]);
 	bencode_dict_add_int(a, tot, "forcedterminatedsessions",
 			     st->calls_ended[CALL_END_SHUTDOWN]);
-	uint64_t relayed[7] = { st->relayed_packets,  st->relayed_bytes, st->relayed_errors,
-				st->srtp_auth_failed, st->srtp_replayed, st->stun_dropped,
-				st->stun_answered };
+	uint64_t relayed[8] = { st->relayed_packets,  st->relayed_bytes, st->relayed_errors,
+				st->srtp_auth_failed, st->srtp_replayed, st->relayed_kernel_packets,
+				st->stun_dropped,     st->stun_answered };
 
 	add_live_counters(rp, relayed);
 	bencode_dict_add_int(a, tot, "relayedpackets", (int64_t)relayed[0]);
 	bencode_dict_add_int(a, tot, "relayedbytes", (int64_t)relayed[1]);
 	bencode_dict_add_int(a, tot, "relayedpacketerrors", (int64_t)relayed[2]);
-	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)relayed[0]);
-	bencode_dict_add_int(a, tot, "relayedpackets_kernel", 0);
+	bencode_dict_add_int(a, tot, "relayedpackets_user", (int64_t)(relayed[0] - relayed[5]));
+	bencode_dict_add_int(a, tot, "relayedpackets_kernel", (int64_t)relayed[5]);
 	bencode_dict_add_int(a, tot, "srtpauthfailures", (int64_t)relayed[3]);
 	bencode_dict_add_int(a, tot, "srtpreplays", (int64_t)relayed[4]);
-	bencode_dict_add_int(a, tot, "stundropped", (int64_t)relayed[5]);
-	bencode_dict_add_int(a, tot, "stunanswered", (int64_t)relayed[6]);
+	bencode_dict_add_int(a, tot, "stundropped", (int64_t)relayed[6]);
+	bencode_dict_add_int(a, tot, "stunanswered", (int64_t)relayed[7]);
 	bencode_dict_add_int(a, tot, "dtlshandshakes", (int64_t)load64(&st->dtls.handshakes));
 	bencode_dict_add_int(a, tot, "dtlsfailures", (int64_t)load64(&st->dtls.failed));
 	bencode_dict_add_int(a, tot, "dtlsfingerprintmismatches",
@@ -184,7 +188,10 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_spare", ports_spare(rp->ports));
 	memory_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "memory"));
-	memory_kernel_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "kernel"));
+	bencode_item *kd = bencode_dict_add_dict(a, dict, "kernel");
+
+	memory_kernel_to_bencode(rp, a, kd);
+	offload_to_bencode(a, kd);
 
 	bencode_item *io = bencode_dict_add_dict(a, dict, "media io");
 

@@ -148,6 +148,49 @@ int ktable_barrier(struct ktable *kt)
 	return command(kt, &c, sizeof(c));
 }
 
+static int target_command(struct ktable *kt, uint32_t cmd, const struct rtprelay_target *t)
+{
+	struct rtprelay_cmd_target c = {
+		.hdr = { .cmd = cmd, .len = sizeof(c) },
+		.target = *t,
+	};
+
+	return command(kt, &c, sizeof(c));
+}
+
+int ktable_target_add(struct ktable *kt, const struct rtprelay_target *t)
+{
+	return target_command(kt, RTPRELAY_CMD_ADD_TARGET, t);
+}
+
+int ktable_target_replace(struct ktable *kt, const struct rtprelay_target *t)
+{
+	return target_command(kt, RTPRELAY_CMD_REPLACE_TARGET, t);
+}
+
+int ktable_target_del(struct ktable *kt, const struct rtprelay_addr *local)
+{
+	struct rtprelay_cmd_del c = {
+		.hdr = { .cmd = RTPRELAY_CMD_DEL_TARGET, .len = sizeof(c) },
+		.local = *local,
+	};
+
+	return command(kt, &c, sizeof(c));
+}
+
+long ktable_target_count(struct ktable *kt)
+{
+	struct rtprelay_list_reply r = { 0 };
+	struct rtprelay_cmd_list c = {
+		.hdr = { .cmd = RTPRELAY_CMD_LIST, .len = sizeof(c) },
+		.addr = (uintptr_t)&r,
+		.max = 0,
+	};
+	int err = command(kt, &c, sizeof(c));
+
+	return err ? err : (long)r.total;
+}
+
 long long ktable_status_value(unsigned id, const char *name)
 {
 	char path[64], line[512];

@@ -42,6 +42,17 @@ int ktable_unpin(struct ktable *kt, void *base, size_t size);
  * period: never call it on the packet path (kernel/barrier.h bounds it). */
 int ktable_barrier(struct ktable *kt);
 
+struct rtprelay_target;
+/* ADD_TARGET (EEXIST), REPLACE_TARGET (ENOENT: none at t->local) and
+ * DEL_TARGET of the target at local (ENOENT); the ABI lists the rest. */
+int ktable_target_add(struct ktable *kt, const struct rtprelay_target *t);
+int ktable_target_replace(struct ktable *kt, const struct rtprelay_target *t);
+struct rtprelay_addr;
+int ktable_target_del(struct ktable *kt, const struct rtprelay_addr *local);
+/* LIST with no room: the number of targets the table holds, or -errno. A
+ * cheap probe that the descriptor still works. */
+long ktable_target_count(struct ktable *kt);
+
 /* A "Name: value" line of /proc/rtprelay/<id>/status; -1 if absent. */
 long long ktable_status_value(unsigned id, const char *name);
 

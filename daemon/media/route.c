@@ -7,6 +7,7 @@
 #include "crypto/dtls.h"
 #include "crypto/media_sdes.h"
 #include "ice/agent.h"
+#include "kernel/offload.h"
 #include "rtp.h"
 #include "sockaddr.h"
 
@@ -121,10 +122,26 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 		.asymmetric = m->asymmetric,
 	};
 
-	/* ICE picks the party's address: media from where checks succeeded */
-	if (m->ice && m->ice->rufrag ? !ice_source_ok(m->ice, s->kind, src)
-				     : learning_packet(&s->learn, &pol, &s->advertised,
-						       &s->endpoint, src, now) != LEARN_FORWARD) {
+	/* ICE picks the party's address: media from where checks succeeded.
+	 * Otherwise learning; what the kernel forwarded came from the party's
+	 * source, so strangers borrow from those packets too, and a source
+	 * that moves or commits makes the control thread re-check the kernel
+	 * target. */
+	bool forward;
+
+	if (m->ice && m->ice->rufrag) {
+		forward = ice_source_ok(m->ice, s->kind, src);
+	} else {
+		learning_credit(&s->learn, offload_kernel_packets_since(s), now);
+		uint8_t lstate = s->learn.state;
+		uint64_t lkey = s->learn.source_key;
+
+		forward = learning_packet(&s->learn, &pol, &s->advertised, &s->endpoint, src,
+					  now) == LEARN_FORWARD;
+		if (s->learn.state != lstate || s->learn.source_key != lkey)
+			offload_kick(s);
+	}
+	if (!forward) {
 		bump(&st->dropped_source, 1);
 		return NULL;
 	}

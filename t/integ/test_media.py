@@ -579,6 +579,15 @@ def test_relayed_totals_in_statistics():
         t = d.ng.command("statistics")["statistics"]["totalstatistics"]
         check.eq(t["relayedpackets"], 20, "live call's packets")
         check.eq(t["relayedbytes"], 20 * 172, "live call's bytes")
+        # No kernel module on this host: user space relayed them all, and
+        # query says why (rtpengine without its module shows no flag).
+        check.eq(t["relayedpackets_user"], 20, "relayed in user space")
+        check.eq(t["relayedpackets_kernel"], 0, "relayed by the kernel")
+        for tag in ("A", "B"):
+            s = d.ng.query("m-totals")["tags"][tag]["medias"][0]["streams"][0]
+            check.eq(s["kernel"], "no kernel support", "query: %s's stream in user space" % tag)
+            check.true("kernelized" not in s["flags"] and "no kernel support" not in s["flags"],
+                       "query: no kernel flag without kernel forwarding", s["flags"])
         d.ng.delete("m-totals")
         t = d.ng.command("statistics")["statistics"]["totalstatistics"]
         check.eq(t["relayedpackets"], 20, "kept after the call ended")

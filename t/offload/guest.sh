@@ -3,7 +3,9 @@
 # order: module absent (user space with one log line; --no-fallback
 # refuses); module loaded: the one-shot --nftables-* modes; the daemon with
 # --table=0 (rules, pinned shard, ng offer/answer/delete, barrier, clean
-# shutdown); injected pin failures. Prints "N passed, N failed".
+# shutdown, long calls' counters moved out of sparse shards); injected pin
+# failures; media through kernel targets (offload_media.py). Prints
+# "N passed, N failed".
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 rp=$top/daemon/rtprelay
@@ -137,7 +139,7 @@ is "our chain gone" "$(nft list ruleset | grep -c 'chain rtprelay')" 0
 nft delete table inet rtprelay
 
 echo "[$(el)s] daemon with --table=0"
-check "daemon starts" start_daemon "$work/kernel.log" --table=0
+check "daemon starts" start_daemon "$work/kernel.log" --table=0 --endpoint-learning=immediate
 check "log: kernel forwarding on" grep -q 'kernel forwarding on: table 0, nftables chain rtprelay in table rtprelay' "$work/kernel.log"
 is "status: Descriptors" "$(field Descriptors)" 1
 is "nft: jump to rtprelay" "$(nft list ruleset | grep -c 'jump rtprelay')" 1
@@ -166,13 +168,57 @@ is "statistics kernel.barrier_failures" "$(sget kernel.barrier_failures)" 0
 # pinned; once they are deleted the emptied shards beyond the one spare are
 # unpinned and given back while the daemon runs.
 echo "[$(el)s] 2400 offers"
-is "2400 offers answered ok" "$(timeout 300 python3 "$here/ngload.py" 127.0.0.1:2223 offer 2400 load)" 2400
+# In six rounds, each followed by a long call that outlives the rest: the
+# long calls' state ends up spread over the shards.
+# The first long call has media in the kernel (offload_media.py longmedia,
+# in the background until longmedia.go).
+rm -f "$work/longmedia.ready" "$work/longmedia.go"
+timeout 1200 python3 "$here/offload_media.py" 127.0.0.1:2223 longmedia "$work" \
+	> "$work/media-longmedia.out" 2>&1 &
+lmpid=$!
+for i in $(seq 1 600); do
+	[ -e "$work/longmedia.ready" ] || ! kill -0 "$lmpid" 2>/dev/null && break
+	sleep 0.1
+done
+check "long call 0 in the kernel" test -e "$work/longmedia.ready"
+n=0
+for r in 0 1 2 3 4 5; do
+	n=$((n + $(timeout 120 python3 "$here/ngload.py" 127.0.0.1:2223 offer 400 "load$r-")))
+	[ "$r" = 0 ] || is "long call $r offered" "$(offer "long$r")" ok
+done
+is "2400 offers answered ok" "$n" 2400
 shards=$(sget memory.shards)
 ge "shards after 2400 offers" "$shards" 2
 is "status: Memory pins = shards" "$(field 'Memory pins')" "$shards"
 is "statistics kernel.pins = shards (+0 failures)" "$(sget kernel.pins)/$(sget kernel.pin_failures)" "$shards/0"
 echo "[$(el)s] 2400 deletes"
-is "2400 deletes answered ok" "$(timeout 300 python3 "$here/ngload.py" 127.0.0.1:2223 delete 2400 load)" 2400
+n=0
+for r in 0 1 2 3 4 5; do
+	n=$((n + $(timeout 120 python3 "$here/ngload.py" 127.0.0.1:2223 delete 400 "load$r-")))
+done
+is "2400 deletes answered ok" "$n" 2400
+# Pins follow live memory: the long calls' counters leave the sparse
+# shards (moved, their targets would follow) so those can empty.
+sleep 5 # moves (1 s), the quarantine's barrier, a reclaim period
+is "the long calls' 24 counters live" "$(sget memory.live_objects)" 24
+ge "statistics kernel.moves" "$(sget kernel.moves)" 1
+is "shards holding live objects after the moves" "$(ng statistics --get 'statistics.memory.per shard' |
+	python3 -c 'import json, sys; print(sum(1 for s in json.load(sys.stdin) if s["live_objects"]))')" 1
+touch "$work/longmedia.go"
+wait "$lmpid"
+grep -aE '^(ok|FAIL)' "$work/media-longmedia.out"
+line=$(grep -aoE '[0-9]+ passed, [0-9]+ failed' "$work/media-longmedia.out" | tail -1)
+if [ -n "$line" ]; then
+	set -- $line
+	pass=$((pass + $1)) fail=$((fail + $3))
+else
+	bad "offload_media.py longmedia: no summary line"
+	tail -n 20 "$work/media-longmedia.out"
+fi
+for r in 1 2 3 4 5; do
+	is "long call $r still answers" "$(ng query --call-id "long$r" --get result)" ok
+	delete "long$r" > /dev/null
+done
 sleep 4 # quarantine barrier, then a whole reclaim period empty
 is "status after the deletes: Memory pins (the spare)" "$(field 'Memory pins')" 1
 is "status after the deletes: Unpins" "$(field Unpins)" $((shards - 1))
@@ -205,6 +251,11 @@ ge "status: Pin failures" "$(field 'Pin failures')" 1
 ge "statistics kernel.pin_failures" "$(sget kernel.pin_failures)" 1
 is "statistics kernel.pins" "$(sget kernel.pins)" 0
 ge "statistics memory.unpinned_allocs" "$(sget memory.unpinned_allocs)" 4
+kernel_of() { # CALL-ID TAG: the kernel state of the party's RTP stream in query
+	ng query --call-id "$1" --get "tags.$2.medias" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["streams"][0]["kernel"])'
+}
+is "query: unpinned counters stay in user space" "$(kernel_of f1 a)" "memory not pinned"
 is "pin failure logged once" "$(grep -c 'pin failed: Cannot allocate memory; the shard stays user-space memory' "$work/failpin.log")" 1
 echo 0 > /sys/module/nft_rtprelay/parameters/fail_pins
 is "offer once pins work again" "$(offer f3)" ok
@@ -227,8 +278,44 @@ check "--no-fallback refuses a busy table (exit $rc)" test "$rc" != 0 -a "$rc" !
 exec 9>&-
 is "the other descriptor's table survived" "$(field Descriptors)" 0
 
+# Media through the daemon and the module (t/offload/offload_media.py).
+media_run() { # SCENARIO: its ok/FAIL lines and counts join ours
+	local out=$work/media-$1.out line
+	timeout 300 python3 "$here/offload_media.py" 127.0.0.1:2223 "$1" > "$out" 2>&1
+	grep -aE '^(ok|FAIL)' "$out"
+	line=$(grep -aoE '[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+	if [ -z "$line" ]; then
+		bad "offload_media.py $1: no summary line"
+		tail -n 20 "$out"
+		return
+	fi
+	set -- $line
+	pass=$((pass + $1)) fail=$((fail + $3))
+	[ "$3" = 0 ] || tail -n 30 "$out"
+}
+echo "[$(el)s] media in the kernel"
+check "daemon starts" start_daemon "$work/media.log" --table=0 --endpoint-learning=immediate
+media_run kernel
+media_run moved
+echo "[$(el)s] target adds refused"
+media_run refused
+is "refused add logged once" "$(grep -c 'target add failed: Cannot allocate memory; the stream is relayed in user space' "$work/media.log")" 1
+check "daemon stops" stop_daemon
+is "status after stop: Targets" "$(field Targets)" 0
+echo "[$(el)s] media timeout on kernel media; the module goes under the daemon"
+check "daemon starts" start_daemon "$work/gone.log" --table=0 --endpoint-learning=immediate --timeout=3 --media-max-pps=200
+media_run timeout
+media_run rate
+media_run gone
+is "table failure logged once" "$(grep -c 'kernel table 0: table failed: .*; every stream goes back to user space' "$work/gone.log")" 1
+check "daemon stops" stop_daemon
+
 echo "[$(el)s] unload"
-check "rmmod nft_rtprelay" rmmod nft_rtprelay
+if [ -e /proc/rtprelay ]; then
+	check "rmmod nft_rtprelay" rmmod nft_rtprelay
+else
+	ok "nft_rtprelay already unloaded (by the last scenario)"
+fi
 if dmesg | grep -qE 'WARNING|BUG|Oops'; then
 	bad "dmesg: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -3)"
 else

@@ -4,7 +4,9 @@
 # rules, pinned shards), an ng offer/answer/delete, shutdown (rules, table
 # and pins gone), the module absent (user space, one log line) and
 # --no-fallback (refuses), the one-shot --nftables-* modes, and injected pin
-# failures (offers still succeed); before that, a host test of the bounded
+# failures (offers still succeed), media through kernel targets
+# (offload_media.py: kernelized streams, re-answer, block, delete, SRTP,
+# refused adds, the module removed under the daemon); before that, a host test of the bounded
 # barrier (test_barrier.c). Boots the same guest as t/kernel with its
 # scripts (setup-kernel.sh, run-in-vm.sh), once; runs guest.sh there.
 # Prints "N passed, N failed" last; exit status non-zero on any failure.

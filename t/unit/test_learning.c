@@ -267,3 +267,33 @@ TEST(reset_forgets)
 	CHECK(pkt(&fx, "127.0.0.1", 5008, 2 * SEC));
 	CHECK(ep_is(&fx, "127.0.0.1", 5008));
 }
+
+TEST(source_address_kept_with_learning_off)
+{
+	struct fixture fx;
+	struct sockaddr_storage want = addr("127.0.0.1", 5000);
+
+	setup(&fx, EL_OFF, false);
+	CHECK(pkt(&fx, "127.0.0.1", 5000, 1 * SEC));
+	CHECK(ep_is(&fx, "127.0.0.2", 4000));    /* off: still the SDP address */
+	CHECK(sockaddr_eq(&fx.l.source, &want)); /* what a kernel target expects */
+}
+
+TEST(kernel_forwarded_packets_lend_to_strangers)
+{
+	struct fixture fx;
+
+	setup(&fx, EL_IMMEDIATE, false);
+	CHECK(pkt(&fx, "127.0.0.1", 5000, 1 * SEC));
+	/* the source's next packets went through the kernel: none here */
+	CHECK_EQ(verdict(&fx, "127.0.0.9", 5002, 2 * SEC), LEARN_DROP_RATE);
+	learning_credit(&fx.l, 1000, 3 * SEC);
+	for (int i = 0; i < LEARNING_BURST; i++)
+		CHECK_EQ(verdict(&fx, "127.0.0.9", 5002, 3 * SEC + i), LEARN_FORWARD);
+	CHECK_EQ(verdict(&fx, "127.0.0.9", 5002, 3 * SEC + 100), LEARN_DROP_RATE);
+	CHECK(ep_is(&fx, "127.0.0.1", 5000));
+	/* nothing to lend before the first packet */
+	setup(&fx, EL_IMMEDIATE, false);
+	learning_credit(&fx.l, 10, 1 * SEC);
+	CHECK_EQ(fx.l.tokens, 0);
+}
