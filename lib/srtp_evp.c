@@ -23,29 +23,36 @@ static const srtp_cipher_type_t *const ciphers[] = {
 	&srtp_evp_aes_gcm_128, &srtp_evp_aes_gcm_256,
 };
 
-int srtp_evp_register(const char **why)
+int srtp_evp_register_these(const srtp_cipher_type_t *const *cts, size_t n,
+			    const srtp_auth_type_t *at, const char **why)
 {
 	/* all checked before any is replaced: a failure leaves libsrtp2 as it was */
-	for (size_t i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++) {
-		if (srtp_cipher_type_self_test(ciphers[i]) != srtp_err_status_ok) {
-			*why = ciphers[i]->description;
+	for (size_t i = 0; i < n; i++) {
+		if (srtp_cipher_type_self_test(cts[i]) != srtp_err_status_ok) {
+			*why = cts[i]->description;
 			return -1;
 		}
 	}
-	if (srtp_auth_type_self_test(&srtp_evp_hmac_sha1) != srtp_err_status_ok) {
-		*why = srtp_evp_hmac_sha1.description;
+	if (srtp_auth_type_self_test(at) != srtp_err_status_ok) {
+		*why = at->description;
 		return -1;
 	}
 	/* libsrtp2 checks each against its own type's known answers too */
-	for (size_t i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++) {
-		if (srtp_replace_cipher_type(ciphers[i], ciphers[i]->id) != srtp_err_status_ok) {
-			*why = ciphers[i]->description;
+	for (size_t i = 0; i < n; i++) {
+		if (srtp_replace_cipher_type(cts[i], cts[i]->id) != srtp_err_status_ok) {
+			*why = cts[i]->description;
 			return -1;
 		}
 	}
-	if (srtp_replace_auth_type(&srtp_evp_hmac_sha1, SRTP_HMAC_SHA1) != srtp_err_status_ok) {
-		*why = srtp_evp_hmac_sha1.description;
+	if (srtp_replace_auth_type(at, at->id) != srtp_err_status_ok) {
+		*why = at->description;
 		return -1;
 	}
 	return 0;
+}
+
+int srtp_evp_register(const char **why)
+{
+	return srtp_evp_register_these(ciphers, sizeof(ciphers) / sizeof(ciphers[0]),
+				       &srtp_evp_hmac_sha1, why);
 }

@@ -13,10 +13,13 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "crypto/srtp.h"
 #include "sdes.h"
 #include "srtp_evp.h"
+#include "srtp_evp_internal.h"
 #include "test.h"
 
 TEST_MAIN()
@@ -371,4 +374,56 @@ TEST(no_allocation_per_packet)
 			return;
 		}
 	}
+}
+
+/*
+ * A type failing its known answers: registering fails naming it, and
+ * nothing is replaced (the good type before it neither): sessions made
+ * afterwards use libsrtp2's own types and work. In a child process, as
+ * libsrtp2's types are global and this file's other tests replace them.
+ */
+TEST(failed_registration_replaces_nothing)
+{
+	srtp_cipher_test_case_t bad_kat = *srtp_evp_aes_icm_256.test_data;
+	srtp_cipher_type_t broken = srtp_evp_aes_icm_256;
+	uint8_t ct[64];
+	int status;
+
+	memcpy(ct, bad_kat.ciphertext, bad_kat.ciphertext_length_octets);
+	ct[0] ^= 1;
+	bad_kat.ciphertext = ct;
+	broken.test_data = &bad_kat;
+	broken.description = "the broken one";
+	fflush(NULL);
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		const srtp_cipher_type_t *const cts[] = { &srtp_evp_aes_icm_128, &broken };
+		const char *why = NULL;
+		uint8_t buf[200 + SRTP_DIR_MAX_GROWTH];
+		size_t len;
+
+		/* libsrtp2 afresh, with its own types, whatever the parent did */
+		if (ready)
+			srtp_shutdown();
+		if (srtp_init() != srtp_err_status_ok)
+			_exit(10);
+		if (srtp_evp_register_these(cts, 2, &srtp_evp_hmac_sha1, &why) != -1)
+			_exit(11);
+		if (!why || strcmp(why, "the broken one") != 0)
+			_exit(12);
+		unsigned long made = srtp_evp_objects_made();
+		if (!make_sessions(0))
+			_exit(13);
+		if (srtp_evp_objects_made() != made)
+			_exit(14); /* an OpenSSL type was used after all */
+		len = rtp_packet(buf, 1, 160);
+		if (srtp_dir_protect(out[0][0], false, buf, &len, sizeof(buf)) != SRTP_OK ||
+		    srtp_dir_unprotect(in[0][0], false, buf, &len) != SRTP_OK || len != 172)
+			_exit(15);
+		_exit(0);
+	}
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
 }
