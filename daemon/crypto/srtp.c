@@ -1,9 +1,13 @@
 /* SRTP/SRTCP sessions with libsrtp2; see srtp.h. */
+#define LOG_SUBSYS srtp
 #include "crypto/srtp.h"
 
 #include <glib.h>
 #include <srtp2/srtp.h>
 #include <string.h>
+
+#include "log.h"
+#include "srtp_evp.h"
 
 /*
  * libsrtp2 keeps a stream (keys, replay window, ROC) per SSRC it has seen
@@ -26,7 +30,16 @@ struct srtp_dir {
 
 int srtp_dir_library_init(void)
 {
-	return srtp_init() == srtp_err_status_ok ? 0 : -1;
+	const char *why;
+
+	if (srtp_init() != srtp_err_status_ok)
+		return -1;
+	/* the primitives on OpenSSL (srtp_evp.h); libsrtp2's own still work */
+	if (srtp_evp_register(&why) < 0)
+		log_warnx("SRTP: %s failed its known-answer test; libsrtp2's own "
+			  "crypto is used for it and the types after it (slower)",
+			  why);
+	return 0;
 }
 
 /* The suite's policy for RTP and RTCP. */
@@ -97,8 +110,15 @@ struct srtp_dir *srtp_dir_new(const struct sdes_crypto *c, bool inbound, const c
 		p.rtp.sec_serv &= ~sec_serv_conf;
 	if (c->flags & SDES_UNENCRYPTED_SRTCP)
 		p.rtcp.sec_serv &= ~sec_serv_conf;
-	if (c->flags & SDES_UNAUTHENTICATED_SRTP)
+	if (c->flags & SDES_UNAUTHENTICATED_SRTP) {
+		/* no tag at all: libsrtp2 2.5 still takes the policy's tag
+		 * length off what it unprotects unless the authenticator is
+		 * the null one (it then failed every packet as a parse error) */
 		p.rtp.sec_serv &= ~sec_serv_auth;
+		p.rtp.auth_type = SRTP_NULL_AUTH;
+		p.rtp.auth_key_len = 0;
+		p.rtp.auth_tag_len = 0;
+	}
 	p.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
 	memcpy(key, c->key, sizeof(key));
 	if (c->mki_len) {

@@ -16,7 +16,9 @@
 
 struct srtp_dir;
 
-/* Once, before any session (main thread). 0 or -1. */
+/* Once, before any session (main thread): libsrtp2, with its crypto on
+ * OpenSSL (srtp_evp.h; if that fails, one warning and libsrtp2's own).
+ * 0 or -1. */
 int srtp_dir_library_init(void);
 
 /* A session for c's suite and key, or NULL (unimplemented suite, bad key);

@@ -1,6 +1,7 @@
 /*
  * srtp_endpoint: the SRTP side of one media_load endpoint (SDES, suite
- * AES_CM_128_HMAC_SHA1_80, libsrtp2). The endpoint has its own master key,
+ * AES_CM_128_HMAC_SHA1_80, libsrtp2 with its crypto on OpenSSL as in the
+ * daemon, srtp_evp.h). The endpoint has its own master key,
  * offered in its SDP's a=crypto line, with which it protects what it sends;
  * it unprotects what it receives with the key the relay put in the SDP it
  * returned. A packet that fails authentication (or replays) is not ours:

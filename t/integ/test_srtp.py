@@ -123,6 +123,71 @@ def test_rtp_to_srtp_every_suite():
             d.ng.delete(call)
 
 
+def test_mki_keys_both_ways():
+    """A party's key with an MKI (RFC 4568 "|value:length"): its packets
+    carry the MKI and are unprotected with it; the relay's own keys have
+    none, so what it sends carries none (as rtpengine 10.5: its a=crypto
+    lines never have an MKI, and it has no SDES option for one). A packet
+    with another MKI is not the party's: dropped (rtprelay; rtpengine
+    forwards it). Both daemons."""
+    d = daemon.shared("v4", args=["--delete-delay=0"])
+    suite = "AES_CM_128_HMAC_SHA1_80"
+    with media.Peer() as a, media.Peer() as b:
+        # SRTP -> RTP: A's key has MKI 1 in 4 bytes
+        key_a = srtp.new_key(suite)
+        r = d.ng.offer(sdp(a, "RTP/SAVP", srtp.crypto_line(1, suite, key_a, "|2^31|1:4")),
+                       "srtp-mki", "A", **{"transport-protocol": "RTP/AVP"})
+        b_port = media.sdp_port(r["sdp"])
+        r = d.ng.answer(sdp(b), "srtp-mki", "A", "B")
+        lines = srtp.parse_crypto(r["sdp"])
+        check.eq([(t, s, rest) for t, s, _, rest in lines], [(1, suite, "")],
+                 "the relay's key for A: no MKI")
+        a_port = media.sdp_port(r["sdp"])
+        tx = srtp.Session(suite, key_a, inbound=False, mki=(1, 4))
+        rx = srtp.Session(suite, lines[0][2], inbound=True)
+        for seq in range(1, 4):
+            plain = media.rtp(seq=seq, ssrc=0xA, payload=payload(b"A", seq))
+            wire = tx.protect(plain)
+            check.eq(len(wire), len(plain) + 4 + 10, "A's packet carries the MKI and the tag")
+            a.send(wire, a_port)
+            check.eq(b.recv()[0], plain, "A's packet %d (MKI 1) decrypted at B" % seq)
+            plain = media.rtp(seq=seq, ssrc=0xB, payload=payload(b"B", seq))
+            b.send(plain, b_port)
+            wire = a.recv()[0]
+            check.eq(len(wire), len(plain) + 10, "toward A: the tag, no MKI")
+            check.eq(rx.unprotect(wire), plain, "B's packet %d at A" % seq)
+        a.send(tx.protect_rtcp(rtcp_sr(0xA)), a_port + 1, rtcp=True)
+        check.eq(b.recv(rtcp=True)[0], rtcp_sr(0xA), "SRTCP with the MKI from A decrypted")
+        if daemon.TARGET == "rtprelay":
+            # rtpengine 10.5 ignores the MKI's value and forwards it (COMPAT.md)
+            other = srtp.Session(suite, key_a, inbound=False, mki=(2, 4))
+            a.send(other.protect(media.rtp(seq=10, ssrc=0xA, payload=payload(b"A", 10))),
+                   a_port)
+            media.nothing_arrives(b)
+        d.ng.delete("srtp-mki")
+    with media.Peer() as a, media.Peer() as b:
+        # RTP -> SRTP: B answers with its key and MKI 7 in 2 bytes
+        r = d.ng.offer(sdp(a), "rtp-mki", "A", **{"transport-protocol": "RTP/SAVP"})
+        mine = [o for o in srtp.parse_crypto(r["sdp"]) if o[1] == suite]
+        check.eq([rest for _, _, _, rest in mine], [""], "the relay's key for B: no MKI")
+        tag, _, key_r, _ = mine[0]
+        b_port = media.sdp_port(r["sdp"])
+        key_b = srtp.new_key(suite)
+        r = d.ng.answer(sdp(b, "RTP/SAVP", srtp.crypto_line(tag, suite, key_b, "|7:2")),
+                        "rtp-mki", "A", "B")
+        a_port = media.sdp_port(r["sdp"])
+        tx = srtp.Session(suite, key_b, inbound=False, mki=(7, 2))
+        rx = srtp.Session(suite, key_r, inbound=True)
+        for seq in range(1, 4):
+            plain = media.rtp(seq=seq, ssrc=0xB, payload=payload(b"B", seq))
+            b.send(tx.protect(plain), b_port)
+            check.eq(a.recv()[0], plain, "B's packet %d (MKI 7) decrypted at A" % seq)
+            plain = media.rtp(seq=seq, ssrc=0xA, payload=payload(b"A", seq))
+            a.send(plain, a_port)
+            check.eq(rx.unprotect(b.recv()[0]), plain, "A's packet %d at B, no MKI" % seq)
+        d.ng.delete("rtp-mki")
+
+
 def test_forged_and_replayed_packets_are_dropped_and_counted():
     d = daemon.shared("v4", args=["--delete-delay=0"])
     suite = "AES_CM_128_HMAC_SHA1_80"

@@ -1,0 +1,211 @@
+/*
+ * AES in integer counter mode (RFC 3711 4.1.1; RFC 6188 for 192 and 256-bit
+ * keys) for libsrtp2, on OpenSSL's AES-CTR; see srtp_evp.h.
+ *
+ * libsrtp2 hands the cipher key||salt (14-byte salt) at init, then per
+ * packet a 16-byte IV that the cipher XORs with the salt to get the first
+ * counter block (the last two bytes, the block counter, start at zero).
+ * Its key derivation uses the same type, with the label in the IV.
+ */
+#include "srtp_evp.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srtp_evp_internal.h"
+
+#define SALT_LEN 14
+
+struct icm {
+	EVP_CIPHER_CTX *ctx;
+	uint8_t salt[16]; /* the 14-byte salt, then the zero block counter */
+	int base_len;     /* AES key bytes */
+};
+
+struct icm_object {
+	srtp_cipher_t c;
+	struct icm s;
+};
+
+static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len, int tag_len)
+{
+	const srtp_cipher_type_t *type;
+	struct icm_object *o;
+	int algorithm;
+
+	/* by the key length, as libsrtp2's own: its key derivation asks for
+	 * the AES-256 one for 192-bit suites too */
+	switch (key_len) {
+	case 16 + SALT_LEN:
+		type = &srtp_evp_aes_icm_128;
+		algorithm = SRTP_AES_ICM_128;
+		break;
+	case 24 + SALT_LEN:
+		type = &srtp_evp_aes_icm_192;
+		algorithm = SRTP_AES_ICM_192;
+		break;
+	case 32 + SALT_LEN:
+		type = &srtp_evp_aes_icm_256;
+		algorithm = SRTP_AES_ICM_256;
+		break;
+	default:
+		return srtp_err_status_bad_param;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return srtp_err_status_alloc_fail;
+	o->s.ctx = EVP_CIPHER_CTX_new();
+	if (!o->s.ctx) {
+		free(o);
+		return srtp_err_status_alloc_fail;
+	}
+	o->s.base_len = key_len - SALT_LEN;
+	o->c = (srtp_cipher_t){ .type = type,
+				.state = &o->s,
+				.key_len = key_len,
+				.algorithm = algorithm };
+	*cp = &o->c;
+	srtp_evp_count_object();
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t cp)
+{
+	struct icm_object *o = (struct icm_object *)cp;
+
+	EVP_CIPHER_CTX_free(o->s.ctx);
+	OPENSSL_cleanse(o, sizeof(*o));
+	free(o);
+	return srtp_err_status_ok;
+}
+
+static const EVP_CIPHER *ctr_cipher(int base_len)
+{
+	switch (base_len) {
+	case 16:
+		return EVP_aes_128_ctr();
+	case 24:
+		return EVP_aes_192_ctr();
+	default:
+		return EVP_aes_256_ctr();
+	}
+}
+
+/* key: the AES key, then the salt. */
+static srtp_err_status_t icm_init(void *state, const uint8_t *key)
+{
+	struct icm *s = state;
+
+	memset(s->salt, 0, sizeof(s->salt));
+	memcpy(s->salt, key + s->base_len, SALT_LEN);
+	if (EVP_EncryptInit_ex(s->ctx, ctr_cipher(s->base_len), NULL, key, NULL) != 1)
+		return srtp_err_status_init_fail;
+	return srtp_err_status_ok;
+}
+
+/* Per packet: the counter block is salt XOR iv; the keystream restarts. */
+static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv, srtp_cipher_direction_t dir)
+{
+	struct icm *s = state;
+	uint8_t counter[16];
+
+	for (int i = 0; i < 16; i++)
+		counter[i] = s->salt[i] ^ iv[i];
+	if (EVP_EncryptInit_ex(s->ctx, NULL, NULL, NULL, counter) != 1)
+		return srtp_err_status_cipher_fail;
+	return srtp_err_status_ok;
+}
+
+/* XOR the keystream into buf, in place; the keystream goes on from where
+ * the previous call left it (libsrtp2 may call twice after one IV). */
+static srtp_err_status_t icm_crypt(void *state, uint8_t *buf, unsigned int *len)
+{
+	struct icm *s = state;
+	int out;
+
+	if (*len > INT32_MAX)
+		return srtp_err_status_bad_param;
+	if (*len == 0)
+		return srtp_err_status_ok;
+	if (EVP_EncryptUpdate(s->ctx, buf, &out, buf, (int)*len) != 1 || out != (int)*len)
+		return srtp_err_status_cipher_fail;
+	return srtp_err_status_ok;
+}
+
+/* RFC 3711 B.2 (its first three keystream blocks; key||salt, IV zero) */
+static const uint8_t kat128_key[16 + SALT_LEN] = {
+	0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f,
+	0x3c, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd,
+};
+static const uint8_t kat128_keystream[48] = {
+	0xe0, 0x3e, 0xad, 0x09, 0x35, 0xc9, 0x5e, 0x80, 0xe1, 0x66, 0xb1, 0x6d,
+	0xd9, 0x2b, 0x4e, 0xb4, 0xd2, 0x35, 0x13, 0x16, 0x2b, 0x02, 0xd0, 0xf7,
+	0x2a, 0x43, 0xa2, 0xfe, 0x4a, 0x5f, 0x97, 0xab, 0x41, 0xe9, 0x5b, 0x3b,
+	0xb0, 0xa2, 0xe8, 0xdd, 0x47, 0x79, 0x01, 0xe4, 0xfc, 0xa8, 0x94, 0xc0,
+};
+/* RFC 6188 7.1 (AES-192) and 7.3 (AES-256): the first two blocks, same salt */
+static const uint8_t kat192_key[24 + SALT_LEN] = {
+	0xea, 0xb2, 0x34, 0x76, 0x4e, 0x51, 0x7b, 0x2d, 0x3d, 0x16, 0x0d, 0x58, 0x7d,
+	0x8c, 0x86, 0x21, 0x97, 0x40, 0xf6, 0x5f, 0x99, 0xb6, 0xbc, 0xf7, 0xf0, 0xf1,
+	0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd,
+};
+static const uint8_t kat192_keystream[32] = {
+	0x35, 0x09, 0x6c, 0xba, 0x46, 0x10, 0x02, 0x8d, 0xc1, 0xb5, 0x75,
+	0x03, 0x80, 0x4c, 0xe3, 0x7c, 0x5d, 0xe9, 0x86, 0x29, 0x1d, 0xcc,
+	0xe1, 0x61, 0xd5, 0x16, 0x5e, 0xc4, 0x56, 0x8f, 0x5c, 0x9a,
+};
+static const uint8_t kat256_key[32 + SALT_LEN] = {
+	0x57, 0xf8, 0x2f, 0xe3, 0x61, 0x3f, 0xd1, 0x70, 0xa8, 0x5e, 0xc9, 0x3c,
+	0x40, 0xb1, 0xf0, 0x92, 0x2e, 0xc4, 0xcb, 0x0d, 0xc0, 0x25, 0xb5, 0x82,
+	0x72, 0x14, 0x7c, 0xc4, 0x38, 0x94, 0x4a, 0x98, 0xf0, 0xf1, 0xf2, 0xf3,
+	0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd,
+};
+static const uint8_t kat256_keystream[32] = {
+	0x92, 0xbd, 0xd2, 0x8a, 0x93, 0xc3, 0xf5, 0x25, 0x11, 0xc6, 0x77,
+	0xd0, 0x8b, 0x55, 0x15, 0xa4, 0x9d, 0xa7, 0x1b, 0x23, 0x78, 0xa8,
+	0x54, 0xf6, 0x70, 0x50, 0x75, 0x6d, 0xed, 0x16, 0x5b, 0xac,
+};
+static const uint8_t zeros[48];
+static uint8_t zero_iv[16]; /* not const: libsrtp2's test case type says so */
+
+static const srtp_cipher_test_case_t kat128 = {
+	.key_length_octets = sizeof(kat128_key),
+	.key = kat128_key,
+	.idx = zero_iv,
+	.plaintext_length_octets = sizeof(kat128_keystream),
+	.plaintext = zeros,
+	.ciphertext_length_octets = sizeof(kat128_keystream),
+	.ciphertext = kat128_keystream,
+};
+static const srtp_cipher_test_case_t kat192 = {
+	.key_length_octets = sizeof(kat192_key),
+	.key = kat192_key,
+	.idx = zero_iv,
+	.plaintext_length_octets = sizeof(kat192_keystream),
+	.plaintext = zeros,
+	.ciphertext_length_octets = sizeof(kat192_keystream),
+	.ciphertext = kat192_keystream,
+};
+static const srtp_cipher_test_case_t kat256 = {
+	.key_length_octets = sizeof(kat256_key),
+	.key = kat256_key,
+	.idx = zero_iv,
+	.plaintext_length_octets = sizeof(kat256_keystream),
+	.plaintext = zeros,
+	.ciphertext_length_octets = sizeof(kat256_keystream),
+	.ciphertext = kat256_keystream,
+};
+
+#define ICM_TYPE(bits, kat)                                                       \
+	{                                                                         \
+		.alloc = icm_alloc, .dealloc = icm_dealloc, .init = icm_init,     \
+		.encrypt = icm_crypt, .decrypt = icm_crypt, .set_iv = icm_set_iv, \
+		.description = "AES-" #bits " integer counter mode (OpenSSL)",    \
+		.test_data = &(kat), .id = SRTP_AES_ICM_##bits,                   \
+	}
+
+const srtp_cipher_type_t srtp_evp_aes_icm_128 = ICM_TYPE(128, kat128);
+const srtp_cipher_type_t srtp_evp_aes_icm_192 = ICM_TYPE(192, kat192);
+const srtp_cipher_type_t srtp_evp_aes_icm_256 = ICM_TYPE(256, kat256);
