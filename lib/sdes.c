@@ -6,7 +6,11 @@
 
 #include "str.h"
 
-/* F8 is in RFC 4568 but not in libsrtp2: never chosen, never offered. */
+/* F8 is in RFC 4568 but not in libsrtp2; AES_192 is, but Debian's
+ * libsrtp2 2.5 derives its session keys otherwise than RFC 6188 (with
+ * AES-256 over the zero-padded key: cisco/libsrtp#763), so its packets do
+ * not interoperate with a conforming peer (rtpengine 10.5 drops them):
+ * both never chosen, never offered. */
 static const struct sdes_suite suites[SDES_SUITE_COUNT] = {
 	[SDES_AEAD_AES_256_GCM] = { "AEAD_AES_256_GCM", SDES_AEAD_AES_256_GCM, 32, 12, 16, 16,
 				    true },
@@ -17,9 +21,9 @@ static const struct sdes_suite suites[SDES_SUITE_COUNT] = {
 	[SDES_AES_256_CM_HMAC_SHA1_32] = { "AES_256_CM_HMAC_SHA1_32", SDES_AES_256_CM_HMAC_SHA1_32,
 					   32, 14, 4, 10, true },
 	[SDES_AES_192_CM_HMAC_SHA1_80] = { "AES_192_CM_HMAC_SHA1_80", SDES_AES_192_CM_HMAC_SHA1_80,
-					   24, 14, 10, 10, true },
+					   24, 14, 10, 10, false },
 	[SDES_AES_192_CM_HMAC_SHA1_32] = { "AES_192_CM_HMAC_SHA1_32", SDES_AES_192_CM_HMAC_SHA1_32,
-					   24, 14, 4, 10, true },
+					   24, 14, 4, 10, false },
 	[SDES_AES_CM_128_HMAC_SHA1_80] = { "AES_CM_128_HMAC_SHA1_80", SDES_AES_CM_128_HMAC_SHA1_80,
 					   16, 14, 10, 10, true },
 	[SDES_AES_CM_128_HMAC_SHA1_32] = { "AES_CM_128_HMAC_SHA1_32", SDES_AES_CM_128_HMAC_SHA1_32,

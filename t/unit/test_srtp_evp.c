@@ -59,8 +59,8 @@ struct config {
 static const struct config configs[] = {
 	{ "AES_CM_128_HMAC_SHA1_80", 0, 0 },
 	{ "AES_CM_128_HMAC_SHA1_32", 0, 0 },
-	{ "AES_192_CM_HMAC_SHA1_80", 0, 0 },
-	{ "AES_192_CM_HMAC_SHA1_32", 0, 0 },
+	/* (AES_192: never used by the daemon, lib/sdes.c says why; its
+	 * cipher's known answers are in known_answers) */
 	{ "AES_256_CM_HMAC_SHA1_80", 0, 0 },
 	{ "AES_256_CM_HMAC_SHA1_32", 0, 0 },
 	{ "AEAD_AES_128_GCM", 0, 0 },
