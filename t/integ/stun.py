@@ -128,11 +128,19 @@ def creds():
 
 
 def ice_lines(ufrag, pwd, cands, extra=()):
-    """Media-level ICE lines: cands [(component, host, port)] as host candidates."""
+    """Media-level ICE lines: cands [(component, host, port)] as host
+    candidates; the components of one base (RTCP on the RTP port + 1) share
+    a foundation, as agents write them (rtpengine 10.5 selects a pair only
+    when every component of one foundation succeeded)."""
     out = ["a=ice-ufrag:%s" % ufrag, "a=ice-pwd:%s" % pwd] + list(extra)
+    bases = []  # one foundation per base: (host, RTP port) shared by its components
     for i, (comp, host, port) in enumerate(cands):
+        base = (host, port - (comp - 1))
+        if base not in bases:
+            bases.append(base)
         out.append("a=candidate:%d %d UDP %d %s %d typ host"
-                   % (i + 1, comp, (126 << 24) | ((65535 - i) << 8) | (256 - comp), host, port))
+                   % (bases.index(base) + 1, comp,
+                      (126 << 24) | ((65535 - i) << 8) | (256 - comp), host, port))
     return "".join(l + "\r\n" for l in out)
 
 
