@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "crypto/dtls.h"
 #include "crypto/media_sdes.h"
+#include "ice/agent.h"
 #include "ice/ice_query.h"
 #include "kernel/offload.h"
 #include "ng/ng.h"
@@ -98,8 +99,18 @@ static void stream_to_bencode(struct arena *a, bencode_item *list, const struct 
 		bencode_list_add_cstr(a, flags, "SRTP");
 		bencode_dict_add_cstr(a, d, "crypto suite", sd->remote.suite->name);
 	}
-	if (m->dtls && m->dtls->in_use)
+	if (m->dtls && m->dtls->in_use) {
+		/* rtpengine's spelling too: the suite, and the flag once the
+		 * peer's certificate matched its fingerprint (handshake done) */
+		const struct dtls_conn
+			*c = &m->dtls->c[st->kind == STREAM_RTCP && m->dtls->c[1].ssl];
+
+		if (c->state == DTLS_CONNECTED)
+			bencode_list_add_cstr(a, flags, "DTLS fingerprint verified");
+		if (c->suite && !sd)
+			bencode_dict_add_cstr(a, d, "crypto suite", c->suite);
 		dtls_to_bencode(a, d, flags, m->dtls);
+	}
 	offload_stream_to_bencode(a, d, flags, st);
 	const struct rtprelay_stream_stats *ss = st->stats;
 	int64_t last = (int64_t)load(&ss->last_packet_us);
@@ -226,6 +237,18 @@ static void monologue_to_bencode(struct arena *a, bencode_item *tags, const stru
 			bencode_list_add_cstr(a, flags, "strict source");
 		if (m->asymmetric)
 			bencode_list_add_cstr(a, flags, "asymmetric");
+		/* rtpengine 10.5's media flags for ICE and DTLS */
+		if (m->ice) {
+			bencode_list_add_cstr(a, flags, "ICE");
+			if (m->ice->controlling)
+				bencode_list_add_cstr(a, flags, "ICE controlling");
+		}
+		if (m->dtls && m->dtls->in_use) {
+			bencode_list_add_cstr(a, flags, "DTLS-SRTP");
+			bencode_list_add_cstr(a, flags,
+					      m->dtls->active ? "DTLS role active"
+							      : "DTLS role passive");
+		}
 	}
 }
 

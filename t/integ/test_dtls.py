@@ -61,20 +61,21 @@ def dtls_stream(d, call, tag):
 
 def dtls_view(d, call, tag):
     """(role, crypto suite, verified) of the relay's DTLS toward tag, from
-    `query` on either daemon: rtprelay's 'DTLS' dictionary (verified: state
-    connected); rtpengine 10.5's media flags 'DTLS role active|passive',
-    stream flag 'DTLS fingerprint verified' and stream 'crypto suite'
-    (COMPAT.md DTLS: `query`)."""
+    `query`, the same way on both daemons: rtpengine 10.5's media flags
+    'DTLS role active|passive', stream flag 'DTLS fingerprint verified' and
+    stream 'crypto suite', which rtprelay writes too; rtprelay's own 'DTLS'
+    dictionary must agree."""
     md = d.ng.query(call)["tags"][tag]["medias"][0]
     s = md["streams"][0]
-    if daemon.IS_RTPENGINE:
-        role = [f[len("DTLS role "):] for f in md["flags"] if f.startswith("DTLS role ")]
-        return (role[0] if role else None, s.get("crypto suite"),
-                "DTLS fingerprint verified" in s["flags"])
-    x = s.get("DTLS")
-    if x is None:
-        return None, None, False
-    return x["role"], x.get("crypto suite"), x["state"] == "connected"
+    role = [f[len("DTLS role "):] for f in md["flags"] if f.startswith("DTLS role ")]
+    view = (role[0] if role else None, s.get("crypto suite"),
+            "DTLS fingerprint verified" in s["flags"])
+    if not daemon.IS_RTPENGINE:
+        x = s.get("DTLS")
+        own = ((None, None, False) if x is None else
+               (x["role"], x.get("crypto suite"), x["state"] == "connected"))
+        check.eq(view, own, "query: DTLS dictionary vs rtpengine's flags")
+    return view
 
 
 def exchange(dp, dp_port, plain, plain_port, tx, rx, first=1, n=5, what=""):

@@ -112,17 +112,18 @@ def stream_ice(d, call, tag, kind=0):
 
 
 def ice_role(d, call, tag):
-    """The daemon's ICE role toward `tag` from `query` on either daemon
-    ('controlling', 'controlled', or None without ICE): rtprelay's 'ICE'
-    dictionary, rtpengine 10.5's media flags 'ICE' and 'ICE controlling'
-    (COMPAT.md ICE, `query`)."""
+    """The daemon's ICE role toward `tag` from `query`, the same way on
+    both daemons ('controlling', 'controlled', or None without ICE):
+    rtpengine 10.5's media flags 'ICE' and 'ICE controlling', which
+    rtprelay writes too; rtprelay's own 'ICE' dictionary must agree."""
     md = d.ng.query(call)["tags"][tag]["medias"][0]
-    if daemon.IS_RTPENGINE:
-        if "ICE" not in md.get("flags", []):
-            return None
-        return "controlling" if "ICE controlling" in md["flags"] else "controlled"
-    q = md["streams"][0].get("ICE")
-    return None if q is None else q["role"]
+    role = None
+    if "ICE" in md.get("flags", []):
+        role = "controlling" if "ICE controlling" in md["flags"] else "controlled"
+    if not daemon.IS_RTPENGINE:
+        q = md["streams"][0].get("ICE")
+        check.eq(None if q is None else q["role"], role, "query: ICE dictionary vs flags")
+    return role
 
 
 def ice_call(d, call, a, b, offer_kw=None, answer_kw=None, a_mux=False):
