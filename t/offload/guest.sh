@@ -357,6 +357,20 @@ if [ -e /proc/rtprelay ]; then
 else
 	ok "nft_rtprelay already unloaded (by the last scenario)"
 fi
+# Kamailio + SIPp (t/e2e's plain leg) through the module: as many calls as
+# TCG carries cleanly in about a minute (the host run has 20 normal calls
+# and 30 forked INVITEs, at 10/s and 5/s).
+echo "[$(el)s] Kamailio + SIPp end-to-end with the module (t/e2e)"
+check "insmod nft_rtprelay again" insmod "$ko"
+RTPRELAY_E2E_TABLE=0 RTPRELAY_E2E_LEGS=plain RTPRELAY_E2E_CALLS=8,2,10,2 \
+	RTPRELAY_E2E_OUT="$work/e2e" timeout 300 python3 "$top/t/e2e/e2e.py" > "$work/e2e.out" 2>&1
+rc=$?
+sed -n 's/^ok   /ok   - e2e: /p; s/^FAIL /FAIL - e2e: /p' "$work/e2e.out"
+pass=$((pass + $(grep -c '^ok ' "$work/e2e.out")))
+fail=$((fail + $(grep -c '^FAIL ' "$work/e2e.out")))
+is "t/e2e exit status" "$rc" 0
+grep -a 't/e2e: .* failure' "$work/e2e.out"
+check "rmmod nft_rtprelay" rmmod nft_rtprelay
 if dmesg | grep -qE 'WARNING|BUG|Oops'; then
 	bad "dmesg: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -3)"
 else
