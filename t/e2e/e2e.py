@@ -47,6 +47,15 @@ BIN = os.environ.get("RTPRELAY_BIN", "/usr/bin/rtpengine" if TARGET == "rtpengin
 LEGS = os.environ.get("RTPRELAY_E2E_LEGS", "webrtc" if TARGET == "rtpengine"
                       else "plain,webrtc").split(",")
 OUT = os.environ.get("RTPRELAY_E2E_OUT", os.path.join(TOP, "build", "e2e"))
+# RTPRELAY_E2E_TABLE=0: kernel forwarding (t/offload runs this in its qemu
+# guest with nft_rtprelay loaded); the plain leg then also checks that the
+# kernel relayed part of the media and that no target add failed.
+TABLE = int(os.environ.get("RTPRELAY_E2E_TABLE", "-1"))
+# RTPRELAY_E2E_CALLS=NORMAL,RATE,FORK,RATE: the plain leg's normal calls
+# and forked INVITEs and their rates a second (default 20,10,30,5; the
+# guest under TCG manages fewer, slower).
+N_NORMAL, R_NORMAL, N_FORK, R_FORK = (
+    int(x) for x in os.environ.get("RTPRELAY_E2E_CALLS", "20,10,30,5").split(","))
 PCAP = "/usr/share/sip-tester/g711a.pcap"
 NG_ADDR = ("127.0.0.1", 2223)
 DELETE_DELAY = 3
@@ -162,7 +171,11 @@ class Sniffer(threading.Thread):
         super().__init__(daemon=True)
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
         self.sock.bind(("lo", 0))
+        # Room for bursts while this thread is not running (a slow guest):
+        # packets the socket drops would read as loss in the relay.
+        self.sock.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)  # SO_RCVBUFFORCE (root)
         self.sock.settimeout(0.2)
+        self.drops = 0
         self.ingress = 0
         self.egress = {}
         self.stop_ev = threading.Event()
@@ -183,6 +196,8 @@ class Sniffer(threading.Thread):
                 self.ingress += 1
             elif PORT_MIN <= sport <= PORT_MAX:
                 self.egress[dport] = self.egress.get(dport, 0) + 1
+        # PACKET_STATISTICS: struct tpacket_stats { tp_packets, tp_drops }
+        self.drops = struct.unpack("II", self.sock.getsockopt(263, 6, 8))[1]
         self.sock.close()
 
 
@@ -328,30 +343,30 @@ def plain_leg(rp):
     sniffer = Sniffer()
     sniffer.start()
 
-    # 1. Twenty normal calls, 10/s, 3 s each.
+    # 1. Normal calls (twenty, 10/s by default), 3 s each.
     t = time.monotonic()
-    p = run_uac("normal", "normal", 20, 10, 3000, 5061, 6000)
-    sipp_result(p, "normal", 20, 60)
+    p = run_uac("normal", "normal", N_NORMAL, R_NORMAL, 3000, 5061, 6000)
+    sipp_result(p, "normal", N_NORMAL, 60)
     time.sleep(0.6)
-    check_calls(poller, "normal-", 20)
-    check_kamailio("normal-", 20, 20)
+    check_calls(poller, "normal-", N_NORMAL)
+    check_kamailio("normal-", N_NORMAL, N_NORMAL)
     log("     normal: %.1fs" % (time.monotonic() - t))
 
-    # 2. Serial forking, 2-8 branches per INVITE, 5 calls/s, 1 s each, 30
-    # calls; three 12 s calls alongside. Session counts back to baseline.
+    # 2. Serial forking, 2-8 branches per INVITE, 1 s each (30 INVITEs,
+    # 5/s by default); three 12 s calls alongside. Session counts back to baseline.
     t = time.monotonic()
     longp = run_uac("long", "fork", 3, 3, 12000, 5064, 6200)
-    p = run_uac("fork", "fork", 30, 5, 1000, 5065, 6400, limit=10)
-    sipp_result(p, "fork", 30, 90)
+    p = run_uac("fork", "fork", N_FORK, R_FORK, 1000, 5065, 6400, limit=10)
+    sipp_result(p, "fork", N_FORK, 90)
     sipp_result(longp, "long", 3, 60)
     time.sleep(0.6)
-    fork_calls = check_calls(poller, "fork-", 30)
+    fork_calls = check_calls(poller, "fork-", N_FORK)
     check_calls(poller, "long-", 3)
-    c = check_kamailio("fork-", 30, 60)
+    c = check_kamailio("fork-", N_FORK, 2 * N_FORK)
     branches = sum(1 for ln in read_log("kamailio").splitlines()
                    if "E2E invite fork-" in ln for _ in [0])
     offers = c.get("offer ok", 0)
-    expect(branches == 30 and 60 <= offers <= 240,
+    expect(branches == N_FORK and 2 * N_FORK <= offers <= 8 * N_FORK,
            "fork: %d INVITEs, %d branch offers (2-8 per INVITE)" % (branches, offers))
     monologues = [len(r.get("tags", {})) for r in fork_calls.values()]
     expect(monologues and max(monologues) >= 3,
@@ -407,12 +422,21 @@ def plain_leg(rp):
     # again (RTCP is not sent by SIPp; the ports are UAC 6000/6200/6400/6600,
     # UAS 7000).
     out = sum(sniffer.egress.values())
-    expect(sniffer.ingress > 0 and out >= 0.99 * sniffer.ingress,
-           "on the wire: %d packets into rtprelay, %d out (>= 99%%), by destination port %r"
-           % (sniffer.ingress, out, dict(sorted(sniffer.egress.items()))))
+    expect(sniffer.ingress > 0 and out >= 0.99 * sniffer.ingress and not sniffer.drops,
+           "on the wire: %d packets into rtprelay, %d out (>= 99%%), by destination port %r, "
+           "%d dropped by the capture (0)"
+           % (sniffer.ingress, out, dict(sorted(sniffer.egress.items())), sniffer.drops))
     expect(all(sniffer.egress.get(p, 0) > 0 for p in (6000, 6200, 6400, 6600, 7000)),
            "on the wire: relayed media reached every UAC and the UAS")
     expect(not poller.errors, "poller: no ng errors (%r)" % poller.errors[:3])
+    if TABLE >= 0:
+        k = st["kernel"]
+        expect(k["state"] == "kernel" and tot["relayedpackets_kernel"] > 0
+               and k["target_add_failures"] == 0,
+               "kernel table %d: state %r, %d packets relayed by the kernel, %d in user space, "
+               "%d target adds, %d failed" % (TABLE, k["state"], tot["relayedpackets_kernel"],
+                                              tot["relayedpackets_user"], k["target_adds"],
+                                              k["target_add_failures"]))
     expect(rp.poll() is None and kam.poll() is None, "rtprelay and kamailio still running")
 
 
@@ -436,7 +460,7 @@ def main():
     rp = start("rtprelay", [BIN, "--config-file=none", "--interface=127.0.0.1",
                             "--listen-ng=127.0.0.1:%d" % NG_ADDR[1],
                             "--port-min=%d" % PORT_MIN, "--port-max=%d" % PORT_MAX,
-                            "--delete-delay=%d" % DELETE_DELAY, "--table=-1",
+                            "--delete-delay=%d" % DELETE_DELAY, "--table=%d" % TABLE,
                             "--foreground", "--log-stderr", "--log-level=6"])
 
     def pong():

@@ -10,6 +10,8 @@
 #                     (same options; only the WebRTC leg by default)
 #   RTPRELAY_E2E_LEGS=plain,webrtc  which legs (default both; see e2e.py
 #                     and webrtc.py)
+#   RTPRELAY_E2E_TABLE=0  kernel forwarding (needs nft_rtprelay: t/offload's guest)
+#   RTPRELAY_E2E_CALLS=20,10,30,5  normal calls, their rate, forked INVITEs, theirs
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "$(id -u)" != 0 ]; then

@@ -279,9 +279,9 @@ exec 9>&-
 is "the other descriptor's table survived" "$(field Descriptors)" 0
 
 # Media through the daemon and the module (t/offload/offload_media.py).
-media_run() { # SCENARIO: its ok/FAIL lines and counts join ours
+media_run() { # SCENARIO [ARG...]: its ok/FAIL lines and counts join ours
 	local out=$work/media-$1.out line
-	timeout 300 python3 "$here/offload_media.py" 127.0.0.1:2223 "$1" > "$out" 2>&1
+	timeout 300 python3 "$here/offload_media.py" 127.0.0.1:2223 "$@" > "$out" 2>&1
 	grep -aE '^(ok|FAIL)' "$out"
 	line=$(grep -aoE '[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
 	if [ -z "$line" ]; then
@@ -295,6 +295,7 @@ media_run() { # SCENARIO: its ok/FAIL lines and counts join ours
 }
 echo "[$(el)s] media in the kernel"
 check "daemon starts" start_daemon "$work/media.log" --table=0 --endpoint-learning=immediate
+is "media I/O: io_uring (the default)" "$(grep -c 'media I/O: io_uring' "$work/media.log")" 1
 media_run kernel
 media_run moved
 echo "[$(el)s] target adds refused"
@@ -302,6 +303,46 @@ media_run refused
 is "refused add logged once" "$(grep -c 'target add failed: Cannot allocate memory; the stream is relayed in user space' "$work/media.log")" 1
 check "daemon stops" stop_daemon
 is "status after stop: Targets" "$(field Targets)" 0
+
+# A killed daemon cannot clean up: closing its descriptor must stop every
+# forward and unpin its memory; the nftables rules it made stay, and the
+# next daemon takes them over and starts clean.
+echo "[$(el)s] SIGKILL mid-call, then a restart"
+check "daemon starts" start_daemon "$work/killed.log" --table=0 --endpoint-learning=immediate
+media_run sigkill "$dpid"
+state=$(sed -n 's/^[0-9]* ([^)]*) \([A-Z]\).*/\1/p' "/proc/$dpid/stat" 2>/dev/null)
+if [ -z "$state" ] || [ "$state" = Z ]; then
+	ok "the daemon is dead"
+else
+	bad "the daemon still runs after sigkill (state $state)"
+	kill -KILL "$dpid"
+fi
+wait "$dpid"
+is "the daemon died of SIGKILL" $? 137
+is "the killed daemon's nftables table stays" "$(nft list tables | grep -c rtprelay)" 1
+# The restart runs the other media I/O back end: the kernelize, handover,
+# block and delete path on epoll too.
+check "daemon restarts (--media-io=epoll)" start_daemon "$work/restarted.log" --table=0 \
+	--endpoint-learning=immediate --media-io=epoll
+is "media I/O: epoll" "$(grep -c 'media I/O: epoll' "$work/restarted.log")" 1
+check "restart: kernel forwarding on" grep -q 'kernel forwarding on: table 0' "$work/restarted.log"
+is "restart: one descriptor" "$(field Descriptors)" 1
+is "restart: no targets" "$(field Targets)" 0
+is "restart: the table was created afresh (Packets forwarded)" "$(field 'Packets forwarded')" 0
+is "restart: one jump to the chain (rules taken over, not doubled)" \
+	"$(nft list ruleset | grep -c 'jump rtprelay')" 1
+# One rule hands a packet to the expression once: a doubled rule counts it twice.
+nt0=$(sed -n 's/.*no_target \([0-9]*\).*/\1/p' "$status")
+echo probe > /dev/udp/127.0.0.1/9 2>/dev/null
+nt1=$(sed -n 's/.*no_target \([0-9]*\).*/\1/p' "$status")
+is "restart: a UDP packet meets the expression once (no_target $nt0 -> $nt1)" $((nt1 - nt0)) 1
+media_run kernel
+media_run moved
+check "daemon stops" stop_daemon
+is "status after stop: Targets" "$(field Targets)" 0
+is "status after stop: Descriptors" "$(field Descriptors)" 0
+is "nft table gone after stop" "$(nft list tables | grep -c rtprelay)" 0
+
 echo "[$(el)s] media timeout on kernel media; the module goes under the daemon"
 check "daemon starts" start_daemon "$work/gone.log" --table=0 --endpoint-learning=immediate --timeout=3 --media-max-pps=200
 media_run timeout
@@ -316,6 +357,20 @@ if [ -e /proc/rtprelay ]; then
 else
 	ok "nft_rtprelay already unloaded (by the last scenario)"
 fi
+# Kamailio + SIPp (t/e2e's plain leg) through the module: as many calls as
+# TCG carries cleanly in about a minute (the host run has 20 normal calls
+# and 30 forked INVITEs, at 10/s and 5/s).
+echo "[$(el)s] Kamailio + SIPp end-to-end with the module (t/e2e)"
+check "insmod nft_rtprelay again" insmod "$ko"
+RTPRELAY_E2E_TABLE=0 RTPRELAY_E2E_LEGS=plain RTPRELAY_E2E_CALLS=8,2,10,2 \
+	RTPRELAY_E2E_OUT="$work/e2e" timeout 300 python3 "$top/t/e2e/e2e.py" > "$work/e2e.out" 2>&1
+rc=$?
+sed -n 's/^ok   /ok   - e2e: /p; s/^FAIL /FAIL - e2e: /p' "$work/e2e.out"
+pass=$((pass + $(grep -c '^ok ' "$work/e2e.out")))
+fail=$((fail + $(grep -c '^FAIL ' "$work/e2e.out")))
+is "t/e2e exit status" "$rc" 0
+grep -a 't/e2e: .* failure' "$work/e2e.out"
+check "rmmod nft_rtprelay" rmmod nft_rtprelay
 if dmesg | grep -qE 'WARNING|BUG|Oops'; then
 	bad "dmesg: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -3)"
 else

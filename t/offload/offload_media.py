@@ -23,9 +23,14 @@ Scenarios:
            counts show it
   gone     the module's rules and the module itself removed under the
            daemon: the call keeps flowing, every stream back in user space
+  sigkill  PID: a kernelized call, then SIGKILL to the daemon PID: the
+           module's table has no targets, pins or descriptors left, and
+           packets to the dead ports reach the (left-over) rule but are
+           not forwarded
 """
 import base64
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -489,12 +494,54 @@ def gone_scenario(c):
         p.close()
 
 
+def sigkill_scenario(c):
+    """SIGKILL of the daemon (pid argv[3]) mid-call: closing its descriptor
+    is all the module gets, and that must leave nothing forwarding."""
+    pid = int(sys.argv[3])
+    a, b = media.Peer(), media.Peer()
+    to_a, to_b = setup_call(c, "kill1", a, b)
+    exchange(a, b, to_a, to_b, 3, 1, "learning packets")
+    check(wait_for(lambda: len(list_lines()) == 2), "2 targets", list_lines())
+    fwd0 = status("Packets forwarded")
+    exchange(a, b, to_a, to_b, 10, 10, "in the kernel")
+    eq(status("Packets forwarded") - fwd0, 20, "module forwarded them")
+    eq(status("Descriptors"), 1, "module: one descriptor before the kill")
+    check(status("Memory pins") >= 1, "module: Memory pins >= 1 before the kill",
+          status("Memory pins"))
+    os.kill(pid, signal.SIGKILL)
+    check(wait_for(lambda: status("Descriptors") == 0, 10.0),
+          "after SIGKILL: module Descriptors 0", status("Descriptors"))
+    eq(list_lines(), [], "after SIGKILL: the module's list is empty")
+    eq(status("Targets"), 0, "after SIGKILL: module Targets 0")
+    eq(status("Memory pins"), 0, "after SIGKILL: module Memory pins 0")
+    eq(status("Unpins"), status("Pins"), "after SIGKILL: every pin undone (Unpins = Pins)")
+    # The killed daemon left its nftables rule: packets to its old ports
+    # still reach the expression, which finds no target for them.
+    fwd0 = status("Packets forwarded")
+    nt0 = passed_to_user("no_target")
+    for i in range(10):
+        a.send(media.rtp(seq=100 + i, ssrc=0xA0A0A0A0), to_b)
+        b.send(media.rtp(seq=100 + i, ssrc=0xB0B0B0B0), to_a)
+    for p in (b, a):
+        try:
+            p.recv(timeout=0.5)
+            bad("a packet to a dead port was forwarded to %d" % p.port)
+        except socket.timeout:
+            ok("dead ports: nothing forwarded to %d" % p.port)
+    eq(status("Packets forwarded") - fwd0, 0, "module forwarded nothing to the dead ports")
+    eq(passed_to_user("no_target") - nt0, 20,
+       "module: the 20 packets to the dead ports passed up as no_target")
+    a.close()
+    b.close()
+
+
 def main():
     host, port = sys.argv[1].rsplit(":", 1)
     c = ngmod.NG((host, int(port)), timeout=10)
     {"kernel": kernel_scenario, "moved": moved_scenario, "timeout": timeout_scenario,
      "rate": rate_scenario, "longmedia": longmedia_scenario,
-     "refused": refused_scenario, "gone": gone_scenario}[sys.argv[2]](c)
+     "refused": refused_scenario, "gone": gone_scenario,
+     "sigkill": sigkill_scenario}[sys.argv[2]](c)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -9,16 +9,19 @@
 # and network namespaces: dpkg, adduser and the maintainer scripts are the
 # real ones and run in a chroot, nothing reaches the host, and everything
 # disappears when the test ends (the namespaces die with it). Offline, a
-# few seconds. Needs root, overlayfs, unshare (util-linux).
+# few seconds plus the module's build. Needs root, overlayfs, unshare
+# (util-linux), linux-headers-amd64.
 #
-# Checks: files and conffiles of the three packages, the system user and
-# group, the unit enabled by the postinst, `systemd-analyze verify` of the
-# installed unit; the installed rtprelay started as rtprelay.service would
-# (as user rtprelay, packaged config, READY=1) answers ping, offer and
-# rtprelay-ctl; a changed conffile survives a reinstall; remove keeps the
-# conffiles and the user; purge leaves nothing: every file the test wrote
-# into the root is compared with the host's, and only dpkg's own records
-# may differ. Exit status 0 when all pass.
+# Checks: files and conffiles of the three packages, the packaged module
+# source built against the installed Debian headers with dkms.conf's MAKE
+# (vermagic checked), the system user and group, the unit enabled by the
+# postinst, `systemd-analyze verify` of the installed unit; the installed
+# rtprelay started as rtprelay.service would (as user rtprelay, packaged
+# config, READY=1) answers ping, offer and rtprelay-ctl; a changed conffile
+# survives a reinstall; remove keeps the conffiles and the user; purge
+# leaves nothing: every file the test wrote into the root is compared with
+# the host's, and only dpkg's own records may differ. Exit status 0 when all
+# pass.
 set -u -o pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -101,6 +104,31 @@ for f in /etc/rtprelay/rtprelay.conf /etc/default/rtprelay /lib/systemd/system/r
 done
 check "/usr/share/doc/rtprelay-daemon/OPERATIONS.md(.gz) installed" \
 	bash -c "ls '$R'/usr/share/doc/rtprelay-daemon/OPERATIONS.md* >/dev/null 2>&1"
+# The packaged module source builds against Debian's installed headers the
+# way DKMS builds it: dkms.conf's own MAKE[0] line, run in the root on a
+# copy laid out as DKMS's build tree (dkms itself is only recommended).
+kver=$(cd /usr/src && ls -d linux-headers-*-amd64 2>/dev/null | sed 's/^linux-headers-//' | sort -V | tail -1)
+mver=$(in_root dpkg-query -W -f='${Version}' rtprelay-kernel-dkms | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//')
+if [ -z "$kver" ]; then
+	fail "module source build: no /usr/src/linux-headers-*-amd64 (apt-get install linux-headers-amd64)"
+elif ! test -f "$R/usr/src/rtprelay-$mver/dkms.conf"; then
+	fail "module source: /usr/src/rtprelay-$mver/dkms.conf missing"
+else
+	mkdir -p "$R/tmp/dkms/rtprelay/$mver"
+	cp -a "$R/usr/src/rtprelay-$mver" "$R/tmp/dkms/rtprelay/$mver/build"
+	# shellcheck disable=SC2016 # expanded in the root, as dkms does
+	if in_root bash -c 'kernel_source_dir=$1 dkms_tree=/tmp/dkms; . /usr/src/rtprelay-$2/dkms.conf
+		cd "$dkms_tree/$PACKAGE_NAME/$PACKAGE_VERSION/build" && eval "${MAKE[0]}" &&
+		test -f "${BUILT_MODULE_NAME[0]}.ko"' sh "/usr/src/linux-headers-$kver" "$mver" \
+		>"$T/kbuild.log" 2>&1; then
+		pass "the packaged module source builds against linux-headers-$kver (dkms.conf's MAKE)"
+		vm=$(modinfo -F vermagic "$R/tmp/dkms/rtprelay/$mver/build/nft_rtprelay.ko" | cut -d' ' -f1)
+		[ "$vm" = "$kver" ] && pass "nft_rtprelay.ko vermagic $vm" || fail "vermagic '$vm' (want $kver)"
+	else
+		tail -20 "$T/kbuild.log"
+		fail "the packaged module source does not build against linux-headers-$kver"
+	fi
+fi
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' rtprelay-daemon | awk '{print $1}' | sort | xargs)
 [ "$conffiles" = "/etc/default/rtprelay /etc/rtprelay/rtprelay.conf" ] &&
 	pass "conffiles: $conffiles" || fail "conffiles of rtprelay-daemon: '$conffiles'"
