@@ -141,6 +141,28 @@ static void finish(struct hs *h, enum hs_state st)
 }
 
 /* Drive h's handshake one step; HS_RUNNING while it waits for the relay. */
+struct counts {
+	unsigned done, failed;
+	uint64_t last_done;
+	struct latency lat;
+};
+
+static enum hs_state step(struct hs *h);
+
+/* Count a step's outcome; a finished handshake's socket is closed. */
+static void settle(struct hs *h, enum hs_state st, struct counts *c)
+{
+	if (st == HS_DONE) {
+		c->last_done = now_ns();
+		latency_add(&c->lat, c->last_done - h->start);
+		c->done++;
+	} else if (st == HS_FAILED) {
+		c->failed++;
+	}
+	if (st != HS_RUNNING)
+		finish(h, st);
+}
+
 static enum hs_state step(struct hs *h)
 {
 	int rc = SSL_do_handshake(h->ssl);
@@ -161,9 +183,9 @@ int main(int argc, char **argv)
 	static struct pollfd pfd[MAX_HS];
 	static unsigned pidx[MAX_HS];
 	struct in_addr local, relay;
-	struct latency lat;
-	unsigned done = 0, failed = 0, timedout = 0, setup_err = 0, next = 0, first = 0;
-	uint64_t t0, last_done = 0, tmo;
+	struct counts c = { 0 };
+	unsigned timedout = 0, setup_err = 0, next = 0, first = 0;
+	uint64_t t0, tmo;
 	SSL_CTX *ctx;
 	int n;
 
@@ -203,7 +225,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_any);
-	latency_init(&lat);
+	latency_init(&c.lat);
 	tmo = (uint64_t)(timeout_s * 1e9);
 	t0 = now_ns();
 	while (first < (unsigned)n) {
@@ -213,12 +235,15 @@ int main(int argc, char **argv)
 
 		/* start what is due (open loop) */
 		while (next < (unsigned)n && t >= t0 + (uint64_t)(next * 1e9 / rate)) {
-			if (start(&h[next], ctx, local, relay) < 0 || step(&h[next]) == HS_FAILED) {
+			if (start(&h[next], ctx, local, relay) < 0) {
 				finish(&h[next], HS_FAILED);
 				setup_err++;
+			} else {
+				settle(&h[next], step(&h[next]), &c);
 			}
 			next++;
 		}
+		t = now_ns(); /* after the starts: none is older than t */
 		for (i = first; i < next; i++) {
 			if (h[i].state != HS_RUNNING)
 				continue;
@@ -245,24 +270,11 @@ int main(int argc, char **argv)
 			break;
 		for (i = 0; i < np; i++) {
 			struct hs *x = &h[pidx[i]];
-			enum hs_state st;
 
-			if (pfd[i].revents & POLLIN) {
-				st = step(x);
-			} else {
-				/* retransmit a lost flight when its timer ran out */
+			if (pfd[i].revents & POLLIN)
+				settle(x, step(x), &c);
+			else /* retransmit a lost flight when its timer ran out */
 				DTLSv1_handle_timeout(x->ssl);
-				continue;
-			}
-			if (st == HS_DONE) {
-				last_done = now_ns();
-				latency_add(&lat, last_done - x->start);
-				done++;
-			} else if (st == HS_FAILED) {
-				failed++;
-			}
-			if (st != HS_RUNNING)
-				finish(x, st);
 		}
 	}
 	for (unsigned i = 0; i < (unsigned)n; i++)
@@ -270,14 +282,14 @@ int main(int argc, char **argv)
 			finish(&h[i], HS_FAILED);
 	printf("offered_rate\t%.0f\nhandshakes\t%d\ncompleted\t%u\nfailed\t%u\ntimed_out\t%u\n"
 	       "setup_errors\t%u\n",
-	       rate, n, done, failed, timedout, setup_err);
-	printf("completed_pct\t%.1f\n", 100.0 * done / n);
+	       rate, n, c.done, c.failed, timedout, setup_err);
+	printf("completed_pct\t%.1f\n", 100.0 * c.done / n);
 	/* completed per second over the span from the first start to the last
 	 * completion: what the relay sustained, not what was asked */
 	printf("completed_rate\t%.1f\n",
-	       last_done > t0 ? done / ((double)(last_done - t0) / 1e9) : 0.0);
-	printf("hs_p50_us\t%.0f\nhs_p99_us\t%.0f\n", latency_pct_us(&lat, 50),
-	       latency_pct_us(&lat, 99));
+	       c.last_done > t0 ? c.done / ((double)(c.last_done - t0) / 1e9) : 0.0);
+	printf("hs_p50_us\t%.0f\nhs_p99_us\t%.0f\n", latency_pct_us(&c.lat, 50),
+	       latency_pct_us(&c.lat, 99));
 	SSL_CTX_free(ctx);
 	return 0;
 }

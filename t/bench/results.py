@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Writes t/bench/RESULTS.md from the raw files the benchmark scripts left
 in t/bench/results/ (ng.tsv from run_ng_bench.sh, media.tsv from
-run_media_bench.sh). Nothing in RESULTS.md is typed by hand: every figure,
+run_media_bench.sh, ice.tsv from run_ice_bench.py, dtls.tsv from
+run_dtls_bench.py). Nothing in RESULTS.md is typed by hand: every figure,
 and every sentence that cites one, is rendered here from those files; the
 fixed prose is the template below.
 
-usage: results.py [--results DIR] [--out FILE] [--print ng|media|ice]
+usage: results.py [--results DIR] [--out FILE] [--print ng|media|ice|dtls]
   --print S  also print section S to stdout (the scripts do, after a run)
 """
 
@@ -17,11 +18,12 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import raw_tsv  # noqa: E402
 import report_media  # noqa: E402
+import report_dtls  # noqa: E402
 import report_ice  # noqa: E402
 import report_ng  # noqa: E402
 
 SECTIONS = (("ng", "ng.tsv", report_ng.render), ("media", "media.tsv", report_media.render),
-            ("ice", "ice.tsv", report_ice.render))
+            ("ice", "ice.tsv", report_ice.render), ("dtls", "dtls.tsv", report_dtls.render))
 
 INTRO = """\
 # Benchmark results
