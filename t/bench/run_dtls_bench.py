@@ -21,7 +21,7 @@ Every figure goes to t/bench/results/dtls.tsv (with t/bench/meta.sh's
 metadata); results.py renders RESULTS.md's dtls section from it.
 
 Environment: DTLS_HS, MEDIA_LOAD, RTPRELAY, RTPENGINE (binaries),
-DTLS_RATES ("25 50 100 200 400 800"), DTLS_MEDIA_CALLS (500), DTLS_STEP_S (2),
+DTLS_RATES ("50 100 200 400 800 1600"), DTLS_MEDIA_CALLS (500), DTLS_STEP_S (1),
 RESULTS_DIR, RESULTS_MD. Bounded: every child has a timeout, every
 handshake dtls_hs's 5 s, the relays are stopped by PID (TERM, KILL after
 5 s).
@@ -48,9 +48,9 @@ DTLS_HS = ENV("DTLS_HS", os.path.join(HERE, "dtls_hs"))
 MEDIA_LOAD = ENV("MEDIA_LOAD", os.path.join(HERE, "media_load"))
 RTPRELAY = ENV("RTPRELAY", os.path.join(TOP, "daemon", "rtprelay"))
 RTPENGINE = ENV("RTPENGINE", "/usr/bin/rtpengine")
-RATES = [int(r) for r in ENV("DTLS_RATES", "25 50 100 200 400 800").split()]
+RATES = [int(r) for r in ENV("DTLS_RATES", "50 100 200 400 800 1600").split()]
 MEDIA_CALLS = int(ENV("DTLS_MEDIA_CALLS", "500"))
-STEP_S = float(ENV("DTLS_STEP_S", "2"))
+STEP_S = float(ENV("DTLS_STEP_S", "1"))
 RESULTS_DIR = ENV("RESULTS_DIR", os.path.join(HERE, "results"))
 RESULTS_MD = ENV("RESULTS_MD", os.path.join(HERE, "RESULTS.md"))
 GEN = ice.GEN
