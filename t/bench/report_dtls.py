@@ -4,6 +4,7 @@ sentence citing one comes from that file."""
 
 import raw_tsv
 import report_ice
+import verdict
 
 RELAYS = ("rtprelay", "rtpengine")
 NG_P99_US = 10000  # the control socket's bound while handshakes run (issue 14)
@@ -18,12 +19,16 @@ def num(v):
 
 def sustained(cells):
     """(rate, cell) of the highest offered rate at which every handshake
-    completed and the ng ping p99 stayed within NG_P99_US; None if none."""
+    completed, at the offered rate (completed/s within verdict.TOLERANCE of
+    it: all completing late within the time-out is not keeping up), and the
+    ng ping p99 stayed within NG_P99_US; None if none."""
     ok = []
     for rate, c in cells.items():
         n, done, p99 = num(c.get("handshakes")), num(c.get("completed")), num(
             c.get("ng_ping_p99_us"))
-        if n and done == n and p99 is not None and 0 <= p99 <= NG_P99_US and "status" not in c:
+        cps = num(c.get("completed_rate"))
+        if (n and done == n and p99 is not None and 0 <= p99 <= NG_P99_US and
+                cps is not None and cps >= rate * (1 - verdict.TOLERANCE) and "status" not in c):
             ok.append((rate, c))
     return max(ok, key=lambda x: x[0]) if ok else None
 
@@ -81,12 +86,15 @@ def render(meta, lines):
         s = sustained(cells[r])
         top = max(cells[r])
         if s is None:
-            out.append("- %s: no offered rate had every handshake completed with ng ping "
-                       "p99 <= %d us." % (r, NG_P99_US))
+            out.append("- %s: no offered rate had every handshake completed at the offered "
+                       "rate (within %.0f%%) with ng ping p99 <= %d us." % (
+                           r, 100 * verdict.TOLERANCE, NG_P99_US))
             continue
         rate, c = s
         out.append("- %s sustained %d offered handshakes/s (%s completed/s, all %s "
-                   "completed, ng ping p99 %s us <= %d us)%s." % (
+                   "completed, ng ping p99 %s us <= %d us; the sustained rate is the highest "
+                   "offered rate with every handshake completed, completed/s within 2%% of "
+                   "it, and ng ping p99 <= 10 ms)%s." % (
                        r, rate, c.get("completed_rate", "?"), c.get("handshakes", "?"),
                        c.get("ng_ping_p99_us", "?"), NG_P99_US,
                        "" if rate < top else "; that is the highest rate offered: its limit "
