@@ -31,9 +31,9 @@ INTRO = """\
 This file is written by `t/bench/results.py` from the raw files in
 `t/bench/results/`, which the benchmark scripts write in the run they
 describe; do not edit it by hand. `make -C t bench` (or `make bench` at the
-top, which adds the kernel bench) runs both benchmarks and rewrites it;
-`make -C t/bench ng` or `make -C t/bench media` runs one and rewrites its
-section; `make -C t/bench results` only re-renders. Each section names its
+top, which adds the kernel bench) runs the ng, media, ICE and DTLS
+benchmarks and rewrites it; `make -C t/bench ng` (media, ice, dtls) runs one
+and rewrites its section; `make -C t/bench results` only re-renders. Each section names its
 own run: date, machine, versions, and the load average before it started
 (the machine is shared: a high load skews every figure).
 
