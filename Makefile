@@ -86,8 +86,9 @@ check:
 	$(Q)t/e2e/run.sh
 	@echo "make check: all tests passed"
 
-# ng and media benchmarks against rtpengine (~5 min; they rewrite
-# t/bench/RESULTS.md from this run, see t/bench/Makefile), then the kernel's.
+# ng, media (with the SRTP and WebRTC bridging rows), ICE and DTLS benchmarks
+# against rtpengine (~12 min; they rewrite t/bench/RESULTS.md from this run,
+# see t/bench/Makefile), then the kernel's.
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
 	$(Q)$(MAKE) --no-print-directory bench-kernel

@@ -18,6 +18,11 @@
  *   rtp2srtp  A offers plain with "transport-protocol" RTP/SAVP; B picks the
  *             offered AES_CM_128_HMAC_SHA1_80 line by its tag and answers
  *             RTP/SAVP with its own key
+ * With --savpf as well, the SRTP side is a WebRTC one: RTP/SAVPF with
+ * a=rtcp-mux (the offer asks the relay for "rtcp-mux" demux in srtp2rtp,
+ * offer in rtp2srtp, so the plain side stays classic RTP/AVP); the keys
+ * still come by SDES, whose per-packet work is the same as with keys from
+ * a DTLS handshake.
  * The SRTP endpoint protects what it sends with its key and unprotects what
  * it receives with the relay's (srtp_endpoint.c); a packet that fails
  * authentication is counted (srtp_auth_failed) and, not being delivered,
@@ -354,6 +359,7 @@ static void usage(void)
 		"  --delete            delete the calls over ng at the end\n"
 		"  --srtp MODE         srtp2rtp (A sends SRTP, B plain) or rtp2srtp (A plain,\n"
 		"                      B SRTP), SDES AES_CM_128_HMAC_SHA1_80; needs --ng\n"
+		"  --savpf             with --srtp: the SRTP side is RTP/SAVPF with rtcp-mux\n"
 		"  --no-raw            send from each endpoint's socket (one system call per\n"
 		"                      packet) instead of batches on a raw socket\n");
 	exit(1);
@@ -374,23 +380,15 @@ static double num_arg(const char *s, double min, double max)
 static void parse_opts(struct opts *o, int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "calls", 1, NULL, 'n' },
-		{ "ng", 1, NULL, 'g' },
-		{ "static-offset", 1, NULL, 'k' },
-		{ "local", 1, NULL, 'l' },
-		{ "fwd", 1, NULL, 'f' },
-		{ "port-base", 1, NULL, 'b' },
-		{ "pid", 1, NULL, 'p' },
-		{ "pps", 1, NULL, 'r' },
-		{ "warmup", 1, NULL, 'w' },
-		{ "duration", 1, NULL, 'd' },
-		{ "drain", 1, NULL, 'D' },
-		{ "max-seconds", 1, NULL, 'm' },
-		{ "delete", 0, NULL, 'x' },
-		{ "no-raw", 0, NULL, 'R' },
-		{ "drain-max", 1, NULL, 'M' },
-		{ "srtp", 1, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
+		{ "calls", 1, NULL, 'n' },         { "ng", 1, NULL, 'g' },
+		{ "static-offset", 1, NULL, 'k' }, { "local", 1, NULL, 'l' },
+		{ "fwd", 1, NULL, 'f' },           { "port-base", 1, NULL, 'b' },
+		{ "pid", 1, NULL, 'p' },           { "pps", 1, NULL, 'r' },
+		{ "warmup", 1, NULL, 'w' },        { "duration", 1, NULL, 'd' },
+		{ "drain", 1, NULL, 'D' },         { "max-seconds", 1, NULL, 'm' },
+		{ "delete", 0, NULL, 'x' },        { "no-raw", 0, NULL, 'R' },
+		{ "drain-max", 1, NULL, 'M' },     { "srtp", 1, NULL, 's' },
+		{ "savpf", 0, NULL, 'F' },         { NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -453,6 +451,9 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 			else
 				usage();
 			break;
+		case 'F':
+			o->savpf = true;
+			break;
 		case 'l':
 		case 'f':
 			if (inet_pton(AF_INET, optarg, c == 'l' ? &o->local : &o->fwd) != 1) {
@@ -467,7 +468,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	if (o->drain_max < o->drain)
 		o->drain_max = o->drain;
 	if (!o->calls || !o->ng == (o->static_offset < 0) || (o->srtp && !o->ng) ||
-	    o->port_base + 2 * o->calls > 65536 ||
+	    (o->savpf && !o->srtp) || o->port_base + 2 * o->calls > 65536 ||
 	    (o->static_offset >= 0 &&
 	     o->port_base + (unsigned)o->static_offset + 2 * o->calls > 65536))
 		usage();
@@ -516,6 +517,7 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu, 
 	printf("srtp\t%s\n", srtp_mode_names[L->o->srtp]);
 	if (L->o->srtp) {
 		printf("srtp_suite\t%s\n", SRTPEP_SUITE);
+		printf("srtp_profile\t%s\n", L->o->savpf ? "RTP/SAVPF rtcp-mux" : "RTP/SAVP");
 		printf("srtp_auth_failed\t%" PRIu64 "\nsrtp_tx_errors\t%" PRIu64 "\n",
 		       L->rx_srtp_failed, L->srtp_tx_errors);
 	}

@@ -25,6 +25,7 @@ enum srtp_mode {
 struct opts {
 	unsigned calls;
 	enum srtp_mode srtp;
+	bool savpf;           /* the SRTP side is WebRTC's RTP/SAVPF with rtcp-mux */
 	const char *ng;       /* HOST:PORT; NULL in static mode */
 	int static_offset;    /* -1: use ng */
 	struct in_addr local; /* endpoints */

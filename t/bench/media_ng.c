@@ -105,8 +105,9 @@ static char *endpoint_sdp(const struct load *L, unsigned e, const char *proto, c
 	inet_ntop(AF_INET, &L->o->local, addr, sizeof(addr));
 	return g_strdup_printf("v=0\r\no=- %u 1 IN IP4 %s\r\ns=media_load\r\nc=IN IP4 %s\r\n"
 			       "t=0 0\r\nm=audio %u %s 0\r\na=rtpmap:0 PCMU/8000\r\n"
-			       "a=ptime:20\r\na=sendrecv\r\n%s",
-			       1000 + e, addr, addr, L->o->port_base + e, proto, crypto);
+			       "a=ptime:20\r\na=sendrecv\r\n%s%s",
+			       1000 + e, addr, addr, L->o->port_base + e, proto, crypto,
+			       strcmp(proto, "RTP/SAVPF") == 0 ? "a=rtcp-mux\r\n" : "");
 }
 
 /* The address and port of the (first) audio stream of an SDP body: the
@@ -167,6 +168,11 @@ static int ng_offer_answer(struct load *L, struct ng *ng, unsigned c, bool answe
 	bencode_dict_add_cstr(a, req, "sdp", sdp);
 	if (transport)
 		bencode_dict_add_cstr(a, req, "transport-protocol", transport);
+	/* WebRTC side muxed, plain side not: demux toward a plain B, offer mux
+	 * toward a SAVPF B */
+	if (!answer && L->o->savpf)
+		bencode_list_add_cstr(a, bencode_dict_add_list(a, req, "rtcp-mux"),
+				      L->o->srtp == SRTP_TO_RTP ? "demux" : "offer");
 	reply = ng_call(ng, a, req);
 	if (!reply)
 		goto out;
@@ -202,7 +208,8 @@ static int ng_setup_call(struct load *L, struct ng *ng, unsigned c)
 	struct srtpep *sa = L->srtp ? L->srtp[2 * c] : NULL,
 		      *sb = L->srtp ? L->srtp[2 * c + 1] : NULL;
 	g_autofree char *crypto_a = sa ? srtpep_crypto_line(sa, 1) : g_strdup("");
-	g_autofree char *offer = endpoint_sdp(L, 2 * c, sa ? "RTP/SAVP" : "RTP/AVP", crypto_a);
+	const char *savp = L->o->savpf ? "RTP/SAVPF" : "RTP/SAVP";
+	g_autofree char *offer = endpoint_sdp(L, 2 * c, sa ? savp : "RTP/AVP", crypto_a);
 	g_autofree char *crypto_b = NULL, *answer = NULL;
 	const char *transport = NULL;
 	unsigned tag = 0;
@@ -210,11 +217,11 @@ static int ng_setup_call(struct load *L, struct ng *ng, unsigned c)
 	if (L->o->srtp == SRTP_TO_RTP)
 		transport = "RTP/AVP";
 	else if (L->o->srtp == RTP_TO_SRTP)
-		transport = "RTP/SAVP";
+		transport = savp;
 	if (ng_offer_answer(L, ng, c, false, offer, transport, &L->dest[2 * c + 1], sb, &tag) < 0)
 		return -1;
 	crypto_b = sb ? srtpep_crypto_line(sb, tag) : g_strdup("");
-	answer = endpoint_sdp(L, 2 * c + 1, sb ? "RTP/SAVP" : "RTP/AVP", crypto_b);
+	answer = endpoint_sdp(L, 2 * c + 1, sb ? savp : "RTP/AVP", crypto_b);
 	return ng_offer_answer(L, ng, c, true, answer, NULL, &L->dest[2 * c], sa, &tag);
 }
 

@@ -11,7 +11,10 @@ import verdict
 VS_FWD = 1.2
 VS_RTPENGINE = 0.6
 # the SRTP conversion rows (issue 13): config infix, as the verdicts name it
-SRTP_CONVERSIONS = (("srtp2rtp", "SRTP->RTP"), ("rtp2srtp", "RTP->SRTP"))
+# and the WebRTC bridging rows (issue 14): the SRTP side RTP/SAVPF with
+# rtcp-mux, the plain side RTP/AVP
+SRTP_CONVERSIONS = (("srtp2rtp", "SRTP->RTP"), ("rtp2srtp", "RTP->SRTP"),
+                    ("savpf2avp", "SAVPF->AVP"), ("avp2savpf", "AVP->SAVPF"))
 LATE_PCT = 5.0  # generator late by > 1 ms for more packets than this: flagged
 OTHER_CPUS = 0.25  # CPUs busy with neither relay nor generator: flagged
 
@@ -373,6 +376,14 @@ def render(meta, lines):
                    "with the relay's (libsrtp2), packets failing authentication count as "
                    "lost" % (meta.get("media_srtp_calls", "?"),
                              meta.get("media_srtp_duration_s", "?")))
+        if any(conversion(c) in ("savpf2avp", "avp2savpf") for c in cfgs):
+            out.append("- WebRTC bridging rows (-savpf2avp-, -avp2savpf-): the same, with the "
+                       "SRTP side offered or answered as RTP/SAVPF with a=rtcp-mux (ng "
+                       "\"rtcp-mux\": demux toward the plain side, offer toward the SAVPF "
+                       "side) and the plain side RTP/AVP without mux; the keys come by SDES "
+                       "in the generator, whose per-packet work (one AES_CM_128_HMAC_SHA1_80 "
+                       "protect or unprotect) is the same as with keys from a DTLS-SRTP "
+                       "handshake")
     elif "media_srtp" in meta:
         out.append("- SRTP rows: not run (MEDIA_SRTP=%s)" % meta["media_srtp"])
     others = sorted(x for x in (b.other_cpus(c) for b in blocks for c in b.rows)

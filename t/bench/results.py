@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Writes t/bench/RESULTS.md from the raw files the benchmark scripts left
 in t/bench/results/ (ng.tsv from run_ng_bench.sh, media.tsv from
-run_media_bench.sh). Nothing in RESULTS.md is typed by hand: every figure,
+run_media_bench.sh, ice.tsv from run_ice_bench.py, dtls.tsv from
+run_dtls_bench.py). Nothing in RESULTS.md is typed by hand: every figure,
 and every sentence that cites one, is rendered here from those files; the
 fixed prose is the template below.
 
-usage: results.py [--results DIR] [--out FILE] [--print ng|media|ice]
+usage: results.py [--results DIR] [--out FILE] [--print ng|media|ice|dtls]
   --print S  also print section S to stdout (the scripts do, after a run)
 """
 
@@ -17,11 +18,12 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import raw_tsv  # noqa: E402
 import report_media  # noqa: E402
+import report_dtls  # noqa: E402
 import report_ice  # noqa: E402
 import report_ng  # noqa: E402
 
 SECTIONS = (("ng", "ng.tsv", report_ng.render), ("media", "media.tsv", report_media.render),
-            ("ice", "ice.tsv", report_ice.render))
+            ("ice", "ice.tsv", report_ice.render), ("dtls", "dtls.tsv", report_dtls.render))
 
 INTRO = """\
 # Benchmark results
@@ -29,9 +31,9 @@ INTRO = """\
 This file is written by `t/bench/results.py` from the raw files in
 `t/bench/results/`, which the benchmark scripts write in the run they
 describe; do not edit it by hand. `make -C t bench` (or `make bench` at the
-top, which adds the kernel bench) runs both benchmarks and rewrites it;
-`make -C t/bench ng` or `make -C t/bench media` runs one and rewrites its
-section; `make -C t/bench results` only re-renders. Each section names its
+top, which adds the kernel bench) runs the ng, media, ICE and DTLS
+benchmarks and rewrites it; `make -C t/bench ng` (media, ice, dtls) runs one
+and rewrites its section; `make -C t/bench results` only re-renders. Each section names its
 own run: date, machine, versions, and the load average before it started
 (the machine is shared: a high load skews every figure).
 

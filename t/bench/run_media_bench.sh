@@ -19,6 +19,12 @@
 #                    the reverse: A plain, B SRTP (offer with
 #                    "transport-protocol": "RTP/SAVP", B answers with the
 #                    relay's AES_CM_128_HMAC_SHA1_80 tag and its own key)
+#   rtprelay-savpf2avp-t1, rtpengine-savpf2avp-t1,
+#   rtprelay-avp2savpf-t1, rtpengine-avp2savpf-t1
+#                    WebRTC bridging (issue 14): the same two conversions
+#                    with the SRTP side RTP/SAVPF + a=rtcp-mux and the plain
+#                    side RTP/AVP (media_load --savpf); keys by SDES, the
+#                    per-packet work of DTLS-keyed SRTP
 #                    media_load --srtp protects and unprotects with libsrtp2;
 #                    what fails authentication counts as lost
 # one after the other (never two at once: they would share the 2 CPUs).
@@ -42,7 +48,7 @@
 # Each relay is started in the foreground without config file and stopped
 # by its PID (TERM, then KILL after 5 s). Bounded: every media_load run is
 # capped (--max-seconds, and timeout(1) above that), so the whole bench
-# takes about (4 + warm-up + duration) s per run and 21 runs, plus 8 SRTP
+# takes about (4 + warm-up + duration) s per run and 21 runs, plus 16 SRTP
 # runs with their shorter window: ~4.5 minutes by default.
 #
 # Environment: MEDIA_LOAD, MIN_FORWARDER, RTPRELAY, RTPENGINE (binaries),
@@ -75,7 +81,8 @@ MEDIA_SRTP=${MEDIA_SRTP:-1}
 MEDIA_SRTP_CALLS=${MEDIA_SRTP_CALLS:-500 1000}
 MEDIA_SRTP_DURATION=${MEDIA_SRTP_DURATION:-3}
 CONFIGS="fwd-t1 fwd-t2 rtprelay-t1 rtprelay-t2 rtprelay-epoll-t1 rtpengine-t1 rtpengine-t2"
-SRTP_CONFIGS="rtprelay-srtp2rtp-t1 rtpengine-srtp2rtp-t1 rtprelay-rtp2srtp-t1 rtpengine-rtp2srtp-t1"
+SRTP_CONFIGS="rtprelay-srtp2rtp-t1 rtpengine-srtp2rtp-t1 rtprelay-rtp2srtp-t1 rtpengine-rtp2srtp-t1
+rtprelay-savpf2avp-t1 rtpengine-savpf2avp-t1 rtprelay-avp2savpf-t1 rtpengine-avp2savpf-t1"
 
 # The configurations run at N calls: the plain ones, then the SRTP ones
 # when they are on and N is one of their call counts.
@@ -209,6 +216,8 @@ run_one() {
 	case $cfg in
 	*-srtp2rtp-*) srtp=(--srtp srtp2rtp) duration=$MEDIA_SRTP_DURATION ;;
 	*-rtp2srtp-*) srtp=(--srtp rtp2srtp) duration=$MEDIA_SRTP_DURATION ;;
+	*-savpf2avp-*) srtp=(--srtp srtp2rtp --savpf) duration=$MEDIA_SRTP_DURATION ;;
+	*-avp2savpf-*) srtp=(--srtp rtp2srtp --savpf) duration=$MEDIA_SRTP_DURATION ;;
 	esac
 	if [ "${cfg%-t*}" != fwd ] && ! wait_bound "$addr" "$NG_PORT" "$pid"; then
 		echo "status	did not start" > "$out"

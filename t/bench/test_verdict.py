@@ -139,6 +139,39 @@ text = report_ng.render({"cpus": "2"}, ng)
 check("ng: 1100 vs 900 cycles done not comparable",
       "not comparable: rtprelay >= 2x rtpengine cycles/s, sequential" in text, True)
 
+# The sustained rate of the ICE and DTLS benches: the highest offered rate
+# with every check answered / handshake completed and ng p99 <= 10 ms.
+import report_dtls  # noqa: E402
+import report_ice  # noqa: E402
+
+dt = {25: {"handshakes": "50", "completed": "50", "ng_ping_p99_us": "900",
+           "completed_rate": "24.6"},
+      50: {"handshakes": "100", "completed": "100", "ng_ping_p99_us": "9000",
+           "completed_rate": "50.2"},
+      100: {"handshakes": "200", "completed": "199", "ng_ping_p99_us": "900",
+            "completed_rate": "100"},
+      200: {"handshakes": "400", "completed": "400", "ng_ping_p99_us": "10001",
+            "completed_rate": "200"},
+      400: {"handshakes": "800", "completed": "800", "ng_ping_p99_us": "900",
+            "completed_rate": "391"}}
+check("dtls: one lost handshake, ng p99 over 10 ms, or all done but slower than offered "
+      "is not sustained",
+      report_dtls.sustained(dt)[0], 50)
+dt[50]["status"] = "dtls_hs exited 1"
+check("dtls: a step whose driver failed is not sustained", report_dtls.sustained(dt)[0], 25)
+dt[25]["ng_ping_p99_us"] = "inf"
+check("dtls: a lost ng ping is not sustained", report_dtls.sustained(dt), None)
+ic = {1000: {"sent": "3000", "answered": "3000", "ng_ping_p99_us": "100"},
+      5000: {"sent": "15000", "answered": "14999", "ng_ping_p99_us": "100"},
+      9000: {"sent": "27000", "answered": "27000", "ng_ping_p99_us": "20000"}}
+check("ice: one unanswered check or ng p99 over 10 ms is not sustained",
+      report_ice.sustained(ic)[0], 1000)
+text = report_dtls.render({"dtls_media_calls": "500"},
+                          [["cell", "rtprelay", "25", k, v] for k, v in dt[25].items()] +
+                          [["status", "rtpengine", "not installed"]])
+check("dtls: render names the failure and the missing relay",
+      "rtprelay: no offered rate" in text and "not installed" in text, True)
+
 if failures:
     print("test_verdict: %d failure(s)" % failures)
     sys.exit(1)
