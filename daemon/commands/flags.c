@@ -13,6 +13,7 @@
 
 #include "commands/flags.h"
 #include "commands/flags_rtpp.h"
+#include "commands/flags_srtp_ice.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -23,10 +24,8 @@
 #include "arena.h"
 #include "commands/sdp_attr.h"
 #include "config/config.h"
-#include "crypto/dtls_cert.h"
 #include "log.h"
 #include "ng/ng.h"
-#include "sdes.h"
 #include "sockaddr.h"
 
 void ng_flags_init(struct ng_flags *f)
@@ -246,71 +245,6 @@ static int rtcp_mux_item(struct ng_flags_ctx *c, str item)
 	return 0;
 }
 
-/*
- * One element of "SDES" (or an "SDES-..." flag). What changes the keys or
- * suites rtprelay offers works; what rtprelay cannot do is an error, never
- * accepted without effect.
- */
-static int sdes_item(struct ng_flags_ctx *c, str item)
-{
-	static const struct {
-		const char *name;
-		unsigned set, clear;
-	} params[] = {
-		{ "unencrypted_srtp", SDES_UNENCRYPTED_SRTP, 0 },
-		{ "unencrypted_srtcp", SDES_UNENCRYPTED_SRTCP, 0 },
-		{ "unauthenticated_srtp", SDES_UNAUTHENTICATED_SRTP, 0 },
-		{ "encrypted_srtp", 0, SDES_UNENCRYPTED_SRTP },
-		{ "encrypted_srtcp", 0, SDES_UNENCRYPTED_SRTCP },
-		{ "authenticated_srtp", 0, SDES_UNAUTHENTICATED_SRTP },
-	};
-	struct ng_flags *f = c->f;
-
-	if (str_eq_c(item, "off") || str_eq_c(item, "no") || str_eq_c(item, "disable")) {
-		f->sdes_off = true;
-		return 0;
-	}
-	if (str_eq_c(item, "on") || str_eq_c(item, "yes") || str_eq_c(item, "enable")) {
-		f->sdes_off = false;
-		return 0;
-	}
-	/* rtprelay never re-keys unasked nor adds suites to a passed-on offer */
-	if (str_eq_c(item, "static") || str_eq_c(item, "nonew"))
-		return 0;
-	if (str_eq_c(item, "prefer")) {
-		f->sdes_prefer = true;
-		return 0;
-	}
-	if (str_eq_c(item, "pad")) {
-		f->sdes_pad = true;
-		return 0;
-	}
-	if (str_eq_c(item, "lifetime")) {
-		f->sdes_lifetime = true;
-		return 0;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(params); i++)
-		if (str_eq_c(item, params[i].name)) {
-			f->sdes_params = (f->sdes_params | params[i].set) & ~params[i].clear;
-			return 0;
-		}
-	bool no = str_has_prefix(item, "no-"), only = str_has_prefix(item, "only-");
-
-	if (no || only) {
-		str name = str_skip(item, no ? 3 : 5);
-		const struct sdes_suite *suite = sdes_suite_by_name(name);
-
-		if (!suite)
-			return ng_flags_fail(c, "unknown SDES crypto suite '%.*s'", QUOTE(name));
-		if (no)
-			f->sdes_no |= 1u << suite->id;
-		else
-			f->sdes_only |= 1u << suite->id;
-		return 0;
-	}
-	return ng_flags_fail(c, "SDES option '%.*s' is not supported", QUOTE(item));
-}
-
 /* codec strip/mask/except NAME: "all" under strip or mask strips everything
  * but the except names. What needs transcoding is an error. */
 static int codec_item(struct ng_flags_ctx *c, str what, str name)
@@ -370,21 +304,6 @@ static int codec_flag(struct ng_flags_ctx *c, str rest)
 	return codec_item(c, what, STR_NULL);
 }
 
-/* One element of "OSRTP" (or an "OSRTP-..." flag): RFC 8643's way, the
- * legacy one (two m= lines) is not done and an error. */
-static int osrtp_item(struct ng_flags_ctx *c, str item)
-{
-	if (str_eq_c(item, "offer") || str_eq_c(item, "offer-RFC")) {
-		c->f->osrtp_offer = true;
-		return 0;
-	}
-	if (str_eq_c(item, "accept") || str_eq_c(item, "accept-RFC")) {
-		c->f->osrtp_accept = true;
-		return 0;
-	}
-	return ng_flags_fail(c, "OSRTP option '%.*s' is not supported", QUOTE(item));
-}
-
 /* "from-tags" (or a "from-tags-TAG" flag): the parties block/silence
  * media applies to */
 static int from_tags_item(struct ng_flags_ctx *c, str tag)
@@ -441,9 +360,9 @@ int ng_flags_flag(struct ng_flags_ctx *c, str flag)
 		return rtcp_mux_item(c, str_skip(n, strlen("rtcp-mux-")));
 	/* SDES-no-AES_CM_128_HMAC_SHA1_32: the suite name keeps its underscores */
 	if (str_has_prefix(flag, "SDES-") || str_has_prefix(flag, "sdes-"))
-		return sdes_item(c, str_skip(flag, strlen("SDES-")));
+		return ng_flags_sdes_item(c, str_skip(flag, strlen("SDES-")));
 	if (str_has_prefix(flag, "OSRTP-") || str_has_prefix(flag, "osrtp-"))
-		return osrtp_item(c, str_skip(flag, strlen("OSRTP-")));
+		return ng_flags_osrtp_item(c, str_skip(flag, strlen("OSRTP-")));
 	if (str_has_prefix(flag, "codec-"))
 		return codec_flag(c, str_skip(flag, strlen("codec-")));
 	if (str_has_prefix(flag, "from-tags-") && flag.len > strlen("from-tags-"))
@@ -470,7 +389,7 @@ unknown:
 
 /* ---- typed values ---- */
 
-static int want_str(struct ng_flags_ctx *c, str key, const bencode_item *v, str *out)
+int ng_flags_want_str(struct ng_flags_ctx *c, str key, const bencode_item *v, str *out)
 {
 	if (v->type != BENCODE_STRING)
 		return ng_flags_fail(c, "'%.*s' must be a string", QUOTE(key));
@@ -660,97 +579,6 @@ static const struct key_name key_names[] = {
 /* rtpp_flags spellings of codec options: "codec-strip=PCMA", "transcode=..." */
 static const char *const ignored_key_prefixes[] = { "codec-", "transcode", NULL };
 
-static int key_ice(struct ng_flags_ctx *c, str key, const bencode_item *v)
-{
-	char buf[NG_FLAGS_NAME_MAX];
-	str s = STR_NULL, n;
-
-	if (want_str(c, key, v, &s))
-		return -1;
-	if (!ng_flags_normalise(s, true, buf, &n))
-		goto invalid;
-	if (str_eq_c(n, "remove"))
-		c->f->ice = NG_ICE_REMOVE;
-	else if (str_eq_c(n, "force"))
-		c->f->ice = NG_ICE_FORCE;
-	else if (str_eq_c(n, "force-relay"))
-		/* rtpengine keeps the party's own address in m=/c= and offers
-		 * its ports as relay candidates; rtprelay has no TURN side */
-		return ng_flags_fail(c, "ICE=force-relay is not supported (no relay candidates)");
-	else if (str_eq_c(n, "optional"))
-		c->f->ice = NG_ICE_OPTIONAL;
-	else if (str_eq_c(n, "default"))
-		c->f->ice = NG_ICE_DEFAULT_EXPLICIT;
-	else
-		goto invalid;
-	return 0;
-invalid:
-	return ng_flags_fail(c,
-			     "invalid ICE value '%.*s' (remove, force, force-relay, "
-			     "optional or default)",
-			     QUOTE(s));
-}
-
-static int key_ice_lite(struct ng_flags_ctx *c, str key, const bencode_item *v)
-{
-	char buf[NG_FLAGS_NAME_MAX];
-	str s = STR_NULL, n;
-
-	if (want_str(c, key, v, &s))
-		return -1;
-	if (!ng_flags_normalise(s, true, buf, &n))
-		goto invalid;
-	if (str_eq_c(n, "forward"))
-		c->f->ice_lite = NG_ICE_LITE_FORWARD;
-	else if (str_eq_c(n, "backward"))
-		c->f->ice_lite = NG_ICE_LITE_BACKWARD;
-	else if (str_eq_c(n, "both"))
-		c->f->ice_lite = NG_ICE_LITE_BOTH;
-	else if (str_eq_c(n, "off") || str_eq_c(n, "none"))
-		c->f->ice_lite = NG_ICE_LITE_OFF;
-	else
-		goto invalid;
-	return 0;
-invalid:
-	return ng_flags_fail(c, "invalid ICE-lite value '%.*s' (forward, backward, both or off)",
-			     QUOTE(s));
-}
-
-/* "DTLS": off|no|disable (not offered), on|yes|enable, passive, active. */
-static int key_dtls(struct ng_flags_ctx *c, str key, const bencode_item *v)
-{
-	str s = STR_NULL;
-
-	if (want_str(c, key, v, &s))
-		return -1;
-	if (str_eq_c(s, "off") || str_eq_c(s, "no") || str_eq_c(s, "disable"))
-		c->f->dtls_off = true;
-	else if (str_eq_c(s, "on") || str_eq_c(s, "yes") || str_eq_c(s, "enable"))
-		c->f->dtls_off = false;
-	else if (str_eq_c(s, "passive"))
-		c->f->dtls_passive = true, c->f->dtls_active = false;
-	else if (str_eq_c(s, "active"))
-		c->f->dtls_active = true, c->f->dtls_passive = false;
-	else
-		return ng_flags_fail(c, "invalid DTLS value '%.*s' (off, no, passive or active)",
-				     QUOTE(s));
-	return 0;
-}
-
-static int key_dtls_fingerprint(struct ng_flags_ctx *c, str key, const bencode_item *v)
-{
-	str s = STR_NULL;
-	int h;
-
-	if (want_str(c, key, v, &s))
-		return -1;
-	h = dtls_hash_parse(s);
-	if (h < 0)
-		return ng_flags_fail(c, "unknown DTLS-fingerprint hash '%.*s'", QUOTE(s));
-	c->f->dtls_fingerprint = h + 1;
-	return 0;
-}
-
 static int key_direction(struct ng_flags_ctx *c, str key, const bencode_item *v)
 {
 	unsigned i = 0;
@@ -809,7 +637,7 @@ static int key_transport(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	};
 	str s = STR_NULL;
 
-	if (want_str(c, key, v, &s))
+	if (ng_flags_want_str(c, key, v, &s))
 		return -1;
 	if (str_eq_c(s, "accept")) {
 		c->f->transport_protocol_accept = true;
@@ -829,7 +657,7 @@ static int key_record_call(struct ng_flags_ctx *c, str key, const bencode_item *
 	static const char *const off[] = { "off", "no", "disable", "disabled", NULL };
 	str s = STR_NULL;
 
-	if (want_str(c, key, v, &s))
+	if (ng_flags_want_str(c, key, v, &s))
 		return -1;
 	if (is_one_of(s, on))
 		c->f->record_call = true;
@@ -871,9 +699,9 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	case K_IGNORED:
 		return 0;
 	case K_SDES:
-		return each_str(c, key, v, sdes_item);
+		return each_str(c, key, v, ng_flags_sdes_item);
 	case K_OSRTP:
-		return each_str(c, key, v, osrtp_item);
+		return each_str(c, key, v, ng_flags_osrtp_item);
 	case K_FROM_TAGS:
 		return each_str(c, key, v, from_tags_item);
 	case K_UNSUPPORTED:
@@ -889,23 +717,23 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	case K_CODEC:
 		return key_codec(c, key, v);
 	case K_DTLS:
-		return key_dtls(c, key, v);
+		return ng_flags_key_dtls(c, key, v);
 	case K_DTLS_FINGERPRINT:
-		return key_dtls_fingerprint(c, key, v);
+		return ng_flags_key_dtls_fingerprint(c, key, v);
 	case K_DTLS_REVERSE:
 		return ng_flags_fail(c, "DTLS-reverse is not supported");
 	case K_CALL_ID:
-		return want_str(c, key, v, &f->call_id);
+		return ng_flags_want_str(c, key, v, &f->call_id);
 	case K_FROM_TAG:
-		return want_str(c, key, v, &f->from_tag);
+		return ng_flags_want_str(c, key, v, &f->from_tag);
 	case K_TO_TAG:
-		return want_str(c, key, v, &f->to_tag);
+		return ng_flags_want_str(c, key, v, &f->to_tag);
 	case K_VIA_BRANCH:
-		return want_str(c, key, v, &f->via_branch);
+		return ng_flags_want_str(c, key, v, &f->via_branch);
 	case K_LABEL:
-		return want_str(c, key, v, &f->label);
+		return ng_flags_want_str(c, key, v, &f->label);
 	case K_SDP:
-		return want_str(c, key, v, &f->sdp);
+		return ng_flags_want_str(c, key, v, &f->sdp);
 	case K_FLAGS:
 		return each_str(c, key, v, ng_flags_flag);
 	case K_REPLACE:
@@ -913,16 +741,16 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	case K_RTCP_MUX:
 		return each_str(c, key, v, rtcp_mux_item);
 	case K_ICE:
-		return key_ice(c, key, v);
+		return ng_flags_key_ice(c, key, v);
 	case K_ICE_LITE:
-		return key_ice_lite(c, key, v);
+		return ng_flags_key_ice_lite(c, key, v);
 	case K_DIRECTION:
 		return key_direction(c, key, v);
 	case K_FROM_INTERFACE:
 	case K_TO_INTERFACE: {
 		str s = STR_NULL;
 
-		if (want_str(c, key, v, &s))
+		if (ng_flags_want_str(c, key, v, &s))
 			return -1;
 		return set_direction(c, id == K_FROM_INTERFACE ? 0 : 1, s);
 	}
@@ -934,7 +762,7 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 		str s = STR_NULL;
 		int fam;
 
-		if (want_str(c, key, v, &s))
+		if (ng_flags_want_str(c, key, v, &s))
 			return -1;
 		fam = sockaddr_family_of_token(s);
 		if (!fam)
@@ -947,7 +775,7 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 		str s = STR_NULL;
 		int fam = 0;
 
-		if (want_str(c, key, v, &s))
+		if (ng_flags_want_str(c, key, v, &s))
 			return -1;
 		if (!parse_addr(s, &fam))
 			return ng_flags_fail(c, "invalid '%.*s' '%.*s' (an IPv4 or IPv6 address)",
@@ -973,7 +801,7 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	case K_ALL: {
 		str s = STR_NULL;
 
-		if (want_str(c, key, v, &s))
+		if (ng_flags_want_str(c, key, v, &s))
 			return -1;
 		if (str_eq_c(s, "all"))
 			f->all = true;
@@ -988,7 +816,7 @@ int ng_flags_key(struct ng_flags_ctx *c, str key, const bencode_item *v)
 
 		if (c->in_rtpp)
 			return ng_flags_fail(c, "rtpp_flags inside rtpp_flags");
-		if (want_str(c, key, v, &s))
+		if (ng_flags_want_str(c, key, v, &s))
 			return -1;
 		return ng_flags_rtpp(c, s);
 	}

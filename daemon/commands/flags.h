@@ -193,6 +193,8 @@ struct ng_flags_ctx {
 #define QUOTE_MAX 64
 #define QUOTE(x_) (int)((x_).len > QUOTE_MAX ? QUOTE_MAX : (x_).len), (x_).s
 
+/* v as a string (a view), or -1 with c->err. */
+int ng_flags_want_str(struct ng_flags_ctx *c, str key, const bencode_item *v, str *out);
 /* Record a failure reason (formatted into the arena); returns -1. */
 int ng_flags_fail(struct ng_flags_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
