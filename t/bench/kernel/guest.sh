@@ -143,6 +143,42 @@ for n in $calls; do
 		sed 's/^/    /' /tmp/relay.log | tail -2
 	done
 done
+# rtprelay itself on CPU 1, its calls set up over ng by the generator as in
+# the rtpengine row below: user space only (--table=-1: its io_uring worker)
+# and with its kernel path (--table=0: its own nft rule, and a target per
+# stream once both sides have sent). Issue 12's target compares these two.
+kforwarded() { awk -F': *' '/^Packets forwarded:/ { print $2 }' /proc/rtprelay/0/status; }
+rtprelay_rows() {
+	local n t cfg extra pid k0
+	for n in $calls; do
+		for t in -1 0; do
+			cfg=rtprelay-user extra=
+			[ $t = 0 ] && cfg=rtprelay-kernel extra=--no-fallback
+			taskset -c 1 "$top/daemon/rtprelay" --foreground --config-file=none --table=$t $extra \
+				--interface=$FWD --listen-ng=$FWD:2223 --port-min=30000 --port-max=39999 \
+				--endpoint-learning=immediate --num-threads=1 --delete-delay=0 \
+				--log-level=4 --log-stderr > /tmp/rtprelay.log 2>&1 &
+			pid=$!
+			for _ in $(seq 100); do ss -lun | grep -q "$FWD:2223" && break; sleep 0.1; done
+			k0=$(kforwarded)
+			printf 'kbench: %-15s %4d calls ... ' $cfg "$n"
+			(sleep 2.5; busy_over $((dur - 1))) > /tmp/cpu.tsv &
+			sampler=$!
+			timeout -k 5 $((dur + 60)) ip netns exec gen taskset -c $gen_cpus "$top/t/bench/media_load" \
+				--ng $FWD:2223 --calls "$n" --local $GEN --port-base $BASE \
+				--pid "$pid" --warmup 2 --duration "$dur" --max-seconds $((dur + 50)) \
+				> "$outdir/$cfg.$n.tsv" 2> /tmp/load.err
+			wait $sampler
+			cat /tmp/cpu.tsv >> "$outdir/$cfg.$n.tsv"
+			note "$cfg N=$n: the module forwarded $(( $(kforwarded) - k0 )) packets during the run"
+			stop $pid
+			sed -n 's/^status\t//p' "$outdir/$cfg.$n.tsv" | tail -1
+			grep -iE 'error|warn|kernel' /tmp/rtprelay.log | head -3 | sed 's/^/    /'
+		done
+	done
+}
+note() { echo "- $*" >> "$outdir/notes.md"; echo "kbench: $*"; }
+rtprelay_rows
 grep -E '^(Packets forwarded|Send errors|Passed)' /proc/rtprelay/0/status | sed 's/^/kbench: /'
 rmmod nft_rtprelay
 
@@ -150,7 +186,6 @@ rmmod nft_rtprelay
 # host by rtpengine-prep.sh), driven by the rtpengine daemon over ng from
 # the generator (media_load --ng), on CPU 1 like the others. Our module is
 # gone, so its packets meet only its own iptables rule.
-note() { echo "- $*" >> "$outdir/notes.md"; echo "kbench: $*"; }
 rtpe_rows() {
 	local ko=$KBENCH_RTPE_DIR/xt_RTPENGINE.ko d n pid
 	for d in $(modinfo -F depends "$ko" | tr ',' ' '); do modprobe -q "$d"; done
