@@ -386,3 +386,48 @@ def test_other_family_exhausted():
         for s in squat:
             s.close()
         d.stop()
+
+
+def test_webrtc_dtls_over_the_other_family():
+    """aiortc (its own ICE, DTLS, SRTP) calls a plain IPv4 phone with the
+    Kamailio WebRTC recipe's flags, its only candidate on ::1 but its SDP's
+    c= rewritten to IPv4: ICE selects the ::1 pair on rtprelay's other
+    family socket, the DTLS handshake runs over it, and SRTP media arrives
+    intact both ways (test_webrtc.py's exchange)."""
+    import asyncio
+    import re
+    import test_webrtc as w  # noqa: E402 (its helpers; its tests are not run here)
+    w.need_aiortc()
+    import aioice.ice
+    d = d_dual()
+    call = "dual-webrtc"
+    saved = aioice.ice.get_host_addresses
+    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["::1"] if use_ipv6 else []
+
+    async def run():
+        browser = w.webrtc.Browser()
+        try:
+            with media.Peer() as phone:
+                offer = await browser.offer()
+                check.contains(offer, " ::1 ", "aiortc's candidate on ::1")
+                offer = re.sub(r"IN IP6 ::1", "IN IP4 127.0.0.1", offer)
+                r = d.ng.offer(offer, call, "browser", **{"extra": w.TO_PHONE})
+                phone_to = media.sdp_port(r["sdp"])
+                r = d.ng.answer(w.phone_sdp(phone), call, "browser", "phone", **{"extra": {}})
+                expect_both(r["sdp"], "127.0.0.1", "answer to the browser", comps=(1,))
+                await browser.accept(r["sdp"])
+                await browser.wait_connected()
+                if not daemon.IS_RTPENGINE:  # COMPAT.md ICE: `query`
+                    st = d.ng.query(call)["tags"]["browser"]["medias"][0]["streams"][0]
+                    check.true(st["ICE"].get("selected", "").startswith("[::1]:"),
+                               "the ::1 pair selected", st["ICE"])
+                    check.eq(st["DTLS"]["state"], "connected", "DTLS over it")
+                await w.exchange(browser, phone, phone_to)
+        finally:
+            await browser.close()
+            d.ng.delete(call)
+
+    try:
+        asyncio.run(asyncio.wait_for(run(), 40))
+    finally:
+        aioice.ice.get_host_addresses = saved
