@@ -124,6 +124,14 @@ def test_candidates_both_families():
             check.true(bound(other, to_b[other]), "the other family's port toward B is bound")
             check.eq(held_now(d, before + 4), before + 4,
                      "4 pairs: A's and B's on each address")
+            if not daemon.IS_RTPENGINE:  # COMPAT.md ICE: `query`
+                q = d.ng.query(call)["tags"]
+                for tag, ports in (("A", to_a), ("B", to_b)):
+                    for k in (0, 1):
+                        got = q[tag]["medias"][0]["streams"][k]["ICE"].get("other family socket")
+                        check.eq(got, ("[%s]:%d" if v6(other) else "%s:%d")
+                                 % (other, ports[other] + k),
+                                 "query: %s's other family socket (%s)" % (tag, "RTP RTCP".split()[k]))
             # a check from the other family's address to that socket
             txid = os.urandom(12)
             px.sock.sendto(stun.request("%s:%s" % (rp_uf, uf), rp_pw, txid=txid, controlling=1),
