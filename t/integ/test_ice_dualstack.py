@@ -13,6 +13,7 @@ counters) is guarded with `if not daemon.IS_RTPENGINE:` naming the
 COMPAT.md row."""
 
 import errno
+import http.client
 import os
 import socket
 import sys
@@ -379,6 +380,14 @@ def test_other_family_exhausted():
             if not daemon.IS_RTPENGINE:  # COMPAT.md Replies, `statistics`
                 st = d.ng.command("statistics")["statistics"]["ports"]
                 check.eq(st["ice_other_family_failed"], 2, "counted: A's side and B's")
+                c = http.client.HTTPConnection("127.0.0.1", d.http_port, timeout=5)
+                try:
+                    c.request("GET", "/metrics")
+                    body = c.getresponse().read().decode()
+                finally:
+                    c.close()
+                check.contains(body, "\nrtprelay_ice_other_family_failed_total 2\n",
+                               "and in /metrics")
             for s in squat:
                 s.close()
             squat = []
