@@ -29,8 +29,10 @@ names, crypto tags, suites and session parameters are compared):
     is compared), lifetime and MKI kept;
   - a=fingerprint, a=ice-ufrag, a=ice-pwd, a=tls-id values; in a=candidate
     the foundation, and the port ({PORT}/{PORT+1} for the m= line's port
-    and the next one, {CPORT} otherwise: rtpengine opens another port per
-    address); component, transport, priority, address and type compared;
+    and the next one, {CPORT} otherwise: both daemons open another port on
+    the interface's address of the other family, its number their own);
+    component, transport, priority, address and type compared, so the
+    candidates of both addresses and their order are;
   - error replies: the error-reason text (only result and keys compared).
 Replies are decoded by t/integ/ng.py's strict bencode decoder: a reply
 that repeats a dictionary key shows as "(no reply)" in that transcript.
