@@ -179,15 +179,15 @@ def _aioice(host):
 
 def _aioice_call(ice_host, sdp_host):
     """aioice as A (controlling, rtcp-mux) with its only candidate on
-    ice_host, its SDP's c= on sdp_host (the other family: rtprelay picks
-    the interface address of sdp_host's family for A); B plain on
-    sdp_host. ICE must complete over the other family's socket: media both
-    ways, strangers on either of A's sockets not relayed, then delete
-    frees both."""
+    ice_host, its SDP's c= on sdp_host (rtprelay picks the interface
+    address of sdp_host's family for A); B plain on sdp_host. ICE must
+    complete over the socket of ice_host's family (the other family's when
+    they differ): media both ways, strangers on either of A's sockets not
+    relayed, then delete frees both."""
     import asyncio
     aioice = _aioice(ice_host)
     d = d_dual()
-    call = "dual-aioice-%s" % ("6" if v6(ice_host) else "4")
+    call = "dual-aioice-%s-%s" % ("6" if v6(ice_host) else "4", "6" if v6(sdp_host) else "4")
 
     async def run():
         with media.Peer(sdp_host) as pb, media.Peer(sdp_host) as s1, \
@@ -276,6 +276,13 @@ def test_aioice_over_ipv4():
     """c= on IPv6, aioice's only candidate on 127.0.0.1: completes over
     rtprelay's IPv4 socket; B (IPv6, plain) talks with it."""
     _aioice_call("127.0.0.1", "::1")
+
+
+def test_aioice_same_family():
+    """c= and aioice's candidate both on IPv4: the pair on the chosen
+    family's socket is selected and carries the media while the ::1
+    socket exists beside it."""
+    _aioice_call("127.0.0.1", "127.0.0.1")
 
 
 def test_ice_remove_releases():
