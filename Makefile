@@ -68,7 +68,8 @@ check:
 	$(Q)RTPRELAY_TARGET=rtpengine $(MAKE) --no-print-directory -C t integ
 	$(Q)$(MAKE) --no-print-directory check-parity
 	$(Q)RTPRELAY_ARGS=--media-io=epoll $(MAKE) --no-print-directory -C t integ \
-		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py"
+		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
+			$(TOP)/t/integ/test_ice_dualstack.py"
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 all
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 -C t unit integ fuzz
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 all
@@ -79,7 +80,8 @@ check:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 -C t integ \
 		INTEG_FILES="$(TOP)/t/integ/test_media.py $(TOP)/t/integ/test_media_io.py \
 			$(TOP)/t/integ/test_lifecycle.py $(TOP)/t/integ/test_reload.py \
-			$(TOP)/t/integ/test_srtp.py $(TOP)/t/integ/test_ice.py $(TOP)/t/integ/test_dtls.py"
+			$(TOP)/t/integ/test_srtp.py $(TOP)/t/integ/test_ice.py $(TOP)/t/integ/test_dtls.py \
+			$(TOP)/t/integ/test_ice_dualstack.py"
 	$(Q)$(MAKE) --no-print-directory check-kernel
 	$(Q)$(MAKE) --no-print-directory check-offload
 	$(Q)t/pkg/run.sh

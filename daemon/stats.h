@@ -26,6 +26,7 @@ struct stats {
 	uint64_t offers_failed_tags;      /* offers refused: max-call-tags */
 	uint64_t offers_failed_sockets;   /* offers refused: no descriptor for a socket */
 	uint64_t offers_failed_memory;    /* offers refused: the shared-memory pool was out */
+	uint64_t ice_other_family_failed; /* ICE candidates left out: no pair (ice/ice_ports.h) */
 	uint64_t ng_retransmissions_gone; /* a request seen whose reply was dropped (ng/cache.h) */
 	uint64_t ng_refused_cache_full;   /* requests not executed: the cache was full */
 	uint64_t ng_accept_paused;        /* a listener paused: no descriptor for a connection */

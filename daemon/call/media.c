@@ -11,6 +11,7 @@
 
 #include "bufferpool.h"
 #include "call/call.h"
+#include "config/config.h"
 #include "kernel/offload.h"
 #include "media/io.h"
 #include "rtprelay.h"
@@ -58,6 +59,39 @@ struct media *media_new(struct monologue *ml, unsigned index, struct media_state
 	return m;
 }
 
+void media_take_alt_locked(struct media *m, struct media_retired *old)
+{
+	if (!m->alt.intf)
+		return;
+	g_assert(!old->alt.intf);
+	old->alt = m->alt;
+	m->alt = (struct port_pair){ 0 };
+	for (int k = 0; k < 2; k++) {
+		m->streams[k].alt_sock = NULL;
+		m->streams[k].alt_port = 0;
+	}
+}
+
+void media_set_alt_locked(struct media *m, struct port_pair *pp)
+{
+	g_assert(!m->alt.intf);
+	m->alt = *pp;
+	m->streams[STREAM_RTP].alt_sock = pp->rtp;
+	m->streams[STREAM_RTP].alt_port = pp->rtp_port;
+	m->streams[STREAM_RTCP].alt_sock = pp->rtcp;
+	m->streams[STREAM_RTCP].alt_port = (uint16_t)(pp->rtp_port + 1);
+	*pp = (struct port_pair){ 0 };
+}
+
+struct media_socket *stream_sock_for(const struct stream *s, int family)
+{
+	const struct port_pair *alt = &s->media->alt;
+
+	if (s->alt_sock && alt->intf && family == alt->intf->family)
+		return s->alt_sock;
+	return s->sock;
+}
+
 static void take_off(struct media *m, struct media_retired *old)
 {
 	/* No kernel target may send to or from ports that go. */
@@ -68,16 +102,24 @@ static void take_off(struct media *m, struct media_retired *old)
 		m->streams[k].sock = NULL;
 		m->streams[k].local_port = 0;
 	}
+	/* the other family's sockets only exist beside these */
+	media_take_alt_locked(m, old);
+}
+
+static void release_pair(struct ports *p, struct port_pair *pp)
+{
+	if (!pp->intf)
+		return;
+	/* Once the owner is gone no callback can reach the old media. */
+	media_socket_set_owner(pp->rtp, NULL);
+	media_socket_set_owner(pp->rtcp, NULL);
+	ports_put(p, pp);
 }
 
 void media_retired_release(struct monologue *ml, struct media_retired *old)
 {
-	if (!old->pp.intf)
-		return;
-	/* Once the owner is gone no callback can reach the old media. */
-	media_socket_set_owner(old->pp.rtp, NULL);
-	media_socket_set_owner(old->pp.rtcp, NULL);
-	ports_put(ml->call->rp->ports, &old->pp);
+	release_pair(ml->call->rp->ports, &old->pp);
+	release_pair(ml->call->rp->ports, &old->alt);
 	*old = (struct media_retired){ 0 };
 }
 
@@ -94,17 +136,22 @@ void media_set_ports_locked(struct media *m, struct port_pair *pp, struct media_
 
 void media_claim_sockets(struct media *m)
 {
-	for (int k = 0; k < 2; k++)
-		if (m->streams[k].sock && m->streams[k].sock->owner != &m->streams[k])
-			media_socket_set_owner(m->streams[k].sock, &m->streams[k]);
+	for (int k = 0; k < 2; k++) {
+		struct stream *s = &m->streams[k];
+
+		if (s->sock && s->sock->owner != s)
+			media_socket_set_owner(s->sock, s);
+		if (s->alt_sock && s->alt_sock->owner != s)
+			media_socket_set_owner(s->alt_sock, s);
+	}
 }
 
 void media_put_ports(struct media *m)
 {
 	struct call *call = m->ml->call;
-	struct media_retired old;
+	struct media_retired old = { 0 };
 
-	if (!m->ports.intf)
+	if (!m->ports.intf && !m->alt.intf)
 		return;
 	pthread_mutex_lock(&call->lock);
 	take_off(m, &old);

@@ -38,6 +38,10 @@ struct stream {
 	enum stream_kind kind;
 	struct media_socket *sock; /* NULL when the media has no ports */
 	uint16_t local_port;
+	/* on the other family's address of the interface (media.alt): only
+	 * while rtprelay is an ICE agent toward the party; NULL otherwise */
+	struct media_socket *alt_sock;
+	uint16_t alt_port;
 	struct sockaddr_storage advertised; /* where the party said it receives */
 	struct sockaddr_storage endpoint;   /* where we send to the party */
 	struct learning learn;
@@ -57,6 +61,9 @@ struct media {
 	char *type;             /* "audio", ... */
 	char *protocol;         /* "RTP/AVP", ... as the party sent it */
 	struct port_pair ports; /* .intf NULL when none are held */
+	/* ICE host candidates on the interface's address of the other family
+	 * (ice/ice_ports.h): .intf NULL when none are held */
+	struct port_pair alt;
 	struct stream streams[2];
 	bool rejected;   /* the party's m= port was 0 */
 	bool send, recv; /* the party's direction (what it does) */
@@ -88,7 +95,7 @@ struct media {
 
 /* Ports taken off a media, to be released without the lock. */
 struct media_retired {
-	struct port_pair pp;
+	struct port_pair pp, alt;
 };
 
 /*
@@ -116,9 +123,25 @@ void media_free(struct media *m);
  */
 void media_set_ports_locked(struct media *m, struct port_pair *pp, struct media_retired *old);
 void media_claim_sockets(struct media *m);
+/*
+ * Call lock held: the other family's pair (ICE candidates there) becomes
+ * pp, which the caller took from the pools; the sockets deliver to the
+ * same streams once media_claim_sockets ran. The media must hold none.
+ */
+void media_set_alt_locked(struct media *m, struct port_pair *pp);
+/* Call lock held: the other family's pair (if any) goes to old->alt,
+ * which must be empty; released by media_retired_release. */
+void media_take_alt_locked(struct media *m, struct media_retired *old);
 void media_retired_release(struct monologue *ml, struct media_retired *old);
 /* Release the ports now. Call lock NOT held. */
 void media_put_ports(struct media *m);
+
+/*
+ * The socket of s that sends to an address of family: the other family's
+ * one when the media holds it and family is its family, else the main one
+ * (NULL without ports). Call lock held.
+ */
+struct media_socket *stream_sock_for(const struct stream *s, int family);
 
 /* Latest packet (monotonic µs) on any stream of m; 0 = never. Any thread. */
 int64_t media_last_packet(const struct media *m);

@@ -106,6 +106,18 @@ const struct config_interface *ports_interfaces(const struct ports *p, unsigned 
 	return p->cfg->interfaces;
 }
 
+const struct config_interface *ports_sibling(const struct ports *p,
+					     const struct config_interface *intf)
+{
+	for (unsigned i = 0; i < p->n_pools; i++) {
+		const struct config_interface *ci = p->pools[i].intf;
+
+		if (ci->family != intf->family && !strcmp(ci->name, intf->name))
+			return ci;
+	}
+	return NULL;
+}
+
 static struct pool *pool_of(struct ports *p, const struct config_interface *intf)
 {
 	for (unsigned i = 0; i < p->n_pools; i++)

@@ -43,6 +43,14 @@ void ports_free(struct ports *p);
 const struct config_interface *ports_interfaces(const struct ports *p, unsigned *n);
 
 /*
+ * The interface of the same name as intf with an address of the other
+ * family (rtpengine's logical interface with an IPv4 and an IPv6 address),
+ * or NULL.
+ */
+const struct config_interface *ports_sibling(const struct ports *p,
+					     const struct config_interface *intf);
+
+/*
  * Bind a pair on intf. Returns 0, -EADDRNOTAVAIL when no pair in the range
  * can be bound (all in use, or taken by other processes), or -EMFILE,
  * -ENFILE, -ENOBUFS, -ENOMEM when no socket can be opened at all (a spare

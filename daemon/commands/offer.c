@@ -24,6 +24,7 @@
 #include "commands/sdp_rewrite.h"
 #include "commands/sdp_sdes.h"
 #include "config/config.h"
+#include "ice/ice_ports.h"
 #include "ice/ice_sdp.h"
 #include "kernel/offload.h"
 #include "log.h"
@@ -552,6 +553,12 @@ static int offer_answer(struct ng_request *req, bool answer)
 	monologue_revive(to.ml);
 	learn_sdp(from.ml, s, &f, answer, f.sip_source_address);
 	ice_sdp_in(from.ml, to.ml, s, &f, answer);
+	for (unsigned i = 0; i < s->media->len; i++) {
+		ice_ports_sync(from.ml->medias->pdata[i], rp->ports,
+			       &rp->stats->ice_other_family_failed, &from.retired[i]);
+		ice_ports_sync(to.ml->medias->pdata[i], rp->ports,
+			       &rp->stats->ice_other_family_failed, &to.retired[i]);
+	}
 	for (unsigned i = 0; i < s->media->len; i++) {
 		sdes_plan_install(&plans[i], from.ml->medias->pdata[i], to.ml->medias->pdata[i]);
 		dtls_plan_install(&dplans[i], rp, from.ml->medias->pdata[i],

@@ -187,6 +187,8 @@ void statistics_to_bencode(struct rtprelay *rp, struct arena *a, bencode_item *d
 	bencode_dict_add_int(a, ports, "pairs", ports_capacity(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_used", ports_in_use(rp->ports));
 	bencode_dict_add_int(a, ports, "pairs_spare", ports_spare(rp->ports));
+	bencode_dict_add_int(a, ports, "ice_other_family_failed",
+			     (int64_t)rp->stats->ice_other_family_failed);
 	memory_to_bencode(rp, a, bencode_dict_add_dict(a, dict, "memory"));
 	bencode_item *kd = bencode_dict_add_dict(a, dict, "kernel");
 

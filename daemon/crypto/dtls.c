@@ -69,9 +69,12 @@ static int bio_write(BIO *b, const char *buf, int len)
 	 * the party is now (learning may have moved it since the start) */
 	const struct sockaddr_storage *to = sockaddr_is_set(&c->peer) ? &c->peer : &s->endpoint;
 
-	if (!s->sock || sockaddr_is_any(to))
+	/* from the socket of the peer's family (ICE: the selected pair's) */
+	struct media_socket *ms = stream_sock_for(s, to->ss_family);
+
+	if (!ms || sockaddr_is_any(to))
 		return len; /* nowhere to send: as if lost; retransmission follows */
-	if (sendto(s->sock->fd, buf, (size_t)len, MSG_DONTWAIT, (const struct sockaddr *)to,
+	if (sendto(ms->fd, buf, (size_t)len, MSG_DONTWAIT, (const struct sockaddr *)to,
 		   sockaddr_len(to)) < 0)
 		log_ratelimited(LOG_INFO, "DTLS send failed: %m");
 	return len;

@@ -50,20 +50,31 @@ static void random_bytes(void *out, size_t n)
 			((uint8_t *)out)[i] = (uint8_t)g_random_int();
 }
 
-uint32_t ice_host_priority(unsigned component)
+uint32_t ice_host_priority(unsigned component, bool other_family)
 {
-	return (126u << 24) | (65535u << 8) | (256u - component);
+	return (126u << 24) | ((other_family ? 65534u : 65535u) << 8) | (256u - component);
 }
 
-/* Peer-reflexive priority we put in our checks (RFC 8445 7.1.1). */
-static uint32_t prflx_priority(unsigned component)
+/* The address a of the party is of the family of the media's other
+ * interface address (media.alt): its pairs use that socket. */
+static bool other_family(const struct media_ice *ice, const struct sockaddr_storage *a)
 {
-	return (110u << 24) | (65535u << 8) | (256u - component);
+	const struct media *m = ice->media;
+
+	return m->alt.intf && a->ss_family == m->alt.intf->family;
+}
+
+/* Peer-reflexive priority we put in our checks (RFC 8445 7.1.1): the
+ * local preference of the socket the check leaves from. */
+static uint32_t prflx_priority(unsigned component, bool other)
+{
+	return (110u << 24) | ((other ? 65534u : 65535u) << 8) | (256u - component);
 }
 
 static uint64_t pair_priority(const struct media_ice *ice, const struct ice_pair *p)
 {
-	uint64_t l = ice_host_priority(p->component), r = p->remote_priority;
+	uint64_t l = ice_host_priority(p->component, other_family(ice, &p->remote));
+	uint64_t r = p->remote_priority;
 	uint64_t g = ice->controlling ? l : r, d = ice->controlling ? r : l;
 
 	return (MIN(g, d) << 32) + 2 * MAX(g, d) + (g > d ? 1 : 0);
@@ -171,6 +182,15 @@ static struct stream *stream_of(struct media_ice *ice, unsigned comp)
 	return s->sock ? s : NULL;
 }
 
+/* s has a socket that can reach an address of family. */
+static bool has_family(const struct stream *s, int family)
+{
+	const struct media *m = s->media;
+
+	return (m->ports.intf && family == m->ports.intf->family) ||
+	       (s->alt_sock && m->alt.intf && family == m->alt.intf->family);
+}
+
 static struct ice_pair *add_pair(struct media_ice *ice, unsigned comp,
 				 const struct sockaddr_storage *a, uint32_t prio)
 {
@@ -201,17 +221,32 @@ void ice_add_candidate(struct media_ice *ice, const struct ice_cand *c)
 	ice->cands[ice->n_cands++] = *c;
 	struct stream *s = stream_of(ice, c->component);
 
-	if (s && s->media->ports.intf && c->addr.ss_family == s->media->ports.intf->family)
+	if (s && has_family(s, c->addr.ss_family))
 		add_pair(ice, c->component, &c->addr, c->priority);
+}
+
+void ice_pair_candidates(struct media_ice *ice)
+{
+	for (unsigned i = 0; i < ice->n_cands; i++) {
+		const struct ice_cand *c = &ice->cands[i];
+		struct stream *s = stream_of(ice, c->component);
+
+		if (s && has_family(s, c->addr.ss_family))
+			add_pair(ice, c->component, &c->addr, c->priority);
+	}
 }
 
 static void send_from(struct stream *s, const uint8_t *b, int n, const struct sockaddr_storage *to)
 {
-	if (n <= 0 || !s->sock)
+	/* the stream's socket of to's family: a check's answer leaves from
+	 * the socket the check came in on (one per family) */
+	struct media_socket *ms = stream_sock_for(s, to->ss_family);
+
+	if (n <= 0 || !ms)
 		return;
 	/* control packets are rare: a plain non-blocking send from the
 	 * stream's socket, whatever the worker's back end */
-	(void)sendto(s->sock->fd, b, (size_t)n, MSG_DONTWAIT, (const struct sockaddr *)to,
+	(void)sendto(ms->fd, b, (size_t)n, MSG_DONTWAIT, (const struct sockaddr *)to,
 		     sockaddr_len(to));
 }
 
@@ -237,7 +272,8 @@ static void send_check(struct media_ice *ice, struct ice_pair *p, int64_t now)
 
 	stun_build_start(&b, buf, sizeof(buf), STUN_BINDING_REQUEST, p->txid);
 	stun_add_attr(&b, STUN_ATTR_USERNAME, user, (size_t)MIN(ul, (int)sizeof(user) - 1));
-	stun_add_u32(&b, STUN_ATTR_PRIORITY, prflx_priority(p->component));
+	stun_add_u32(&b, STUN_ATTR_PRIORITY,
+		     prflx_priority(p->component, other_family(ice, &p->remote)));
 	stun_add_u64(&b, ice->controlling ? STUN_ATTR_ICE_CONTROLLING : STUN_ATTR_ICE_CONTROLLED,
 		     ice->tiebreaker);
 	if (p->nominating)
@@ -351,11 +387,13 @@ static void handle_request(struct media_ice *ice, struct stream *s, const uint8_
 	struct ice_pair *pr = find_pair(ice, comp, src);
 
 	if (!pr) {
-		struct ice_cand cand = { .component = (uint8_t)comp,
-					 .type = ICE_PRFLX,
-					 .priority = m->has_priority ? m->priority
-								     : prflx_priority(comp),
-					 .addr = *src };
+		struct ice_cand cand = {
+			.component = (uint8_t)comp,
+			.type = ICE_PRFLX,
+			.priority = m->has_priority ? m->priority
+						    : prflx_priority(comp, other_family(ice, src)),
+			.addr = *src
+		};
 
 		ice_add_candidate(ice, &cand);
 		pr = find_pair(ice, comp, src);
@@ -552,8 +590,10 @@ static int64_t tick(struct media_ice *ice, int64_t now)
 				send_check(ice, p, now);
 			} else if (!p) {
 				/* after a restart the old address has no pair yet */
-				struct ice_pair *np = add_pair(ice, k + 1, &ice->selected_addr[k],
-							       prflx_priority(k + 1));
+				struct ice_pair *np = add_pair(
+					ice, k + 1, &ice->selected_addr[k],
+					prflx_priority(k + 1,
+						       other_family(ice, &ice->selected_addr[k])));
 
 				if (np)
 					send_check(ice, np, now);

@@ -5,6 +5,10 @@
  * nomination by role (with role-conflict resolution), consent freshness
  * (RFC 7675) and ICE restart. The selected pair's remote address becomes
  * the stream's endpoint (where media goes), overriding endpoint learning.
+ * A stream has a socket per address family of its interface while it has
+ * an agent (call/media.h, alt_sock): a candidate pairs with the socket of
+ * its family, checks go out and are answered from that socket, and the
+ * selected pair's family decides which socket sends the media.
  *
  * Locking: everything here is under the call's lock: the packet path
  * (ice_stun_in, ice_source_ok, ice_may_send) holds it already, the
@@ -116,8 +120,13 @@ void ice_add_candidate(struct media_ice *ice, const struct ice_cand *c);
 void ice_kick(struct media_ice *ice);
 
 /* The local candidate priority rtprelay gives its host address of the
- * interface (the first: local preference 65535) for a component. */
-uint32_t ice_host_priority(unsigned component);
+ * interface for a component: the address of the family chosen for the
+ * party has local preference 65535, the other family's (media.alt) 65534,
+ * as rtpengine 10.5 numbers the addresses of a logical interface. */
+uint32_t ice_host_priority(unsigned component, bool other_family);
+/* Pair the party's candidates with sockets that appeared since they came
+ * (the other family's, ice/ice_ports.h). Call lock held. */
+void ice_pair_candidates(struct media_ice *ice);
 
 /* Packet path (call lock held): a STUN packet p of len bytes arrived on
  * s from src: answered, used, or dropped and counted. */

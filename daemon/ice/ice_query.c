@@ -1,7 +1,10 @@
 /* An ICE agent in a query reply; see ice_query.h. */
 #include "ice/ice_query.h"
 
+#include <stdio.h>
+
 #include "call/media.h"
+#include "config/config.h"
 #include "ice/agent.h"
 #include "sockaddr.h"
 
@@ -26,6 +29,15 @@ void ice_query(struct arena *a, bencode_item *d, const struct media_ice *ice, in
 		bencode_dict_add_str(a, i, "selected",
 				     arena_strdup(a, str_from(sockaddr_print(&ice->selected_addr[k],
 									     buf, sizeof(buf)))));
+	/* the socket on the interface's other address (ice/ice_ports.h) */
+	const struct media *m = ice->media;
+	const struct stream *st = &m->streams[k];
+
+	if (m->alt.intf && st->alt_sock) {
+		snprintf(buf, sizeof(buf), m->alt.intf->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+			 m->alt.intf->local_str, st->alt_port);
+		bencode_dict_add_str(a, i, "other family socket", arena_strdup(a, str_from(buf)));
+	}
 	bencode_item *s = bencode_dict_add_dict(a, i, "STUN");
 
 	bencode_dict_add_int(a, s, "answered", load(&c->answered));

@@ -189,6 +189,15 @@ static void foundation(const struct config_interface *intf, char out[17])
 	out[16] = 0;
 }
 
+static void host_candidate(struct sdp_session *s, GPtrArray *out, const char *fd, unsigned comp,
+			   bool other_family, const struct config_interface *intf, unsigned port)
+{
+	str v = arena_printf(s->arena, "candidate:%s %u UDP %u %s %u typ host", fd, comp,
+			     ice_host_priority(comp, other_family), intf->advertised_str, port);
+
+	g_ptr_array_add(out, sdp_line_new(s, 'a', v));
+}
+
 void ice_sdp_out(struct sdp_session *s, struct media *m, GPtrArray *out, bool comp2, bool in_eoc)
 {
 	struct media_ice *ice = m->ice;
@@ -196,22 +205,24 @@ void ice_sdp_out(struct sdp_session *s, struct media *m, GPtrArray *out, bool co
 
 	if (!ice || !intf)
 		return;
-	char fd[17];
+	/* a host candidate per address of the interface: the chosen family's
+	 * first, then the other's (ice/ice_ports.h), as rtpengine 10.5 */
+	const struct config_interface *alt = m->alt.intf;
+	char fd[17], afd[17];
 
 	foundation(intf, fd);
+	if (alt)
+		foundation(alt, afd);
 	g_ptr_array_add(out,
 			sdp_line_new(s, 'a', arena_printf(s->arena, "ice-ufrag:%s", ice->ufrag)));
 	g_ptr_array_add(out, sdp_line_new(s, 'a', arena_printf(s->arena, "ice-pwd:%s", ice->pwd)));
 	if (ice->trickle)
 		g_ptr_array_add(out, sdp_line_new(s, 'a', STR_C("ice-options:trickle")));
-	for (unsigned comp = 1; comp <= (comp2 ? 2u : 1u); comp++)
-		g_ptr_array_add(out,
-				sdp_line_new(s, 'a',
-					     arena_printf(s->arena,
-							  "candidate:%s %u UDP %u %s %u typ host",
-							  fd, comp, ice_host_priority(comp),
-							  intf->advertised_str,
-							  m->ports.rtp_port + comp - 1)));
+	for (unsigned comp = 1; comp <= (comp2 ? 2u : 1u); comp++) {
+		host_candidate(s, out, fd, comp, false, intf, m->ports.rtp_port + comp - 1);
+		if (alt)
+			host_candidate(s, out, afd, comp, true, alt, m->alt.rtp_port + comp - 1);
+	}
 	if (ice->trickle || in_eoc)
 		g_ptr_array_add(out, sdp_line_new(s, 'a', STR_C("end-of-candidates")));
 	ice->local_sent = true;

@@ -3,8 +3,8 @@
  * credentials and candidates make rtprelay its ICE agent (ice/agent.h); the
  * ICE flags decide whether the other party gets ICE from rtprelay. Out:
  * rtprelay's own a=ice-ufrag, a=ice-pwd, [a=ice-options:trickle], host
- * candidates (all of component 1, then component 2 unless RTCP is on the
- * RTP port), [a=end-of-candidates]; a=ice-lite at session level when
+ * candidates (component 1 on each address of the interface, then
+ * component 2 unless RTCP is on the RTP port), [a=end-of-candidates]; a=ice-lite at session level when
  * rtprelay is lite toward the party. The party's own ICE lines never pass
  * to the other side. Control thread, call lock held.
  */

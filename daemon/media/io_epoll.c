@@ -108,7 +108,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 				continue;
 			io.oiov[nout] = (struct iovec){ io.buf[i], len };
 			io.dst[nout] = os->endpoint;
-			io.ofd[nout] = os->sock->fd;
+			io.ofd[nout] = stream_sock_for(os, os->endpoint.ss_family)->fd;
 			io.out[nout].msg_hdr = (struct msghdr){
 				.msg_name = &io.dst[nout],
 				.msg_namelen = sockaddr_len(&os->endpoint),

@@ -213,7 +213,7 @@ static void on_packet(struct uring_worker *uw, struct media_socket *ms, unsigned
 				 &src, now);
 		if (os) {
 			sl->dst = os->endpoint;
-			sl->out = os->sock;
+			sl->out = stream_sock_for(os, os->endpoint.ss_family);
 			/* Seen under the call lock: the control thread takes a
 			 * socket off a stream under it before it frees it. */
 			media_socket_ref(sl->out);

@@ -105,6 +105,8 @@ static const struct metric metrics[] = {
 	  COUNTER, "command", "Time spent executing ng commands, by command" },
 	{ "ports/pairs", "rtprelay_port_pairs", GAUGE, NULL, "Media port pairs in the range" },
 	{ "ports/pairs_used", "rtprelay_port_pairs_used", GAUGE, NULL, "Media port pairs in use" },
+	{ "ports/ice_other_family_failed", "rtprelay_ice_other_family_failed_total", COUNTER, NULL,
+	  "ICE candidates on the interface's other address left out: no port pair free there" },
 	{ "memory/total", "rtprelay_memory_total_bytes", GAUGE, NULL,
 	  "Shared memory: bytes in shards" },
 	{ "memory/used", "rtprelay_memory_used_bytes", GAUGE, NULL,
