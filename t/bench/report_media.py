@@ -319,9 +319,24 @@ def plain_cost_line(b, row, name):
         return "not comparable: %s: offered pkt/s (%s, %s) %s vs %s (tolerance %.0f%%)" % (
             what, row, plain, b.get(row, "offered_pps"), b.get(plain, "offered_pps"),
             100 * verdict.TOLERANCE)
-    return "%s: %s / %s us/pkt = %.2f (offered pkt/s (%s, %s) %s vs %s)%s" % (
+    return "%s: %s / %s us/pkt = %.2f (offered pkt/s (%s, %s) %s vs %s)%s%s" % (
         what, b.get(row, "daemon_us_per_pkt"), b.get(plain, "daemon_us_per_pkt"), r, row, plain,
-        b.get(row, "offered_pps"), b.get(plain, "offered_pps"), caveat(b, (row, plain)))
+        b.get(row, "offered_pps"), b.get(plain, "offered_pps"), cost_split(b, row, plain),
+        caveat(b, (row, plain)))
+
+
+def cost_split(b, row, plain):
+    """Where the difference between a conversion row and its plain row lies:
+    the relay's own code (user time: the SRTP work is there) or the
+    kernel's (system time, which moves with how many packets each wake-up
+    serves), when media_load measured them ("" otherwise)."""
+    keys = ("daemon_user_us_per_pkt", "daemon_sys_us_per_pkt", "daemon_pkts_per_wakeup")
+    v = [[verdict.num(b.get(c, k)) for k in keys] for c in (row, plain)]
+    if any(x is None for x in v[0] + v[1]):
+        return ""
+    return ("; user %.2f vs %.2f us/pkt, system %.2f vs %.2f us/pkt, "
+            "%.1f vs %.1f packets per wake-up" % (v[0][0], v[1][0], v[0][1], v[1][1],
+                                                 v[0][2], v[1][2]))
 
 
 def latency_lines(b):

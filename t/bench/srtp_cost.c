@@ -50,8 +50,7 @@ struct suite {
 };
 
 static const struct suite suites[] = {
-	{ "AES_CM_128_HMAC_SHA1_80", srtp_crypto_policy_set_rtp_default, 16, 14, 10,
-	  false },
+	{ "AES_CM_128_HMAC_SHA1_80", srtp_crypto_policy_set_rtp_default, 16, 14, 10, false },
 	{ "AES_CM_128_HMAC_SHA1_32", srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32, 16, 14, 4,
 	  false },
 	{ "AES_256_CM_HMAC_SHA1_80", srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80, 32, 14, 10,
@@ -141,7 +140,7 @@ struct path {
 static struct figures measure(const struct path *pa, const struct suite *s, uint32_t n,
 			      unsigned batches)
 {
-	void *st = pa->new(s, n);
+	void *st = pa->new (s, n);
 	struct figures f = { 0 };
 	uint64_t g = 0;
 
@@ -457,7 +456,8 @@ int main(int argc, char **argv)
 			if (*at || !n_counts)
 				fail("--sessions: up to 4 counts of 1 .. 100000, comma-separated");
 		} else {
-			fprintf(stderr, "usage: srtp_cost [--packets-per-round N] [--sessions N[,N...]] [--no-own]\n");
+			fprintf(stderr,
+				"usage: srtp_cost [--packets-per-round N] [--sessions N[,N...]] [--no-own]\n");
 			return 2;
 		}
 	}

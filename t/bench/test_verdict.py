@@ -153,6 +153,21 @@ v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtprelay-srtp2rtp-t1): 8 /
 check("saturation: no caveat where no row was saturated", v != "" and "saturated" not in v,
       True)
 
+# The vs-plain line splits the relay's CPU into user and system time and
+# packets per wake-up when media_load measured them.
+split = list(sat)
+split += cell("1000", "rtprelay-srtp2rtp-t1", daemon_user_us_per_pkt="2.50",
+              daemon_sys_us_per_pkt="5.50", daemon_pkts_per_wakeup="4.20")
+split += cell("1000", "rtprelay-t1", daemon_user_us_per_pkt="1.25",
+              daemon_sys_us_per_pkt="2.75", daemon_pkts_per_wakeup="8.00")
+text = report_media.render({"cpus": "2", "media_srtp": "1"}, split)
+v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtprelay-srtp2rtp-t1): 8 / 4")
+check("split: user, system and wake-ups named",
+      "; user 2.50 vs 1.25 us/pkt, system 5.50 vs 2.75 us/pkt, 4.2 vs 8.0 packets per wake-up"
+      in v, True)
+v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtpengine-srtp2rtp-t1)")
+check("split: not named without the figures", v != "" and "user" not in v, True)
+
 ng = []
 for name, done, cps in (("rtprelay", 1000, 9), ("rtpengine", 1000, 4)):
     ng += [[name, "load", "sequential", "closed-loop", "1", "1000", str(done)],
