@@ -538,8 +538,8 @@ static void report(struct load *L, double window_s, double d_cpu, const struct p
 
 		printf("daemon_user_us_per_pkt\t%.3f\n", d_split->user_us / pkts);
 		printf("daemon_sys_us_per_pkt\t%.3f\n", d_split->sys_us / pkts);
-		printf("daemon_pkts_per_wakeup\t%.2f\n",
-		       d_split->wakeups > 0 ? pkts / d_split->wakeups : 0);
+		if (d_split->wakeups > 0) /* none: it never slept */
+			printf("daemon_pkts_per_wakeup\t%.2f\n", pkts / d_split->wakeups);
 	}
 	printf("gen_cpu_pct\t%.1f\n", g_cpu / window_s / 1e4);
 	if (L->tx_measured_total)

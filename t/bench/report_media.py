@@ -329,14 +329,19 @@ def cost_split(b, row, plain):
     """Where the difference between a conversion row and its plain row lies:
     the relay's own code (user time: the SRTP work is there) or the
     kernel's (system time, which moves with how many packets each wake-up
-    serves), when media_load measured them ("" otherwise)."""
-    keys = ("daemon_user_us_per_pkt", "daemon_sys_us_per_pkt", "daemon_pkts_per_wakeup")
-    v = [[verdict.num(b.get(c, k)) for k in keys] for c in (row, plain)]
-    if any(x is None for x in v[0] + v[1]):
+    serves), when media_load measured them ("" otherwise). A relay that
+    never slept in the window (busy, or polling) has no packets per
+    wake-up."""
+    us = [[verdict.num(b.get(c, k)) for k in ("daemon_user_us_per_pkt", "daemon_sys_us_per_pkt")]
+          for c in (row, plain)]
+    if any(x is None for x in us[0] + us[1]):
         return ""
-    return ("; user %.2f vs %.2f us/pkt, system %.2f vs %.2f us/pkt, "
-            "%.1f vs %.1f packets per wake-up" % (v[0][0], v[1][0], v[0][1], v[1][1],
-                                                 v[0][2], v[1][2]))
+    line = "; user %.2f vs %.2f us/pkt, system %.2f vs %.2f us/pkt" % (
+        us[0][0], us[1][0], us[0][1], us[1][1])
+    wake = [verdict.num(b.get(c, "daemon_pkts_per_wakeup")) for c in (row, plain)]
+    if all(w is not None and w > 0 for w in wake):
+        line += ", %.1f vs %.1f packets per wake-up" % (wake[0], wake[1])
+    return line
 
 
 def latency_lines(b):

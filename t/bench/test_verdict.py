@@ -167,6 +167,12 @@ check("split: user, system and wake-ups named",
       in v, True)
 v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtpengine-srtp2rtp-t1)")
 check("split: not named without the figures", v != "" and "user" not in v, True)
+# a relay that never slept in the window: user and system, no wake-ups
+split = [r for r in split if not (r[2] == "rtprelay-t1" and r[3] == "daemon_pkts_per_wakeup")]
+text = report_media.render({"cpus": "2", "media_srtp": "1"}, split)
+v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtprelay-srtp2rtp-t1): 8 / 4")
+check("split: no wake-ups where one row never slept",
+      v.endswith("; user 2.50 vs 1.25 us/pkt, system 5.50 vs 2.75 us/pkt"), True)
 
 ng = []
 for name, done, cps in (("rtprelay", 1000, 9), ("rtpengine", 1000, 4)):
