@@ -1,16 +1,17 @@
 /* CPU time of a process, of this one, and of the whole machine (see cpu_time.h). */
 #include "cpu_time.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* utime + stime of a process (all threads) in microseconds; -1 if unknown */
-double proc_cpu_us(long pid)
+/* utime and stime of a process (all threads), in clock ticks; -1 if unknown */
+static int proc_ticks(long pid, unsigned long *ut, unsigned long *st)
 {
 	char path[64], buf[1024];
-	unsigned long ut, st;
 	const char *p;
 	FILE *f;
 	size_t n;
@@ -24,9 +25,66 @@ double proc_cpu_us(long pid)
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the command name may hold spaces */
 	if (!p ||
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", ut, st) != 2)
+		return -1;
+	return 0;
+}
+
+/* utime + stime of a process (all threads) in microseconds; -1 if unknown */
+double proc_cpu_us(long pid)
+{
+	unsigned long ut, st;
+
+	if (proc_ticks(pid, &ut, &st) < 0)
 		return -1;
 	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The voluntary context switches of every thread of pid (a thread that
+ * exited takes its count with it: the relays' threads live as long as
+ * they do). */
+static double proc_wakeups(long pid)
+{
+	char path[64], line[128];
+	struct dirent *e;
+	double sum = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char status[300];
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(status, sizeof(status), "/proc/%ld/task/%s/status", pid, e->d_name);
+		f = fopen(status, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0)
+				sum += strtod(line + 24, NULL);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
+int proc_cpu_split(long pid, struct proc_cpu *c)
+{
+	unsigned long ut, st;
+	double hz = (double)sysconf(_SC_CLK_TCK);
+
+	if (proc_ticks(pid, &ut, &st) < 0)
+		return -1;
+	c->user_us = (double)ut * 1e6 / hz;
+	c->sys_us = (double)st * 1e6 / hz;
+	c->wakeups = proc_wakeups(pid);
+	return c->wakeups < 0 ? -1 : 0;
 }
 
 double self_cpu_us(void)

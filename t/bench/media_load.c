@@ -475,8 +475,8 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 }
 
 /* Print the figures of a finished run. */
-static void report(struct load *L, double window_s, double d_cpu, double g_cpu, double m_busy,
-		   double m_total)
+static void report(struct load *L, double window_s, double d_cpu, const struct proc_cpu *d_split,
+		   double g_cpu, double m_busy, double m_total)
 {
 	uint64_t dup = 0, lossy = 0, silent = 0;
 	unsigned s;
@@ -530,6 +530,17 @@ static void report(struct load *L, double window_s, double d_cpu, double g_cpu, 
 		if (L->rx_measured_total)
 			printf("daemon_us_per_pkt\t%.3f\n", d_cpu / (double)L->rx_measured_total);
 	}
+	/* where the relay's CPU went: its own code (user) or the kernel's
+	 * (system: sockets, io_uring, wake-ups), and how often it slept and
+	 * woke (fewer packets per wake-up cost more each) */
+	if (d_split && L->rx_measured_total) {
+		double pkts = (double)L->rx_measured_total;
+
+		printf("daemon_user_us_per_pkt\t%.3f\n", d_split->user_us / pkts);
+		printf("daemon_sys_us_per_pkt\t%.3f\n", d_split->sys_us / pkts);
+		if (d_split->wakeups > 0) /* none: it never slept */
+			printf("daemon_pkts_per_wakeup\t%.2f\n", pkts / d_split->wakeups);
+	}
 	printf("gen_cpu_pct\t%.1f\n", g_cpu / window_s / 1e4);
 	if (L->tx_measured_total)
 		printf("gen_us_per_pkt\t%.3f\n",
@@ -551,6 +562,8 @@ int main(int argc, char **argv)
 	struct ng ng = { .fd = -1 };
 	pthread_t tx, rx;
 	double d_cpu0 = -1, d_cpu1 = -1, g_cpu0 = 0, g_cpu1 = 0, mb0 = 0, mt0 = 0, mb1 = 0, mt1 = 0;
+	struct proc_cpu ds0, ds1;
+	bool split0 = false, split1 = false;
 	const char *status = "ok";
 	int rc = 0;
 	unsigned e;
@@ -627,15 +640,19 @@ int main(int argc, char **argv)
 		atomic_store(&L.abort, true);
 		status = "no-media";
 	}
-	if (o.pid)
+	if (o.pid) {
 		d_cpu0 = proc_cpu_us(o.pid);
+		split0 = proc_cpu_split(o.pid, &ds0) == 0;
+	}
 	g_cpu0 = self_cpu_us();
 	L.wire_start = atomic_load(&L.tx_total) + atomic_load(&L.rx_total);
 	machine_ticks(&mb0, &mt0);
 	if (!atomic_load(&L.abort)) {
 		sleep_until(L.m_end);
-		if (o.pid)
+		if (o.pid) {
 			d_cpu1 = proc_cpu_us(o.pid);
+			split1 = proc_cpu_split(o.pid, &ds1) == 0;
+		}
 		g_cpu1 = self_cpu_us();
 		L.wire_end = atomic_load(&L.tx_total) + atomic_load(&L.rx_total);
 		machine_ticks(&mb1, &mt1);
@@ -649,9 +666,14 @@ int main(int argc, char **argv)
 		"\n",
 		(uint64_t)atomic_load(&L.tx_total), L.tx_measured_total,
 		(uint64_t)atomic_load(&L.rx_total));
+	if (split0 && split1) {
+		ds1.user_us -= ds0.user_us;
+		ds1.sys_us -= ds0.sys_us;
+		ds1.wakeups -= ds0.wakeups;
+	}
 	if (strcmp(status, "ok") == 0)
 		report(&L, o.duration, d_cpu0 >= 0 && d_cpu1 >= 0 ? d_cpu1 - d_cpu0 : -1,
-		       g_cpu1 - g_cpu0, mb1 - mb0, mt1 - mt0);
+		       split0 && split1 ? &ds1 : NULL, g_cpu1 - g_cpu0, mb1 - mb0, mt1 - mt0);
 	else
 		printf("calls\t%u\nsent\t%" PRIu64 "\nreceived\t0\nloss_pct\t100\n", o.calls,
 		       (uint64_t)atomic_load(&L.tx_total));

@@ -17,6 +17,11 @@ SRTP_CONVERSIONS = (("srtp2rtp", "SRTP->RTP"), ("rtp2srtp", "RTP->SRTP"),
                     ("savpf2avp", "SAVPF->AVP"), ("avp2savpf", "AVP->SAVPF"))
 LATE_PCT = 5.0  # generator late by > 1 ms for more packets than this: flagged
 OTHER_CPUS = 0.25  # CPUs busy with neither relay nor generator: flagged
+# A relay at >= this share of its threads' CPUs, or with a p50 latency above
+# SATURATED_P50_US, was saturated: its us/pkt is then the CPU it had divided
+# by the rate it was offered, not what a packet costs it (flagged).
+SATURATED_CPU = 0.90
+SATURATED_P50_US = 100000
 
 
 def parse(lines):
@@ -154,12 +159,35 @@ def load_desc(b, c1, c2):
     return "offered pkt/s (%s, %s)" % (c1, c2)
 
 
+def saturation(b, cfg):
+    """Why cfg's relay was saturated during its window, or None: its CPU %
+    at >= SATURATED_CPU of its threads, or its p50 latency over
+    SATURATED_P50_US (packets queued behind a busy relay)."""
+    why = []
+    cpu = verdict.num(b.get(cfg, "daemon_cpu_pct"))
+    t = verdict.num(threads(cfg))
+    if cpu is not None and t and cpu >= SATURATED_CPU * 100 * t:
+        why.append("CPU %s%% of %d thread%s" % (b.get(cfg, "daemon_cpu_pct"), t,
+                                               "" if t == 1 else "s"))
+    p50 = verdict.num(b.get(cfg, "lat_p50_us"))
+    if p50 is not None and p50 > SATURATED_P50_US:
+        why.append("p50 latency %s us > %d ms" % (b.get(cfg, "lat_p50_us"),
+                                                 SATURATED_P50_US // 1000))
+    return ", ".join(why) if why else None
+
+
 def caveat(b, rows):
     """What else was different between rows of the same offered load: other
-    work on the machine during the window, or a generator that was late
-    (bursts instead of a paced stream)."""
+    work on the machine during the window, a generator that was late
+    (bursts instead of a paced stream), or a relay that was saturated (its
+    us/pkt a CPU cap divided by a rate: the ratio then understates how much
+    cheaper the other row is)."""
     why = []
     for c in rows:
+        sat = saturation(b, c)
+        if sat:
+            why.append("%s was saturated (%s): its us/pkt is a CPU cap divided by a "
+                       "rate, not its per-packet cost" % (c, sat))
         other = b.other_cpus(c)
         late = verdict.num(b.get(c, "sender_late_1ms_pct"))
         if other is not None and other >= OTHER_CPUS:
@@ -291,9 +319,29 @@ def plain_cost_line(b, row, name):
         return "not comparable: %s: offered pkt/s (%s, %s) %s vs %s (tolerance %.0f%%)" % (
             what, row, plain, b.get(row, "offered_pps"), b.get(plain, "offered_pps"),
             100 * verdict.TOLERANCE)
-    return "%s: %s / %s us/pkt = %.2f (offered pkt/s (%s, %s) %s vs %s)%s" % (
+    return "%s: %s / %s us/pkt = %.2f (offered pkt/s (%s, %s) %s vs %s)%s%s" % (
         what, b.get(row, "daemon_us_per_pkt"), b.get(plain, "daemon_us_per_pkt"), r, row, plain,
-        b.get(row, "offered_pps"), b.get(plain, "offered_pps"), caveat(b, (row, plain)))
+        b.get(row, "offered_pps"), b.get(plain, "offered_pps"), cost_split(b, row, plain),
+        caveat(b, (row, plain)))
+
+
+def cost_split(b, row, plain):
+    """Where the difference between a conversion row and its plain row lies:
+    the relay's own code (user time: the SRTP work is there) or the
+    kernel's (system time, which moves with how many packets each wake-up
+    serves), when media_load measured them ("" otherwise). A relay that
+    never slept in the window (busy, or polling) has no packets per
+    wake-up."""
+    us = [[verdict.num(b.get(c, k)) for k in ("daemon_user_us_per_pkt", "daemon_sys_us_per_pkt")]
+          for c in (row, plain)]
+    if any(x is None for x in us[0] + us[1]):
+        return ""
+    line = "; user %.2f vs %.2f us/pkt, system %.2f vs %.2f us/pkt" % (
+        us[0][0], us[1][0], us[0][1], us[1][1])
+    wake = [verdict.num(b.get(c, "daemon_pkts_per_wakeup")) for c in (row, plain)]
+    if all(w is not None and w > 0 for w in wake):
+        line += ", %.1f vs %.1f packets per wake-up" % (wake[0], wake[1])
+    return line
 
 
 def latency_lines(b):

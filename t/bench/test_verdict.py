@@ -115,6 +115,65 @@ text = report_media.render({"cpus": "2", "media_srtp": "1"}, short)
 check("srtp: generator short of the asked rate",
       "not measurable here: N=500 SRTP->RTP at the asked 1000 pkt/s" in text, True)
 
+# A saturated rtpengine row (CPU >= 90% of its threads, or p50 > 100 ms)
+# gets a caveat naming it; the verdict itself is computed as before.
+sat = []
+for cfg, cpu, p50, us in (("rtprelay-t1", 30, 150, 4), ("rtpengine-t1", 95.0, 900, 19),
+                          ("rtprelay-srtp2rtp-t1", 40, 200, 8),
+                          ("rtpengine-srtp2rtp-t1", 60, 250000, 10),
+                          ("rtprelay-rtp2srtp-t1", 40, 200, 8),
+                          ("rtpengine-rtp2srtp-t1", 89.9, 100000, 10),
+                          ("rtprelay-t2", 30, 150, 4), ("rtpengine-t2", 170, 900, 12)):
+    sat += cell("1000", cfg, status="ok", target_pps=1000, offered_pps=1000,
+                delivered_pps=1000, loss_pct="0.000", daemon_us_per_pkt=us,
+                daemon_cpu_pct=cpu, lat_p50_us=p50, gen_cpu_pct=30)
+text = report_media.render({"cpus": "2", "media_srtp": "1"}, sat)
+
+
+def verdict_line(start):
+    found = [ln for ln in text.splitlines() if ln.startswith(start)]
+    return found[0] if found else ""
+
+
+v = verdict_line("target met: N=1000 rtprelay-t1 CPU/pkt <= 0.6x rtpengine-t1's: 4 / 19")
+check("saturation: CPU 95% of 1 thread named",
+      "caveat: rtpengine-t1 was saturated (CPU 95.0% of 1 thread): its us/pkt is a CPU cap "
+      "divided by a rate, not its per-packet cost" in v, True)
+v = verdict_line("target MISSED: N=1000 rtprelay-srtp2rtp-t1 CPU/pkt <= 0.6x "
+                 "rtpengine-srtp2rtp-t1's")
+check("saturation: verdict still computed (8 / 10 = 0.80 missed)", "= 0.80" in v, True)
+check("saturation: p50 250 ms named",
+      "rtpengine-srtp2rtp-t1 was saturated (p50 latency 250000 us > 100 ms)" in v, True)
+v = verdict_line("target MISSED: N=1000 rtprelay-rtp2srtp-t1 CPU/pkt <= 0.6x")
+check("saturation: 89.9% of 1 thread and p50 of exactly 100 ms are not saturated",
+      v != "" and "saturated" not in v, True)
+v = verdict_line("target met: N=1000 rtprelay-t2 CPU/pkt <= 0.6x rtpengine-t2's")
+check("saturation: 170% of 2 threads is not saturated", v != "" and "saturated" not in v, True)
+v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtprelay-srtp2rtp-t1): 8 / 4")
+check("saturation: no caveat where no row was saturated", v != "" and "saturated" not in v,
+      True)
+
+# The vs-plain line splits the relay's CPU into user and system time and
+# packets per wake-up when media_load measured them.
+split = list(sat)
+split += cell("1000", "rtprelay-srtp2rtp-t1", daemon_user_us_per_pkt="2.50",
+              daemon_sys_us_per_pkt="5.50", daemon_pkts_per_wakeup="4.20")
+split += cell("1000", "rtprelay-t1", daemon_user_us_per_pkt="1.25",
+              daemon_sys_us_per_pkt="2.75", daemon_pkts_per_wakeup="8.00")
+text = report_media.render({"cpus": "2", "media_srtp": "1"}, split)
+v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtprelay-srtp2rtp-t1): 8 / 4")
+check("split: user, system and wake-ups named",
+      "; user 2.50 vs 1.25 us/pkt, system 5.50 vs 2.75 us/pkt, 4.2 vs 8.0 packets per wake-up"
+      in v, True)
+v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtpengine-srtp2rtp-t1)")
+check("split: not named without the figures", v != "" and "user" not in v, True)
+# a relay that never slept in the window: user and system, no wake-ups
+split = [r for r in split if not (r[2] == "rtprelay-t1" and r[3] == "daemon_pkts_per_wakeup")]
+text = report_media.render({"cpus": "2", "media_srtp": "1"}, split)
+v = verdict_line("N=1000 SRTP->RTP vs plain relaying (rtprelay-srtp2rtp-t1): 8 / 4")
+check("split: no wake-ups where one row never slept",
+      v.endswith("; user 2.50 vs 1.25 us/pkt, system 5.50 vs 2.75 us/pkt"), True)
+
 ng = []
 for name, done, cps in (("rtprelay", 1000, 9), ("rtpengine", 1000, 4)):
     ng += [[name, "load", "sequential", "closed-loop", "1", "1000", str(done)],
