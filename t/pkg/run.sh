@@ -104,29 +104,54 @@ for f in /etc/rtprelay/rtprelay.conf /etc/default/rtprelay /lib/systemd/system/r
 done
 check "/usr/share/doc/rtprelay-daemon/OPERATIONS.md(.gz) installed" \
 	bash -c "ls '$R'/usr/share/doc/rtprelay-daemon/OPERATIONS.md* >/dev/null 2>&1"
-# The packaged module source builds against Debian's installed headers the
-# way DKMS builds it: dkms.conf's own MAKE[0] line, run in the root on a
-# copy laid out as DKMS's build tree (dkms itself is only recommended).
-kver=$(cd /usr/src && ls -d linux-headers-*-amd64 2>/dev/null | sed 's/^linux-headers-//' | sort -V | tail -1)
+# The packaged module source, built by DKMS as on a user's machine. The
+# postinst (dh_dkms's: dkms's common.postinst) registers it with DKMS and
+# builds and installs it for the kernels it finds (here: the running one if
+# /lib/modules has it, else every one there). The kernel of Debian's
+# linux-headers-amd64 need not be among them (the host runs its own), so
+# unless the postinst did it already, `dkms build/install -k` for that
+# kernel explicitly. Kbuild runs the compile tests (compat/) in that build.
+kver=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+	grep -oE 'linux-headers-[0-9][^ ,]*' | head -1 | sed 's/^linux-headers-//')
 mver=$(in_root dpkg-query -W -f='${Version}' rtprelay-kernel-dkms | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//')
-if [ -z "$kver" ]; then
-	fail "module source build: no /usr/src/linux-headers-*-amd64 (apt-get install linux-headers-amd64)"
+dkms_state() { in_root dkms status -m rtprelay -v "$mver" -k "$kver" 2>/dev/null; }
+sed -n '/^Setting up rtprelay-kernel-dkms/,$p' "$T/install.log" | sed 's/^/     /'
+if [ -z "$kver" ] || [ ! -d "/usr/src/linux-headers-$kver" ]; then
+	fail "module build: no headers of linux-headers-amd64 ('$kver') (apt-get install linux-headers-amd64)"
 elif ! test -f "$R/usr/src/rtprelay-$mver/dkms.conf"; then
 	fail "module source: /usr/src/rtprelay-$mver/dkms.conf missing"
+elif [ -z "$(in_root dkms status -m rtprelay -v "$mver" 2>/dev/null)" ]; then
+	fail "the postinst did not add rtprelay/$mver to DKMS (dkms status is empty)"
 else
-	mkdir -p "$R/tmp/dkms/rtprelay/$mver"
-	cp -a "$R/usr/src/rtprelay-$mver" "$R/tmp/dkms/rtprelay/$mver/build"
-	# shellcheck disable=SC2016 # expanded in the root, as dkms does
-	if in_root bash -c 'kernel_source_dir=$1 dkms_tree=/tmp/dkms; . /usr/src/rtprelay-$2/dkms.conf
-		cd "$dkms_tree/$PACKAGE_NAME/$PACKAGE_VERSION/build" && eval "${MAKE[0]}" &&
-		test -f "${BUILT_MODULE_NAME[0]}.ko"' sh "/usr/src/linux-headers-$kver" "$mver" \
-		>"$T/kbuild.log" 2>&1; then
-		pass "the packaged module source builds against linux-headers-$kver (dkms.conf's MAKE)"
-		vm=$(modinfo -F vermagic "$R/tmp/dkms/rtprelay/$mver/build/nft_rtprelay.ko" | cut -d' ' -f1)
-		[ "$vm" = "$kver" ] && pass "nft_rtprelay.ko vermagic $vm" || fail "vermagic '$vm' (want $kver)"
+	pass "the postinst added rtprelay/$mver to DKMS"
+	if dkms_state | grep -q ': installed'; then
+		pass "the postinst built and installed it for $kver: $(dkms_state)"
+	elif in_root dkms build -m rtprelay -v "$mver" -k "$kver" >"$T/kbuild.log" 2>&1 &&
+		in_root dkms install -m rtprelay -v "$mver" -k "$kver" >>"$T/kbuild.log" 2>&1; then
+		pass "dkms build and install -k $kver of the packaged source: $(dkms_state)"
 	else
-		tail -20 "$T/kbuild.log"
-		fail "the packaged module source does not build against linux-headers-$kver"
+		cat "$T/kbuild.log"
+		tail -30 "$R/var/lib/dkms/rtprelay/$mver/build/make.log" 2>/dev/null
+		fail "dkms build -k $kver of the packaged source failed"
+	fi
+	ko=$(ls "$R/lib/modules/$kver/updates/dkms/"nft_rtprelay.ko* 2>/dev/null | head -1)
+	if [ -n "$ko" ]; then
+		pass "installed as ${ko#"$R"}"
+		vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+		[ "$vm" = "$kver" ] && pass "nft_rtprelay vermagic $vm" || fail "vermagic '$vm' (want $kver)"
+		# what lets nf_tables load the module for a rule using "rtprelay"
+		check "modules.alias of $kver has nft-expr-rtprelay (depmod ran)" \
+			grep -q '^alias nft-expr-rtprelay nft_rtprelay$' "$R/lib/modules/$kver/modules.alias"
+	else
+		fail "no nft_rtprelay.ko* in /lib/modules/$kver/updates/dkms"
+	fi
+	# The compile tests ran against Debian's headers in DKMS's build: Kbuild
+	# logs what it found ("compat: found: BASELINE ..."), baseline.c always.
+	found=$(sed -n 's/^compat: found: //p' "$R"/var/lib/dkms/rtprelay/"$mver"/"$kver"/*/log/make.log 2>/dev/null)
+	if echo " $found " | grep -q ' BASELINE '; then
+		pass "compile tests ran under DKMS, found: $found"
+	else
+		fail "no 'compat: found: BASELINE ...' in DKMS's make.log of $kver ('$found')"
 	fi
 fi
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' rtprelay-daemon | awk '{print $1}' | sort | xargs)
@@ -236,6 +261,10 @@ check "a changed conffile survives a reinstall" grep -qx '# local change' "$R/et
 in_root dpkg -r rtprelay-daemon rtprelay-utils rtprelay-kernel-dkms >"$T/remove.log" 2>&1 ||
 	{ cat "$T/remove.log"; fail "dpkg -r"; }
 check "remove: binary gone" test ! -e "$R/usr/bin/rtprelay"
+# the prerm (dh_dkms's): dkms remove --all
+check "remove: the module is gone from DKMS" bash -c "[ -z \"\$(chroot '$R' dkms status rtprelay 2>/dev/null)\" ] && [ ! -e '$R/var/lib/dkms/rtprelay' ]"
+check "remove: nft_rtprelay.ko gone from /lib/modules" \
+	bash -c "[ -z \"\$(find '$R/lib/modules' -name 'nft_rtprelay.ko*' 2>/dev/null)\" ]"
 check "remove: conffile kept" test -f "$R/etc/rtprelay/rtprelay.conf"
 check "remove: user kept" bash -c "chroot '$R' getent passwd rtprelay >/dev/null"
 in_root dpkg -P rtprelay-daemon rtprelay-utils rtprelay-kernel-dkms >"$T/purge.log" 2>&1 ||
@@ -255,6 +284,12 @@ left=$(cd "$T/upper" && find . -xdev \( -type f -o -type l \) | sed 's|^\.||' | 
 		/etc/passwd- | /etc/group- | /etc/shadow- | /etc/gshadow- | /etc/subuid- | /etc/subgid- | \
 		/var/cache/man/* | /etc/.pwd.lock | /var/lib/systemd/deb-systemd-helper-enabled/*.dsh-also | \
 		/var/lib/systemd/deb-systemd-helper-masked/*)
+		continue ;;
+	# The machine's, not the package's: depmod's indexes of the kernel the
+	# module was built for (made by dkms install/remove; the host has
+	# that kernel's headers but not its image, so none existed) and the
+	# key DKMS made to sign modules, kept for every later DKMS module.
+	/usr/lib/modules/*/modules.* | /lib/modules/*/modules.* | /var/lib/dkms/mok.key | /var/lib/dkms/mok.pub)
 		continue ;;
 	esac
 	if [ -L "$T/upper$f" ] || [ ! -e "$f" ] || ! cmp -s "$T/upper$f" "$f"; then
