@@ -9,12 +9,15 @@
 # and network namespaces: dpkg, adduser and the maintainer scripts are the
 # real ones and run in a chroot, nothing reaches the host, and everything
 # disappears when the test ends (the namespaces die with it). Offline, a
-# few seconds plus the module's build. Needs root, overlayfs, unshare
-# (util-linux), linux-headers-amd64.
+# few seconds plus lintian and two builds of the module. Needs root,
+# overlayfs, unshare (util-linux), dkms, lintian, linux-headers-amd64.
 #
-# Checks: files and conffiles of the three packages, the packaged module
-# source built against the installed Debian headers with dkms.conf's MAKE
-# (vermagic checked), the system user and group, the unit enabled by the
+# Checks: lintian --pedantic reports only the tags debian/lintian-accepted
+# lists, and all of them; files and conffiles of the three packages; the
+# packaged module source built by DKMS against the installed Debian
+# headers, by the postinst and by `dkms build -k` (vermagic, modules.alias,
+# the compile tests' findings in DKMS's make.log), and removed from DKMS
+# by the prerm; the system user and group, the unit enabled by the
 # postinst, `systemd-analyze verify` of the installed unit; the installed
 # rtprelay started as rtprelay.service would (as user rtprelay, packaged
 # config, READY=1) answers ping, offer and rtprelay-ctl; a changed conffile
@@ -51,6 +54,23 @@ check() { # check "what" command...: pass if the command succeeds
 	local what=$1; shift
 	if "$@"; then pass "$what"; else fail "$what"; fi
 }
+
+# lintian --pedantic: no tag but those debian/lintian-accepted lists, and
+# each of those still reported (the list stays accurate).
+if command -v lintian >/dev/null; then
+	changes=$(ls "$debs"/*.changes 2>/dev/null | head -1)
+	tags=$(lintian --pedantic -I ${changes:-"$debs"/*.deb} 2>&1 | grep -v '^running with root')
+	accepted=$(grep -v '^#' "$TOP/debian/lintian-accepted" | xargs)
+	bad=$(echo "$tags" | awk -v ok=" $accepted " 'NF && index(ok, " " $3 " ") == 0')
+	[ -z "$bad" ] && pass "lintian --pedantic: only accepted tags (${accepted:-none})" ||
+		fail "lintian --pedantic: $bad"
+	for t in $accepted; do
+		echo "$tags" | awk -v t="$t" '$3 == t { f = 1 } END { exit !f }' ||
+			fail "debian/lintian-accepted: $t is no longer reported (remove it)"
+	done
+else
+	fail "lintian is not installed (scripts/deps.sh check installs it)"
+fi
 
 T=$(mktemp -d /tmp/rtprelay-pkg.XXXXXX)
 DPID=
@@ -106,15 +126,19 @@ check "/usr/share/doc/rtprelay-daemon/OPERATIONS.md(.gz) installed" \
 	bash -c "ls '$R'/usr/share/doc/rtprelay-daemon/OPERATIONS.md* >/dev/null 2>&1"
 # The packaged module source, built by DKMS as on a user's machine. The
 # postinst (dh_dkms's: dkms's common.postinst) registers it with DKMS and
-# builds and installs it for the kernels it finds (here: the running one if
-# /lib/modules has it, else every one there). The kernel of Debian's
-# linux-headers-amd64 need not be among them (the host runs its own), so
-# unless the postinst did it already, `dkms build/install -k` for that
-# kernel explicitly. Kbuild runs the compile tests (compat/) in that build.
+# builds and installs it for the kernels it finds (the running one if
+# /lib/modules has it, else every one there: here the host runs its own
+# kernel, so Debian's, whose headers are installed). Then the same by hand
+# for the kernel of Debian's linux-headers-amd64, as an operator would
+# for a kernel installed later: dkms remove, build, install -k. Kbuild
+# runs the compile tests (compat/) in each build.
 kver=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
 	grep -oE 'linux-headers-[0-9][^ ,]*' | head -1 | sed 's/^linux-headers-//')
 mver=$(in_root dpkg-query -W -f='${Version}' rtprelay-kernel-dkms | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//')
 dkms_state() { in_root dkms status -m rtprelay -v "$mver" -k "$kver" 2>/dev/null; }
+dkms_k() { # dkms_k ACTION: dkms ACTION for $kver, output to kbuild.log
+	in_root dkms "$1" -m rtprelay -v "$mver" -k "$kver" >>"$T/kbuild.log" 2>&1
+}
 sed -n '/^Setting up rtprelay-kernel-dkms/,$p' "$T/install.log" | sed 's/^/     /'
 if [ -z "$kver" ] || [ ! -d "/usr/src/linux-headers-$kver" ]; then
 	fail "module build: no headers of linux-headers-amd64 ('$kver') (apt-get install linux-headers-amd64)"
@@ -125,14 +149,16 @@ elif [ -z "$(in_root dkms status -m rtprelay -v "$mver" 2>/dev/null)" ]; then
 else
 	pass "the postinst added rtprelay/$mver to DKMS"
 	if dkms_state | grep -q ': installed'; then
-		pass "the postinst built and installed it for $kver: $(dkms_state)"
-	elif in_root dkms build -m rtprelay -v "$mver" -k "$kver" >"$T/kbuild.log" 2>&1 &&
-		in_root dkms install -m rtprelay -v "$mver" -k "$kver" >>"$T/kbuild.log" 2>&1; then
-		pass "dkms build and install -k $kver of the packaged source: $(dkms_state)"
+		pass "the postinst built and installed it for $kver"
+		check "dkms remove -k $kver" dkms_k remove
+	else
+		echo "     (the postinst did not build for $kver: $(dkms_state))"
+	fi
+	if dkms_k build && dkms_k install; then
+		pass "dkms build, install -k $kver of the packaged source: $(dkms_state)"
 	else
 		cat "$T/kbuild.log"
-		tail -30 "$R/var/lib/dkms/rtprelay/$mver/build/make.log" 2>/dev/null
-		fail "dkms build -k $kver of the packaged source failed"
+		fail "dkms build/install -k $kver of the packaged source"
 	fi
 	ko=$(ls "$R/lib/modules/$kver/updates/dkms/"nft_rtprelay.ko* 2>/dev/null | head -1)
 	if [ -n "$ko" ]; then
