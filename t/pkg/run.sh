@@ -195,6 +195,11 @@ fi
 grp=$(in_root getent group rtprelay)
 [ -n "$grp" ] && [ "$(echo "$grp" | cut -d: -f3)" = "$gid" ] && pass "group: $grp" ||
 	fail "group rtprelay: '$grp' (user's gid $gid)"
+# The module's /proc files belong to the user the unit runs the daemon as.
+want="options nft_rtprelay proc_uid=$uid proc_gid=$gid"
+out=$(in_root modprobe --showconfig 2>/dev/null | grep '^options nft_rtprelay')
+[ "$out" = "$want" ] && pass "modprobe config (postinst): $out" ||
+	fail "modprobe config for nft_rtprelay: '$out' (want '$want')"
 check "postinst enabled the unit (multi-user.target.wants)" \
 	test -L "$R/etc/systemd/system/multi-user.target.wants/rtprelay.service"
 if [ -x "$R/usr/bin/systemd-analyze" ]; then
