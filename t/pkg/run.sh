@@ -39,10 +39,40 @@ if [ "${1:-}" != --inner ]; then
 		debs=$TOP/build/deb
 	fi
 	ls "$debs"/rtprelay-daemon_*.deb >/dev/null 2>&1 || { echo "t/pkg: no .debs in $debs" >&2; exit 2; }
+	# The guest stage's input: the .debs, and (from the inner part) the
+	# module DKMS built.
+	guest_in=$TOP/build/pkg
+	rm -rf "$guest_in" && mkdir -p "$guest_in" && cp "$debs"/*.deb "$guest_in/" &&
+		rm -f "$guest_in"/*dbgsym* || exit 2
 	# Inside: PID 1 of a fresh PID namespace; when it exits, every process
 	# it started dies, and the mount namespace (overlay, tmpfs) goes too.
-	exec timeout -k 5 "$TIMEOUT" unshare --mount --net --pid --fork --mount-proc \
+	timeout -k 5 "$TIMEOUT" unshare --mount --net --pid --fork --mount-proc \
 		--propagation private "$0" --inner "$debs"
+	rc=$?
+	# Then the packages as rtprelay.service runs them, with the module
+	# DKMS built, in a qemu guest of Debian's kernel (t/pkg/guest.sh; the
+	# guest of t/kernel, one boot, about a minute).
+	echo "== guest: t/pkg/guest.sh"
+	if ! ls "$guest_in"/nft_rtprelay.ko* >/dev/null 2>&1; then
+		echo "FAIL guest stage: no module from DKMS in $guest_in"
+		exit 1
+	fi
+	read -r gkver gkroot < <("$TOP/t/kernel/setup-kernel.sh") || { echo "FAIL guest stage: no guest kernel"; exit 1; }
+	vm=$(modinfo -F vermagic "$guest_in"/nft_rtprelay.ko* | cut -d' ' -f1)
+	[ "$vm" = "$gkver" ] || { echo "FAIL guest kernel $gkver, module built for $vm"; exit 1; }
+	out=$("$TOP/t/kernel/run-in-vm.sh" -q -n -r "$gkroot" -K "$gkver" -c 2 -m 1024 \
+		-t "$TIMEOUT" -s "$TOP/t/pkg/guest.sh" 2>&1)
+	vmrc=$?
+	echo "$out"
+	line=$(echo "$out" | grep -aoE '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+	gfail=${line#* passed, }
+	gfail=${gfail% failed}
+	if [ -z "$line" ] || [ "$vmrc" != 0 ]; then
+		echo "FAIL guest stage: exit status $vmrc, summary '$line'"
+		exit 1
+	fi
+	[ "$rc" = 0 ] && [ "$gfail" = 0 ]
+	exit
 fi
 
 debs=$2
@@ -163,6 +193,7 @@ else
 	ko=$(ls "$R/lib/modules/$kver/updates/dkms/"nft_rtprelay.ko* 2>/dev/null | head -1)
 	if [ -n "$ko" ]; then
 		pass "installed as ${ko#"$R"}"
+		cp "$ko" "$TOP/build/pkg/" # for the guest stage
 		vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 		[ "$vm" = "$kver" ] && pass "nft_rtprelay vermagic $vm" || fail "vermagic '$vm' (want $kver)"
 		# what lets nf_tables load the module for a rule using "rtprelay"
@@ -200,6 +231,13 @@ want="options nft_rtprelay proc_uid=$uid proc_gid=$gid"
 out=$(in_root modprobe --showconfig 2>/dev/null | grep '^options nft_rtprelay')
 [ "$out" = "$want" ] && pass "modprobe config (postinst): $out" ||
 	fail "modprobe config for nft_rtprelay: '$out' (want '$want')"
+# For the guest stage: what the three packages and their postinsts put
+# into the root (dpkg itself is too slow in the guest: minutes under TCG).
+{ in_root dpkg -L rtprelay-daemon rtprelay-utils rtprelay-kernel-dkms
+	printf '%s\n' /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/modprobe.d/rtprelay.conf
+} | while read -r f; do [ -f "$R$f" ] && echo "${f#/}"; done >"$T/installed.list"
+tar -C "$R" -cf "$TOP/build/pkg/installed.tar" -T "$T/installed.list" ||
+	fail "tar of the installed files for the guest stage"
 check "postinst enabled the unit (multi-user.target.wants)" \
 	test -L "$R/etc/systemd/system/multi-user.target.wants/rtprelay.service"
 if [ -x "$R/usr/bin/systemd-analyze" ]; then
