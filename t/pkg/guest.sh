@@ -98,6 +98,8 @@ echo "== [$(el)] boot: systemd-modules-load with the packaged files"
 /lib/systemd/systemd-modules-load >"$work/modules-load.log" 2>&1
 check "systemd-modules-load loads nft_rtprelay (/etc/modules-load.d/rtprelay.conf)" test -e /proc/rtprelay/control
 is "/proc/rtprelay/control owner (/etc/modprobe.d/rtprelay.conf)" "$(stat -c %u /proc/rtprelay/control 2>/dev/null)" "$uid"
+is "loaded module's version (/sys/module/nft_rtprelay/version)" "$(cat /sys/module/nft_rtprelay/version 2>/dev/null)" \
+	"$(dpkg-deb -f "$(ls "$in"/rtprelay-kernel-dkms_*.deb)" Version | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//')"
 
 echo "== [$(el)] the unit: ExecStartPre, ExecStart, ExecStopPost"
 check "ExecStartPre: all lines exit 0 (modprobe, --nftables-start)" run_root ExecStartPre

@@ -196,6 +196,8 @@ else
 		cp "$ko" "$TOP/build/pkg/" # for the guest stage
 		vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 		[ "$vm" = "$kver" ] && pass "nft_rtprelay vermagic $vm" || fail "vermagic '$vm' (want $kver)"
+		v=$(modinfo -F version "$ko")
+		[ "$v" = "$mver" ] && pass "nft_rtprelay version $v (the package's)" || fail "module version '$v' (want $mver)"
 		# what lets nf_tables load the module for a rule using "rtprelay"
 		check "modules.alias of $kver has nft-expr-rtprelay (depmod ran)" \
 			grep -q '^alias nft-expr-rtprelay nft_rtprelay$' "$R/lib/modules/$kver/modules.alias"
