@@ -1,7 +1,7 @@
 """One call through the installed daemon (packaged config: ng on
 127.0.0.1:2223, endpoint learning as shipped): two parties on loopback send
 RTP both ways until query says the caller's RTP stream is in the kernel,
-at most 10 s (200 packets each way). Prints that stream's 'kernel' state
+at most 20 s (400 packets each way). Prints that stream's 'kernel' state
 last. Run by t/pkg/guest.sh in the qemu guest."""
 import os
 import sys
@@ -19,8 +19,8 @@ def main():
         to_a = media.sdp_port(c.offer(a.sdp(codecs="0"), call, "A")["sdp"])
         to_b = media.sdp_port(c.answer(b.sdp(codecs="0"), call, "A", "B")["sdp"])
         state = None
-        deadline = time.monotonic() + 10
-        for i in range(200):
+        deadline = time.monotonic() + 20
+        for i in range(400):
             a.send(media.rtp(seq=i + 1, ssrc=0xA0A0A0A0), to_b)
             b.send(media.rtp(seq=i + 1, ssrc=0xB0B0B0B0), to_a)
             time.sleep(0.05)
