@@ -23,8 +23,12 @@
 # config, READY=1) answers ping, offer and rtprelay-ctl; a changed conffile
 # survives a reinstall; remove keeps the conffiles and the user; purge
 # leaves nothing: every file the test wrote into the root is compared with
-# the host's, and only dpkg's own records may differ. Exit status 0 when all
-# pass.
+# the host's, and only dpkg's own records may differ. Then a qemu guest of
+# Debian's kernel (t/kernel's, one boot, ~2 min) runs t/pkg/guest.sh with
+# the installed files and the module DKMS built: the module loaded at boot
+# and by the unit's ExecStartPre, the daemon run as the unit runs it with
+# kernel forwarding on (and off without the module). Exit status 0 when
+# all pass.
 set -u -o pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
