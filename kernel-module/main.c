@@ -104,3 +104,8 @@ module_exit(rtprelay_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rtprelay: in-kernel RTP forwarding as an nftables expression");
 MODULE_ALIAS_NFT_EXPR("rtprelay");
+/* The package's version when DKMS builds it (dkms.conf passes it to Kbuild):
+ * modinfo and /sys/module/nft_rtprelay/version tell which one is loaded. */
+#ifdef RTPRELAY_VERSION
+MODULE_VERSION(RTPRELAY_VERSION);
+#endif

@@ -10,10 +10,11 @@ build="gcc make pkg-config libglib2.0-dev libevent-dev libjson-c-dev libssl-dev 
 # t/e2e's WebRTC leg: a SIP-over-WebSocket client with ICE and DTLS-SRTP, and
 # Kamailio's WebSocket listener
 e2e_webrtc="baresip-core kamailio-websocket-modules"
-deb="debhelper help2man dpkg-dev fakeroot git"
+deb="debhelper dh-dkms help2man dpkg-dev fakeroot git"
 # the kernel module: build (headers), rules (libmnl, nft), qemu guest
 kernel="linux-headers-amd64 libmnl-dev libnftnl-dev nftables qemu-system-x86 busybox-static cpio kmod xz-utils file perl iproute2"
-check="$build $deb $kernel clang-format python3 python3-openssl openssl iproute2 procps systemd kamailio sip-tester lintian adduser util-linux rtpengine-daemon python3-aioice python3-aiortc"
+# dkms: t/pkg installs rtprelay-kernel-dkms, which depends on it
+check="$build $deb $kernel dkms clang-format python3 python3-openssl openssl iproute2 procps systemd kamailio sip-tester lintian adduser util-linux rtpengine-daemon python3-aioice python3-aiortc"
 case "${1:-build}" in
 build) want=$build ;;
 deb) want="$build $deb" ;;

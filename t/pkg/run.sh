@@ -9,19 +9,26 @@
 # and network namespaces: dpkg, adduser and the maintainer scripts are the
 # real ones and run in a chroot, nothing reaches the host, and everything
 # disappears when the test ends (the namespaces die with it). Offline, a
-# few seconds plus the module's build. Needs root, overlayfs, unshare
-# (util-linux), linux-headers-amd64.
+# few seconds plus lintian and two builds of the module. Needs root,
+# overlayfs, unshare (util-linux), dkms, lintian, linux-headers-amd64.
 #
-# Checks: files and conffiles of the three packages, the packaged module
-# source built against the installed Debian headers with dkms.conf's MAKE
-# (vermagic checked), the system user and group, the unit enabled by the
+# Checks: lintian --pedantic reports only the tags debian/lintian-accepted
+# lists, and all of them; files and conffiles of the three packages; the
+# packaged module source built by DKMS against the installed Debian
+# headers, by the postinst and by `dkms build -k` (vermagic, modules.alias,
+# the compile tests' findings in DKMS's make.log), and removed from DKMS
+# by the prerm; the system user and group, the unit enabled by the
 # postinst, `systemd-analyze verify` of the installed unit; the installed
 # rtprelay started as rtprelay.service would (as user rtprelay, packaged
 # config, READY=1) answers ping, offer and rtprelay-ctl; a changed conffile
 # survives a reinstall; remove keeps the conffiles and the user; purge
 # leaves nothing: every file the test wrote into the root is compared with
-# the host's, and only dpkg's own records may differ. Exit status 0 when all
-# pass.
+# the host's, and only dpkg's own records may differ. Then a qemu guest of
+# Debian's kernel (t/kernel's, one boot, ~2 min) runs t/pkg/guest.sh with
+# the installed files and the module DKMS built: the module loaded at boot
+# and by the unit's ExecStartPre, the daemon run as the unit runs it with
+# kernel forwarding on (and off without the module). Exit status 0 when
+# all pass.
 set -u -o pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,10 +43,40 @@ if [ "${1:-}" != --inner ]; then
 		debs=$TOP/build/deb
 	fi
 	ls "$debs"/rtprelay-daemon_*.deb >/dev/null 2>&1 || { echo "t/pkg: no .debs in $debs" >&2; exit 2; }
+	# The guest stage's input: the .debs, and (from the inner part) the
+	# module DKMS built.
+	guest_in=$TOP/build/pkg
+	rm -rf "$guest_in" && mkdir -p "$guest_in" && cp "$debs"/*.deb "$guest_in/" &&
+		rm -f "$guest_in"/*dbgsym* || exit 2
 	# Inside: PID 1 of a fresh PID namespace; when it exits, every process
 	# it started dies, and the mount namespace (overlay, tmpfs) goes too.
-	exec timeout -k 5 "$TIMEOUT" unshare --mount --net --pid --fork --mount-proc \
+	timeout -k 5 "$TIMEOUT" unshare --mount --net --pid --fork --mount-proc \
 		--propagation private "$0" --inner "$debs"
+	rc=$?
+	# Then the packages as rtprelay.service runs them, with the module
+	# DKMS built, in a qemu guest of Debian's kernel (t/pkg/guest.sh; the
+	# guest of t/kernel, one boot, about a minute).
+	echo "== guest: t/pkg/guest.sh"
+	if ! ls "$guest_in"/nft_rtprelay.ko* >/dev/null 2>&1; then
+		echo "FAIL guest stage: no module from DKMS in $guest_in"
+		exit 1
+	fi
+	read -r gkver gkroot < <("$TOP/t/kernel/setup-kernel.sh") || { echo "FAIL guest stage: no guest kernel"; exit 1; }
+	vm=$(modinfo -F vermagic "$guest_in"/nft_rtprelay.ko* | cut -d' ' -f1)
+	[ "$vm" = "$gkver" ] || { echo "FAIL guest kernel $gkver, module built for $vm"; exit 1; }
+	out=$("$TOP/t/kernel/run-in-vm.sh" -q -n -r "$gkroot" -K "$gkver" -c 2 -m 1024 \
+		-t "$TIMEOUT" -s "$TOP/t/pkg/guest.sh" 2>&1)
+	vmrc=$?
+	echo "$out"
+	line=$(echo "$out" | grep -aoE '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+	gfail=${line#* passed, }
+	gfail=${gfail% failed}
+	if [ -z "$line" ] || [ "$vmrc" != 0 ]; then
+		echo "FAIL guest stage: exit status $vmrc, summary '$line'"
+		exit 1
+	fi
+	[ "$rc" = 0 ] && [ "$gfail" = 0 ]
+	exit
 fi
 
 debs=$2
@@ -51,6 +88,23 @@ check() { # check "what" command...: pass if the command succeeds
 	local what=$1; shift
 	if "$@"; then pass "$what"; else fail "$what"; fi
 }
+
+# lintian --pedantic: no tag but those debian/lintian-accepted lists, and
+# each of those still reported (the list stays accurate).
+if command -v lintian >/dev/null; then
+	changes=$(ls "$debs"/*.changes 2>/dev/null | head -1)
+	tags=$(lintian --pedantic -I ${changes:-"$debs"/*.deb} 2>&1 | grep -v '^running with root')
+	accepted=$(grep -v '^#' "$TOP/debian/lintian-accepted" | xargs)
+	bad=$(echo "$tags" | awk -v ok=" $accepted " 'NF && index(ok, " " $3 " ") == 0')
+	[ -z "$bad" ] && pass "lintian --pedantic: only accepted tags (${accepted:-none})" ||
+		fail "lintian --pedantic: $bad"
+	for t in $accepted; do
+		echo "$tags" | awk -v t="$t" '$3 == t { f = 1 } END { exit !f }' ||
+			fail "debian/lintian-accepted: $t is no longer reported (remove it)"
+	done
+else
+	fail "lintian is not installed (scripts/deps.sh check installs it)"
+fi
 
 T=$(mktemp -d /tmp/rtprelay-pkg.XXXXXX)
 DPID=
@@ -104,29 +158,63 @@ for f in /etc/rtprelay/rtprelay.conf /etc/default/rtprelay /lib/systemd/system/r
 done
 check "/usr/share/doc/rtprelay-daemon/OPERATIONS.md(.gz) installed" \
 	bash -c "ls '$R'/usr/share/doc/rtprelay-daemon/OPERATIONS.md* >/dev/null 2>&1"
-# The packaged module source builds against Debian's installed headers the
-# way DKMS builds it: dkms.conf's own MAKE[0] line, run in the root on a
-# copy laid out as DKMS's build tree (dkms itself is only recommended).
-kver=$(cd /usr/src && ls -d linux-headers-*-amd64 2>/dev/null | sed 's/^linux-headers-//' | sort -V | tail -1)
+# The packaged module source, built by DKMS as on a user's machine. The
+# postinst (dh_dkms's: dkms's common.postinst) registers it with DKMS and
+# builds and installs it for the kernels it finds (the running one if
+# /lib/modules has it, else every one there: here the host runs its own
+# kernel, so Debian's, whose headers are installed). Then the same by hand
+# for the kernel of Debian's linux-headers-amd64, as an operator would
+# for a kernel installed later: dkms remove, build, install -k. Kbuild
+# runs the compile tests (compat/) in each build.
+kver=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+	grep -oE 'linux-headers-[0-9][^ ,]*' | head -1 | sed 's/^linux-headers-//')
 mver=$(in_root dpkg-query -W -f='${Version}' rtprelay-kernel-dkms | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//')
-if [ -z "$kver" ]; then
-	fail "module source build: no /usr/src/linux-headers-*-amd64 (apt-get install linux-headers-amd64)"
+dkms_state() { in_root dkms status -m rtprelay -v "$mver" -k "$kver" 2>/dev/null; }
+dkms_k() { # dkms_k ACTION: dkms ACTION for $kver, output to kbuild.log
+	in_root dkms "$1" -m rtprelay -v "$mver" -k "$kver" >>"$T/kbuild.log" 2>&1
+}
+sed -n '/^Setting up rtprelay-kernel-dkms/,$p' "$T/install.log" | sed 's/^/     /'
+if [ -z "$kver" ] || [ ! -d "/usr/src/linux-headers-$kver" ]; then
+	fail "module build: no headers of linux-headers-amd64 ('$kver') (apt-get install linux-headers-amd64)"
 elif ! test -f "$R/usr/src/rtprelay-$mver/dkms.conf"; then
 	fail "module source: /usr/src/rtprelay-$mver/dkms.conf missing"
+elif [ -z "$(in_root dkms status -m rtprelay -v "$mver" 2>/dev/null)" ]; then
+	fail "the postinst did not add rtprelay/$mver to DKMS (dkms status is empty)"
 else
-	mkdir -p "$R/tmp/dkms/rtprelay/$mver"
-	cp -a "$R/usr/src/rtprelay-$mver" "$R/tmp/dkms/rtprelay/$mver/build"
-	# shellcheck disable=SC2016 # expanded in the root, as dkms does
-	if in_root bash -c 'kernel_source_dir=$1 dkms_tree=/tmp/dkms; . /usr/src/rtprelay-$2/dkms.conf
-		cd "$dkms_tree/$PACKAGE_NAME/$PACKAGE_VERSION/build" && eval "${MAKE[0]}" &&
-		test -f "${BUILT_MODULE_NAME[0]}.ko"' sh "/usr/src/linux-headers-$kver" "$mver" \
-		>"$T/kbuild.log" 2>&1; then
-		pass "the packaged module source builds against linux-headers-$kver (dkms.conf's MAKE)"
-		vm=$(modinfo -F vermagic "$R/tmp/dkms/rtprelay/$mver/build/nft_rtprelay.ko" | cut -d' ' -f1)
-		[ "$vm" = "$kver" ] && pass "nft_rtprelay.ko vermagic $vm" || fail "vermagic '$vm' (want $kver)"
+	pass "the postinst added rtprelay/$mver to DKMS"
+	if dkms_state | grep -q ': installed'; then
+		pass "the postinst built and installed it for $kver"
+		check "dkms remove -k $kver" dkms_k remove
 	else
-		tail -20 "$T/kbuild.log"
-		fail "the packaged module source does not build against linux-headers-$kver"
+		echo "     (the postinst did not build for $kver: $(dkms_state))"
+	fi
+	if dkms_k build && dkms_k install; then
+		pass "dkms build, install -k $kver of the packaged source: $(dkms_state)"
+	else
+		cat "$T/kbuild.log"
+		fail "dkms build/install -k $kver of the packaged source"
+	fi
+	ko=$(ls "$R/lib/modules/$kver/updates/dkms/"nft_rtprelay.ko* 2>/dev/null | head -1)
+	if [ -n "$ko" ]; then
+		pass "installed as ${ko#"$R"}"
+		cp "$ko" "$TOP/build/pkg/" # for the guest stage
+		vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+		[ "$vm" = "$kver" ] && pass "nft_rtprelay vermagic $vm" || fail "vermagic '$vm' (want $kver)"
+		v=$(modinfo -F version "$ko")
+		[ "$v" = "$mver" ] && pass "nft_rtprelay version $v (the package's)" || fail "module version '$v' (want $mver)"
+		# what lets nf_tables load the module for a rule using "rtprelay"
+		check "modules.alias of $kver has nft-expr-rtprelay (depmod ran)" \
+			grep -q '^alias nft-expr-rtprelay nft_rtprelay$' "$R/lib/modules/$kver/modules.alias"
+	else
+		fail "no nft_rtprelay.ko* in /lib/modules/$kver/updates/dkms"
+	fi
+	# The compile tests ran against Debian's headers in DKMS's build: Kbuild
+	# logs what it found ("compat: found: BASELINE ..."), baseline.c always.
+	found=$(sed -n 's/^compat: found: //p' "$R"/var/lib/dkms/rtprelay/"$mver"/"$kver"/*/log/make.log 2>/dev/null)
+	if echo " $found " | grep -q ' BASELINE '; then
+		pass "compile tests ran under DKMS, found: $found"
+	else
+		fail "no 'compat: found: BASELINE ...' in DKMS's make.log of $kver ('$found')"
 	fi
 fi
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' rtprelay-daemon | awk '{print $1}' | sort | xargs)
@@ -144,6 +232,18 @@ fi
 grp=$(in_root getent group rtprelay)
 [ -n "$grp" ] && [ "$(echo "$grp" | cut -d: -f3)" = "$gid" ] && pass "group: $grp" ||
 	fail "group rtprelay: '$grp' (user's gid $gid)"
+# The module's /proc files belong to the user the unit runs the daemon as.
+want="options nft_rtprelay proc_uid=$uid proc_gid=$gid"
+out=$(in_root modprobe --showconfig 2>/dev/null | grep '^options nft_rtprelay')
+[ "$out" = "$want" ] && pass "modprobe config (postinst): $out" ||
+	fail "modprobe config for nft_rtprelay: '$out' (want '$want')"
+# For the guest stage: what the three packages and their postinsts put
+# into the root (dpkg itself is too slow in the guest: minutes under TCG).
+{ in_root dpkg -L rtprelay-daemon rtprelay-utils rtprelay-kernel-dkms
+	printf '%s\n' /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/modprobe.d/rtprelay.conf
+} | while read -r f; do [ -f "$R$f" ] && echo "${f#/}"; done >"$T/installed.list"
+tar -C "$R" -cf "$TOP/build/pkg/installed.tar" -T "$T/installed.list" ||
+	fail "tar of the installed files for the guest stage"
 check "postinst enabled the unit (multi-user.target.wants)" \
 	test -L "$R/etc/systemd/system/multi-user.target.wants/rtprelay.service"
 if [ -x "$R/usr/bin/systemd-analyze" ]; then
@@ -236,6 +336,10 @@ check "a changed conffile survives a reinstall" grep -qx '# local change' "$R/et
 in_root dpkg -r rtprelay-daemon rtprelay-utils rtprelay-kernel-dkms >"$T/remove.log" 2>&1 ||
 	{ cat "$T/remove.log"; fail "dpkg -r"; }
 check "remove: binary gone" test ! -e "$R/usr/bin/rtprelay"
+# the prerm (dh_dkms's): dkms remove --all
+check "remove: the module is gone from DKMS" bash -c "[ -z \"\$(chroot '$R' dkms status rtprelay 2>/dev/null)\" ] && [ ! -e '$R/var/lib/dkms/rtprelay' ]"
+check "remove: nft_rtprelay.ko gone from /lib/modules" \
+	bash -c "[ -z \"\$(find '$R/lib/modules' -name 'nft_rtprelay.ko*' 2>/dev/null)\" ]"
 check "remove: conffile kept" test -f "$R/etc/rtprelay/rtprelay.conf"
 check "remove: user kept" bash -c "chroot '$R' getent passwd rtprelay >/dev/null"
 in_root dpkg -P rtprelay-daemon rtprelay-utils rtprelay-kernel-dkms >"$T/purge.log" 2>&1 ||
@@ -255,6 +359,12 @@ left=$(cd "$T/upper" && find . -xdev \( -type f -o -type l \) | sed 's|^\.||' | 
 		/etc/passwd- | /etc/group- | /etc/shadow- | /etc/gshadow- | /etc/subuid- | /etc/subgid- | \
 		/var/cache/man/* | /etc/.pwd.lock | /var/lib/systemd/deb-systemd-helper-enabled/*.dsh-also | \
 		/var/lib/systemd/deb-systemd-helper-masked/*)
+		continue ;;
+	# The machine's, not the package's: depmod's indexes of the kernel the
+	# module was built for (made by dkms install/remove; the host has
+	# that kernel's headers but not its image, so none existed) and the
+	# key DKMS made to sign modules, kept for every later DKMS module.
+	/usr/lib/modules/*/modules.* | /lib/modules/*/modules.* | /var/lib/dkms/mok.key | /var/lib/dkms/mok.pub)
 		continue ;;
 	esac
 	if [ -L "$T/upper$f" ] || [ ! -e "$f" ] || ! cmp -s "$T/upper$f" "$f"; then
