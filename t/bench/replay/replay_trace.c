@@ -74,8 +74,8 @@ static int schedule(struct trace_params *tp)
 }
 
 struct ref_run {
-	double cap_at;       /* simulated s the 16th shard was pinned; -1 */
-	double first_refuse; /* simulated s of the first refusal; -1 */
+	double cap_at;                      /* simulated s the 16th shard was pinned; -1 */
+	double first_refuse;                /* simulated s of the first refusal; -1 */
 	uint64_t refused_load, allocs_load; /* within the replayed load */
 	uint64_t refused, allocs;           /* up to the horizon */
 	unsigned shards_at_load;            /* pinned at the end of the load */
