@@ -349,6 +349,9 @@ class Driver:
             "%.0f" % (max(lags) * 1000 if lags else 0),
             sum(c.sent for c in self.calls), sum(c.recv for c in self.calls),
             len([c for c in self.media_calls if c.sending]), n, kern,
+            # per shard: live objects:bytes used:pinned (1/0)
+            " ".join("%d:%d:%d" % (sh.get("live_objects", 0), sh.get("used", 0),
+                                   sh.get("pinned", 0)) for sh in mem.get("per shard", [])),
         ]
         out.write("\t".join(str(x) for x in row) + "\n")
         out.flush()
@@ -364,7 +367,8 @@ class Driver:
             "target_replaces", "replace_failures", "barriers", "barrier_failures", "pins",
             "unpins", "unpins_busy", "pin_failures", "target_add_failures", "pkts_kernel",
             "pkts_user", "ng_requests", "ng_errors", "ng_p99_ms", "ng_max_ms", "lag_max_ms",
-            "media_sent", "media_recv", "media_calls", "census_streams", "census_kernel"]) + "\n")
+            "media_sent", "media_recv", "media_calls", "census_streams", "census_kernel",
+            "per_shard"]) + "\n")
         t0 = time.monotonic()
         next_sample = 0.0
         next_media = 0.0

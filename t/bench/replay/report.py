@@ -49,7 +49,7 @@ def samples(path):
             v = line.rstrip("\n").split("\t")
             r = dict(zip(head, v))
             for k in head:
-                if k == "phase":
+                if k in ("phase", "per_shard"):
                     continue
                 try:
                     r[k] = float(r[k])
@@ -196,6 +196,9 @@ def section(raw):
     v.append("- peak: %s pins, %s MiB pinned at t=%s with %s MiB live" % (
         i(peak["proc_pins"]), mib(peak["proc_memory"]), fmt_t(peak["t_s"]),
         mib(peak["live_bytes"])) if peak else "- no samples")
+    if last and last.get("per_shard") is not None:
+        v.append("- shards at the end (live objects:bytes used:pinned each): %s" % (
+            last.get("per_shard") or "none"))
     v.append("- the module's \"Memory\" equals the daemon's `memory.pinned_bytes` in %d of %d "
              "samples" % (agree, len(rows)))
     if last:
