@@ -100,9 +100,10 @@ bench: all
 bench-kernel:
 	$(Q)t/bench/kernel/run.sh
 
-# The field replay of issue 12 in the qemu guest (~20 min: 11 min of serially
-# forked calls through rtprelay --table=0, 6 min after the load drop; REPLAY_*:
-# see t/bench/replay/run.sh); writes t/bench/replay/RESULTS.md and results/.
+# The field replay of issue 12 in the qemu guest (~40 min: two boots, 64 KiB
+# and the default 1 MiB shards, each 11 min of serially forked calls through
+# rtprelay --table=0 and 6 min after the load drop; REPLAY_*: see
+# t/bench/replay/run.sh); writes t/bench/replay/RESULTS.md and results/.
 bench-replay:
 	$(Q)t/bench/replay/run.sh
 

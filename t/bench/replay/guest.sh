@@ -20,14 +20,34 @@ ulimit -n 100000
 opts=(--config-file=none --interface=127.0.0.1 --listen-ng=127.0.0.1:2223
 	--port-min=20000 --port-max=59999 --table=0 --foreground --log-stderr --log-level=5
 	--shared-memory-shard-size="${REPLAY_SHARD_KIB:-1024}")
-"$top/daemon/rtprelay" "${opts[@]}" > /tmp/daemon.log 2>&1 &
-dpid=$!
-for _ in $(seq 1 300); do
-	grep -q ' ready: ' /tmp/daemon.log && break
-	kill -0 $dpid 2>/dev/null || break
-	sleep 0.1
+start_daemon() {
+	"$top/daemon/rtprelay" "${opts[@]}" > /tmp/daemon.log 2>&1 &
+	dpid=$!
+	for _ in $(seq 1 300); do
+		grep -q ' ready: ' /tmp/daemon.log && break
+		kill -0 $dpid 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q ' ready: ' /tmp/daemon.log || { echo "replay: daemon did not start"; cat /tmp/daemon.log; exit 1; }
+}
+
+# The rate probe (REPLAY_PROBE_RATES, calls/s): the same trace generator
+# and seed at higher rates for REPLAY_PROBE_S each, a fresh daemon each,
+# for the ng latency the daemon gives under TCG at those rates.
+rm -f "$out/probe.tsv"
+for r in ${REPLAY_PROBE_RATES:-}; do
+	start_daemon
+	mkdir -p /tmp/probe-$r
+	"$REPLAY_TRACE" schedule -r "$r" -L "${REPLAY_PROBE_S:-60}" $REPLAY_TRACE_ARGS > /tmp/probe-$r/schedule.txt
+	timeout 600 python3 "$here/driver.py" 127.0.0.1:2223 /tmp/probe-$r/schedule.txt /tmp/probe-$r \
+		"${REPLAY_PROBE_S:-60}" 0 --census 1000 > /dev/null 2>&1
+	kill -TERM $dpid; wait $dpid
+	awk -v r="$r" -F'\t' '{ v[$1] = $2 } END { printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r, v["calls"],
+		v["ng_requests"], v["ng_p50_ms"], v["ng_p99_ms"], v["ng_max_ms"], v["lag_max_ms"], v["ng_errors"] }' \
+		/tmp/probe-$r/summary.tsv >> "$out/probe.tsv"
+	echo "replay: probe $r calls/s: $(tail -1 "$out/probe.tsv")"
 done
-grep -q ' ready: ' /tmp/daemon.log || { echo "replay: daemon did not start"; cat /tmp/daemon.log; exit 1; }
+start_daemon
 {
 	printf 'guest_kernel\t%s\nguest_cpus\t%s\nguest_mem\t%s\n' "$(uname -r)" "$(nproc)" \
 		"$(awk '/^MemTotal:/ { printf "%.0f MiB", $2 / 1024 }' /proc/meminfo)"

@@ -149,6 +149,15 @@ def section(raw):
           summ.get("calls"), summ.get("long_calls"), summ.get("branches"), summ.get("offers"),
           summ.get("answers"), summ.get("branch_deletes"), summ.get("call_deletes"),
           summ.get("delete_delay"), summ.get("ng_requests")))
+    if os.path.exists(os.path.join(raw, "probe.tsv")):
+        with open(os.path.join(raw, "probe.tsv")) as f:
+            for line in f:
+                p = line.rstrip("\n").split("\t")
+                if len(p) == 8:
+                    w("- rate probe before the replay (same boot, a fresh daemon, the same generator "
+                      "and seed, %s s): %s calls/s: %s calls, %s ng requests, p50 %s ms, p99 %s ms, "
+                      "max %s ms, largest lag %s ms, %s errors" % (
+                          run.get("probe_s", "?"), p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]))
     w("- ng latency (every request, incl. queries and statistics): p50 %s ms, p99 %s ms, "
       "max %s ms; the driver's largest lag behind the schedule %s ms" % (
           summ.get("ng_p50_ms"), summ.get("ng_p99_ms"), summ.get("ng_max_ms"),
@@ -171,8 +180,10 @@ def section(raw):
                      else "?", "met" if ok else "MISSED", fmt_t(worst["t_s"]), worst["phase"],
                      mib(worst["proc_memory"]), i(worst["proc_pins"]), mib(worst["bound"]),
                      mib(worst["live_bytes"]), worst["ratio"],
-                     "" if ok else "; %d samples over, first at t=%s" % (
-                         len(over), fmt_t(over[0]["t_s"]))))
+                     "" if ok else "; %d samples over (%d during the load, %d after the drop), "
+                     "first at t=%s" % (len(over), len([r for r in over if r["t_s"] < load_s]),
+                                        len([r for r in over if r["t_s"] >= load_s]),
+                                        fmt_t(over[0]["t_s"]))))
         if not ok:
             missed.append("bound")
     if back_at is not None:
@@ -180,7 +191,8 @@ def section(raw):
         v.append("- after the drop (t=%s): back within the bound within 5 minutes: %s (%s)" % (
             fmt_t(load_s), "met" if ok else "MISSED",
             "never over it after the drop" if not drop_over else
-            "last sample over the bound %s s after the drop" % i(back_at)))
+            "back within it %s s after the drop; the last sample over it at +%s s" % (
+                i(back_at), i(drop_over[-1]["t_s"] - load_s))))
         if not ok:
             missed.append("drop")
     if settle is not None and at_drop is not None:

@@ -11,6 +11,8 @@
 # (360), REPLAY_SEED (1), REPLAY_LONG (fraction of 1-8 h calls, 0.03),
 # REPLAY_SHARDS (the daemon's --shared-memory-shard-size in KiB, one guest
 # boot each, "64 1024": see RESULTS.md for why 64 besides the default),
+# REPLAY_PROBE_RATES (calls/s tried for REPLAY_PROBE_S=60 s each before the
+# replay, in the first boot only: the ng latency at higher rates, "4 8"),
 # REPLAY_CPUS (guest vCPUs, 2), REPLAY_RESULTS (the report, default
 # t/bench/replay/RESULTS.md; the raw files go beside it into
 # results/shard<KiB>/), REPLAY_OTHER (what else ran on the host).
@@ -20,6 +22,7 @@ top=$(cd "$here/../../.." && pwd)
 out=$top/build/replay
 rate=${REPLAY_RATE:-2} load=${REPLAY_LOAD_S:-660} observe=${REPLAY_OBSERVE_S:-360}
 seed=${REPLAY_SEED:-1} long=${REPLAY_LONG:-0.03} shards=${REPLAY_SHARDS:-64 1024}
+probe=${REPLAY_PROBE_RATES-4 8}
 report=${REPLAY_RESULTS:-$here/RESULTS.md}
 raw=$(dirname "$report")/results
 cd "$top"
@@ -49,11 +52,14 @@ for kib in $shards; do
 		printf 'trace_args\t%s\n' "${targs[*]}"
 		printf 'observe_s\t%s\n' "$observe"
 		printf 'shard_kib\t%s\n' "$kib"
+		printf 'probe_s\t%s\n' "${REPLAY_PROBE_S:-60}"
 	} > "$out/results/run.tsv"
 	"$out/replay_trace" ref "${targs[@]}" > "$out/results/ref.tsv" || exit 1
 
 	cat > "$out/guest-run.sh" <<-EOT
 	export REPLAY_OUT="$out/results" REPLAY_LOAD_S=$load REPLAY_OBSERVE_S=$observe REPLAY_SHARD_KIB=$kib
+	export REPLAY_TRACE="$out/replay_trace" REPLAY_TRACE_ARGS="-s $seed -l $long"
+	export REPLAY_PROBE_RATES="$probe" REPLAY_PROBE_S=${REPLAY_PROBE_S:-60}
 	exec bash "$here/guest.sh"
 	EOT
 	start=$(date +%s)
@@ -65,7 +71,8 @@ for kib in $shards; do
 	[ -s "$out/results/samples.tsv" ] || { echo "replay: no samples" >&2; fail=1; continue; }
 	rm -f "$raw/shard$kib"/*
 	cp "$out"/results/{run,setup,after,summary,ref}.tsv "$out/results/samples.tsv" "$raw/shard$kib/"
-	cp "$out/results/daemon-warnings.txt" "$raw/shard$kib/" 2>/dev/null
+	cp "$out/results/daemon-warnings.txt" "$out/results/probe.tsv" "$raw/shard$kib/" 2>/dev/null
+	probe= # once
 done
 python3 "$here/report.py" "$report" "$raw"/shard* || fail=1
 exit $fail
