@@ -131,9 +131,11 @@ def section(raw):
     w("- run: %s, commit %s, wall %s s (guest exit %s)" % (
         run.get("date", "?"), run.get("commit", "?"), run.get("wall_s", "?"),
         run.get("guest_exit", "?")))
-    w("- host: %s CPUs (%s), load average before %s, after %s; other work during the run: %s" % (
-        run.get("host_cpus", "?"), run.get("host_cpu_model", "?"), run.get("host_loadavg", "?"),
-        run.get("host_loadavg_end", "?"), run.get("other_work", "?")))
+    w("- host: %s CPUs (%s), load average before %s, after %s, during: %s; other work during "
+      "the run: %s" % (
+          run.get("host_cpus", "?"), run.get("host_cpu_model", "?"), run.get("host_loadavg", "?"),
+          run.get("host_loadavg_end", "?"), run.get("host_load_during", "?"),
+          run.get("other_work", "?")))
     w("- guest: qemu TCG, kernel %s, %s vCPUs, %s; nft_rtprelay from this tree" % (
         setup.get("guest_kernel", "?"), setup.get("guest_cpus", "?"), setup.get("guest_mem", "?")))
     w("- daemon: `rtprelay %s` (%s); %s" % (

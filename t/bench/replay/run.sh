@@ -7,7 +7,7 @@
 # REPLAY_OBSERVE_S; the reference model (ref_model.c) runs on the same
 # trace on the host; report.py writes RESULTS.md from the raw files, which
 # are kept in t/bench/replay/results/.
-# Environment: REPLAY_RATE (calls/s, 2), REPLAY_LOAD_S (660), REPLAY_OBSERVE_S
+# Environment: REPLAY_RATE (calls/s, 3), REPLAY_LOAD_S (660), REPLAY_OBSERVE_S
 # (360), REPLAY_SEED (1), REPLAY_LONG (fraction of 1-8 h calls, 0.03),
 # REPLAY_SHARDS (the daemon's --shared-memory-shard-size in KiB, one guest
 # boot each, "64 1024": see RESULTS.md for why 64 besides the default),
@@ -20,7 +20,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 out=$top/build/replay
-rate=${REPLAY_RATE:-2} load=${REPLAY_LOAD_S:-660} observe=${REPLAY_OBSERVE_S:-360}
+rate=${REPLAY_RATE:-3} load=${REPLAY_LOAD_S:-660} observe=${REPLAY_OBSERVE_S:-360}
 seed=${REPLAY_SEED:-1} long=${REPLAY_LONG:-0.03} shards=${REPLAY_SHARDS:-64 1024}
 probe=${REPLAY_PROBE_RATES-4 8}
 report=${REPLAY_RESULTS:-$here/RESULTS.md}
@@ -63,9 +63,15 @@ for kib in $shards; do
 	exec bash "$here/guest.sh"
 	EOT
 	start=$(date +%s)
+	# the host's 1-minute load average every 30 s while the guest runs
+	(while sleep 30; do cut -d' ' -f1 /proc/loadavg; done) > "$out/results/loadavg.txt" &
+	lpid=$!
 	t/kernel/run-in-vm.sh -q -n -r "$kroot" -K "$kver" -k kernel-module -c "${REPLAY_CPUS:-2}" -m 1024 \
 		-t $((load + observe + 600)) -w "$out/results" -s "$out/guest-run.sh"
 	vmrc=$?
+	kill $lpid 2>/dev/null
+	wait $lpid 2>/dev/null
+	sort -n "$out/results/loadavg.txt" | awk '{ v[NR] = $1 } END { if (NR) printf "host_load_during\tmedian %s, max %s (%d readings, every 30 s)\n", v[int((NR + 1) / 2)], v[NR], NR }' >> "$out/results/run.tsv"
 	printf 'guest_exit\t%s\nwall_s\t%s\nhost_loadavg_end\t%s\n' "$vmrc" "$(($(date +%s) - start))" \
 		"$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/results/run.tsv"
 	[ -s "$out/results/samples.tsv" ] || { echo "replay: no samples" >&2; fail=1; continue; }
