@@ -1,7 +1,7 @@
 # rtprelay: top-level targets. See README.md.
 include mk/common.mk
 
-.PHONY: all deps check check-unit check-integ check-parity check-asan check-tsan check-fuzz check-kernel check-offload kmod run bench bench-kernel clean style style-check
+.PHONY: all deps check check-unit check-integ check-parity check-asan check-tsan check-fuzz check-kernel check-offload kmod run bench bench-kernel bench-replay clean style style-check
 
 all:
 	$(Q)$(MAKE) --no-print-directory -C lib
@@ -94,12 +94,20 @@ check:
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C t bench
 	$(Q)$(MAKE) --no-print-directory bench-kernel
+	$(Q)$(MAKE) --no-print-directory bench-replay
 
 # Kernel targets vs a user-space forwarder and rtpengine's kernel module in
 # the qemu guest (~6 min; KBENCH_CALLS, KBENCH_DURATION: see
 # t/bench/kernel/run.sh); writes t/bench/kernel/RESULTS.md.
 bench-kernel:
 	$(Q)t/bench/kernel/run.sh
+
+# The field replay of issue 12 in the qemu guest (~40 min: two boots, 64 KiB
+# and the default 1 MiB shards, each 11 min of serially forked calls through
+# rtprelay --table=0 and 6 min after the load drop; REPLAY_*: see
+# t/bench/replay/run.sh); writes t/bench/replay/RESULTS.md and results/.
+bench-replay:
+	$(Q)t/bench/replay/run.sh
 
 # Formatting (.clang-format): `make style` formats the C files changed since
 # STYLE_BASE (default HEAD: uncommitted and untracked files; e.g.

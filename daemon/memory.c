@@ -78,6 +78,7 @@ int memory_start(struct rtprelay *rp, const struct kernel *k)
 	struct timeval tv = { MEMORY_RECLAIM_SECONDS, 0 };
 
 	bufferpool_config_default(&pc);
+	pc.shard_size = (size_t)rp->cfg->shared_memory_shard_kib << 10;
 	capped = (struct capped){ .max = (size_t)rp->cfg->shared_memory_max << 20 };
 	pc.backing = &capped_backing;
 	pc.backing_ctx = &capped;

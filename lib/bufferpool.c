@@ -338,20 +338,64 @@ out_unlock:
 	return ret;
 }
 
+/* Is t fuller than s (more bytes taken; on a tie the lower address)? */
+static bool fuller(const struct bp_shard *t, const struct bp_shard *s)
+{
+	return t->taken_bytes > s->taken_bytes ||
+	       (t->taken_bytes == s->taken_bytes && t->base < s->base);
+}
+
+/* How many other shards in use are fuller than s: allocation fills the
+ * fullest first, so a moved object leaves s only if one is. p->lock
+ * held. */
+static uint32_t fuller_count(const struct bufferpool *p, const struct bp_shard *s)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < p->n_shards; i++) {
+		const struct bp_shard *t = p->shards[i];
+
+		if (t != s && t->pages_free != p->pages_per_shard && fuller(t, s))
+			n++;
+	}
+	return n;
+}
+
 bool bufferpool_should_move(struct bufferpool *p, const void *ptr)
 {
 	struct bp_shard *s;
-	uint64_t other_free;
+	uint64_t other_pages, room;
+	uint32_t pg, slot, c, n_fuller;
 	bool move = false;
 
 	pthread_mutex_lock(&p->lock);
 	s = bp_shard_lookup(p, ptr);
-	if (s && s->taken_bytes <= p->shard_size / 4) {
-		/* free pages in other shards in use (not the spares: moving
-		 * there only moves the problem), against this one's pages */
-		other_free = (uint64_t)(p->n_shards - p->n_empty) * p->pages_per_shard -
-			     p->pages_used - s->pages_free;
-		move = other_free >= p->pages_per_shard - s->pages_free;
+	if (s && !bp_locate(p, s, ptr, &pg, &slot)) {
+		/* Room for ptr's class in the other shards in use (not the
+		 * spares: moving there only moves the problem): their free
+		 * pages, and the free slots of their pages of that class
+		 * (after a load drop the survivors sit a few to a page, and
+		 * no shard may have a free page left), against every object
+		 * of this shard. */
+		c = s->pages[pg].cls;
+		other_pages = (uint64_t)(p->n_shards - p->n_empty) * p->pages_per_shard -
+			      p->pages_used - s->pages_free;
+		room = other_pages * p->classes[c].per_page + p->cls_free[c] - s->cls_free[c];
+		n_fuller = fuller_count(p, s);
+		/* A shard at most a quarter used; or, while pinned memory is
+		 * over its budget (1.25 x live + one shard: after a load drop
+		 * every shard may be half empty), the emptiest shard in use. */
+		move = room >= s->taken && n_fuller &&
+		       (s->taken_bytes <= p->shard_size / 4 ||
+			(n_fuller == p->n_shards - p->n_empty - 1 &&
+			 p->st.pinned_bytes > p->st.used + p->st.used / 4 + p->shard_size));
+		/* The copy goes to the fullest other shard: the next
+		 * allocation of c picks its page afresh. */
+		if (move) {
+			p->moving_from[c] = s;
+			for (int f = 0; f < 2; f++)
+				p->cur[f][c].shard = NULL;
+		}
 	}
 	pthread_mutex_unlock(&p->lock);
 	return move;

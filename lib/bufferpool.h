@@ -15,7 +15,8 @@
  * backing by bufferpool_reclaim() once it has stayed empty for a whole
  * period, except `spare_shards` empty shards kept for the next rise (a load
  * hovering at a shard boundary reuses them instead of mapping and pinning a
- * shard each time it crosses).
+ * shard each time it crosses), and those only while pinned bytes stay
+ * within 1.25 x live bytes + one shard.
  *
  * Pinning. A backing with a pin() callback is asked to pin every shard it
  * maps. A shard it fails to pin stays usable as plain user-space memory:
@@ -154,7 +155,8 @@ int bufferpool_free(struct bufferpool *p, void *ptr);
  * - one backing barrier, then every object quarantined before it is free;
  * - empty shards beyond spare_shards that have stayed empty since before
  *   the previous call are unpinned and unmapped (the hysteresis: a shard
- *   that empties and fills again within a period is never released).
+ *   that empties and fills again within a period is never released); a
+ *   pinned spare too while pinned bytes exceed 1.25 x live + one shard.
  * Returns the number of objects released from quarantine, or -errno from
  * the barrier (they stay queued; shards are released all the same). Never
  * holds the pool mutex while it calls the backing.
@@ -175,9 +177,14 @@ void *bufferpool_shard_base(const struct bufferpool *p, const void *ptr);
 bool bufferpool_is_pinned(struct bufferpool *p, const void *ptr);
 
 /*
- * Whether the live object ptr sits in a sparse shard (at most 1/4 of it in
- * use) that moving it would help give back: the other shards have room for
- * the sparse one's objects. A non-moving pool cannot drain a shard that
+ * Whether the live object ptr sits in a shard that moving it would help
+ * give back: a sparse one (at most 1/4 of it in use), or, while pinned
+ * bytes exceed 1.25 x live bytes + one shard, the emptiest shard in use;
+ * and the other shards in use have room for all its objects (free pages,
+ * and free slots of ptr's size class: after a load drop the survivors sit
+ * a few to a page everywhere) and one of them is fuller. When it says yes,
+ * the next allocation of that size class comes from the fullest other
+ * shard (by bytes taken), not from ptr's. A non-moving pool cannot drain a shard that
  * holds a few long-lived objects (a call that lasts hours, one never
  * deleted) after the load falls; the owner can: allocate a replacement,
  * check bufferpool_shard_base() differs, copy, switch the kernel target to

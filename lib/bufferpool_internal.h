@@ -35,7 +35,8 @@ struct bp_shard {
 	uint32_t free_head; /* free pages, linked by bp_page.next */
 	uint64_t taken;     /* slots taken (live + quarantined) */
 	uint64_t taken_bytes;
-	uint32_t partial[BP_MAX_CLASSES]; /* pages with a free slot, by class */
+	uint32_t partial[BP_MAX_CLASSES];  /* pages with a free slot, by class */
+	uint32_t cls_free[BP_MAX_CLASSES]; /* free slots in its pages, by class */
 	struct bp_page *pages;
 	uint64_t *free_bits;          /* words_per_page per page; 1 = free slot */
 	uint64_t *kernel_bits;        /* 1 = kernel-visible object */
@@ -85,6 +86,9 @@ struct bufferpool {
 	uint8_t *size_to_class; /* by (size + 15) / 16 */
 
 	struct bp_cur cur[2][BP_MAX_CLASSES];
+	/* The shard the next allocation of a class moves an object out of
+	 * (bufferpool_should_move said yes): refill avoids it. */
+	const struct bp_shard *moving_from[BP_MAX_CLASSES];
 
 	struct bp_shard **shards; /* unordered */
 	uint32_t n_shards, shards_cap;
@@ -94,6 +98,7 @@ struct bufferpool {
 	uint64_t epoch;   /* bufferpool_reclaim() calls */
 	uint32_t n_pinned;
 	uint64_t pages_used;
+	uint64_t cls_free[BP_MAX_CLASSES]; /* free slots in assigned pages, by class */
 
 	void **quarantine;
 	size_t n_quarantine, quarantine_cap;

@@ -181,17 +181,23 @@ struct bp_shard *bp_shard_lookup(const struct bufferpool *p, const void *ptr)
 
 /* An empty shard to release while more than spare_shards are empty: one
  * empty since before epoch `before`, unpinned first (the spare worth
- * keeping is a pinned one), then the longest empty. NULL if none. */
+ * keeping is a pinned one), then the longest empty. NULL if none. A
+ * pinned spare goes too while pinned bytes exceed 1.25 x live bytes + one
+ * shard (pins follow live memory: with little live, a pinned spare would
+ * hold twice what is needed). */
 struct bp_shard *bp_shard_pick_victim(struct bufferpool *p, uint64_t before)
 {
 	struct bp_shard *victim = NULL;
+	bool spare = p->n_empty <= p->spare_shards;
 
-	if (p->n_empty <= p->spare_shards)
+	if (spare && p->st.pinned_bytes <= p->st.used + p->st.used / 4 + p->shard_size)
 		return NULL;
 	for (uint32_t i = 0; i < p->n_shards; i++) {
 		struct bp_shard *s = p->shards[i];
 
 		if (s->pages_free != p->pages_per_shard || s->empty_epoch >= before)
+			continue;
+		if (spare && !s->pinned)
 			continue;
 		if (!victim || (victim->pinned && !s->pinned) ||
 		    (victim->pinned == s->pinned && s->empty_epoch < victim->empty_epoch))
@@ -247,6 +253,8 @@ static uint32_t page_assign(struct bufferpool *p, struct bp_shard *s, uint32_t c
 	for (; w < p->words_per_page; w++)
 		bits[w] = 0;
 	p->classes[c].pages++;
+	s->cls_free[c] += n;
+	p->cls_free[c] += n;
 	partial_push(s, c, pg);
 	return pg;
 }
@@ -262,6 +270,8 @@ static void page_unassign(struct bufferpool *p, struct bp_shard *s, uint32_t pg)
 			p->cur[f][page->cls].shard = NULL;
 	partial_unlink(s, page->cls, pg);
 	p->classes[page->cls].pages--;
+	s->cls_free[page->cls] -= page->nobj;
+	p->cls_free[page->cls] -= page->nobj;
 	page->cls = BP_NO_CLASS;
 	page->next = s->free_head;
 	s->free_head = pg;
@@ -272,27 +282,48 @@ static void page_unassign(struct bufferpool *p, struct bp_shard *s, uint32_t pg)
 	}
 }
 
-/* Pick the page class c fills next: the fullest shard (most pages in use)
- * with a partial page of c or a free page, among pinned shards only if
- * pinned_only. false when no shard has room. */
+/* Is s a better shard than best for the next page of class c? Normally
+ * the one with the fewest free pages (the fullest in pages), then the most
+ * bytes taken; for a moved object the most bytes taken first: after a
+ * load drop every shard may have every page in use, a few objects on each,
+ * and the objects moved out of a sparse shard must land in a fuller one. */
+static bool better(const struct bp_shard *s, const struct bp_shard *best, bool move)
+{
+	if (move && s->taken_bytes != best->taken_bytes)
+		return s->taken_bytes > best->taken_bytes;
+	if (s->pages_free != best->pages_free)
+		return s->pages_free < best->pages_free;
+	if (s->taken_bytes != best->taken_bytes)
+		return s->taken_bytes > best->taken_bytes;
+	return s->base < best->base;
+}
+
+/* Pick the page class c fills next (see better()) among the shards with a
+ * partial page of c or a free page, pinned ones only if pinned_only, not
+ * the shard an object is being moved out of unless no other has room.
+ * false when no shard has room. */
 static bool refill(struct bufferpool *p, uint32_t c, bool pinned_only)
 {
+	const struct bp_shard *from = p->moving_from[c];
 	struct bp_shard *best = NULL;
-	uint32_t best_free = 0, pg;
+	uint32_t pg;
 
-	for (uint32_t i = 0; i < p->n_shards; i++) {
-		struct bp_shard *s = p->shards[i];
+	p->moving_from[c] = NULL;
+	for (int pass = 0; pass < 2 && !best; pass++) {
+		for (uint32_t i = 0; i < p->n_shards; i++) {
+			struct bp_shard *s = p->shards[i];
 
-		if (pinned_only && !s->pinned)
-			continue;
-		if (s->partial[c] == BP_NONE && !s->pages_free)
-			continue;
-		if (!best || s->pages_free < best_free ||
-		    (s->pages_free == best_free && s->partial[c] != BP_NONE &&
-		     best->partial[c] == BP_NONE)) {
-			best = s;
-			best_free = s->pages_free;
+			if (pinned_only && !s->pinned)
+				continue;
+			if (s->partial[c] == BP_NONE && !s->pages_free)
+				continue;
+			if (s == from && pass == 0)
+				continue;
+			if (!best || better(s, best, from != NULL))
+				best = s;
 		}
+		if (!from)
+			break;
 	}
 	if (!best)
 		return false;
@@ -336,6 +367,8 @@ void *bp_take(struct bufferpool *p, uint32_t c, bool pinned_only, bool kernel,
 		partial_unlink(s, c, cur->page);
 	s->taken++;
 	s->taken_bytes += p->classes[c].size;
+	s->cls_free[c]--;
+	p->cls_free[c]--;
 	*shard = s;
 	return s->base + ((size_t)cur->page << p->page_shift) + (size_t)slot * p->classes[c].size;
 }
@@ -380,6 +413,8 @@ void bp_slot_release(struct bufferpool *p, struct bp_shard *s, uint32_t pg, uint
 		partial_push(s, c, pg);
 	s->taken--;
 	s->taken_bytes -= p->classes[c].size;
+	s->cls_free[c]++;
+	p->cls_free[c]++;
 	if (!page->used)
 		page_unassign(p, s, pg);
 }

@@ -118,8 +118,9 @@ struct rtprelay_config {
 	bool nftables_status; /* one-shot: check the rules, exit 0/1 */
 	int tos;              /* -T, default 184 (EF) as rtpengine */
 	enum endpoint_learning endpoint_learning;
-	bool memory_accounting_sites; /* --memory-accounting=sites (debug builds: default) */
-	unsigned shared_memory_max;   /* MiB of bufferpool shards at most; 0 = no limit */
+	bool memory_accounting_sites;     /* --memory-accounting=sites (debug builds: default) */
+	unsigned shared_memory_max;       /* MiB of bufferpool shards at most; 0 = no limit */
+	unsigned shared_memory_shard_kib; /* KiB per bufferpool shard (a power of two) */
 	int media_io; /* enum media_io_kind (media/worker.h): --media-io, default uring */
 	unsigned media_coalesce_us; /* --media-coalesce-us, default 100 */
 	unsigned media_max_pps;     /* --media-max-pps, default 10000 (0: no limit) */

@@ -430,6 +430,13 @@ static int validate(const struct rtprelay_config *cfg, char **err)
 				       cfg->port_max, cfg->port_min);
 		return -1;
 	}
+	/* The pool finds a pointer's shard by masking (lib/bufferpool.h). */
+	if (cfg->shared_memory_shard_kib & (cfg->shared_memory_shard_kib - 1)) {
+		*err = g_strdup_printf("option 'shared-memory-shard-size': %u KiB is not a power "
+				       "of two",
+				       cfg->shared_memory_shard_kib);
+		return -1;
+	}
 	/* RTP takes an even port and RTCP the odd one above it. */
 	if (((cfg->port_min + 1) & ~1u) + 1 > cfg->port_max) {
 		*err = g_strdup_printf("option 'port-min': the range %u..%u holds no even/odd "

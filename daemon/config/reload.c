@@ -64,6 +64,7 @@ static const struct reload_field restart_only[] = {
 	{ "tos", FIELD(tos) },
 	{ "memory-accounting", FIELD(memory_accounting_sites) },
 	{ "shared-memory-max", FIELD(shared_memory_max) },
+	{ "shared-memory-shard-size", FIELD(shared_memory_shard_kib) },
 	{ "media-io", FIELD(media_io) },
 	{ "media-coalesce-us", FIELD(media_coalesce_us) },
 	{ "media-buffers", FIELD(media_buffers) },

@@ -4,6 +4,7 @@ is accounted in statistics, GET /metrics/json and rtprelay-ctl memory."""
 
 import json
 import os
+import subprocess
 import sys
 import time
 import urllib.request
@@ -102,3 +103,34 @@ def test_shared_memory_limit_is_an_ng_error_not_an_abort():
             d.ng.delete("cap-%d" % i)
         time.sleep(1.5)  # the reclaim timer runs every second
         d.ng.offer(rejected, "cap-again", "A")
+
+
+def test_shard_size_option():
+    """--shared-memory-shard-size (KiB, a power of two, default 1024) sets
+    the size of every shard: statistics show it, more shards hold the same
+    calls, all of them given back once the calls are gone; values that are
+    not a power of two or out of range are refused at start."""
+    check.only("rtprelay")
+    for bad, why in (("100", "is not a power of two"), ("8", "out of range 16..1048576")):
+        r = subprocess.run([daemon.default_bin(), "--config-file=none", "--interface=127.0.0.1",
+                            "--listen-ng=127.0.0.1:2223", "--check-config",
+                            "--shared-memory-shard-size=" + bad],
+                           capture_output=True, text=True, timeout=30)
+        check.eq(r.returncode, 1, "--shared-memory-shard-size=%s refused" % bad)
+        check.true(why in r.stderr + r.stdout, "says why: %s" % why, r.stderr)
+    with daemon.Daemon(args=["--delete-delay=0", "--shared-memory-shard-size=16"]) as d:
+        check.eq(memory(d)["shard_size"], 16384, "statistics memory.shard_size")
+        # 16 KiB = 4 pages; 200 calls x 4 objects need several shards
+        for i in range(200):
+            d.ng.offer(sdp(0), "shard-%d" % i, "A")
+        m = memory(d)
+        check.eq(m["live_objects"], 800, "per-stream state of 200 offers")
+        check.true(m["shards"] >= 3, "several 16 KiB shards", m["shards"])
+        check.true(all(s["size"] == 16384 for s in m["per shard"]), "every shard 16 KiB",
+                   [s["size"] for s in m["per shard"]])
+        for i in range(200):
+            d.ng.delete("shard-%d" % i)
+        time.sleep(2.5)  # the reclaim timer runs every second
+        m = memory(d)
+        check.eq(m["live_objects"], 0, "all freed")
+        check.true(m["shards"] <= 1, "emptied shards given back (one spare kept)", m["shards"])

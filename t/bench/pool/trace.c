@@ -44,6 +44,9 @@ void trace_params_default(struct trace_params *p)
 		.video_frac = 0.1,
 		.stream_size = 192,
 		.call_size = 96,
+		.call_objs = 1,
+		.fork_min = 1,
+		.fork_max = 7,
 	};
 }
 
@@ -150,25 +153,29 @@ static void add_rec(struct trace *t, double alloc_at, double free_at, unsigned n
 	heap_push(t, alloc_at, id, TRACE_ALLOC);
 }
 
-static void add_branch(struct trace *t, double start, double deleted)
+static bool add_branch(struct trace *t, double start, double deleted)
 {
 	unsigned media = trace_uniform(&t->rng) < t->p.video_frac ? 2 : 1;
 	double free_at = deleted >= TRACE_NEVER ? TRACE_NEVER : deleted + t->p.delete_delay;
 
 	add_rec(t, start, free_at, 2 * media, t->p.stream_size);
 	t->branches++;
+	return media == 2;
 }
 
 /* One INVITE at t0: its branches and its own object. */
 static void gen_call(struct trace *t, double t0)
 {
-	unsigned k = 1 + (unsigned)(trace_rand(&t->rng) % 7);
+	unsigned k = t->p.fork_min +
+		     (unsigned)(trace_rand(&t->rng) % (t->p.fork_max - t->p.fork_min + 1));
 	double start = t0, end, x = trace_uniform(&t->rng);
+	struct trace_call c = { .id = t->calls, .start = t0, .n_branches = k + 1 };
 
 	for (unsigned i = 0; i < k; i++) {
 		double del = start + uniform(t, 0.1, 2.0);
 
-		add_branch(t, start, del);
+		c.branch_at[i] = start;
+		c.video[i] = add_branch(t, start, del);
 		start = del;
 	}
 	if (x < t->p.never_frac)
@@ -177,10 +184,14 @@ static void gen_call(struct trace *t, double t0)
 		end = start + uniform(t, 3600, 8 * 3600);
 	else
 		end = start + t->p.median * exp(t->p.sigma * normal(t));
-	add_branch(t, start, end);
+	c.branch_at[k] = start;
+	c.video[k] = add_branch(t, start, end);
+	c.end = end;
 	if (t->p.call_size)
-		add_rec(t, t0, end >= TRACE_NEVER ? TRACE_NEVER : end + t->p.delete_delay, 1,
-			t->p.call_size);
+		add_rec(t, t0, end >= TRACE_NEVER ? TRACE_NEVER : end + t->p.delete_delay,
+			t->p.call_objs, t->p.call_size);
+	if (t->p.on_call)
+		t->p.on_call(t->p.on_call_ctx, &c);
 	t->calls++;
 }
 
@@ -190,6 +201,11 @@ struct trace *trace_new(const struct trace_params *p)
 
 	if (!t)
 		return NULL;
+	if (p->fork_max < p->fork_min || p->fork_max >= TRACE_MAX_BRANCHES ||
+	    p->call_objs > TRACE_MAX_OBJS) {
+		free(t);
+		return NULL;
+	}
 	t->p = *p;
 	t->rng = p->seed;
 	t->free_head = UINT32_MAX;
