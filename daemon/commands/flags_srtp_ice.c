@@ -117,9 +117,9 @@ int ng_flags_key_ice(struct ng_flags_ctx *c, str key, const bencode_item *v)
 	static const struct choice ice[] = {
 		{ "remove", NG_ICE_REMOVE },
 		{ "force", NG_ICE_FORCE },
-		/* rtpengine keeps the party's own address in m=/c= and offers
-		 * its ports as relay candidates; rtprelay has no TURN side */
-		{ "force-relay", -1 },
+		/* the party's own address in m=/c=, our ports as relay
+		 * candidates (ice/ice_sdp.h) */
+		{ "force-relay", NG_ICE_FORCE_RELAY },
 		{ "optional", NG_ICE_OPTIONAL },
 		{ "default", NG_ICE_DEFAULT_EXPLICIT },
 		{ NULL, 0 },
@@ -128,8 +128,6 @@ int ng_flags_key_ice(struct ng_flags_ctx *c, str key, const bencode_item *v)
 
 	if (choose(c, key, v, "ICE", ice, "remove, force, force-relay, optional or default", &val))
 		return -1;
-	if (val < 0)
-		return ng_flags_fail(c, "ICE=force-relay is not supported (no relay candidates)");
 	c->f->ice = (enum ng_ice)val;
 	return 0;
 }

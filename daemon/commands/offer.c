@@ -372,6 +372,12 @@ static int plan_sdes(struct ng_request *req, struct sdes_plan *plans, struct dtl
 		if (sdes_plan_make(&plans[i], req->arena, sm, media_at(from->ml, i), rm, rproto, f,
 				   answer, &sd, &err))
 			return ng_error(req, "SDP media %u: %s", i + 1, err);
+		if (f->ice == NG_ICE_FORCE_RELAY &&
+		    ice_sdp_relay_check(s, sm, rproto,
+					plans[i].action != SDES_NOTHING || dplans[i].offer_lines ||
+						dplans[i].receiver_dtls,
+					f, &err))
+			return ng_error(req, "SDP media %u: %s", i + 1, err);
 	}
 	return 0;
 }

@@ -311,7 +311,11 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	struct sdp_line *dir = NULL, *mux = NULL, *mid = NULL;
 	GPtrArray *ptimes = g_ptr_array_new();
 	bool rejected = sm->port == 0;
-	unsigned port = rejected ? 0 : m->ports.rtp_port;
+	/* ICE=force-relay: the sender's own c=, m= port, a=rtcp and
+	 * a=rtcp-mux go on; rtprelay is in its relay candidates only
+	 * (ice/ice_sdp.h), as rtpengine 10.5 does */
+	bool keep = f->ice == NG_ICE_FORCE_RELAY;
+	unsigned port = rejected ? 0 : keep ? sm->port : m->ports.rtp_port;
 	/* an answer's protocol is the one its offerer offered */
 	str proto = f->transport_protocol.s              ? f->transport_protocol
 		    : answer && m->protocol && !rejected ? str_from(m->protocol)
@@ -343,7 +347,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 		struct sdp_line *l = in->pdata[i];
 
 		if (l->type != 'a') {
-			if (l->type == 'c')
+			if (l->type == 'c' && !keep)
 				rewrite_connection(s, l, intf, f);
 			g_ptr_array_add(out, l);
 		} else if (is_ice_attr(l->attr_name)) {
@@ -355,6 +359,8 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 			dir = l;
 		} else if (str_eq_c(l->attr_name, "rtcp")) {
 			/* replaced by ours below */
+			if (keep)
+				g_ptr_array_add(other, l);
 		} else if (str_eq_c(l->attr_name, "rtcp-mux")) {
 			mux = l;
 		} else if (str_eq_c(l->attr_name, "ptime")) {
@@ -456,7 +462,10 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	 * the mux it offered when the answerer did, or when we demux ourselves
 	 * (demux/accept now or at the offer), as rtpengine does; reject given
 	 * with the offer or the answer refuses it. */
-	if (answer) {
+	if (keep) {
+		if (answer)
+			m->rtcp_mux = mux != NULL;
+	} else if (answer) {
 		bool accept = mux || m->rtcp_demux || f->rtcp_mux_demux || f->rtcp_mux_accept ||
 			      m->rtcp_mux_accept;
 
@@ -472,7 +481,7 @@ static int rewrite_media(struct sdp_session *s, struct sdp_media *sm, struct med
 	/* RTCP only where there is RTP: not for udptl, UDP/BFCP, ... */
 	if (!rtp)
 		mux = NULL;
-	if (rtp && !f->no_rtcp_attribute) {
+	if (rtp && !f->no_rtcp_attribute && !keep) {
 		/* mux-only (answer with mux, offer with require): RTCP on the
 		 * RTP port */
 		unsigned rtcp = mux && (answer || f->rtcp_mux_require || m->rtcp_mux) ? port
@@ -551,7 +560,8 @@ int sdp_rewrite(struct sdp_session *s, str body, struct monologue *to, const str
 
 		if (l->type == 'o')
 			rewrite_origin(s, l, body, to, f);
-		else if (l->type == 'c' && (sess_conn || f->replace_session_connection))
+		else if (l->type == 'c' && (sess_conn || f->replace_session_connection) &&
+			 f->ice != NG_ICE_FORCE_RELAY)
 			rewrite_connection(s, l, to->intf, f);
 		else if (l->type == 'a' && (is_ice_attr(l->attr_name) || drop_session_attr(l, f) ||
 					    dtls_attr(l->attr_name))) {

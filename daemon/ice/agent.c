@@ -55,6 +55,13 @@ uint32_t ice_host_priority(unsigned component, bool other_family)
 	return (126u << 24) | ((other_family ? 65534u : 65535u) << 8) | (256u - component);
 }
 
+uint32_t ice_local_priority(const struct media_ice *ice, unsigned component, bool other_family)
+{
+	uint32_t host = ice_host_priority(component, other_family);
+
+	return ice->relay ? host & 0xffffffu : host;
+}
+
 /* The address a of the party is of the family of the media's other
  * interface address (media.alt): its pairs use that socket. */
 static bool other_family(const struct media_ice *ice, const struct sockaddr_storage *a)
@@ -73,7 +80,7 @@ static uint32_t prflx_priority(unsigned component, bool other)
 
 static uint64_t pair_priority(const struct media_ice *ice, const struct ice_pair *p)
 {
-	uint64_t l = ice_host_priority(p->component, other_family(ice, &p->remote));
+	uint64_t l = ice_local_priority(ice, p->component, other_family(ice, &p->remote));
 	uint64_t r = p->remote_priority;
 	uint64_t g = ice->controlling ? l : r, d = ice->controlling ? r : l;
 

@@ -76,6 +76,7 @@ struct media_ice {
 	bool lite;        /* rtprelay is ICE-lite toward the party */
 	bool remote_lite; /* the party said a=ice-lite */
 	bool controlling;
+	bool relay;      /* ICE=force-relay: our candidates are typ relay */
 	bool local_sent; /* our credentials went to the party in an SDP */
 	bool trickle;    /* a=ice-options:trickle and end-of-candidates in our SDP */
 	bool eoc;        /* the party's SDP had a=end-of-candidates */
@@ -119,6 +120,10 @@ void ice_add_candidate(struct media_ice *ice, const struct ice_cand *c);
  * known and ours were sent). Call lock held, control thread. */
 void ice_kick(struct media_ice *ice);
 
+/* The priority of our candidate for a component: the host priority, or
+ * with ICE=force-relay the same with type preference 0 (RFC 8445 5.1.2.2),
+ * as rtpengine 10.5 writes its relay candidates. */
+uint32_t ice_local_priority(const struct media_ice *ice, unsigned component, bool other_family);
 /* The local candidate priority rtprelay gives its host address of the
  * interface for a component: the address of the family chosen for the
  * party has local preference 65535, the other family's (media.alt) 65534,

@@ -135,6 +135,11 @@ static void recipient(struct media *m, bool sender_ice, const struct ng_flags *f
 	case NG_ICE_REMOVE:
 		want = false;
 		break;
+	case NG_ICE_FORCE_RELAY:
+		/* as rtpengine 10.5: forced in an offer; an answer has ICE
+		 * only toward an offerer that did ICE */
+		want = answer ? m->ice && m->ice->rufrag : true;
+		break;
 	default:
 		/* an offer passes ICE on if the offerer did ICE; an answer
 		 * keeps it toward an offerer that did */
@@ -157,6 +162,31 @@ static void recipient(struct media *m, bool sender_ice, const struct ng_flags *f
 	if (m->ice->lite)
 		m->ice->controlling = false;
 	m->ice->trickle = f->trickle_ice;
+	m->ice->relay = f->ice == NG_ICE_FORCE_RELAY;
+}
+
+int ice_sdp_relay_check(const struct sdp_session *s, const struct sdp_media *sm, str rproto,
+			bool keys, const struct ng_flags *f, const char **err)
+{
+	if (sm->port == 0 || str_has_prefix(sm->proto, "TCP/"))
+		return 0;
+	/* rtpengine 10.5 writes its own RTP port as a=rtcp under the
+	 * sender's address for these */
+	if (f->rtcp_mux_offer || f->rtcp_mux_require || f->rtcp_mux_demux || f->rtcp_mux_accept ||
+	    f->rtcp_mux_reject) {
+		*err = "ICE=force-relay passes the sender's rtcp-mux on: no rtcp-mux flags with it";
+		return -1;
+	}
+	if (ice_attr(s, sm, "ice-ufrag")) {
+		*err = "ICE=force-relay with a sender that does ICE itself is not supported";
+		return -1;
+	}
+	if (!str_eq(rproto, sm->proto) || !str_has_prefix(sm->proto, "RTP/AVP") || keys) {
+		*err = "ICE=force-relay needs plain RTP with the same protocol on both sides "
+		       "(the recipient may send straight to the sender)";
+		return -1;
+	}
+	return 0;
 }
 
 void ice_sdp_in(struct monologue *from, struct monologue *to, const struct sdp_session *s,
@@ -189,11 +219,21 @@ static void foundation(const struct config_interface *intf, char out[17])
 	out[16] = 0;
 }
 
-static void host_candidate(struct sdp_session *s, GPtrArray *out, const char *fd, unsigned comp,
-			   bool other_family, const struct config_interface *intf, unsigned port)
+/* Our candidate on an address of the interface: host, or with
+ * ICE=force-relay relay with the same address and port as its related
+ * address (what rtpengine 10.5 writes: the relay is its own base). */
+static void own_candidate(struct sdp_session *s, GPtrArray *out, const struct media_ice *ice,
+			  const char *fd, unsigned comp, bool other_family,
+			  const struct config_interface *intf, unsigned port)
 {
-	str v = arena_printf(s->arena, "candidate:%s %u UDP %u %s %u typ host", fd, comp,
-			     ice_host_priority(comp, other_family), intf->advertised_str, port);
+	uint32_t prio = ice_local_priority(ice, comp, other_family);
+	const char *a = intf->advertised_str;
+	str v = ice->relay
+			? arena_printf(s->arena,
+				       "candidate:%s %u UDP %u %s %u typ relay raddr %s rport %u",
+				       fd, comp, prio, a, port, a, port)
+			: arena_printf(s->arena, "candidate:%s %u UDP %u %s %u typ host", fd, comp,
+				       prio, a, port);
 
 	g_ptr_array_add(out, sdp_line_new(s, 'a', v));
 }
@@ -205,7 +245,7 @@ void ice_sdp_out(struct sdp_session *s, struct media *m, GPtrArray *out, bool co
 
 	if (!ice || !intf)
 		return;
-	/* a host candidate per address of the interface: the chosen family's
+	/* a candidate per address of the interface: the chosen family's
 	 * first, then the other's (ice/ice_ports.h), as rtpengine 10.5 */
 	const struct config_interface *alt = m->alt.intf;
 	char fd[17], afd[17];
@@ -219,9 +259,10 @@ void ice_sdp_out(struct sdp_session *s, struct media *m, GPtrArray *out, bool co
 	if (ice->trickle)
 		g_ptr_array_add(out, sdp_line_new(s, 'a', STR_C("ice-options:trickle")));
 	for (unsigned comp = 1; comp <= (comp2 ? 2u : 1u); comp++) {
-		host_candidate(s, out, fd, comp, false, intf, m->ports.rtp_port + comp - 1);
+		own_candidate(s, out, ice, fd, comp, false, intf, m->ports.rtp_port + comp - 1);
 		if (alt)
-			host_candidate(s, out, afd, comp, true, alt, m->alt.rtp_port + comp - 1);
+			own_candidate(s, out, ice, afd, comp, true, alt,
+				      m->alt.rtp_port + comp - 1);
 	}
 	if (ice->trickle || in_eoc)
 		g_ptr_array_add(out, sdp_line_new(s, 'a', STR_C("end-of-candidates")));

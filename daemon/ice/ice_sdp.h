@@ -3,7 +3,7 @@
  * credentials and candidates make rtprelay its ICE agent (ice/agent.h); the
  * ICE flags decide whether the other party gets ICE from rtprelay. Out:
  * rtprelay's own a=ice-ufrag, a=ice-pwd, [a=ice-options:trickle], host
- * candidates (component 1 on each address of the interface, then
+ * (with ICE=force-relay: relay) candidates (component 1 on each address of the interface, then
  * component 2 unless RTCP is on the RTP port), [a=end-of-candidates]; a=ice-lite at session level when
  * rtprelay is lite toward the party. The party's own ICE lines never pass
  * to the other side. Control thread, call lock held.
@@ -27,6 +27,22 @@ struct ng_flags;
  */
 void ice_sdp_in(struct monologue *from, struct monologue *to, const struct sdp_session *s,
 		const struct ng_flags *f, bool answer);
+
+/*
+ * ICE=force-relay leaves the sender's own address in c=/m= (rtpengine
+ * 10.5), so a recipient that does no ICE sends its media straight there:
+ * done only where that is the media the sender takes anyway (the same
+ * protocol, plain RTP, no keys of ours) and where the sender does no ICE of
+ * its own (rtpengine 10.5 then passes the sender's credentials and
+ * candidates on with its relay candidates under them, and answers the
+ * sender with candidates but no credentials); rtcp-mux flags are refused
+ * as well (rtpengine 10.5 writes its own port as a=rtcp under the sender's
+ * address for them). sm: a media section of s; rproto: the protocol its
+ * recipient gets; keys: the recipient gets SDES or DTLS from rtprelay.
+ * 0, or -1 with a static *err.
+ */
+int ice_sdp_relay_check(const struct sdp_session *s, const struct sdp_media *sm, str rproto,
+			bool keys, const struct ng_flags *f, const char **err);
 
 /* rtprelay's ICE lines for media m appended to out (none without an
  * agent); comp2: RTCP has its own port; in_eoc: the input had

@@ -492,15 +492,7 @@ def test_ice_remove_and_lite():
         pb.send(media.rtp(seq=4), b_port)
         check.eq(media.rtp_header(pa.recv()[0])[2], 4, "nominated pair used at once (lite)")
         d.ng.delete("ice-lite")
-    r = d.ng.request({"command": "offer", "call-id": "ice-relay", "from-tag": "A",
-                      "ICE": "force-relay", "sdp": pa.sdp()})
-    if daemon.IS_RTPENGINE:
-        # COMPAT.md ICE: `ICE=force-relay` (rtpengine offers its ports as relay)
-        check.eq(r["result"], "ok", "rtpengine: ICE=force-relay accepted")
-        check.contains(r["sdp"], " typ relay", "rtpengine: its ports as relay candidates")
-        d.ng.delete("ice-relay")
-    else:
-        check.eq(r["result"], "error", "ICE=force-relay: an ng error (no relay candidates)")
+    # ICE=force-relay: t/integ/test_ice_relay.py
     r = d.ng.request({"command": "offer", "call-id": "ice-x", "from-tag": "A",
                       "ICE-lite": "sideways", "sdp": pa.sdp()})
     if daemon.IS_RTPENGINE:

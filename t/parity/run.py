@@ -30,7 +30,9 @@ names, crypto tags, suites and session parameters are compared):
   - a=fingerprint, a=ice-ufrag, a=ice-pwd, a=tls-id values; in a=candidate
     the foundation, and the port ({PORT}/{PORT+1} for the m= line's port
     and the next one, {CPORT} otherwise: both daemons open another port on
-    the interface's address of the other family, its number their own);
+    the interface's address of the other family, its number their own; an
+    rport is {SAME-PORT} when it is the candidate's own port, else masked
+    the same way);
     component, transport, priority, address and type compared, so the
     candidates of both addresses and their order are;
   - error replies: the error-reason text (only result and keys compared).
@@ -144,10 +146,18 @@ def mask_candidate(val, mport):
     f = val.split()
     if len(f) < 8:
         return "{CANDIDATE}", None
+    def mask(p):
+        return ("{PORT}" if p == mport else "{PORT+1}" if mport and p == mport + 1
+                else "{CPORT}")
+
     port = int(f[5]) if f[5].isdigit() else None
     f[0] = "{FOUNDATION}"
-    f[5] = ("{PORT}" if port == mport else "{PORT+1}" if mport and port == mport + 1
-            else "{CPORT}")
+    f[5] = mask(port)
+    if "rport" in f[8:-1]:
+        # a related port: the candidate's own one or masked like it
+        i = f.index("rport", 8) + 1
+        rport = int(f[i]) if f[i].isdigit() else None
+        f[i] = "{SAME-PORT}" if rport == port else mask(rport)
     return " ".join(f), f[4]
 
 

@@ -1,0 +1,190 @@
+"""ICE=force-relay, as rtpengine 10.5 does it: toward the recipient the
+SDP keeps the sender's own address in c=/m= and offers the relay's ports as
+`typ relay` candidates (raddr/rport: the sender's address); the relay is a
+full ICE agent on those ports. A plain phone offers with ICE=force-relay,
+aioice (an independent ICE implementation) answers, completes its checks
+against the relay candidates and media flows both ways through the relay.
+Runs against both daemons."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check, daemon, media, stun  # noqa: E401
+from test_ice import _aioice, d_ice, ice_role
+
+
+def _cands(sdp):
+    """[(comp, prio, host, port, type, raddr, rport)] of an SDP."""
+    out = []
+    for line in sdp.replace("\r", "").split("\n"):
+        if line.startswith("a=candidate:"):
+            f = line.split(":", 1)[1].split()
+            ra = f[f.index("raddr") + 1] if "raddr" in f else None
+            rp = int(f[f.index("rport") + 1]) if "rport" in f else None
+            out.append((int(f[1]), int(f[3]), f[4], int(f[5]), f[7], ra, rp))
+    return out
+
+
+def test_offer_sdp():
+    """The offer toward the force-relay side: the offerer's c=/m=, relay
+    candidates at the daemon's ports, both components, priorities of type
+    preference 0; the answer toward the plain offerer is the usual one."""
+    d = d_ice()
+    call = "ice-relay-sdp"
+    with media.Peer() as pa, media.Peer() as pb:
+        r = d.ng.offer(pa.sdp(codecs="0"), call, "A", ICE="force-relay")
+        sdp = r["sdp"]
+        check.eq(media.sdp_port(sdp), pa.port, "m= keeps the offerer's port")
+        check.contains(sdp, "c=IN IP4 %s\r\n" % pa.host, "c= keeps the offerer's address")
+        check.contains(sdp, "a=ice-ufrag:", "credentials toward B")
+        cands = _cands(sdp)
+        check.eq(sorted({c[4] for c in cands}), ["relay"], "relay candidates only %s" % cands)
+        v4 = [c for c in cands if c[2] == "127.0.0.1"]
+        check.eq([c[0] for c in v4], [1, 2], "both components on 127.0.0.1 %s" % cands)
+        check.eq([c[1] for c in v4], [16777215, 16777214], "type preference 0 %s" % cands)
+        check.eq(v4[1][3], v4[0][3] + 1, "RTCP on the next port %s" % cands)
+        check.ne(v4[0][3], pa.port, "the relay's own port")
+        r = d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
+        check.eq(stun.sdp_ice(r["sdp"])[0], None, "the plain offerer gets no ICE")
+        check.true(media.sdp_port(r["sdp"]) != pb.port, "the relay's port toward A")
+    d.ng.delete(call)
+
+
+def test_aioice_through_relay_candidates():
+    """aioice answers the force-relay offer, checks the relay candidates
+    (the only ones), connect() completes; media both ways via the relay."""
+    import asyncio
+    aioice = _aioice()
+    d = d_ice()
+    call = "ice-relay-aioice"
+
+    async def run():
+        with media.Peer() as pa:
+            r = d.ng.offer(pa.sdp(codecs="0"), call, "A", ICE="force-relay")
+            uf, pw, cands = stun.sdp_ice(r["sdp"])
+            check.eq(media.sdp_port(r["sdp"]), pa.port, "A's own port toward B")
+            check.eq({c[5] for c in cands}, {"relay"}, "relay candidates %s" % cands)
+            conn = aioice.Connection(ice_controlling=False, components=1, use_ipv6=False)
+            await conn.gather_candidates()
+            host = conn.local_candidates[0]
+            lines = ["a=ice-ufrag:%s" % conn.local_username,
+                     "a=ice-pwd:%s" % conn.local_password, "a=rtcp-mux"] + \
+                ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
+            b_sdp = ("v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                     "t=0 0\r\nm=audio %d RTP/AVP 0\r\n%s"
+                     % (host.port, "".join(l + "\r\n" for l in lines)))
+            r = d.ng.answer(b_sdp, call, "A", "B")
+            check.eq(stun.sdp_ice(r["sdp"])[0], None, "the phone gets no ICE")
+            a_port = media.sdp_port(r["sdp"])
+            conn.remote_username, conn.remote_password = uf, pw
+            for c in cands:
+                await conn.add_remote_candidate(aioice.Candidate(
+                    foundation=c[0], component=c[1], transport="udp", priority=c[2],
+                    host=c[3], port=c[4], type=c[5]))
+            await conn.add_remote_candidate(None)
+            await asyncio.wait_for(conn.connect(), 5)
+            check.eq(ice_role(d, call, "B"), "controlling", "the relay controls toward B")
+            for seq in range(1, 6):
+                pa.send(media.rtp(seq=seq, ssrc=0xA), a_port)
+                data = await asyncio.wait_for(conn.recv(), 2)
+                check.eq(media.rtp_header(data)[2], seq, "the phone's packet %d at aioice" % seq)
+                await conn.send(media.rtp(seq=seq, ssrc=0xB))
+                data, src = pa.recv()
+                check.eq(media.rtp_header(data)[2], seq, "aioice's packet %d at the phone" % seq)
+                check.eq(src[1], a_port, "from the relay's port")
+            await conn.close()
+        d.ng.delete(call)
+
+    asyncio.run(asyncio.wait_for(run(), 30))
+
+
+def test_answer_direction():
+    """ICE=force-relay on the answer: the answerer's own c=/m= go to the
+    offerer; a plain offerer gets no ICE (rtpengine 10.5), an offerer that
+    does ICE (aioice, controlling) gets relay candidates, completes its
+    checks against them, and media flows both ways through the relay."""
+    import asyncio
+    aioice = _aioice()
+    d = d_ice()
+    with media.Peer() as pa, media.Peer() as pb:
+        d.ng.offer(pa.sdp(codecs="0"), "ice-relay-ans-plain", "A")
+        r = d.ng.answer(pb.sdp(codecs="0"), "ice-relay-ans-plain", "A", "B", ICE="force-relay")
+        check.eq(media.sdp_port(r["sdp"]), pb.port, "B's own port toward the plain offerer")
+        check.not_contains(r["sdp"], "a=ice-", "no ICE toward a plain offerer")
+        check.not_contains(r["sdp"], "a=rtcp:", "no a=rtcp of the relay's")
+        d.ng.delete("ice-relay-ans-plain")
+    call = "ice-relay-ans"
+
+    async def run():
+        with media.Peer() as pb:
+            conn = aioice.Connection(ice_controlling=True, components=1, use_ipv6=False)
+            await conn.gather_candidates()
+            host = conn.local_candidates[0]
+            lines = ["a=ice-ufrag:%s" % conn.local_username,
+                     "a=ice-pwd:%s" % conn.local_password, "a=rtcp-mux"] + \
+                ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
+            a_sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                     "t=0 0\r\nm=audio %d RTP/AVP 0\r\n%s"
+                     % (host.port, "".join(l + "\r\n" for l in lines)))
+            r = d.ng.offer(a_sdp, call, "A")
+            b_port = media.sdp_port(r["sdp"])
+            r = d.ng.answer(pb.sdp(codecs="0", extra_media="a=rtcp-mux\r\n"), call, "A", "B",
+                            ICE="force-relay")
+            check.eq(media.sdp_port(r["sdp"]), pb.port, "B's own port toward A")
+            cands = _cands(r["sdp"])
+            check.eq({c[4] for c in cands}, {"relay"}, "relay candidates toward A %s" % cands)
+            check.true(all(c[3] != pb.port for c in cands), "at the relay's ports", cands)
+            uf, pw, _ = stun.sdp_ice(r["sdp"])
+            conn.remote_username, conn.remote_password = uf, pw
+            for line in r["sdp"].replace("\r", "").split("\n"):
+                if line.startswith("a=candidate:"):
+                    await conn.add_remote_candidate(aioice.Candidate.from_sdp(line[12:]))
+            await conn.add_remote_candidate(None)
+            await asyncio.wait_for(conn.connect(), 5)
+            check.eq(ice_role(d, call, "A"), "controlled", "aioice controls")
+            for seq in range(1, 6):
+                pb.send(media.rtp(seq=seq, ssrc=0xB), b_port)
+                data = await asyncio.wait_for(conn.recv(), 2)
+                check.eq(media.rtp_header(data)[2], seq, "B's packet %d at aioice" % seq)
+                await conn.send(media.rtp(seq=seq, ssrc=0xA))
+                data, src = pb.recv()
+                check.eq(media.rtp_header(data)[2], seq, "aioice's packet %d at B" % seq)
+                check.eq(src[1], b_port, "from the relay's port")
+            await conn.close()
+        d.ng.delete(call)
+
+    asyncio.run(asyncio.wait_for(run(), 30))
+
+
+def test_refused_combinations():
+    """What rtpengine 10.5 accepts but writes an SDP the media will not
+    follow is an ng error in rtprelay (COMPAT.md ICE: `ICE=force-relay`
+    with ...), and changes nothing: the call does not exist afterwards."""
+    d = d_ice()
+    with media.Peer() as pa:
+        ice = pa.sdp(codecs="0", extra_media=stun.ice_lines(
+            "abcd", "0123456789abcdef01234567", [(1, pa.host, pa.port)]))
+        cases = [
+            ("a sender with ICE of its own", ice, {}),
+            ("SRTP toward the recipient", pa.sdp(codecs="0"),
+             {"transport-protocol": "RTP/SAVP"}),
+            ("an SRTP sender", pa.sdp(codecs="0").replace("RTP/AVP", "RTP/SAVP")
+             + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+             "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n", {}),
+            ("rtcp-mux require", pa.sdp(codecs="0"), {"rtcp-mux": ["require"]}),
+            ("rtcp-mux offer", pa.sdp(codecs="0"), {"rtcp-mux": ["offer"]}),
+        ]
+        for what, sdp, kw in cases:
+            msg = {"command": "offer", "call-id": "ice-relay-bad", "from-tag": "A",
+                   "ICE": "force-relay", "sdp": sdp}
+            msg.update(kw)
+            r = d.ng.request(msg)
+            if daemon.IS_RTPENGINE:
+                check.eq(r["result"], "ok", "rtpengine accepts %s" % what)
+                d.ng.delete("ice-relay-bad")
+                continue
+            check.eq(r["result"], "error", "ICE=force-relay with %s: an ng error" % what)
+            check.contains(r["error-reason"], "force-relay", "the reason names it")
+            q = d.ng.request({"command": "query", "call-id": "ice-relay-bad"})
+            check.eq(q["result"], "error", "no call left behind (%s)" % what)
