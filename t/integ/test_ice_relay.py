@@ -47,7 +47,16 @@ def test_offer_sdp():
         check.ne(v4[0][3], pa.port, "the relay's own port")
         r = d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
         check.eq(stun.sdp_ice(r["sdp"])[0], None, "the plain offerer gets no ICE")
-        check.true(media.sdp_port(r["sdp"]) != pb.port, "the relay's port toward A")
+        a_port = media.sdp_port(r["sdp"])
+        check.ne(a_port, pb.port, "the relay's port toward A")
+        # A's media goes through the relay to B's address
+        pa.send(media.rtp(seq=7), a_port)
+        check.eq(media.rtp_header(pb.recv()[0])[2], 7, "A's packet relayed to B")
+        # a re-offer without the flag: the relay's port, no ICE (A does none)
+        r = d.ng.offer(pa.sdp(codecs="0"), call, "A")
+        check.eq(media.sdp_port(r["sdp"]), v4[0][3], "re-offer: the relay's port in m=")
+        check.not_contains(r["sdp"], "a=candidate", "re-offer: no candidates")
+        check.contains(r["sdp"], "a=rtcp:%d" % (v4[0][3] + 1), "re-offer: the relay's a=rtcp")
     d.ng.delete(call)
 
 
