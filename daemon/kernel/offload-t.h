@@ -39,6 +39,7 @@ enum offload_reason {
 struct stream_offload {
 	uint8_t reason;                /* enum offload_reason */
 	bool installed;                /* the module holds `target` */
+	bool was_installed;            /* ever: only then can kernel_packets move */
 	bool kicked;                   /* a worker asked for a re-check (learning moved) */
 	int err;                       /* OFFLOAD_ADD_FAILED: the errno */
 	bool over_rate;                /* went over media-max-pps: user space for good */

@@ -314,6 +314,7 @@ static void sync_stream(struct stream *s)
 	off.n.targets++;
 	o->probe_packets = __atomic_load_n(&s->stats->kernel_packets, __ATOMIC_RELAXED);
 	o->installed = true;
+	o->was_installed = true;
 	o->target = t;
 	o->egress = egress;
 	o->reason = OFFLOAD_KERNEL;
@@ -384,6 +385,10 @@ void offload_kick(struct stream *s)
 
 uint64_t offload_kernel_packets_since(struct stream *s)
 {
+	/* Never in the kernel: nothing to read (a cold cache line per
+	 * packet otherwise). Set under the call lock, as this is read. */
+	if (!s->koff.was_installed)
+		return 0;
 	uint64_t kp = __atomic_load_n(&s->stats->kernel_packets, __ATOMIC_RELAXED);
 	uint64_t n = kp - s->koff.kernel_seen;
 

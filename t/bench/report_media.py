@@ -418,6 +418,14 @@ def render(meta, lines):
                    any_row.get("pps_per_stream", "?"), any_row.get("pkt_bytes", "?"),
                    meta.get("media_warmup_s", "?"), meta.get("media_duration_s", "?"),
                    meta.get("media_load_args") or "(none)"))
+    if meta.get("media_pin") == "1":
+        out.append("- CPU placement: every one-thread row (-t1) runs its relay, all threads, on "
+                   "the last CPU and the generator on CPU 0 (taskset), the same for every "
+                   "relay; -t2 rows are not pinned (unpinned, the scheduler sometimes put relay "
+                   "and generator on one CPU, and one row's CPU per packet varied by a third "
+                   "between runs)")
+    elif "media_pin" in meta:
+        out.append("- CPU placement: not pinned (MEDIA_PIN=%s)" % meta["media_pin"])
     if meta.get("media_srtp") == "1":
         out.append("- SRTP rows (-srtp2rtp-, -rtp2srtp-): at %s calls, %s s measured; the "
                    "generator's SRTP endpoint protects with its own SDES key and unprotects "

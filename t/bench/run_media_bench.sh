@@ -59,7 +59,18 @@
 # "fwd-t1 rtpengine-t1"), MEDIA_RTPRELAY_ARGS (more rtprelay arguments, e.g.
 # --media-coalesce-us=0), MEDIA_SRTP (1: also the SRTP rows; 0: not),
 # MEDIA_SRTP_CALLS ("500 1000"), MEDIA_SRTP_DURATION (their measured
-# seconds, 3). Arguments go to media_load (e.g. --no-raw).
+# seconds, 3), MEDIA_PIN (1: pin the one-thread rows, see below; 0: let
+# the scheduler place everything). Arguments go to media_load (e.g.
+# --no-raw).
+#
+# CPU placement. A one-thread row (-t1) runs the relay, all of its
+# threads, on the last CPU and the generator on CPU 0 (taskset), the same
+# for every relay: otherwise the scheduler now and then puts the two on one
+# CPU or moves them, and the relay's CPU per packet swung by a third from
+# run to run of the same row (the SRTP rows most: their per-session state
+# goes cold on a move). On loopback the sender's CPU does the receiver's
+# softirq work, so each side still pays the other's receive path, as
+# unpinned. Two-thread rows (-t2) and machines with one CPU are not pinned.
 
 set -u
 
@@ -80,6 +91,8 @@ PYTHON=${PYTHON:-python3}
 MEDIA_SRTP=${MEDIA_SRTP:-1}
 MEDIA_SRTP_CALLS=${MEDIA_SRTP_CALLS:-500 1000}
 MEDIA_SRTP_DURATION=${MEDIA_SRTP_DURATION:-3}
+MEDIA_PIN=${MEDIA_PIN:-1}
+NCPU=$(nproc)
 CONFIGS="fwd-t1 fwd-t2 rtprelay-t1 rtprelay-t2 rtprelay-epoll-t1 rtpengine-t1 rtpengine-t2"
 SRTP_CONFIGS="rtprelay-srtp2rtp-t1 rtpengine-srtp2rtp-t1 rtprelay-rtp2srtp-t1 rtpengine-rtp2srtp-t1
 rtprelay-savpf2avp-t1 rtpengine-savpf2avp-t1 rtprelay-avp2savpf-t1 rtpengine-avp2savpf-t1"
@@ -178,7 +191,10 @@ batching() {
 run_one() {
 	local cfg=$1 n=$2 threads=${1##*-t} out="$tmp/$1.$2.tsv" pid rc bin addr load
 	local duration=$MEDIA_DURATION
-	local -a target extra srtp=()
+	local -a target extra srtp=() relay_cpu=() gen_cpu=()
+	if [ "$MEDIA_PIN" = 1 ] && [ "$threads" = 1 ] && [ "$NCPU" -ge 2 ]; then
+		relay_cpu=(taskset -c $((NCPU - 1))) gen_cpu=(taskset -c 0)
+	fi
 	case " $MEDIA_ONLY " in
 	"  ") ;;
 	*" $cfg "*) ;;
@@ -188,7 +204,7 @@ run_one() {
 	fwd-*)
 		bin=$MIN_FORWARDER addr=$FWD_ADDR
 		target=(--static-offset "$FWD_OFFSET" --fwd "$FWD_ADDR")
-		"$bin" --listen "$FWD_ADDR" --dest "$GEN_ADDR" --base "$GEN_BASE" \
+		"${relay_cpu[@]}" "$bin" --listen "$FWD_ADDR" --dest "$GEN_ADDR" --base "$GEN_BASE" \
 			--count $((2 * n)) --offset "$FWD_OFFSET" --threads "$threads" \
 			--max-seconds $((MEDIA_DURATION + 120)) > "$tmp/$cfg.log" 2>&1 < /dev/null &
 		pid=$!
@@ -206,7 +222,7 @@ run_one() {
 			return
 		fi
 		target=(--ng "$addr:$NG_PORT")
-		"$bin" --foreground --log-level=3 --log-stderr --config-file=none \
+		"${relay_cpu[@]}" "$bin" --foreground --log-level=3 --log-stderr --config-file=none \
 			--interface="$addr" --listen-ng="$addr:$NG_PORT" --num-threads="$threads" \
 			"${extra[@]}" > "$tmp/$cfg.log" 2>&1 < /dev/null &
 		pid=$!
@@ -229,7 +245,7 @@ run_one() {
 	[ "${cfg%-t*}" = fwd ] && sleep 0.3
 	load=$(cut -d" " -f1 /proc/loadavg)
 	printf 'run_media_bench: %-21s %5d calls ... ' "$cfg" "$n"
-	timeout -k 5 $((duration + 90)) "$MEDIA_LOAD" "${target[@]}" --calls "$n" \
+	timeout -k 5 $((duration + 90)) "${gen_cpu[@]}" "$MEDIA_LOAD" "${target[@]}" --calls "$n" \
 		--local "$GEN_ADDR" --port-base "$GEN_BASE" --pid "$pid" \
 		--warmup "$MEDIA_WARMUP" --duration "$duration" "${srtp[@]}" \
 		--max-seconds $((duration + 80)) "${load_args[@]}" \
@@ -247,6 +263,7 @@ run_one() {
 	stop_daemon "$pid"
 	printf 'batching\t%s\n' "$(batching "$cfg")" >> "$out"
 	printf 'relay_args\t%s\n' "${extra[*]}" >> "$out"
+	printf 'pinning\t%s\n' "${relay_cpu[*]:+relay on CPU ${relay_cpu[2]}, generator on CPU 0}" >> "$out"
 	printf 'relay_log_lines\t%s\n' "$(wc -l < "$tmp/$cfg.log")" >> "$out"
 	sed -n 's/^status\t//p' "$out" | tail -1
 	if grep -q '^status	setup-failed' "$out"; then
@@ -263,6 +280,7 @@ echo "run_media_bench: $(sed -n 's/^meta\tdate\t//p' "$tmp/meta.tsv"), load aver
 	printf 'meta\tmedia_srtp\t%s\n' "$MEDIA_SRTP"
 	printf 'meta\tmedia_srtp_calls\t%s\n' "$MEDIA_SRTP_CALLS"
 	printf 'meta\tmedia_srtp_duration_s\t%s\n' "$MEDIA_SRTP_DURATION"
+	printf 'meta\tmedia_pin\t%s\n' "$MEDIA_PIN"
 } >> "$tmp/meta.tsv"
 for n in $MEDIA_CALLS; do
 	for cfg in $(configs_for "$n"); do

@@ -373,8 +373,9 @@ static int run_timing(void)
 	tk = time_pairs(pool_a, pool_f, &kern, pool_tick);
 	time_pairs(malloc_a, malloc_f, NULL, NULL);
 	tm = time_pairs(malloc_a, malloc_f, NULL, NULL);
-	printf("# alloc+free, one thread, %u live, sizes 192/96 B, zeroed; ns per pair over %u batches of %u:\n",
-	       W, BATCHES, BATCH);
+	printf("# alloc+free, one thread, %u live, sizes %zu/%zu B, zeroed; ns per pair over %u batches "
+	       "of %u:\n",
+	       W, sizes[0], sizes[4], BATCHES, BATCH);
 	printf("%-44s %8s %8s\n", "", "median", "p99");
 	printf("%-44s %8.1f %8.1f\n", "bufferpool, user space", tu.p50, tu.p99);
 	printf("%-44s %8.1f %8.1f\n", "bufferpool, kernel-visible (quarantine)", tk.p50, tk.p99);
