@@ -1,8 +1,11 @@
 /*
  * The io_uring media backend; see io.h and io_uring.h.
  *
- * A worker's round: wait for completions (after a busy round, for up to
- * --media-coalesce-us so that one wake-up serves many packets), then for
+ * A worker's round: wait for completions (after a round that received
+ * several packets, for up to --media-coalesce-us so that one wake-up
+ * serves many; after one packet or none, until the next completion: a
+ * lone packet's send completion must not hold the worker awake, nor the
+ * next lone packet wait behind a timer), then for
  * each: a received packet is routed and its send queued in the same buffer
  * (no copy); a finished send gives its buffer back; a wake-up takes the
  * control thread's attach/detach requests. The next wait submits all the
@@ -41,6 +44,7 @@
 #define BUF_SIZE 2048     /* recvmsg header + source + datagram; larger: dropped */
 #define BUF_GROUP 0
 #define COALESCE_BATCH 64 /* a coalescing wait ends early with this many */
+#define COALESCE_AFTER 2  /* packets a round must receive to coalesce the next wait */
 
 enum tag { TAG_RECV, TAG_SEND, TAG_WAKE, TAG_CANCEL };
 #define TAG_MASK 3u
@@ -73,6 +77,7 @@ struct uring_worker {
 	unsigned recycled;              /* buffers given back, not yet published */
 	unsigned armed;                 /* sockets not RS_DONE */
 	unsigned inflight;              /* sends queued or in the kernel */
+	unsigned round_packets;         /* packets received in this round */
 	GPtrArray *rearm;
 	GPtrArray *cancels;              /* sockets whose cancel found no SQE yet */
 	bool wake_pending, stop_pending; /* their SQE is still to be queued */
@@ -259,10 +264,12 @@ static void on_recv(struct uring_worker *uw, struct io_uring_cqe *cqe, int64_t n
 	if (cqe->flags & IORING_CQE_F_BUFFER) {
 		unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 
-		if (cqe->res > 0)
+		if (cqe->res > 0) {
+			uw->round_packets++;
 			on_packet(uw, ms, bid, cqe->res, now);
-		else
+		} else {
 			recycle(uw, bid);
+		}
 	}
 	if (cqe->flags & IORING_CQE_F_MORE)
 		return;
@@ -403,8 +410,8 @@ static bool pending(const struct uring_worker *uw)
 	return uw->rearm->len || uw->cancels->len || uw->stop_pending || uw->wake_pending;
 }
 
-/* Handle what completed; returns how many completions there were. */
-static unsigned round_once(struct uring_worker *uw)
+/* Handle what completed. */
+static void round_once(struct uring_worker *uw)
 {
 	struct io_uring_cqe *cqe;
 	unsigned n = 0;
@@ -457,7 +464,6 @@ static unsigned round_once(struct uring_worker *uw)
 	}
 	rearm_waiting(uw);
 	retry_pending(uw);
-	return n;
 }
 
 static int ring_setup(struct uring_worker *uw, char **why)
@@ -545,7 +551,7 @@ static void *uring_main(void *arg)
 	arm_wake(uw);
 	init_report(uw, 1, NULL);
 
-	bool busy = false;
+	bool busy = false; /* the last round received packets enough to coalesce */
 	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = (long long)uw->coalesce_us * 1000 };
 	/* how soon work that found no SQE is tried again when nothing else happens */
 	struct __kernel_timespec retry_ts = { .tv_sec = 0, .tv_nsec = 1000000 };
@@ -566,7 +572,9 @@ static void *uring_main(void *arg)
 		if (r < 0 && r != -EINTR && r != -ETIME && r != -EAGAIN && r != -EBUSY)
 			log_ratelimited(LOG_ERR, "media worker %u: io_uring_enter: %s", uw->index,
 					strerror(-r));
-		busy = round_once(uw) > 0;
+		uw->round_packets = 0;
+		round_once(uw);
+		busy = uw->round_packets >= COALESCE_AFTER;
 	}
 	ring_teardown(uw);
 	return NULL;

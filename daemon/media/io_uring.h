@@ -14,8 +14,8 @@ struct media_socket;
 struct uring_worker;
 
 /* Start worker thread `index` with its ring; NULL and *why (g_free it) when
- * the ring cannot be set up. coalesce_us: while busy, wait up to this long
- * for a batch (0: never wait). nbufs: receive buffers (2 KiB each), a power
+ * the ring cannot be set up. coalesce_us: after a round that received
+ * several packets, wait up to this long for a batch (0: never wait). nbufs: receive buffers (2 KiB each), a power
  * of two up to 32768; when all are taken, sockets wait in their kernel
  * queues until the round gives some back. */
 struct uring_worker *uring_worker_start(unsigned index, unsigned coalesce_us, unsigned nbufs,
