@@ -24,6 +24,7 @@ top=$(cd "$here/../../.." && pwd)
 bin=$top/build/kernel-bench
 calls=${KBENCH_CALLS:-50 200}
 dur=${KBENCH_DURATION:-8}
+reps=${KBENCH_REPEAT:-3}
 outdir=${KBENCH_OUT:?}
 GEN=10.99.0.2 FWD=10.99.0.1 BASE=10000 OFFSET=10000
 
@@ -56,8 +57,8 @@ ip netns exec gen sh -c "echo $gen_mask > /sys/class/net/gen0/queues/rx-0/rps_cp
 ip neigh replace $GEN lladdr "$(ip -n gen -o link show gen0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)" dev rel0 nud permanent
 ip -n gen neigh replace $FWD lladdr "$(cat /sys/class/net/rel0/address)" dev gen0 nud permanent
 sysctl -qw net.core.netdev_max_backlog=10000
-printf 'guest_cpus\t%s\nkernel\t%s\nduration_s\t%s\ngen_cpus\t%s\n' "$ncpu" "$(uname -r)" "$dur" \
-	"$gen_cpus" > "$outdir/setup.tsv"
+printf 'guest_cpus\t%s\nkernel\t%s\nduration_s\t%s\ngen_cpus\t%s\nrepeat\t%s\n' "$ncpu" \
+	"$(uname -r)" "$dur" "$gen_cpus" "$reps" > "$outdir/setup.tsv"
 
 stop() { kill -TERM "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 # CPU time: idle is the one figure the kernel measures exactly (nohz keeps
@@ -95,10 +96,15 @@ sed 's/^/kbench: idle /' "$outdir/idle.tsv"
 
 # "Timed packets", "Time own ns", "Time send ns" of the module's status
 timing() { awk -F': ' '/^(Timed packets|Time own ns|Time send ns):/ { printf "%s ", $2 }' /proc/rtprelay/0/status; }
+# Every row runs $reps times, the configurations taking turns (user,
+# kernel, ..., user, kernel, ...), each run into its own file
+# CFG.N.REP.tsv: the report takes the median of each figure over the runs
+# and shows their spread (one run's figure swung by a third here).
 for n in $calls; do
 	# kernel-timed: the kernel row again with the module's timing parameter
 	# on (two clock reads per packet), for the split of its time;
 	# kernel-pre: the rule on the prerouting hook
+	for rep in $(seq "$reps"); do
 	for cfg in user kernel kernel-timed kernel-pre; do
 		if [ $cfg = user ]; then
 			taskset -c 1 "$top/t/bench/min_forwarder" --listen $FWD --dest $GEN --base $BASE \
@@ -114,14 +120,14 @@ for n in $calls; do
 			pid=$!
 			for _ in $(seq 100); do grep -q ready /tmp/relay.log && break; sleep 0.1; done
 		fi
-		printf 'kbench: %-6s %4d calls ... ' $cfg "$n"
+		printf 'kbench: %-6s %4d calls, run %d ... ' $cfg "$n" "$rep"
 		# sampled over [warm-up + 0.5 s, warm-up + duration - 0.5 s];
 		# KBENCH_PROFILE=1: a perf profile of CPU 1 instead (then the CPU
 		# figures include perf's own cost: not for the report's ratios)
 		if [ -n "${KBENCH_PROFILE:-}" ]; then
 			(sleep 2.5; perf record -q -e cpu-clock -C 1 -g -o /tmp/perf.data -- sleep $((dur - 1)) 2>/dev/null
 				perf report -q --stdio --no-children --sort sym -i /tmp/perf.data 2>/dev/null |
-				grep -v '^$' | head -150 > "$outdir/profile.$cfg.$n.txt") > /tmp/cpu.tsv &
+				grep -v '^$' | head -150 > "$outdir/profile.$cfg.$n.$rep.txt") > /tmp/cpu.tsv &
 		else
 			(sleep 2.5; busy_over $((dur - 1))) > /tmp/cpu.tsv &
 		fi
@@ -129,18 +135,19 @@ for n in $calls; do
 		timeout -k 5 $((dur + 60)) ip netns exec gen taskset -c $gen_cpus "$top/t/bench/media_load" \
 			--static-offset $OFFSET --fwd $FWD --calls "$n" --local $GEN --port-base $BASE \
 			--pid "$pid" --warmup 2 --duration "$dur" --max-seconds $((dur + 50)) \
-			> "$outdir/$cfg.$n.tsv" 2> /tmp/load.err
+			> "$outdir/$cfg.$n.$rep.tsv" 2> /tmp/load.err
 		wait $sampler
-		cat /tmp/cpu.tsv >> "$outdir/$cfg.$n.tsv"
+		cat /tmp/cpu.tsv >> "$outdir/$cfg.$n.$rep.tsv"
 		if [ $cfg = kernel-timed ]; then
 			echo 0 > /sys/module/nft_rtprelay/parameters/timing
 			echo "$tm0 $(timing)" | awk '{ printf "timed_packets\t%d\ntime_own_ns\t%d\ntime_send_ns\t%d\n", $4 - $1, $5 - $2, $6 - $3 }' \
-				>> "$outdir/$cfg.$n.tsv"
+				>> "$outdir/$cfg.$n.$rep.tsv"
 		fi
 		stop $pid
 		[ $cfg != user ] && nft delete table inet rtprelay
-		sed -n 's/^status\t//p' "$outdir/$cfg.$n.tsv" | tail -1
+		sed -n 's/^status\t//p' "$outdir/$cfg.$n.$rep.tsv" | tail -1
 		sed 's/^/    /' /tmp/relay.log | tail -2
+	done
 	done
 done
 # rtprelay itself on CPU 1, its calls set up over ng by the generator as in
@@ -148,36 +155,49 @@ done
 # and with its kernel path (--table=0: its own nft rule, and a target per
 # stream once both sides have sent). Issue 12's target compares these two.
 kforwarded() { awk -F': *' '/^Packets forwarded:/ { print $2 }' /proc/rtprelay/0/status; }
+note() { echo "- $*" >> "$outdir/notes.md"; echo "kbench: $*"; }
+
+# ng_row CFG N REP LOG DAEMON ARGS...: one run of a daemon on CPU 1 whose
+# calls media_load sets up over ng (port 2223), into CFG.N.REP.tsv; the
+# daemon is left running with its PID in $pid for the caller's checks.
+ng_row() {
+	local cfg=$1 n=$2 rep=$3 log=$4 out
+	shift 4
+	out=$outdir/$cfg.$n.$rep.tsv
+	taskset -c 1 "$@" --foreground --config-file=none --interface=$FWD \
+		--listen-ng=$FWD:2223 --port-min=30000 --port-max=39999 \
+		--endpoint-learning=immediate --num-threads=1 --delete-delay=0 \
+		--log-level=4 --log-stderr > "$log" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do ss -lun | grep -q "$FWD:2223" && break; sleep 0.1; done
+	printf 'kbench: %-15s %4d calls, run %d ... ' "$cfg" "$n" "$rep"
+	(sleep 2.5; busy_over $((dur - 1))) > /tmp/cpu.tsv &
+	sampler=$!
+	timeout -k 5 $((dur + 60)) ip netns exec gen taskset -c $gen_cpus "$top/t/bench/media_load" \
+		--ng $FWD:2223 --calls "$n" --local $GEN --port-base $BASE \
+		--pid "$pid" --warmup 2 --duration "$dur" --max-seconds $((dur + 50)) \
+		> "$out" 2> /tmp/load.err
+	wait $sampler
+	cat /tmp/cpu.tsv >> "$out"
+	sed -n 's/^status\t//p' "$out" | tail -1
+}
+
 rtprelay_rows() {
-	local n t cfg extra pid k0
+	local n rep t cfg extra k0
 	for n in $calls; do
-		for t in -1 0; do
-			cfg=rtprelay-user extra=
-			[ $t = 0 ] && cfg=rtprelay-kernel extra=--no-fallback
-			taskset -c 1 "$top/daemon/rtprelay" --foreground --config-file=none --table=$t $extra \
-				--interface=$FWD --listen-ng=$FWD:2223 --port-min=30000 --port-max=39999 \
-				--endpoint-learning=immediate --num-threads=1 --delete-delay=0 \
-				--log-level=4 --log-stderr > /tmp/rtprelay.log 2>&1 &
-			pid=$!
-			for _ in $(seq 100); do ss -lun | grep -q "$FWD:2223" && break; sleep 0.1; done
-			k0=$(kforwarded)
-			printf 'kbench: %-15s %4d calls ... ' $cfg "$n"
-			(sleep 2.5; busy_over $((dur - 1))) > /tmp/cpu.tsv &
-			sampler=$!
-			timeout -k 5 $((dur + 60)) ip netns exec gen taskset -c $gen_cpus "$top/t/bench/media_load" \
-				--ng $FWD:2223 --calls "$n" --local $GEN --port-base $BASE \
-				--pid "$pid" --warmup 2 --duration "$dur" --max-seconds $((dur + 50)) \
-				> "$outdir/$cfg.$n.tsv" 2> /tmp/load.err
-			wait $sampler
-			cat /tmp/cpu.tsv >> "$outdir/$cfg.$n.tsv"
-			note "$cfg N=$n: the module forwarded $(( $(kforwarded) - k0 )) packets during the run"
-			stop $pid
-			sed -n 's/^status\t//p' "$outdir/$cfg.$n.tsv" | tail -1
-			grep -iE 'error|warn|kernel' /tmp/rtprelay.log | head -3 | sed 's/^/    /'
+		for rep in $(seq "$reps"); do
+			for t in -1 0; do
+				cfg=rtprelay-user extra=
+				[ $t = 0 ] && cfg=rtprelay-kernel extra=--no-fallback
+				k0=$(kforwarded)
+				ng_row $cfg "$n" "$rep" /tmp/rtprelay.log "$top/daemon/rtprelay" --table=$t $extra
+				stop $pid
+				note "$cfg N=$n run $rep: the module forwarded $(( $(kforwarded) - k0 )) packets during the run"
+				grep -iE 'error|warn|kernel' /tmp/rtprelay.log | head -3 | sed 's/^/    /'
+			done
 		done
 	done
 }
-note() { echo "- $*" >> "$outdir/notes.md"; echo "kbench: $*"; }
 rtprelay_rows
 grep -E '^(Packets forwarded|Send errors|Passed)' /proc/rtprelay/0/status | sed 's/^/kbench: /'
 rmmod nft_rtprelay
@@ -187,7 +207,7 @@ rmmod nft_rtprelay
 # the generator (media_load --ng), on CPU 1 like the others. Our module is
 # gone, so its packets meet only its own iptables rule.
 rtpe_rows() {
-	local ko=$KBENCH_RTPE_DIR/xt_RTPENGINE.ko d n pid
+	local ko=$KBENCH_RTPE_DIR/xt_RTPENGINE.ko d n rep targets
 	for d in $(modinfo -F depends "$ko" | tr ',' ' '); do modprobe -q "$d"; done
 	if ! insmod "$ko" 2> /tmp/rtpe-insmod.err; then
 		note "rtpengine row not run: insmod xt_RTPENGINE.ko failed: $(head -1 /tmp/rtpe-insmod.err)"
@@ -200,26 +220,13 @@ rtpe_rows() {
 		return
 	fi
 	for n in $calls; do
-		taskset -c 1 rtpengine --foreground --config-file=none --table=0 --no-fallback \
-			--interface=$FWD --listen-ng=$FWD:2223 --port-min=30000 --port-max=39999 \
-			--endpoint-learning=immediate --num-threads=1 --delete-delay=0 \
-			--log-level=4 --log-stderr > /tmp/rtpe.log 2>&1 &
-		pid=$!
-		for _ in $(seq 100); do ss -lun | grep -q "$FWD:2223" && break; sleep 0.1; done
-		printf 'kbench: %-9s %4d calls ... ' rtpengine "$n"
-		(sleep 2.5; busy_over $((dur - 1))) > /tmp/cpu.tsv &
-		sampler=$!
-		timeout -k 5 $((dur + 60)) ip netns exec gen taskset -c $gen_cpus "$top/t/bench/media_load" \
-			--ng $FWD:2223 --calls "$n" --local $GEN --port-base $BASE \
-			--pid "$pid" --warmup 2 --duration "$dur" --max-seconds $((dur + 50)) \
-			> "$outdir/rtpengine.$n.tsv" 2> /tmp/load.err
-		wait $sampler
-		cat /tmp/cpu.tsv >> "$outdir/rtpengine.$n.tsv"
-		targets=$(awk '/^Targets:/ { print $2 }' /proc/rtpengine/0/status 2>/dev/null)
-		note "rtpengine N=$n: ${targets:-?} kernel targets in its table 0 at the end of the run ($((2 * n)) RTP streams offered)"
-		stop $pid
-		sed -n 's/^status\t//p' "$outdir/rtpengine.$n.tsv" | tail -1
-		grep -iE 'error|warn|kernel' /tmp/rtpe.log | head -3 | sed 's/^/    /'
+		for rep in $(seq "$reps"); do
+			ng_row rtpengine "$n" "$rep" /tmp/rtpe.log rtpengine --table=0 --no-fallback
+			targets=$(awk '/^Targets:/ { print $2 }' /proc/rtpengine/0/status 2>/dev/null)
+			stop $pid
+			note "rtpengine N=$n run $rep: ${targets:-?} kernel targets in its table 0 at the end of the run ($((2 * n)) RTP streams offered)"
+			grep -iE 'error|warn|kernel' /tmp/rtpe.log | head -3 | sed 's/^/    /'
+		done
 	done
 	iptables -D INPUT -p udp -j RTPENGINE --id 0
 	echo "del 0" > /proc/rtpengine/control 2>/dev/null

@@ -10,6 +10,7 @@ runs ended "ok"; otherwise the verdict says "not comparable".
 """
 import glob
 import os
+import statistics
 import sys
 import time
 
@@ -80,7 +81,11 @@ PROSE_METHOD = """\
   short bursts of packet work far more often than their length warrants.
   Under TCG everything is several times slower than on hardware: only
   ratios between rows of one boot mean anything.
-- Rows are compared only when both runs ended `ok` and their offered
+- Every row runs several times (KBENCH_REPEAT, 3), the configurations
+  taking turns run by run (user, kernel, ..., user, kernel, ...) so that a
+  slow spell of the host hits all of them; a row's figures are the medians
+  over its runs, and its relay range shows how far single runs strayed.
+- Rows are compared only when all their runs ended `ok` and their offered
   loads agree within the tolerance printed with the verdicts.
 """
 
@@ -110,17 +115,17 @@ def main():
     idle_cpu = [num(idle, "cpu%d_busy" % c) or 0.0 for c in range(ncpu)]
     i1 = idle_cpu[1]
     i_gen = sum(idle_cpu) - i1
-    rows = []
+    runs = {}
     for path in glob.glob(os.path.join(res, "*.*.tsv")):
-        cfg, n = os.path.basename(path)[:-4].split(".", 1)
+        parts = os.path.basename(path)[:-4].split(".")
+        cfg, n = parts[0], int(parts[1])  # CFG.N.REP.tsv (CFG.N.tsv: one run)
         d = read_tsv(path)
         o, dl = num(d, "offered_pps"), num(d, "delivered_pps")
         cpus = [num(d, "cpu%d_busy" % c) for c in range(ncpu)]
         c1 = cpus[1]
         c_gen = None if None in cpus else sum(cpus) - c1
-        r = {"cfg": cfg, "n": int(n), "offered": o, "delivered": dl,
-             "loss": num(d, "loss_pct"), "status": d.get("status", "missing"),
-             "relay": None, "gen": None, "all": None}
+        r = {"offered": o, "delivered": dl, "loss": num(d, "loss_pct"),
+             "status": d.get("status", "missing"), "relay": None, "gen": None, "all": None}
         if dl and c_gen is not None:
             r["relay"] = (c1 - i1) * 1e6 / dl
             r["gen"] = (c_gen - i_gen) * 1e6 / dl
@@ -129,19 +134,37 @@ def main():
         if tp:
             r["own"] = num(d, "time_own_ns") / tp / 1e3
             r["send"] = num(d, "time_send_ns") / tp / 1e3
-        rows.append(r)
+        runs.setdefault((cfg, n), []).append(r)
+    # A row: the median of each figure over its runs; "ok" only when every
+    # run was, else the first other status and how many runs were ok.
+    rows = []
+    for (cfg, n), rs in runs.items():
+        ok = [r for r in rs if r["status"] == "ok"]
+        bad = [r["status"] for r in rs if r["status"] != "ok"]
+        row = {"cfg": cfg, "n": n, "runs": len(rs),
+               "status": "ok" if not bad else "%s (%d/%d ok)" % (bad[0], len(ok), len(rs))}
+        use = ok or rs
+        for k in ("offered", "delivered", "loss", "relay", "gen", "all", "own", "send"):
+            v = [r[k] for r in use if r.get(k) is not None]
+            row[k] = statistics.median(v) if v else None
+            if k == "relay":
+                row["relay_min"], row["relay_max"] = (min(v), max(v)) if v else (None, None)
+        if row["own"] is None:
+            del row["own"], row["send"]
+        rows.append(row)
     rows.sort(key=lambda r: (r["n"], ORDER.get(r["cfg"], 9), r["cfg"]))
 
     def f(v, fmt):
         return "-" if v is None else fmt % v
 
-    table = ["%-15s %6s %9s %9s %7s %9s %9s %9s %8s" % (
-        "config", "calls", "offered", "delivered", "loss%", "relay/pkt", "gen/pkt", "all/pkt",
-        "status")]
+    table = ["%-15s %6s %4s %9s %9s %7s %9s %13s %9s %9s %8s" % (
+        "config", "calls", "runs", "offered", "delivered", "loss%", "relay/pkt", "relay range",
+        "gen/pkt", "all/pkt", "status")]
     for r in rows:
-        table.append("%-15s %6d %9s %9s %7s %9s %9s %9s %8s" % (
-            r["cfg"], r["n"], f(r["offered"], "%.0f"), f(r["delivered"], "%.0f"),
-            f(r["loss"], "%.2f"), f(r["relay"], "%.2f"), f(r["gen"], "%.2f"),
+        rng = "-" if r["relay_min"] is None else "%.1f-%.1f" % (r["relay_min"], r["relay_max"])
+        table.append("%-15s %6d %4d %9s %9s %7s %9s %13s %9s %9s %8s" % (
+            r["cfg"], r["n"], r["runs"], f(r["offered"], "%.0f"), f(r["delivered"], "%.0f"),
+            f(r["loss"], "%.2f"), f(r["relay"], "%.2f"), rng, f(r["gen"], "%.2f"),
             f(r["all"], "%.2f"), r["status"]))
 
     verdicts = []
@@ -170,8 +193,8 @@ def main():
                 verdicts.append("%s not comparable (no CPU figures)" % what)
                 continue
             ratio, ratio_all = ra["relay"] / rb["relay"], ra["all"] / rb["all"]
-            line = "%s relay CPU %.2fx, whole guest %.2fx (offered loads %.1f%% apart)" % (
-                what, ratio, ratio_all, 100 * diff)
+            line = "%s relay CPU %.2fx, whole guest %.2fx (medians of %d and %d runs; offered " \
+                "loads %.1f%% apart)" % (what, ratio, ratio_all, ra["runs"], rb["runs"], 100 * diff)
             if (a, b) in (("user", "kernel"), ("rtprelay-user", "rtprelay-kernel")):
                 line += ": target >= %.0fx %s" % (TARGET, "met" if ratio >= TARGET else "NOT met")
             verdicts.append(line)
@@ -190,8 +213,9 @@ def main():
     md.append("Generated by `t/bench/kernel/report.py` from the run it describes; do not edit.\n")
     md.append("- run: %s, commit `%s`" % (now, commit))
     md.append("- guest: qemu TCG, %d vCPU, kernel %s" % (ncpu, setup.get("kernel", "?")))
-    md.append("- KBENCH_CALLS=\"%s\", measured window %s s per run, offered-load tolerance %.0f%%"
-              % (calls, setup.get("duration_s", "?"), 100 * TOLERANCE))
+    md.append("- KBENCH_CALLS=\"%s\", %s runs per row, measured window %s s per run, "
+              "offered-load tolerance %.0f%%" % (calls, setup.get("repeat", "1"),
+                                                setup.get("duration_s", "?"), 100 * TOLERANCE))
     md.append("- relay on CPU 1, generator on CPUs %s" % setup.get("gen_cpus", "?"))
     md.append("- idle guest (subtracted), busy fraction: %s\n" % ", ".join(
         "CPU %d %.4f" % (c, v) for c, v in enumerate(idle_cpu)))
@@ -201,7 +225,9 @@ def main():
     md.extend(table)
     md.append("```\n")
     md.append("CPU microseconds per delivered packet: relay = CPU 1, gen = the generator's "
-              "CPUs (%s), all = both.\n" % setup.get("gen_cpus", "?"))
+              "CPUs (%s), all = both; each figure the median over the row's runs (the "
+              "configurations took turns, run by run), relay range = the lowest and highest "
+              "run.\n" % setup.get("gen_cpus", "?"))
     # kernel, kernel-timed and kernel-pre do nearly the same work: their
     # spread at one load shows how far one run is from the next here
     for n in sorted(by):
@@ -209,8 +235,14 @@ def main():
               if c in by[n] and by[n][c]["relay"] and by[n][c]["status"] == "ok"]
         if len(ks) > 1:
             md.append("- N=%d: the three kernel rows (nearly the same work) spent %.2f to %.2f us "
-                      "of relay CPU per packet: runs differ by up to %.0f%% here."
+                      "of relay CPU per packet (medians): they differ by up to %.0f%% here."
                       % (n, min(ks), max(ks), 100 * (max(ks) - min(ks)) / min(ks)))
+        spread = [(r["relay_max"] - r["relay_min"]) / r["relay_min"] for r in by[n].values()
+                  if r["relay_min"] and r["runs"] > 1]
+        if spread:
+            md.append("- N=%d: single runs of one row differ by up to %.0f%% in relay CPU per "
+                      "packet (the median of a row is what the verdicts compare)."
+                      % (n, 100 * max(spread)))
     md.append("")
     md.append("```")
     md.extend(verdicts if verdicts else ["no rows to compare"])

@@ -11,7 +11,8 @@
 # module (rtpengine-prep.sh builds it here, never installs it) when
 # rtpengine-daemon is installed; otherwise the report says why not.
 # Environment: KBENCH_CALLS ("50 200"), KBENCH_DURATION (8 s measured per
-# run), KBENCH_RTPENGINE=0 (no reference row), KBENCH_CPUS (guest vCPUs, 3:
+# run), KBENCH_REPEAT (3 runs of every row, taking turns; the report takes
+# medians), KBENCH_RTPENGINE=0 (no reference row), KBENCH_CPUS (guest vCPUs, 3:
 # CPU 1 relays, the others generate), KBENCH_RESULTS (where to write the
 # report; default t/bench/kernel/RESULTS.md), KBENCH_PROFILE=1 (perf
 # profiles of CPU 1 into build/kernel-bench/results/profile.*.txt instead of
@@ -45,7 +46,7 @@ fi
 
 # run-in-vm.sh passes no environment into the guest: hand it over in a file
 cat > "$out/env.sh" <<EOT
-export KBENCH_CALLS="$calls" KBENCH_DURATION=${KBENCH_DURATION:-8}
+export KBENCH_CALLS="$calls" KBENCH_DURATION=${KBENCH_DURATION:-8} KBENCH_REPEAT=${KBENCH_REPEAT:-3}
 export KBENCH_OUT="$out/results" KBENCH_RTPE_DIR="$rtpe_dir" KBENCH_PROFILE="${KBENCH_PROFILE:-}"
 EOT
 cat > "$out/guest-run.sh" <<EOT
