@@ -20,7 +20,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import check, daemon, media, stun  # noqa: E401
+import aioice_party, check, daemon, media, stun  # noqa: E401
 
 DUAL = ["127.0.0.1", "::1"]
 
@@ -165,18 +165,6 @@ def test_candidates_both_families():
         d.ng.delete("dual-plain")
 
 
-def _aioice(host):
-    try:
-        import aioice  # noqa: F401
-        import aioice.ice
-    except ImportError:
-        check.skip("python3-aioice not installed (scripts/deps.sh check installs it)")
-    # aioice gathers every address but loopback: its only host candidate
-    # is made on `host`
-    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [host]
-    return aioice
-
-
 def _aioice_call(ice_host, sdp_host):
     """aioice as A (controlling, rtcp-mux) with its only candidate on
     ice_host, its SDP's c= on sdp_host (rtprelay picks the interface
@@ -185,7 +173,7 @@ def _aioice_call(ice_host, sdp_host):
     they differ): media both ways, strangers on either of A's sockets not
     relayed, then delete frees both."""
     import asyncio
-    aioice = _aioice(ice_host)
+    aioice_party.load(ice_host)
     d = d_dual()
     call = "dual-aioice-%s-%s" % ("6" if v6(ice_host) else "4", "6" if v6(sdp_host) else "4")
 
@@ -193,28 +181,14 @@ def _aioice_call(ice_host, sdp_host):
         with media.Peer(sdp_host) as pb, media.Peer(sdp_host) as s1, \
                 media.Peer(ice_host) as s2:
             before = held_now(d, 0)  # the earlier tests' calls are gone
-            conn = aioice.Connection(ice_controlling=True, components=1,
-                                     use_ipv4=not v6(ice_host), use_ipv6=v6(ice_host))
-            await conn.gather_candidates()
+            conn = await aioice_party.agent(controlling=True, host=ice_host)
             check.eq([c.host for c in conn.local_candidates], [ice_host], "aioice's candidate")
             host = conn.local_candidates[0]
-            ipv = "IP6" if v6(sdp_host) else "IP4"
-            lines = ["a=ice-ufrag:%s" % conn.local_username,
-                     "a=ice-pwd:%s" % conn.local_password, "a=rtcp-mux"] + \
-                ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
-            sdp = ("v=0\r\no=- 1 1 IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\n"
-                   "m=audio %d RTP/AVP 0\r\n%s" % (ipv, sdp_host, ipv, sdp_host, host.port,
-                                                    "".join(l + "\r\n" for l in lines)))
-            r = d.ng.offer(sdp, call, "A", **{"rtcp-mux": ["demux"]})
+            r = d.ng.offer(aioice_party.sdp(conn, sdp_host), call, "A", **{"rtcp-mux": ["demux"]})
             b_port = media.sdp_port(r["sdp"])
             r = d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
             ports = expect_both(r["sdp"], sdp_host, "answer to aioice", comps=(1,))
-            uf, pw, cands = stun.sdp_ice(r["sdp"])
-            conn.remote_username, conn.remote_password = uf, pw
-            for line in r["sdp"].replace("\r", "").split("\n"):
-                if line.startswith("a=candidate:"):
-                    await conn.add_remote_candidate(aioice.Candidate.from_sdp(line[12:]))
-            await conn.add_remote_candidate(None)
+            await aioice_party.learn(conn, r["sdp"])
             await asyncio.wait_for(conn.connect(), 5)
             if not daemon.IS_RTPENGINE:  # COMPAT.md ICE: `query`
                 q = d.ng.query(call)["tags"]["A"]["medias"][0]["streams"][0]["ICE"]
