@@ -12,7 +12,6 @@ only rtprelay has (its `statistics` `ports`, its per-stream `dropped`
 counters) is guarded with `if not daemon.IS_RTPENGINE:` naming the
 COMPAT.md row."""
 
-import errno
 import http.client
 import os
 import socket
@@ -21,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aioice_party, check, daemon, media, stun  # noqa: E401
+from held_ports import bound, pairs_left, pairs_used
 
 DUAL = ["127.0.0.1", "::1"]
 
@@ -33,40 +33,14 @@ def v6(addr):
     return ":" in addr
 
 
-def bound(host, port):
-    """True if the UDP port is taken on host (a daemon holds it)."""
-    s = socket.socket(socket.AF_INET6 if v6(host) else socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        s.bind((host, port))
-        return False
-    except OSError as e:
-        if e.errno == errno.EADDRINUSE:
-            return True
-        raise
-    finally:
-        s.close()
-
-
 def held(d):
-    """Port pairs the daemon's calls hold over both addresses: rtprelay's
-    statistics (released pairs may stay bound as spares there); rtpengine
-    closes a released pair, so its bound RTP ports are the pairs held
-    (COMPAT.md: Replies, `statistics`)."""
-    if daemon.IS_RTPENGINE:
-        return sum(1 for h in DUAL for p in range(d.port_min - d.port_min % 2, d.port_max + 1, 2)
-                   if bound(h, p))
-    return d.ng.command("statistics")["statistics"]["ports"]["pairs_used"]
+    """Port pairs the daemon's calls hold over both addresses."""
+    return pairs_used(d, DUAL)
 
 
 def held_now(d, want):
-    """held(d), polled up to 2 s under rtpengine until it is `want`
-    (rtpengine closes a deleted call's ports from its timer)."""
-    deadline = time.monotonic() + (2.0 if daemon.IS_RTPENGINE else 0)
-    n = held(d)
-    while n != want and time.monotonic() < deadline:
-        time.sleep(0.05)
-        n = held(d)
-    return n
+    """held(d), polled up to 2 s under rtpengine until it is `want`."""
+    return pairs_left(d, want, DUAL)
 
 
 def ice_offer_sdp(host, port, ufrag, pwd, cands, mux=True, o_id=1):
@@ -120,9 +94,9 @@ def test_candidates_both_families():
             to_a = expect_both(r["sdp"], host, "answer to A")
             rp_uf, rp_pw, _ = stun.sdp_ice(r["sdp"])
             other = px.host
-            check.true(bound(other, to_a[other]) and bound(other, to_a[other] + 1),
+            check.true(bound(to_a[other], other) and bound(to_a[other] + 1, other),
                        "the other family's pair toward A is bound")
-            check.true(bound(other, to_b[other]), "the other family's port toward B is bound")
+            check.true(bound(to_b[other], other), "the other family's port toward B is bound")
             check.eq(held_now(d, before + 4), before + 4,
                      "4 pairs: A's and B's on each address")
             if not daemon.IS_RTPENGINE:  # COMPAT.md ICE: `query`
@@ -281,7 +255,7 @@ def test_ice_remove_releases():
         check.eq(media.sdp_port(r["sdp"]), to_b["127.0.0.1"], "B keeps its port")
         check.eq(held_now(d, before + 3), before + 3, "B's other-family pair released")
         if daemon.IS_RTPENGINE:  # rtprelay keeps released pairs bound as spares
-            check.true(not bound("::1", to_b["::1"]), "rtpengine: B's ::1 port closed")
+            check.true(not bound(to_b["::1"], "::1"), "rtpengine: B's ::1 port closed")
         d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
         # A stops doing ICE: its agent goes, and its pair on ::1
         r = d.ng.offer(pa.sdp(codecs="0", o_id=3), call, "A", ICE="remove")
@@ -289,7 +263,7 @@ def test_ice_remove_releases():
         check.eq(stun.sdp_ice(r["sdp"])[2], [], "A did no ICE: none in the answer to it")
         check.eq(held_now(d, before + 2), before + 2, "A's other-family pair released")
         if daemon.IS_RTPENGINE:
-            check.true(not bound("::1", to_a["::1"]), "rtpengine: A's ::1 port closed")
+            check.true(not bound(to_a["::1"], "::1"), "rtpengine: A's ::1 port closed")
         d.ng.delete(call)
         check.eq(held_now(d, before), before, "delete: all released")
 
