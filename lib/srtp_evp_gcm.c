@@ -10,10 +10,8 @@
  */
 #include "srtp_evp.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "srtp_evp_internal.h"
@@ -22,73 +20,37 @@
 #define IV_LEN 12
 
 struct gcm {
-	EVP_CIPHER_CTX *ctx;
-	int base_len; /* AES key bytes */
+	struct srtp_evp_cipher base; /* first: the state is the whole object */
 	int tag_len;
 	bool encrypt; /* the direction set_iv was given */
 };
 
-struct gcm_object {
-	srtp_cipher_t c;
-	struct gcm s;
+static const struct srtp_evp_key_len gcm_key_lens[] = {
+	{ 16 + SALT_LEN, &srtp_evp_aes_gcm_128 },
+	{ 32 + SALT_LEN, &srtp_evp_aes_gcm_256 },
 };
 
 static srtp_err_status_t gcm_alloc(srtp_cipher_pointer_t *cp, int key_len, int tag_len)
 {
-	const srtp_cipher_type_t *type;
-	struct gcm_object *o;
-	int algorithm;
+	srtp_err_status_t err;
 
-	switch (key_len) {
-	case 16 + SALT_LEN:
-		type = &srtp_evp_aes_gcm_128;
-		algorithm = SRTP_AES_GCM_128;
-		break;
-	case 32 + SALT_LEN:
-		type = &srtp_evp_aes_gcm_256;
-		algorithm = SRTP_AES_GCM_256;
-		break;
-	default:
-		return srtp_err_status_bad_param;
-	}
 	if (tag_len != 16 && tag_len != 8)
 		return srtp_err_status_bad_param;
-	o = calloc(1, sizeof(*o));
-	if (!o)
-		return srtp_err_status_alloc_fail;
-	o->s.ctx = EVP_CIPHER_CTX_new();
-	if (!o->s.ctx) {
-		free(o);
-		return srtp_err_status_alloc_fail;
-	}
-	o->s.base_len = key_len - SALT_LEN;
-	o->s.tag_len = tag_len;
-	o->c = (srtp_cipher_t){ .type = type,
-				.state = &o->s,
-				.key_len = key_len,
-				.algorithm = algorithm };
-	*cp = &o->c;
-	srtp_evp_count_object();
-	return srtp_err_status_ok;
-}
-
-static srtp_err_status_t gcm_dealloc(srtp_cipher_pointer_t cp)
-{
-	struct gcm_object *o = (struct gcm_object *)cp;
-
-	EVP_CIPHER_CTX_free(o->s.ctx);
-	OPENSSL_cleanse(o, sizeof(*o));
-	free(o);
-	return srtp_err_status_ok;
+	err = srtp_evp_cipher_alloc(cp, key_len, gcm_key_lens,
+				    sizeof(gcm_key_lens) / sizeof(gcm_key_lens[0]), SALT_LEN,
+				    sizeof(struct gcm));
+	if (err == srtp_err_status_ok)
+		((struct gcm *)*cp)->tag_len = tag_len;
+	return err;
 }
 
 /* key: the AES key (the salt after it is libsrtp2's business). */
 static srtp_err_status_t gcm_init(void *state, const uint8_t *key)
 {
 	struct gcm *s = state;
-	const EVP_CIPHER *evp = s->base_len == 16 ? EVP_aes_128_gcm() : EVP_aes_256_gcm();
+	const EVP_CIPHER *evp = s->base.base_len == 16 ? EVP_aes_128_gcm() : EVP_aes_256_gcm();
 
-	if (EVP_CipherInit_ex(s->ctx, evp, NULL, key, NULL, 1) != 1)
+	if (EVP_CipherInit_ex(s->base.ctx, evp, NULL, key, NULL, 1) != 1)
 		return srtp_err_status_init_fail;
 	s->encrypt = true;
 	return srtp_err_status_ok;
@@ -102,7 +64,7 @@ static srtp_err_status_t gcm_set_iv(void *state, uint8_t *iv, srtp_cipher_direct
 	if (dir != srtp_direction_encrypt && dir != srtp_direction_decrypt)
 		return srtp_err_status_bad_param;
 	s->encrypt = dir == srtp_direction_encrypt;
-	if (EVP_CipherInit_ex(s->ctx, NULL, NULL, NULL, iv, s->encrypt) != 1)
+	if (EVP_CipherInit_ex(s->base.ctx, NULL, NULL, NULL, iv, s->encrypt) != 1)
 		return srtp_err_status_cipher_fail;
 	return srtp_err_status_ok;
 }
@@ -114,7 +76,7 @@ static srtp_err_status_t gcm_set_aad(void *state, const uint8_t *aad, uint32_t l
 
 	if (len > INT32_MAX)
 		return srtp_err_status_bad_param;
-	if (len && EVP_CipherUpdate(s->ctx, NULL, &out, aad, (int)len) != 1)
+	if (len && EVP_CipherUpdate(s->base.ctx, NULL, &out, aad, (int)len) != 1)
 		return srtp_err_status_algo_fail;
 	return srtp_err_status_ok;
 }
@@ -126,7 +88,7 @@ static srtp_err_status_t gcm_encrypt(void *state, uint8_t *buf, unsigned int *le
 
 	if (!s->encrypt || *len > INT32_MAX)
 		return srtp_err_status_bad_param;
-	if (*len && EVP_CipherUpdate(s->ctx, buf, &out, buf, (int)*len) != 1)
+	if (*len && EVP_CipherUpdate(s->base.ctx, buf, &out, buf, (int)*len) != 1)
 		return srtp_err_status_cipher_fail;
 	return srtp_err_status_ok;
 }
@@ -140,8 +102,8 @@ static srtp_err_status_t gcm_get_tag(void *state, uint8_t *tag, uint32_t *len)
 
 	if (!s->encrypt)
 		return srtp_err_status_bad_param;
-	if (EVP_CipherFinal_ex(s->ctx, none, &out) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG, s->tag_len, tag) != 1)
+	if (EVP_CipherFinal_ex(s->base.ctx, none, &out) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(s->base.ctx, EVP_CTRL_GCM_GET_TAG, s->tag_len, tag) != 1)
 		return srtp_err_status_algo_fail;
 	*len = (uint32_t)s->tag_len;
 	return srtp_err_status_ok;
@@ -161,11 +123,11 @@ static srtp_err_status_t gcm_decrypt(void *state, uint8_t *buf, unsigned int *le
 	if (*len < (unsigned)s->tag_len)
 		return srtp_err_status_auth_fail;
 	text = *len - (unsigned)s->tag_len;
-	if (EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, s->tag_len, buf + text) != 1)
+	if (EVP_CIPHER_CTX_ctrl(s->base.ctx, EVP_CTRL_GCM_SET_TAG, s->tag_len, buf + text) != 1)
 		return srtp_err_status_algo_fail;
-	if (text && EVP_CipherUpdate(s->ctx, buf, &out, buf, (int)text) != 1)
+	if (text && EVP_CipherUpdate(s->base.ctx, buf, &out, buf, (int)text) != 1)
 		return srtp_err_status_cipher_fail;
-	if (EVP_CipherFinal_ex(s->ctx, none, &out) != 1)
+	if (EVP_CipherFinal_ex(s->base.ctx, none, &out) != 1)
 		return srtp_err_status_auth_fail;
 	*len = text;
 	return srtp_err_status_ok;
@@ -240,13 +202,13 @@ static const srtp_cipher_test_case_t kat256 = {
 	.tag_length_octets = 16,
 };
 
-#define GCM_TYPE(bits, kat)                                                             \
-	{                                                                               \
-		.alloc = gcm_alloc, .dealloc = gcm_dealloc, .init = gcm_init,           \
-		.set_aad = gcm_set_aad, .encrypt = gcm_encrypt, .decrypt = gcm_decrypt, \
-		.set_iv = gcm_set_iv, .get_tag = gcm_get_tag,                           \
-		.description = "AES-" #bits " GCM (OpenSSL)", .test_data = &(kat),      \
-		.id = SRTP_AES_GCM_##bits,                                              \
+#define GCM_TYPE(bits, kat)                                                               \
+	{                                                                                 \
+		.alloc = gcm_alloc, .dealloc = srtp_evp_cipher_dealloc, .init = gcm_init, \
+		.set_aad = gcm_set_aad, .encrypt = gcm_encrypt, .decrypt = gcm_decrypt,   \
+		.set_iv = gcm_set_iv, .get_tag = gcm_get_tag,                             \
+		.description = "AES-" #bits " GCM (OpenSSL)", .test_data = &(kat),        \
+		.id = SRTP_AES_GCM_##bits,                                                \
 	}
 
 const srtp_cipher_type_t srtp_evp_aes_gcm_128 = GCM_TYPE(128, kat128);

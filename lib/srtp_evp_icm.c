@@ -9,9 +9,7 @@
  */
 #include "srtp_evp.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "srtp_evp_internal.h"
@@ -19,66 +17,23 @@
 #define SALT_LEN 14
 
 struct icm {
-	EVP_CIPHER_CTX *ctx;
-	uint8_t salt[16]; /* the 14-byte salt, then the zero block counter */
-	int base_len;     /* AES key bytes */
+	struct srtp_evp_cipher base; /* first: the state is the whole object */
+	uint8_t salt[16];            /* the 14-byte salt, then the zero block counter */
 };
 
-struct icm_object {
-	srtp_cipher_t c;
-	struct icm s;
+/* by the key length, as libsrtp2's own: its key derivation asks for the
+ * AES-256 one for 192-bit suites too */
+static const struct srtp_evp_key_len icm_key_lens[] = {
+	{ 16 + SALT_LEN, &srtp_evp_aes_icm_128 },
+	{ 24 + SALT_LEN, &srtp_evp_aes_icm_192 },
+	{ 32 + SALT_LEN, &srtp_evp_aes_icm_256 },
 };
 
 static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len, int tag_len)
 {
-	const srtp_cipher_type_t *type;
-	struct icm_object *o;
-	int algorithm;
-
-	/* by the key length, as libsrtp2's own: its key derivation asks for
-	 * the AES-256 one for 192-bit suites too */
-	switch (key_len) {
-	case 16 + SALT_LEN:
-		type = &srtp_evp_aes_icm_128;
-		algorithm = SRTP_AES_ICM_128;
-		break;
-	case 24 + SALT_LEN:
-		type = &srtp_evp_aes_icm_192;
-		algorithm = SRTP_AES_ICM_192;
-		break;
-	case 32 + SALT_LEN:
-		type = &srtp_evp_aes_icm_256;
-		algorithm = SRTP_AES_ICM_256;
-		break;
-	default:
-		return srtp_err_status_bad_param;
-	}
-	o = calloc(1, sizeof(*o));
-	if (!o)
-		return srtp_err_status_alloc_fail;
-	o->s.ctx = EVP_CIPHER_CTX_new();
-	if (!o->s.ctx) {
-		free(o);
-		return srtp_err_status_alloc_fail;
-	}
-	o->s.base_len = key_len - SALT_LEN;
-	o->c = (srtp_cipher_t){ .type = type,
-				.state = &o->s,
-				.key_len = key_len,
-				.algorithm = algorithm };
-	*cp = &o->c;
-	srtp_evp_count_object();
-	return srtp_err_status_ok;
-}
-
-static srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t cp)
-{
-	struct icm_object *o = (struct icm_object *)cp;
-
-	EVP_CIPHER_CTX_free(o->s.ctx);
-	OPENSSL_cleanse(o, sizeof(*o));
-	free(o);
-	return srtp_err_status_ok;
+	return srtp_evp_cipher_alloc(cp, key_len, icm_key_lens,
+				     sizeof(icm_key_lens) / sizeof(icm_key_lens[0]), SALT_LEN,
+				     sizeof(struct icm));
 }
 
 static const EVP_CIPHER *ctr_cipher(int base_len)
@@ -99,8 +54,8 @@ static srtp_err_status_t icm_init(void *state, const uint8_t *key)
 	struct icm *s = state;
 
 	memset(s->salt, 0, sizeof(s->salt));
-	memcpy(s->salt, key + s->base_len, SALT_LEN);
-	if (EVP_EncryptInit_ex(s->ctx, ctr_cipher(s->base_len), NULL, key, NULL) != 1)
+	memcpy(s->salt, key + s->base.base_len, SALT_LEN);
+	if (EVP_EncryptInit_ex(s->base.ctx, ctr_cipher(s->base.base_len), NULL, key, NULL) != 1)
 		return srtp_err_status_init_fail;
 	return srtp_err_status_ok;
 }
@@ -113,7 +68,7 @@ static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv, srtp_cipher_direct
 
 	for (int i = 0; i < 16; i++)
 		counter[i] = s->salt[i] ^ iv[i];
-	if (EVP_EncryptInit_ex(s->ctx, NULL, NULL, NULL, counter) != 1)
+	if (EVP_EncryptInit_ex(s->base.ctx, NULL, NULL, NULL, counter) != 1)
 		return srtp_err_status_cipher_fail;
 	return srtp_err_status_ok;
 }
@@ -129,7 +84,7 @@ static srtp_err_status_t icm_crypt(void *state, uint8_t *buf, unsigned int *len)
 		return srtp_err_status_bad_param;
 	if (*len == 0)
 		return srtp_err_status_ok;
-	if (EVP_EncryptUpdate(s->ctx, buf, &out, buf, (int)*len) != 1 || out != (int)*len)
+	if (EVP_EncryptUpdate(s->base.ctx, buf, &out, buf, (int)*len) != 1 || out != (int)*len)
 		return srtp_err_status_cipher_fail;
 	return srtp_err_status_ok;
 }
@@ -198,12 +153,12 @@ static const srtp_cipher_test_case_t kat256 = {
 	.ciphertext = kat256_keystream,
 };
 
-#define ICM_TYPE(bits, kat)                                                       \
-	{                                                                         \
-		.alloc = icm_alloc, .dealloc = icm_dealloc, .init = icm_init,     \
-		.encrypt = icm_crypt, .decrypt = icm_crypt, .set_iv = icm_set_iv, \
-		.description = "AES-" #bits " integer counter mode (OpenSSL)",    \
-		.test_data = &(kat), .id = SRTP_AES_ICM_##bits,                   \
+#define ICM_TYPE(bits, kat)                                                               \
+	{                                                                                 \
+		.alloc = icm_alloc, .dealloc = srtp_evp_cipher_dealloc, .init = icm_init, \
+		.encrypt = icm_crypt, .decrypt = icm_crypt, .set_iv = icm_set_iv,         \
+		.description = "AES-" #bits " integer counter mode (OpenSSL)",            \
+		.test_data = &(kat), .id = SRTP_AES_ICM_##bits,                           \
 	}
 
 const srtp_cipher_type_t srtp_evp_aes_icm_128 = ICM_TYPE(128, kat128);

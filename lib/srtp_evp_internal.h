@@ -5,6 +5,7 @@
 #ifndef RTPRELAY_SRTP_EVP_INTERNAL_H
 #define RTPRELAY_SRTP_EVP_INTERNAL_H
 
+#include <openssl/evp.h>
 #include <srtp2/auth.h>
 #include <srtp2/cipher.h>
 #include <stddef.h>
@@ -15,5 +16,39 @@ int srtp_evp_register_these(const srtp_cipher_type_t *const *cts, size_t n,
 
 /* One more cipher or authenticator object made (any thread). */
 void srtp_evp_count_object(void);
+
+/*
+ * What every AES cipher object starts with (srtp_evp_cipher.c): libsrtp2's
+ * cipher, whose state is the whole object, and the OpenSSL context made
+ * with it. A type's object embeds this as its first member and is the
+ * state its functions get.
+ */
+struct srtp_evp_cipher {
+	srtp_cipher_t c;
+	EVP_CIPHER_CTX *ctx;
+	size_t size;  /* of the whole object */
+	int base_len; /* AES key bytes: the key length less the salt */
+};
+
+/* A key length of a type family and the type (its id, libsrtp2's
+ * algorithm) that serves it. */
+struct srtp_evp_key_len {
+	int key_len;
+	const srtp_cipher_type_t *type;
+};
+
+/*
+ * libsrtp2's alloc for an AES family: by key_len, the type of lens[0..n);
+ * an object of size bytes (at least struct srtp_evp_cipher), zeroed, with
+ * its context, base_len = key_len - salt_len, and *cp its cipher, counted.
+ * ok; bad_param for a key length not in lens; alloc_fail. Any thread.
+ */
+srtp_err_status_t srtp_evp_cipher_alloc(srtp_cipher_pointer_t *cp, int key_len,
+					const struct srtp_evp_key_len *lens, size_t n, int salt_len,
+					size_t size);
+
+/* libsrtp2's dealloc for such an object: its context freed, the object
+ * wiped and freed. ok. */
+srtp_err_status_t srtp_evp_cipher_dealloc(srtp_cipher_pointer_t cp);
 
 #endif

@@ -131,6 +131,16 @@ static void table_failed(int err)
 	event_active(off.ev, EV_READ, 0);
 }
 
+/* A target command (op) the module refused: a broken descriptor takes
+ * every stream back to user space, anything else only the one stream. */
+static void target_failed(enum op op, int err)
+{
+	if (table_broken(err))
+		table_failed(err);
+	else
+		log_cause(op, err, "the stream is relayed in user space");
+}
+
 static void to_addr(struct rtprelay_addr *a, const struct sockaddr_storage *ss, uint16_t port)
 {
 	*a = (struct rtprelay_addr){ 0 };
@@ -255,10 +265,17 @@ static void del_target(struct stream *s, enum offload_reason reason)
 		return;
 	}
 	off.n.del_failures++;
-	if (table_broken(err))
-		table_failed(err);
-	else
-		log_cause(OP_DEL, err, "the stream is relayed in user space");
+	target_failed(OP_DEL, err);
+}
+
+/* The module refused to replace s's target: nothing changed there, so the
+ * old target must go; the stream is relayed in user space. */
+static void replace_failed(struct stream *s, int err)
+{
+	off.n.replace_failures++;
+	del_target(s, OFFLOAD_ADD_FAILED);
+	s->koff.err = -err;
+	target_failed(OP_REPLACE, err);
 }
 
 static void sync_stream(struct stream *s)
@@ -289,14 +306,7 @@ static void sync_stream(struct stream *s)
 			o->reason = OFFLOAD_KERNEL;
 			return;
 		}
-		off.n.replace_failures++;
-		/* Nothing changed in the module: the old target must go. */
-		del_target(s, OFFLOAD_ADD_FAILED);
-		o->err = -err;
-		if (table_broken(err))
-			table_failed(err);
-		else
-			log_cause(OP_REPLACE, err, "the stream is relayed in user space");
+		replace_failed(s, err);
 		return;
 	}
 	err = ktable_target_add(off.kt, &t);
@@ -304,10 +314,7 @@ static void sync_stream(struct stream *s)
 		off.n.add_failures++;
 		o->reason = OFFLOAD_ADD_FAILED;
 		o->err = -err;
-		if (table_broken(err))
-			table_failed(err);
-		else
-			log_cause(OP_ADD, err, "the stream is relayed in user space");
+		target_failed(OP_ADD, err);
 		return;
 	}
 	off.n.adds++;
@@ -552,13 +559,7 @@ static bool move_stats(struct stream *s)
 			off.n.replaces++;
 			o->target = t;
 		} else {
-			off.n.replace_failures++;
-			del_target(s, OFFLOAD_ADD_FAILED);
-			o->err = -err;
-			if (table_broken(err))
-				table_failed(err);
-			else
-				log_cause(OP_REPLACE, err, "the stream is relayed in user space");
+			replace_failed(s, err);
 		}
 		stats_fold(new, old, &snap);
 	}

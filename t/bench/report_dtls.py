@@ -3,18 +3,10 @@ run_dtls_bench.py wrote (results/dtls.tsv). Every figure and every
 sentence citing one comes from that file."""
 
 import raw_tsv
-import report_ice
 import verdict
+from rate_report import RELAYS, media_table, num, parse, steps_table
 
-RELAYS = ("rtprelay", "rtpengine")
 NG_P99_US = 10000  # the control socket's bound while handshakes run (issue 14)
-
-
-def num(v):
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
 
 
 def sustained(cells):
@@ -34,7 +26,7 @@ def sustained(cells):
 
 
 def render(meta, lines):
-    cells, media, status = report_ice.parse(lines)
+    cells, media, status = parse(lines)
     out = ["# dtls", "", "DTLS-SRTP handshakes (the party as DTLS client after offering "
            "UDP/TLS/RTP/SAVPF with a=setup:active and its a=fingerprint; the relay's "
            "certificate checked against its a=fingerprint, an SRTP profile negotiated) "
@@ -48,38 +40,20 @@ def render(meta, lines):
               meta.get("dtls_hs_timeout_s", "?")), ""]
     out += raw_tsv.run_header(meta)
     out.append("")
-    rows = []
-    for r in RELAYS:
-        if r in status:
-            rows.append([r, status[r]] + [""] * 7)
-            continue
-        for rate in sorted(cells[r]):
-            c = cells[r][rate]
-            rows.append([r, str(rate), c.get("handshakes", "?"), c.get("completed", "?"),
-                         c.get("completed_rate", "?"),
-                         str(int(num(c.get("failed")) or 0) + int(num(c.get("timed_out")) or 0)
-                             + int(num(c.get("setup_errors")) or 0)),
-                         c.get("hs_p50_us", "?"), c.get("hs_p99_us", "?"),
-                         c.get("ng_ping_p99_us", "?") + (" (%s)" % c["status"]
-                                                         if "status" in c else "")])
-    out += raw_tsv.md_table(["relay", "handshakes/s offered", "started", "completed",
-                             "completed/s", "failed", "handshake p50 us", "handshake p99 us",
-                             "ng ping p99 us"], rows, "lrrrrrrrr")
+    out += steps_table(cells, status, ["relay", "handshakes/s offered", "started", "completed",
+                                       "completed/s", "failed", "handshake p50 us",
+                                       "handshake p99 us", "ng ping p99 us"],
+                       "lrrrrrrrr", lambda rate, c: [
+                           str(rate), c.get("handshakes", "?"), c.get("completed", "?"),
+                           c.get("completed_rate", "?"),
+                           str(int(num(c.get("failed")) or 0) + int(num(c.get("timed_out")) or 0)
+                               + int(num(c.get("setup_errors")) or 0)),
+                           c.get("hs_p50_us", "?"), c.get("hs_p99_us", "?"),
+                           c.get("ng_ping_p99_us", "?") + (" (%s)" % c["status"]
+                                                           if "status" in c else "")])
     out.append("")
-    mrows = []
-    for r in RELAYS:
-        m = media[r]
-        if m:
-            mrows.append([r, m.get("calls", "?"), m.get("offered_pps", "?"),
-                          m.get("delivered_pps", "?"), m.get("loss_pct", "?"),
-                          m.get("lat_p99_us", "?"), m.get("daemon_cpu_pct", "?")])
-    if mrows:
-        out.append("The media load over the same run (all rates together, call set-up "
-                   "between the steps included):")
-        out.append("")
-        out += raw_tsv.md_table(["relay", "calls", "offered pps", "delivered pps", "loss %",
-                                 "latency p99 us", "relay CPU %"], mrows, "lrrrrrr")
-        out.append("")
+    out += media_table(media, "The media load over the same run (all rates together, call "
+                       "set-up between the steps included):")
     for r in RELAYS:
         if not cells[r]:
             continue

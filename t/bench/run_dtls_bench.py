@@ -2,8 +2,8 @@
 """DTLS-SRTP handshakes per second a relay completes while it relays media.
 
 For rtprelay and (when installed) rtpengine 10.5, one after the other, each
-started as run_ice_bench.py starts it (foreground, no config file, its own
-loopback address, --num-threads=2, the same ng port):
+started as run_ice_bench.py starts it (rate_bench.py: foreground, no config
+file, its own loopback address, --num-threads=2, the same ng port):
   - media_load relays DTLS_MEDIA_CALLS plain calls at 50 packets/s per
     direction through the relay for the whole run;
   - for each rate of DTLS_RATES, RATE x DTLS_STEP_S calls are set up over ng
@@ -32,7 +32,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -40,20 +39,14 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "t", "integ"))
 sys.path.insert(0, HERE)
 import dtls  # noqa: E402
-import ng  # noqa: E402
-import run_ice_bench as ice  # noqa: E402  (relay start/stop, pinger, percentiles)
+import rate_bench as bench  # noqa: E402
 
 ENV = os.environ.get
 DTLS_HS = ENV("DTLS_HS", os.path.join(HERE, "dtls_hs"))
-MEDIA_LOAD = ENV("MEDIA_LOAD", os.path.join(HERE, "media_load"))
-RTPRELAY = ENV("RTPRELAY", os.path.join(TOP, "daemon", "rtprelay"))
-RTPENGINE = ENV("RTPENGINE", "/usr/bin/rtpengine")
 RATES = [int(r) for r in ENV("DTLS_RATES", "50 100 200 400 800 1600").split()]
 MEDIA_CALLS = int(ENV("DTLS_MEDIA_CALLS", "500"))
 STEP_S = float(ENV("DTLS_STEP_S", "1"))
-RESULTS_DIR = ENV("RESULTS_DIR", os.path.join(HERE, "results"))
-RESULTS_MD = ENV("RESULTS_MD", os.path.join(HERE, "RESULTS.md"))
-GEN = ice.GEN
+GEN = bench.GEN
 PORT_BASE = 20000  # the DTLS parties' ports (media_load's are 10000..)
 HS_TIMEOUT_S = 5
 
@@ -83,91 +76,48 @@ def setup_calls(c, addr, rate, n, fp_line, path):
     return calls
 
 
-def run_relay(name, binary, addr, tmp, cert, rows):
-    if not os.access(binary, os.X_OK):
-        rows.append(("status", name, "not installed"))
-        return
-    load = open("/proc/loadavg").read().split()[0]
-    p, c = ice.start(name, binary, addr, tmp)
+def run_relay(tmp, cert, rows, name, addr, p, c, load):
     c.timeout = 5.0
-    try:
-        # set-up time is outside the steps: at most ~2 ms of ng per call
-        total = sum(r * STEP_S for r in RATES) * 0.008 + len(RATES) * (
-            STEP_S + HS_TIMEOUT_S + 2) + 5
-        ml = subprocess.Popen([MEDIA_LOAD, "--ng", "%s:%d" % (addr, ice.NG_PORT), "--calls",
-                               str(MEDIA_CALLS), "--local", GEN, "--port-base", "10000",
-                               "--pid", str(p.pid), "--warmup", "2", "--duration",
-                               "%.0f" % total, "--max-seconds", "%.0f" % (total + 60),
-                               "--delete"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        time.sleep(3.5)  # its calls set up, the warm-up under way
-        for rate in RATES:
-            n = max(1, int(rate * STEP_S))
-            targets = os.path.join(tmp, "%s.%d.targets" % (name, rate))
-            calls = setup_calls(c, addr, rate, n, cert.fingerprint("sha-256"), targets)
-            stop_ev, rtts = threading.Event(), []
-            th = threading.Thread(target=ice.pinger, args=(ng.NG((addr, ice.NG_PORT),
-                                                                 timeout=1.0), stop_ev, rtts))
-            th.start()
-            r = subprocess.run(["timeout", "-k", "5", "%.0f" % (STEP_S + HS_TIMEOUT_S + 30),
-                                DTLS_HS, "--local", GEN, "--addr", addr, "--targets", targets,
-                                "--cert", cert.cert, "--key", cert.key, "--rate", str(rate),
-                                "--timeout", str(HS_TIMEOUT_S)],
-                               capture_output=True, text=True)
-            stop_ev.set()
-            th.join()
-            res = ice.kv(r.stdout)
-            if r.returncode != 0:
-                res["status"] = "dtls_hs exited %d: %s" % (r.returncode, r.stderr.strip()[-200:])
-            res["ng_ping_p99_us"] = "%.0f" % ice.pct(rtts, 99)
-            res["ng_pings"] = str(len(rtts))
-            res["load"] = load
-            for k, v in res.items():
-                rows.append(("cell", name, str(rate), k, v))
-            print("run_dtls_bench: %-9s %4d handshakes/s offered: %s completed/s, %s of %s "
-                  "completed, p99 %s us, ng ping p99 %s us"
-                  % (name, rate, res.get("completed_rate"), res.get("completed"),
-                     res.get("handshakes"), res.get("hs_p99_us"), res["ng_ping_p99_us"]))
-            for call in calls:
-                c.delete(call, **{"delete delay": 0})
-            time.sleep(0.5)
-        try:
-            out, _ = ml.communicate(timeout=total + 90)
-        except subprocess.TimeoutExpired:
-            ml.kill()
-            out, _ = ml.communicate()
-        for k, v in ice.kv(out).items():
-            rows.append(("media", name, k, v))
-    finally:
-        ice.stop(p)
+    # set-up time is outside the steps: at most ~2 ms of ng per call
+    total = sum(r * STEP_S for r in RATES) * 0.008 + len(RATES) * (
+        STEP_S + HS_TIMEOUT_S + 2) + 5
+    ml = bench.media_load(p, addr, MEDIA_CALLS, total)
+    for rate in RATES:
+        n = max(1, int(rate * STEP_S))
+        targets = os.path.join(tmp, "%s.%d.targets" % (name, rate))
+        calls = setup_calls(c, addr, rate, n, cert.fingerprint("sha-256"), targets)
+        r, rtts = bench.step(addr, [DTLS_HS, "--local", GEN, "--addr", addr, "--targets",
+                                    targets, "--cert", cert.cert, "--key", cert.key, "--rate",
+                                    str(rate), "--timeout", str(HS_TIMEOUT_S)],
+                             STEP_S + HS_TIMEOUT_S + 30)
+        res = bench.kv(r.stdout)
+        if r.returncode != 0:
+            res["status"] = "dtls_hs exited %d: %s" % (r.returncode, r.stderr.strip()[-200:])
+        bench.cell_rows(rows, name, rate, res, rtts, load)
+        print("run_dtls_bench: %-9s %4d handshakes/s offered: %s completed/s, %s of %s "
+              "completed, p99 %s us, ng ping p99 %s us"
+              % (name, rate, res.get("completed_rate"), res.get("completed"),
+                 res.get("handshakes"), res.get("hs_p99_us"), res["ng_ping_p99_us"]))
+        for call in calls:
+            c.delete(call, **{"delete delay": 0})
+        time.sleep(0.5)
+    bench.media_rows(ml, total, name, rows)
 
 
 def main():
-    for b in (DTLS_HS, MEDIA_LOAD):
-        if not os.access(b, os.X_OK):
-            print("run_dtls_bench: %s not built (make -C t/bench build)" % b, file=sys.stderr)
-            return 1
+    if not bench.built("run_dtls_bench", (DTLS_HS, bench.MEDIA_LOAD)):
+        return 1
     tmp = tempfile.mkdtemp(prefix="dtls_bench.")
-    meta = subprocess.run([os.path.join(HERE, "meta.sh"), RTPRELAY], capture_output=True,
-                          text=True).stdout
+    meta = bench.meta()
     rows = []
     cert = dtls.Cert()
     try:
-        run_relay("rtprelay", RTPRELAY, "127.0.0.4", tmp, cert, rows)
-        run_relay("rtpengine", RTPENGINE, "127.0.0.5", tmp, cert, rows)
+        bench.each_relay(tmp, rows, lambda *relay: run_relay(tmp, cert, rows, *relay))
     finally:
         subprocess.run(["rm", "-rf", tmp, cert.dir])
-    os.makedirs(RESULTS_DIR, exist_ok=True)
-    with open(os.path.join(RESULTS_DIR, "dtls.tsv.new"), "w") as f:
-        f.write(meta)
-        f.write("meta\tdtls_media_calls\t%d\nmeta\tdtls_step_s\t%g\nmeta\tdtls_hs_timeout_s\t%d\n"
-                % (MEDIA_CALLS, STEP_S, HS_TIMEOUT_S))
-        for r in rows:
-            f.write("\t".join(r) + "\n")
-    os.replace(os.path.join(RESULTS_DIR, "dtls.tsv.new"), os.path.join(RESULTS_DIR, "dtls.tsv"))
-    print("run_dtls_bench: wrote %s" % os.path.join(RESULTS_DIR, "dtls.tsv"))
-    return subprocess.run([sys.executable, os.path.join(HERE, "results.py"), "--results",
-                           RESULTS_DIR, "--out", RESULTS_MD, "--print", "dtls"]).returncode
+    return bench.write("run_dtls_bench", "dtls", meta + (
+        "meta\tdtls_media_calls\t%d\nmeta\tdtls_step_s\t%g\nmeta\tdtls_hs_timeout_s\t%d\n"
+        % (MEDIA_CALLS, STEP_S, HS_TIMEOUT_S)), rows)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import check, daemon, media, stun  # noqa: E401
+import aioice_party, check, daemon, media, stun  # noqa: E401
 
 PLAIN = "\r\n"
 
@@ -504,39 +504,17 @@ def test_ice_remove_and_lite():
         check.eq(r["result"], "error", "an unknown ICE-lite value: an ng error")
 
 
-def _aioice():
-    try:
-        import aioice  # noqa: F401
-        import aioice.ice
-    except ImportError:
-        check.skip("python3-aioice not installed (scripts/deps.sh check installs it)")
-    # aioice gathers every address but loopback; the daemon here serves
-    # 127.0.0.1: its host candidate is made there, the agent is aioice's
-    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
-    return aioice
-
-
-async def _aioice_party(aioice, d, call, pb, b_port_box, first):
+async def _aioice_party(d, call, pb, b_port_box, first):
     """aioice's Connection as A (controlling, one component, rtcp-mux):
     offer (or re-offer), rtprelay's answer, connect. Returns (conn, port A sends to)."""
-    conn = aioice.Connection(ice_controlling=True, components=1, use_ipv6=False)
-    await conn.gather_candidates()
-    lines = ["a=ice-ufrag:%s" % conn.local_username, "a=ice-pwd:%s" % conn.local_password,
-             "a=rtcp-mux"] + ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
-    host = conn.local_candidates[0]
-    sdp = ("v=0\r\no=- 1 %d IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-           "m=audio %d RTP/AVP 0\r\n%s" % (1 if first else 2, host.port,
-                                            "".join(l + "\r\n" for l in lines)))
-    r = d.ng.offer(sdp, call, "A", **{"rtcp-mux": ["demux"]})
+    conn = await aioice_party.agent(controlling=True)
+    r = d.ng.offer(aioice_party.sdp(conn, version=1 if first else 2), call, "A",
+                   **{"rtcp-mux": ["demux"]})
     b_port_box.append(media.sdp_port(r["sdp"]))
     r = d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
-    uf, pw, cands = stun.sdp_ice(r["sdp"])
+    cands = stun.sdp_ice(r["sdp"])[2]
     check.eq([c[1] for c in cands], [1], "one component toward A (rtcp-mux)")
-    conn.remote_username, conn.remote_password = uf, pw
-    for line in r["sdp"].replace("\r", "").split("\n"):
-        if line.startswith("a=candidate:"):
-            await conn.add_remote_candidate(aioice.Candidate.from_sdp(line[12:]))
-    await conn.add_remote_candidate(None)
+    await aioice_party.learn(conn, r["sdp"])
     return conn, media.sdp_port(r["sdp"])
 
 
@@ -546,22 +524,17 @@ def test_aioice_agent():
     pair, then an ICE restart (a new aioice agent, new credentials) that
     keeps media flowing and moves it to the new pair."""
     import asyncio
-    aioice = _aioice()
+    aioice_party.load()
     d = d_ice()
     call = "ice-aioice"
 
     async def run():
         with media.Peer() as pb:
             box = []
-            conn, a_port = await _aioice_party(aioice, d, call, pb, box, True)
+            conn, a_port = await _aioice_party(d, call, pb, box, True)
             await asyncio.wait_for(conn.connect(), 5)
             b_port = box[-1]
-            for seq in range(1, 6):
-                pb.send(media.rtp(seq=seq, ssrc=0xB), b_port)
-                data = await asyncio.wait_for(conn.recv(), 2)
-                check.eq(media.rtp_header(data)[2], seq, "B's packet %d at aioice" % seq)
-                await conn.send(media.rtp(seq=seq, ssrc=0xA))
-                check.eq(media.rtp_header(pb.recv()[0])[2], seq, "aioice's packet %d at B" % seq)
+            await aioice_party.exchange(conn, pb, b_port, "B", 0xB, 0xA)
             check.eq(ice_role(d, call, "A"), "controlled", "aioice controls")
             if not daemon.IS_RTPENGINE:  # COMPAT.md ICE: `query`
                 q = stream_ice(d, call, "A")
@@ -570,7 +543,7 @@ def test_aioice_agent():
                 check.eq(q["STUN"]["bad integrity"] + q["STUN"]["malformed"], 0,
                          "nothing of aioice's dropped")
             # restart: a new agent with new credentials
-            conn2, a_port2 = await _aioice_party(aioice, d, call, pb, box, False)
+            conn2, a_port2 = await _aioice_party(d, call, pb, box, False)
             check.eq(a_port2, a_port, "the same port toward A")
             pb.send(media.rtp(seq=50, ssrc=0xB), b_port)
             data = await asyncio.wait_for(conn.recv(), 2)
@@ -681,7 +654,7 @@ def test_aioice_controlled_answerer():
     callee, aioice answers as the controlled agent; rtprelay (controlling)
     checks and nominates, aioice's connect() completes, media both ways."""
     import asyncio
-    aioice = _aioice()
+    aioice_party.load()
     d = d_ice()
     call = "ice-aioice-rev"
 
@@ -689,35 +662,12 @@ def test_aioice_controlled_answerer():
         with media.Peer() as pa:
             r = d.ng.offer(pa.sdp(codecs="0"), call, "A", ICE="force",
                            **{"rtcp-mux": ["require"]})
-            uf, pw, cands = stun.sdp_ice(r["sdp"])
+            to_b = r["sdp"]
+            cands = stun.sdp_ice(to_b)[2]
             check.eq([c[1] for c in cands], [1], "rtcp-mux require: one component")
-            conn = aioice.Connection(ice_controlling=False, components=1, use_ipv6=False)
-            await conn.gather_candidates()
-            host = conn.local_candidates[0]
-            lines = ["a=ice-ufrag:%s" % conn.local_username,
-                     "a=ice-pwd:%s" % conn.local_password, "a=rtcp-mux"] + \
-                ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
-            b_sdp = ("v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-                     "t=0 0\r\nm=audio %d RTP/AVP 0\r\n%s"
-                     % (host.port, "".join(l + "\r\n" for l in lines)))
-            r = d.ng.answer(b_sdp, call, "A", "B")
-            check.eq(stun.sdp_ice(r["sdp"])[0], None, "the phone gets no ICE")
-            a_port = media.sdp_port(r["sdp"])
-            conn.remote_username, conn.remote_password = uf, pw
-            for c in cands:
-                await conn.add_remote_candidate(aioice.Candidate(
-                    foundation=c[0], component=c[1], transport="udp", priority=c[2],
-                    host=c[3], port=c[4], type=c[5]))
-            await conn.add_remote_candidate(None)
-            await asyncio.wait_for(conn.connect(), 5)
+            conn, a_port = await aioice_party.answer(d, call, to_b)
             check.eq(ice_role(d, call, "B"), "controlling", "the relay controls toward the answerer")
-            for seq in range(1, 6):
-                pa.send(media.rtp(seq=seq, ssrc=0xA), a_port)
-                data = await asyncio.wait_for(conn.recv(), 2)
-                check.eq(media.rtp_header(data)[2], seq, "the phone's packet %d at aioice" % seq)
-                await conn.send(media.rtp(seq=seq, ssrc=0xB))
-                check.eq(media.rtp_header(pa.recv()[0])[2], seq, "aioice's packet %d at the phone"
-                         % seq)
+            await aioice_party.exchange(conn, pa, a_port, "the phone", 0xA, 0xB)
             await conn.close()
         d.ng.delete(call)
 

@@ -12,7 +12,6 @@ only rtprelay has (its `statistics` `ports`, its per-stream `dropped`
 counters) is guarded with `if not daemon.IS_RTPENGINE:` naming the
 COMPAT.md row."""
 
-import errno
 import http.client
 import os
 import socket
@@ -20,7 +19,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import check, daemon, media, stun  # noqa: E401
+import aioice_party, check, daemon, media, stun  # noqa: E401
+from held_ports import bound, pairs_left, pairs_used
 
 DUAL = ["127.0.0.1", "::1"]
 
@@ -33,40 +33,14 @@ def v6(addr):
     return ":" in addr
 
 
-def bound(host, port):
-    """True if the UDP port is taken on host (a daemon holds it)."""
-    s = socket.socket(socket.AF_INET6 if v6(host) else socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        s.bind((host, port))
-        return False
-    except OSError as e:
-        if e.errno == errno.EADDRINUSE:
-            return True
-        raise
-    finally:
-        s.close()
-
-
 def held(d):
-    """Port pairs the daemon's calls hold over both addresses: rtprelay's
-    statistics (released pairs may stay bound as spares there); rtpengine
-    closes a released pair, so its bound RTP ports are the pairs held
-    (COMPAT.md: Replies, `statistics`)."""
-    if daemon.IS_RTPENGINE:
-        return sum(1 for h in DUAL for p in range(d.port_min - d.port_min % 2, d.port_max + 1, 2)
-                   if bound(h, p))
-    return d.ng.command("statistics")["statistics"]["ports"]["pairs_used"]
+    """Port pairs the daemon's calls hold over both addresses."""
+    return pairs_used(d, DUAL)
 
 
 def held_now(d, want):
-    """held(d), polled up to 2 s under rtpengine until it is `want`
-    (rtpengine closes a deleted call's ports from its timer)."""
-    deadline = time.monotonic() + (2.0 if daemon.IS_RTPENGINE else 0)
-    n = held(d)
-    while n != want and time.monotonic() < deadline:
-        time.sleep(0.05)
-        n = held(d)
-    return n
+    """held(d), polled up to 2 s under rtpengine until it is `want`."""
+    return pairs_left(d, want, DUAL)
 
 
 def ice_offer_sdp(host, port, ufrag, pwd, cands, mux=True, o_id=1):
@@ -120,9 +94,9 @@ def test_candidates_both_families():
             to_a = expect_both(r["sdp"], host, "answer to A")
             rp_uf, rp_pw, _ = stun.sdp_ice(r["sdp"])
             other = px.host
-            check.true(bound(other, to_a[other]) and bound(other, to_a[other] + 1),
+            check.true(bound(to_a[other], other) and bound(to_a[other] + 1, other),
                        "the other family's pair toward A is bound")
-            check.true(bound(other, to_b[other]), "the other family's port toward B is bound")
+            check.true(bound(to_b[other], other), "the other family's port toward B is bound")
             check.eq(held_now(d, before + 4), before + 4,
                      "4 pairs: A's and B's on each address")
             if not daemon.IS_RTPENGINE:  # COMPAT.md ICE: `query`
@@ -165,18 +139,6 @@ def test_candidates_both_families():
         d.ng.delete("dual-plain")
 
 
-def _aioice(host):
-    try:
-        import aioice  # noqa: F401
-        import aioice.ice
-    except ImportError:
-        check.skip("python3-aioice not installed (scripts/deps.sh check installs it)")
-    # aioice gathers every address but loopback: its only host candidate
-    # is made on `host`
-    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [host]
-    return aioice
-
-
 def _aioice_call(ice_host, sdp_host):
     """aioice as A (controlling, rtcp-mux) with its only candidate on
     ice_host, its SDP's c= on sdp_host (rtprelay picks the interface
@@ -185,7 +147,7 @@ def _aioice_call(ice_host, sdp_host):
     they differ): media both ways, strangers on either of A's sockets not
     relayed, then delete frees both."""
     import asyncio
-    aioice = _aioice(ice_host)
+    aioice_party.load(ice_host)
     d = d_dual()
     call = "dual-aioice-%s-%s" % ("6" if v6(ice_host) else "4", "6" if v6(sdp_host) else "4")
 
@@ -193,28 +155,14 @@ def _aioice_call(ice_host, sdp_host):
         with media.Peer(sdp_host) as pb, media.Peer(sdp_host) as s1, \
                 media.Peer(ice_host) as s2:
             before = held_now(d, 0)  # the earlier tests' calls are gone
-            conn = aioice.Connection(ice_controlling=True, components=1,
-                                     use_ipv4=not v6(ice_host), use_ipv6=v6(ice_host))
-            await conn.gather_candidates()
+            conn = await aioice_party.agent(controlling=True, host=ice_host)
             check.eq([c.host for c in conn.local_candidates], [ice_host], "aioice's candidate")
             host = conn.local_candidates[0]
-            ipv = "IP6" if v6(sdp_host) else "IP4"
-            lines = ["a=ice-ufrag:%s" % conn.local_username,
-                     "a=ice-pwd:%s" % conn.local_password, "a=rtcp-mux"] + \
-                ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
-            sdp = ("v=0\r\no=- 1 1 IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\n"
-                   "m=audio %d RTP/AVP 0\r\n%s" % (ipv, sdp_host, ipv, sdp_host, host.port,
-                                                    "".join(l + "\r\n" for l in lines)))
-            r = d.ng.offer(sdp, call, "A", **{"rtcp-mux": ["demux"]})
+            r = d.ng.offer(aioice_party.sdp(conn, sdp_host), call, "A", **{"rtcp-mux": ["demux"]})
             b_port = media.sdp_port(r["sdp"])
             r = d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
             ports = expect_both(r["sdp"], sdp_host, "answer to aioice", comps=(1,))
-            uf, pw, cands = stun.sdp_ice(r["sdp"])
-            conn.remote_username, conn.remote_password = uf, pw
-            for line in r["sdp"].replace("\r", "").split("\n"):
-                if line.startswith("a=candidate:"):
-                    await conn.add_remote_candidate(aioice.Candidate.from_sdp(line[12:]))
-            await conn.add_remote_candidate(None)
+            await aioice_party.learn(conn, r["sdp"])
             await asyncio.wait_for(conn.connect(), 5)
             if not daemon.IS_RTPENGINE:  # COMPAT.md ICE: `query`
                 q = d.ng.query(call)["tags"]["A"]["medias"][0]["streams"][0]["ICE"]
@@ -307,7 +255,7 @@ def test_ice_remove_releases():
         check.eq(media.sdp_port(r["sdp"]), to_b["127.0.0.1"], "B keeps its port")
         check.eq(held_now(d, before + 3), before + 3, "B's other-family pair released")
         if daemon.IS_RTPENGINE:  # rtprelay keeps released pairs bound as spares
-            check.true(not bound("::1", to_b["::1"]), "rtpengine: B's ::1 port closed")
+            check.true(not bound(to_b["::1"], "::1"), "rtpengine: B's ::1 port closed")
         d.ng.answer(pb.sdp(codecs="0"), call, "A", "B")
         # A stops doing ICE: its agent goes, and its pair on ::1
         r = d.ng.offer(pa.sdp(codecs="0", o_id=3), call, "A", ICE="remove")
@@ -315,7 +263,7 @@ def test_ice_remove_releases():
         check.eq(stun.sdp_ice(r["sdp"])[2], [], "A did no ICE: none in the answer to it")
         check.eq(held_now(d, before + 2), before + 2, "A's other-family pair released")
         if daemon.IS_RTPENGINE:
-            check.true(not bound("::1", to_a["::1"]), "rtpengine: A's ::1 port closed")
+            check.true(not bound(to_a["::1"], "::1"), "rtpengine: A's ::1 port closed")
         d.ng.delete(call)
         check.eq(held_now(d, before), before, "delete: all released")
 

@@ -10,8 +10,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import check, daemon, media, stun  # noqa: E401
-from test_ice import _aioice, d_ice, ice_role
+import aioice_party, check, daemon, media, stun  # noqa: E401
+from test_ice import d_ice, ice_role
 
 
 def _cands(sdp):
@@ -64,44 +64,20 @@ def test_aioice_through_relay_candidates():
     """aioice answers the force-relay offer, checks the relay candidates
     (the only ones), connect() completes; media both ways via the relay."""
     import asyncio
-    aioice = _aioice()
+    aioice_party.load()
     d = d_ice()
     call = "ice-relay-aioice"
 
     async def run():
         with media.Peer() as pa:
             r = d.ng.offer(pa.sdp(codecs="0"), call, "A", ICE="force-relay")
-            uf, pw, cands = stun.sdp_ice(r["sdp"])
-            check.eq(media.sdp_port(r["sdp"]), pa.port, "A's own port toward B")
+            to_b = r["sdp"]
+            cands = stun.sdp_ice(to_b)[2]
+            check.eq(media.sdp_port(to_b), pa.port, "A's own port toward B")
             check.eq({c[5] for c in cands}, {"relay"}, "relay candidates %s" % cands)
-            conn = aioice.Connection(ice_controlling=False, components=1, use_ipv6=False)
-            await conn.gather_candidates()
-            host = conn.local_candidates[0]
-            lines = ["a=ice-ufrag:%s" % conn.local_username,
-                     "a=ice-pwd:%s" % conn.local_password, "a=rtcp-mux"] + \
-                ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
-            b_sdp = ("v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-                     "t=0 0\r\nm=audio %d RTP/AVP 0\r\n%s"
-                     % (host.port, "".join(l + "\r\n" for l in lines)))
-            r = d.ng.answer(b_sdp, call, "A", "B")
-            check.eq(stun.sdp_ice(r["sdp"])[0], None, "the phone gets no ICE")
-            a_port = media.sdp_port(r["sdp"])
-            conn.remote_username, conn.remote_password = uf, pw
-            for c in cands:
-                await conn.add_remote_candidate(aioice.Candidate(
-                    foundation=c[0], component=c[1], transport="udp", priority=c[2],
-                    host=c[3], port=c[4], type=c[5]))
-            await conn.add_remote_candidate(None)
-            await asyncio.wait_for(conn.connect(), 5)
+            conn, a_port = await aioice_party.answer(d, call, to_b)
             check.eq(ice_role(d, call, "B"), "controlling", "the relay controls toward B")
-            for seq in range(1, 6):
-                pa.send(media.rtp(seq=seq, ssrc=0xA), a_port)
-                data = await asyncio.wait_for(conn.recv(), 2)
-                check.eq(media.rtp_header(data)[2], seq, "the phone's packet %d at aioice" % seq)
-                await conn.send(media.rtp(seq=seq, ssrc=0xB))
-                data, src = pa.recv()
-                check.eq(media.rtp_header(data)[2], seq, "aioice's packet %d at the phone" % seq)
-                check.eq(src[1], a_port, "from the relay's port")
+            await aioice_party.exchange(conn, pa, a_port, "the phone", 0xA, 0xB, from_port=a_port)
             await conn.close()
         d.ng.delete(call)
 
@@ -114,7 +90,7 @@ def test_answer_direction():
     does ICE (aioice, controlling) gets relay candidates, completes its
     checks against them, and media flows both ways through the relay."""
     import asyncio
-    aioice = _aioice()
+    aioice_party.load()
     d = d_ice()
     with media.Peer() as pa, media.Peer() as pb:
         d.ng.offer(pa.sdp(codecs="0"), "ice-relay-ans-plain", "A")
@@ -127,16 +103,8 @@ def test_answer_direction():
 
     async def run():
         with media.Peer() as pb:
-            conn = aioice.Connection(ice_controlling=True, components=1, use_ipv6=False)
-            await conn.gather_candidates()
-            host = conn.local_candidates[0]
-            lines = ["a=ice-ufrag:%s" % conn.local_username,
-                     "a=ice-pwd:%s" % conn.local_password, "a=rtcp-mux"] + \
-                ["a=candidate:%s" % c.to_sdp() for c in conn.local_candidates]
-            a_sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-                     "t=0 0\r\nm=audio %d RTP/AVP 0\r\n%s"
-                     % (host.port, "".join(l + "\r\n" for l in lines)))
-            r = d.ng.offer(a_sdp, call, "A")
+            conn = await aioice_party.agent(controlling=True)
+            r = d.ng.offer(aioice_party.sdp(conn), call, "A")
             b_port = media.sdp_port(r["sdp"])
             r = d.ng.answer(pb.sdp(codecs="0", extra_media="a=rtcp-mux\r\n"), call, "A", "B",
                             ICE="force-relay")
@@ -144,22 +112,10 @@ def test_answer_direction():
             cands = _cands(r["sdp"])
             check.eq({c[4] for c in cands}, {"relay"}, "relay candidates toward A %s" % cands)
             check.true(all(c[3] != pb.port for c in cands), "at the relay's ports", cands)
-            uf, pw, _ = stun.sdp_ice(r["sdp"])
-            conn.remote_username, conn.remote_password = uf, pw
-            for line in r["sdp"].replace("\r", "").split("\n"):
-                if line.startswith("a=candidate:"):
-                    await conn.add_remote_candidate(aioice.Candidate.from_sdp(line[12:]))
-            await conn.add_remote_candidate(None)
+            await aioice_party.learn(conn, r["sdp"])
             await asyncio.wait_for(conn.connect(), 5)
             check.eq(ice_role(d, call, "A"), "controlled", "aioice controls")
-            for seq in range(1, 6):
-                pb.send(media.rtp(seq=seq, ssrc=0xB), b_port)
-                data = await asyncio.wait_for(conn.recv(), 2)
-                check.eq(media.rtp_header(data)[2], seq, "B's packet %d at aioice" % seq)
-                await conn.send(media.rtp(seq=seq, ssrc=0xA))
-                data, src = pb.recv()
-                check.eq(media.rtp_header(data)[2], seq, "aioice's packet %d at B" % seq)
-                check.eq(src[1], b_port, "from the relay's port")
+            await aioice_party.exchange(conn, pb, b_port, "B", 0xB, 0xA, from_port=b_port)
             await conn.close()
         d.ng.delete(call)
 

@@ -2,14 +2,13 @@
 call / tag / branch with delete-delay, offer- and final-timeout,
 max-sessions, port exhaustion, statistics. A real daemon on loopback."""
 
-import errno
 import os
-import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check, daemon, media  # noqa: E401
+from held_ports import bound, pairs_left, pairs_used
 
 
 def sdp(port, addr="192.0.2.10", extra=""):
@@ -19,42 +18,6 @@ def sdp(port, addr="192.0.2.10", extra=""):
 
 def port_of(r):
     return media.sdp_port(r["sdp"])
-
-
-def bound(port, host="127.0.0.1"):
-    """True if the UDP port is taken on host (the daemon holds it)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        s.bind((host, port))
-        return False
-    except OSError as e:
-        if e.errno == errno.EADDRINUSE:
-            return True
-        raise
-    finally:
-        s.close()
-
-
-def pairs_used(d):
-    """Port pairs held by calls (released pairs may stay bound as spares)."""
-    if daemon.IS_RTPENGINE:
-        # no "ports" in rtpengine's statistics (COMPAT.md: Replies,
-        # statistics); it closes a released pair, so the RTP ports bound in
-        # its range are the pairs held
-        return sum(1 for p in range(d.port_min - d.port_min % 2, d.port_max + 1, 2) if bound(p))
-    return d.ng.command("statistics")["statistics"]["ports"]["pairs_used"]
-
-
-def pairs_left(d, want):
-    """pairs_used, polled up to 2 s under rtpengine until it is `want`:
-    rtpengine closes a deleted call's ports from its timer, a moment after
-    the reply; rtprelay before it."""
-    deadline = time.monotonic() + (2.0 if daemon.IS_RTPENGINE else 0)
-    n = pairs_used(d)
-    while n != want and time.monotonic() < deadline:
-        time.sleep(0.05)
-        n = pairs_used(d)
-    return n
 
 
 def tags(d, call):
