@@ -183,7 +183,7 @@ ng_row() {
 }
 
 rtprelay_rows() {
-	local n rep t cfg extra k0
+	local n rep t cfg extra k0 k1
 	for n in $calls; do
 		for rep in $(seq "$reps"); do
 			for t in -1 0; do
@@ -191,8 +191,9 @@ rtprelay_rows() {
 				[ $t = 0 ] && cfg=rtprelay-kernel extra=--no-fallback
 				k0=$(kforwarded)
 				ng_row $cfg "$n" "$rep" /tmp/rtprelay.log "$top/daemon/rtprelay" --table=$t $extra
+				k1=$(kforwarded) # before the daemon goes: its table goes with it
 				stop $pid
-				note "$cfg N=$n run $rep: the module forwarded $(( $(kforwarded) - k0 )) packets during the run"
+				note "$cfg N=$n run $rep: the module forwarded $((k1 - k0)) packets during the run"
 				grep -iE 'error|warn|kernel' /tmp/rtprelay.log | head -3 | sed 's/^/    /'
 			done
 		done
