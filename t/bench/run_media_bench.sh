@@ -122,34 +122,9 @@ for b in "$MEDIA_LOAD" "$MIN_FORWARDER"; do
 	fi
 done
 
-tmp=$(mktemp -d /tmp/media_bench.XXXXXX)
-# before anything of ours runs: the machine's load as others left it
-"$here/meta.sh" "$RTPRELAY" > "$tmp/meta.tsv"
-daemon_pid=
-cleanup() {
-	if [ -n "$daemon_pid" ]; then
-		stop_daemon "$daemon_pid"
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Stop one process we started: TERM, up to 5 s, then KILL.
-stop_daemon() {
-	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || { daemon_pid=; return 0; }
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		echo "run_media_bench: pid $pid ignored SIGTERM for 5 s, killing" >&2
-		kill -KILL "$pid" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	daemon_pid=
-}
+BENCH_NAME=run_media_bench
+# shellcheck source=daemon_run.sh
+. "$here/daemon_run.sh"
 
 # Wait (up to 5 s) until ADDR:PORT has a UDP socket bound; 0 when it has.
 wait_bound() {

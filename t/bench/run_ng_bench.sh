@@ -45,34 +45,9 @@ if [ ! -x "$NG_BENCH" ]; then
 	exit 1
 fi
 
-tmp=$(mktemp -d /tmp/ng_bench.XXXXXX)
-# before anything of ours runs: the machine's load as others left it
-"$here/meta.sh" "$RTPRELAY" > "$tmp/meta.tsv"
-daemon_pid=
-cleanup() {
-	if [ -n "$daemon_pid" ]; then
-		stop_daemon "$daemon_pid"
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Stop one daemon we started: TERM, up to 5 s, then KILL.
-stop_daemon() {
-	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		echo "run_ng_bench: pid $pid ignored SIGTERM for 5 s, killing" >&2
-		kill -KILL "$pid" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	daemon_pid=
-}
+BENCH_NAME=run_ng_bench
+# shellcheck source=daemon_run.sh
+. "$here/daemon_run.sh"
 
 # A free UDP port on 127.0.0.1 below the media range, different per run.
 free_ng_port() {
