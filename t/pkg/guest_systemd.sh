@@ -26,6 +26,11 @@ prop() { systemctl show -P "$1" "$unit"; }
 field() { awk -v k="$1:" '$1 == k { $1 = ""; print substr($0, 2) }' "$2" 2>/dev/null; }
 journal() { journalctl -b -u "$unit" -o cat --no-pager "$@"; }
 ng() { timeout 60 python3 /usr/bin/rtprelay-ng-client -t 10 "$@"; }
+exits() { # exits KEY: how many KEY= commands systemd ran, how many exited 0
+	local v
+	v=$(prop "$1")
+	echo "$(echo "$v" | grep -c 'pid=[1-9]') $(echo "$v" | grep -c 'code=exited ; status=0 }')"
+}
 rules() { nft list tables 2>/dev/null | grep -c 'inet rtprelay'; }
 uid=$(id -u rtprelay)
 gid=$(id -g rtprelay)
@@ -53,6 +58,9 @@ for c in CapEff CapPrm CapAmb CapBnd; do
 done
 is "main process NoNewPrivs" "$(field NoNewPrivs "$st")" 1
 is "main process RLIMIT_MEMLOCK" "$(awk '/^Max locked memory/ { print $4 }' "/proc/$pid/limits")" unlimited
+# Both ExecStartPre lines have '-' (a failure would not stop the start):
+# systemd records how each exited.
+is "ExecStartPre: commands run, exited 0 (modprobe, --nftables-start)" "$(exits ExecStartPre)" "2 2"
 check "ExecStartPre loaded nft_rtprelay" test -e /sys/module/nft_rtprelay
 is "/proc/rtprelay/control owner (modprobe.d options)" "$(stat -c %U:%G /proc/rtprelay/control 2>/dev/null)" rtprelay:rtprelay
 is "/proc/rtprelay/0 owner" "$(stat -c %U:%G /proc/rtprelay/0 2>/dev/null)" rtprelay:rtprelay
@@ -80,10 +88,14 @@ if echo "$out" | grep -q '"pong"'; then ok "ping -> pong"; else bad "ping: $out"
 echo "== [$(el)] systemctl stop $unit"
 check "systemctl stop $unit" timeout 60 systemctl stop "$unit"
 is "ActiveState" "$(prop ActiveState)" inactive
+# the unit still loaded with what systemd recorded of this run (the check
+# service refers to it)
+is "ExecMainPID (the stopped main process)" "$(prop ExecMainPID)" "$pid"
 is "Result" "$(prop Result)" success
 is "main process exit status" "$(prop ExecMainStatus)" 0
 is "NRestarts" "$(prop NRestarts)" 0
 check "main process gone" test ! -e "/proc/$pid"
+is "ExecStopPost: commands run, exited 0 (--nftables-stop)" "$(exits ExecStopPost)" "1 1"
 is "nftables table inet rtprelay" "$(rules)" 0
 targets=$(field Targets /proc/rtprelay/0/status)
 is "kernel targets of table 0 (none, or the table is gone)" "${targets:-0}" 0
@@ -92,6 +104,7 @@ if [ -z "$out" ]; then ok "journal: nothing of priority warning or worse"; else 
 
 if [ "$fail" != 0 ]; then
 	systemctl status --no-pager "$unit"
+	systemctl show --no-pager -p ExecStartPre -p ExecStopPost "$unit"
 	journal | tail -40
 	systemctl --failed --no-pager
 fi

@@ -28,7 +28,7 @@
 # the installed files and the module DKMS built: the module loaded at boot
 # and by the unit's ExecStartPre, the daemon run as the unit runs it with
 # kernel forwarding on (and off without the module); then, in the same
-# boot, systemd as PID 1 on that root (t/pkg/guest_systemd.sh, ~30 s more)
+# boot, systemd as PID 1 on that root (t/pkg/guest_systemd.sh, ~25 s more)
 # starts, reloads and stops the installed rtprelay.service: active after
 # READY=1, user rtprelay with the unit's capabilities, the module loaded by
 # ExecStartPre, kernel forwarding on, a call kernelized, nothing left
