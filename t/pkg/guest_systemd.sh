@@ -53,6 +53,7 @@ st=/proc/$pid/status
 is "main process" "$(readlink "/proc/$pid/exe")" /usr/bin/rtprelay
 is "main process Uid (real, effective, saved, fs)" "$(field Uid "$st")" "$uid $uid $uid $uid"
 is "main process Gid" "$(field Gid "$st")" "$gid $gid $gid $gid"
+is "the unit's AmbientCapabilities" "$(prop AmbientCapabilities)" "cap_net_admin cap_sys_nice"
 for c in CapEff CapPrm CapAmb CapBnd; do
 	is "main process $c (net_admin, sys_nice)" "$(field "$c" "$st")" "$caps"
 done
