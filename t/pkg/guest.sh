@@ -12,7 +12,9 @@
 # first start after installing the module (not loaded yet: ExecStartPre
 # loads it); the module loaded without the postinst's options (the daemon
 # cannot open /proc/rtprelay: why they exist); no module at all (user
-# space, one log line). Prints "N passed, N failed".
+# space, one log line). Prints "N passed, N failed", then hands the guest
+# to systemd (t/kernel/guest-init.sh execs it as PID 1 on this root) to run
+# t/pkg/guest_systemd.sh: rtprelay.service under systemctl.
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 in=$top/build/pkg
@@ -150,4 +152,28 @@ is "one line: user space only, module not loaded" \
 is "statistics kernel.state" "$(ng statistics --get statistics.kernel.state)" "user space"
 stop_daemon
 run_root ExecStopPost
+
+echo "== [$(el)] hand-over to systemd (t/pkg/guest_systemd.sh runs under it)"
+# The module back where DKMS put it (modules.dep still names it), the
+# check target and service, and masks: systemd-modules-load (the unit's
+# ExecStartPre is to load the module), the timers (apt, man-db), what
+# needs hardware or a first boot, and systemd-tmpfiles-setup (a minute
+# under TCG walking the 9p root; /tmp, /var/tmp and /run are there).
+# t/kernel/guest-init.sh then execs systemd as PID 1 on this root.
+cp "$in"/nft_rtprelay.ko* "/lib/modules/$kver/updates/dkms/"
+sd=/etc/systemd/system
+for u in rtprelay-pkg-check.target rtprelay-pkg-check.service; do
+	sed "s|@HERE@|$here|g" "$here/systemd/$u" >"$sd/$u"
+done
+for u in systemd-modules-load.service timers.target systemd-timesyncd.service \
+	systemd-pstore.service systemd-binfmt.service proc-sys-fs-binfmt_misc.automount \
+	systemd-firstboot.service systemd-repart.service systemd-pcrphase.service \
+	systemd-pcrphase-sysinit.service systemd-machine-id-commit.service \
+	systemd-update-utmp.service systemd-random-seed.service \
+	systemd-tmpfiles-setup.service; do
+	ln -sf /dev/null "$sd/$u"
+done
+check "systemd check units installed" test -s "$sd/rtprelay-pkg-check.service"
+printf '%s\n' /lib/systemd/systemd --unit=rtprelay-pkg-check.target >/run/kmq-init
+cat /proc/uptime >/run/rtprelay-pkg-handoff
 summary

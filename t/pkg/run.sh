@@ -27,8 +27,13 @@
 # Debian's kernel (t/kernel's, one boot, ~2 min) runs t/pkg/guest.sh with
 # the installed files and the module DKMS built: the module loaded at boot
 # and by the unit's ExecStartPre, the daemon run as the unit runs it with
-# kernel forwarding on (and off without the module). Exit status 0 when
-# all pass.
+# kernel forwarding on (and off without the module); then, in the same
+# boot, systemd as PID 1 on that root (t/pkg/guest_systemd.sh, ~25 s more)
+# starts, reloads and stops the installed rtprelay.service: active after
+# READY=1, user rtprelay with the unit's capabilities, the module loaded by
+# ExecStartPre, kernel forwarding on, a call kernelized, nothing left
+# after the stop. Each guest stage prints its own summary line; a missing
+# one fails. Exit status 0 when all pass.
 set -u -o pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,11 +76,16 @@ if [ "${1:-}" != --inner ]; then
 	line=$(echo "$out" | grep -aoE '^[0-9]+ passed, [0-9]+ failed' | tail -1)
 	gfail=${line#* passed, }
 	gfail=${gfail% failed}
-	if [ -z "$line" ] || [ "$vmrc" != 0 ]; then
-		echo "FAIL guest stage: exit status $vmrc, summary '$line'"
+	# and the same boot's systemd stage (t/pkg/guest_systemd.sh): its own
+	# summary, or it did not run
+	sline=$(echo "$out" | grep -aoE '^systemd: [0-9]+ passed, [0-9]+ failed' | tail -1)
+	sfail=${sline#* passed, }
+	sfail=${sfail% failed}
+	if [ -z "$line" ] || [ -z "$sline" ] || [ "$vmrc" != 0 ]; then
+		echo "FAIL guest stage: exit status $vmrc, summaries '$line', '$sline'"
 		exit 1
 	fi
-	[ "$rc" = 0 ] && [ "$gfail" = 0 ]
+	[ "$rc" = 0 ] && [ "$gfail" = 0 ] && [ "$sfail" = 0 ]
 	exit
 fi
 
