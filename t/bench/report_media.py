@@ -25,17 +25,34 @@ SATURATED_P50_US = 100000
 
 
 def parse(lines):
-    """(call counts in order, configs in order, {(n, cfg): {key: value}})."""
-    ns, cfgs, cells = [], [], {}
+    """(call counts in order, configs in order, {(n, cfg): {key: value}}).
+    A configuration run several times (CFG@1, CFG@2, ...: the SRTP rows)
+    is the run of median CPU per packet among those that ended ok, with
+    "runs" (how many) and "runs_us_per_pkt" (every run's, in run order)."""
+    ns, cfgs, runs = [], [], {}
     for f in lines:
         if f[0] != "cell" or len(f) < 5:
             continue
-        n, cfg, key, value = f[1], f[2], f[3], "\t".join(f[4:])
+        n, run, key, value = f[1], f[2], f[3], "\t".join(f[4:])
+        cfg = run.split("@")[0]
         if n not in ns:
             ns.append(n)
         if cfg not in cfgs:
             cfgs.append(cfg)
-        cells.setdefault((n, cfg), {})[key] = value
+        runs.setdefault((n, cfg), {}).setdefault(run, {})[key] = value
+    cells = {}
+    for k, by_run in runs.items():
+        rs = list(by_run.values())
+        if len(rs) == 1:
+            cells[k] = rs[0]
+            continue
+        us = [verdict.num(r.get("daemon_us_per_pkt")) for r in rs]
+        ok = sorted((u, i) for i, (r, u) in enumerate(zip(rs, us))
+                    if r.get("status") == "ok" and u is not None)
+        pick = dict(rs[ok[(len(ok) - 1) // 2][1]] if ok else rs[0])
+        pick["runs"] = str(len(rs))
+        pick["runs_us_per_pkt"] = ", ".join("-" if u is None else "%.3f" % u for u in us)
+        cells[k] = pick
     return ns, cfgs, cells
 
 
@@ -195,7 +212,10 @@ def caveat(b, rows):
         if late is not None and late > LATE_PCT:
             why.append("%s's generator was late > 1 ms for %s%% of packets" % (
                 c, b.get(c, "sender_late_1ms_pct")))
-    return "; caveat: " + ", ".join(why) if why else ""
+    runs = ["%s median of %s runs (us/pkt %s)" % (c, b.get(c, "runs"), b.get(c, "runs_us_per_pkt"))
+            for c in rows if verdict.num(b.get(c, "runs"))]
+    return ("; caveat: " + ", ".join(why) if why else "") + (
+        "; " + ", ".join(runs) if runs else "")
 
 
 def cpu_verdicts(b):
@@ -427,11 +447,14 @@ def render(meta, lines):
     elif "media_pin" in meta:
         out.append("- CPU placement: not pinned (MEDIA_PIN=%s)" % meta["media_pin"])
     if meta.get("media_srtp") == "1":
-        out.append("- SRTP rows (-srtp2rtp-, -rtp2srtp-): at %s calls, %s s measured; the "
+        out.append("- SRTP rows (-srtp2rtp-, -rtp2srtp-): at %s calls, %s s measured, %s runs "
+                   "of each (the SRTP configurations taking turns; a row shows its run of "
+                   "median CPU per packet, the verdicts every run's); the "
                    "generator's SRTP endpoint protects with its own SDES key and unprotects "
                    "with the relay's (libsrtp2), packets failing authentication count as "
                    "lost" % (meta.get("media_srtp_calls", "?"),
-                             meta.get("media_srtp_duration_s", "?")))
+                             meta.get("media_srtp_duration_s", "?"),
+                             meta.get("media_srtp_repeat", "1")))
         if any(conversion(c) in ("savpf2avp", "avp2savpf") for c in cfgs):
             out.append("- WebRTC bridging rows (-savpf2avp-, -avp2savpf-): the same, with the "
                        "SRTP side offered or answered as RTP/SAVPF with a=rtcp-mux (ng "

@@ -59,7 +59,9 @@
 # "fwd-t1 rtpengine-t1"), MEDIA_RTPRELAY_ARGS (more rtprelay arguments, e.g.
 # --media-coalesce-us=0), MEDIA_SRTP (1: also the SRTP rows; 0: not),
 # MEDIA_SRTP_CALLS ("500 1000"), MEDIA_SRTP_DURATION (their measured
-# seconds, 3), MEDIA_PIN (1: pin the one-thread rows, see below; 0: let
+# seconds, 3), MEDIA_SRTP_REPEAT (3: runs of every SRTP row, the SRTP
+# configurations taking turns; the report shows each row's run of median
+# CPU per packet and the others' figures), MEDIA_PIN (1: pin the one-thread rows, see below; 0: let
 # the scheduler place everything). Arguments go to media_load (e.g.
 # --no-raw).
 #
@@ -91,6 +93,7 @@ PYTHON=${PYTHON:-python3}
 MEDIA_SRTP=${MEDIA_SRTP:-1}
 MEDIA_SRTP_CALLS=${MEDIA_SRTP_CALLS:-500 1000}
 MEDIA_SRTP_DURATION=${MEDIA_SRTP_DURATION:-3}
+MEDIA_SRTP_REPEAT=${MEDIA_SRTP_REPEAT:-3}
 MEDIA_PIN=${MEDIA_PIN:-1}
 NCPU=$(nproc)
 CONFIGS="fwd-t1 fwd-t2 rtprelay-t1 rtprelay-t2 rtprelay-epoll-t1 rtpengine-t1 rtpengine-t2"
@@ -99,12 +102,18 @@ rtprelay-savpf2avp-t1 rtpengine-savpf2avp-t1 rtprelay-avp2savpf-t1 rtpengine-avp
 
 # The configurations run at N calls: the plain ones, then the SRTP ones
 # when they are on and N is one of their call counts.
+# An SRTP configuration runs MEDIA_SRTP_REPEAT times, all of them taking
+# turns: CFG@REP names run REP of CFG.
 configs_for() {
-	local n=$1
+	local n=$1 rep c
 	echo "$CONFIGS"
 	if [ "$MEDIA_SRTP" = 1 ]; then
 		case " $MEDIA_SRTP_CALLS " in
-		*" $n "*) echo "$SRTP_CONFIGS" ;;
+		*" $n "*)
+			for rep in $(seq "$MEDIA_SRTP_REPEAT"); do
+				for c in $SRTP_CONFIGS; do echo "$c@$rep"; done
+			done
+			;;
 		esac
 	fi
 }
@@ -164,7 +173,8 @@ batching() {
 # run_one CONFIG CALLS: start the relay, drive it, stop it; figures go to
 # $tmp/CONFIG.CALLS.tsv as media_load printed them plus notes.
 run_one() {
-	local cfg=$1 n=$2 threads=${1##*-t} out="$tmp/$1.$2.tsv" pid rc bin addr load
+	local run=$1 cfg=${1%@*} n=$2 pid rc bin addr load
+	local threads=${cfg##*-t} out="$tmp/$run.$n.tsv"
 	local duration=$MEDIA_DURATION
 	local -a target extra srtp=() relay_cpu=() gen_cpu=()
 	if [ "$MEDIA_PIN" = 1 ] && [ "$threads" = 1 ] && [ "$NCPU" -ge 2 ]; then
@@ -219,7 +229,7 @@ run_one() {
 	fi
 	[ "${cfg%-t*}" = fwd ] && sleep 0.3
 	load=$(cut -d" " -f1 /proc/loadavg)
-	printf 'run_media_bench: %-21s %5d calls ... ' "$cfg" "$n"
+	printf 'run_media_bench: %-23s %5d calls ... ' "$run" "$n"
 	timeout -k 5 $((duration + 90)) "${gen_cpu[@]}" "$MEDIA_LOAD" "${target[@]}" --calls "$n" \
 		--local "$GEN_ADDR" --port-base "$GEN_BASE" --pid "$pid" \
 		--warmup "$MEDIA_WARMUP" --duration "$duration" "${srtp[@]}" \
@@ -256,6 +266,7 @@ echo "run_media_bench: $(sed -n 's/^meta\tdate\t//p' "$tmp/meta.tsv"), load aver
 	printf 'meta\tmedia_srtp_calls\t%s\n' "$MEDIA_SRTP_CALLS"
 	printf 'meta\tmedia_srtp_duration_s\t%s\n' "$MEDIA_SRTP_DURATION"
 	printf 'meta\tmedia_pin\t%s\n' "$MEDIA_PIN"
+	printf 'meta\tmedia_srtp_repeat\t%s\n' "$MEDIA_SRTP_REPEAT"
 } >> "$tmp/meta.tsv"
 for n in $MEDIA_CALLS; do
 	for cfg in $(configs_for "$n"); do
