@@ -438,6 +438,10 @@ def render(meta, lines):
                    any_row.get("pps_per_stream", "?"), any_row.get("pkt_bytes", "?"),
                    meta.get("media_warmup_s", "?"), meta.get("media_duration_s", "?"),
                    meta.get("media_load_args") or "(none)"))
+    if "media_repeat" in meta:
+        out.append("- Runs: every row %s times at its call count, all configurations taking "
+                   "turns run by run; a row shows its run of median CPU per packet, and the "
+                   "verdicts list every run's us/pkt" % meta["media_repeat"])
     if meta.get("media_pin") == "1":
         out.append("- CPU placement: every one-thread row (-t1) runs its relay, all threads, on "
                    "the last CPU and the generator on CPU 0 (taskset), the same for every "
@@ -447,14 +451,11 @@ def render(meta, lines):
     elif "media_pin" in meta:
         out.append("- CPU placement: not pinned (MEDIA_PIN=%s)" % meta["media_pin"])
     if meta.get("media_srtp") == "1":
-        out.append("- SRTP rows (-srtp2rtp-, -rtp2srtp-): at %s calls, %s s measured, %s runs "
-                   "of each (the SRTP configurations taking turns; a row shows its run of "
-                   "median CPU per packet, the verdicts every run's); the "
+        out.append("- SRTP rows (-srtp2rtp-, -rtp2srtp-): at %s calls, %s s measured; the "
                    "generator's SRTP endpoint protects with its own SDES key and unprotects "
                    "with the relay's (libsrtp2), packets failing authentication count as "
                    "lost" % (meta.get("media_srtp_calls", "?"),
-                             meta.get("media_srtp_duration_s", "?"),
-                             meta.get("media_srtp_repeat", "1")))
+                             meta.get("media_srtp_duration_s", "?")))
         if any(conversion(c) in ("savpf2avp", "avp2savpf") for c in cfgs):
             out.append("- WebRTC bridging rows (-savpf2avp-, -avp2savpf-): the same, with the "
                        "SRTP side offered or answered as RTP/SAVPF with a=rtcp-mux (ng "

@@ -49,7 +49,7 @@
 # by its PID (TERM, then KILL after 5 s). Bounded: every media_load run is
 # capped (--max-seconds, and timeout(1) above that), so the whole bench
 # takes about (4 + warm-up + duration) s per run and 21 runs, plus 16 SRTP
-# runs with their shorter window: ~4.5 minutes by default.
+# runs with their shorter window, all MEDIA_REPEAT (3) times: ~17 minutes.
 #
 # Environment: MEDIA_LOAD, MIN_FORWARDER, RTPRELAY, RTPENGINE (binaries),
 # MEDIA_CALLS ("500 1000 2000"), MEDIA_DURATION (measured seconds, 5),
@@ -59,9 +59,9 @@
 # "fwd-t1 rtpengine-t1"), MEDIA_RTPRELAY_ARGS (more rtprelay arguments, e.g.
 # --media-coalesce-us=0), MEDIA_SRTP (1: also the SRTP rows; 0: not),
 # MEDIA_SRTP_CALLS ("500 1000"), MEDIA_SRTP_DURATION (their measured
-# seconds, 3), MEDIA_SRTP_REPEAT (3: runs of every SRTP row, the SRTP
-# configurations taking turns; the report shows each row's run of median
-# CPU per packet and the others' figures), MEDIA_PIN (1: pin the one-thread rows, see below; 0: let
+# seconds, 3), MEDIA_REPEAT (3: runs of every row at a call count, all the
+# configurations taking turns run by run; the report shows each row's run
+# of median CPU per packet and lists every run's), MEDIA_PIN (1: pin the one-thread rows, see below; 0: let
 # the scheduler place everything). Arguments go to media_load (e.g.
 # --no-raw).
 #
@@ -93,7 +93,7 @@ PYTHON=${PYTHON:-python3}
 MEDIA_SRTP=${MEDIA_SRTP:-1}
 MEDIA_SRTP_CALLS=${MEDIA_SRTP_CALLS:-500 1000}
 MEDIA_SRTP_DURATION=${MEDIA_SRTP_DURATION:-3}
-MEDIA_SRTP_REPEAT=${MEDIA_SRTP_REPEAT:-3}
+MEDIA_REPEAT=${MEDIA_REPEAT:-3}
 MEDIA_PIN=${MEDIA_PIN:-1}
 NCPU=$(nproc)
 CONFIGS="fwd-t1 fwd-t2 rtprelay-t1 rtprelay-t2 rtprelay-epoll-t1 rtpengine-t1 rtpengine-t2"
@@ -102,20 +102,19 @@ rtprelay-savpf2avp-t1 rtpengine-savpf2avp-t1 rtprelay-avp2savpf-t1 rtpengine-avp
 
 # The configurations run at N calls: the plain ones, then the SRTP ones
 # when they are on and N is one of their call counts.
-# An SRTP configuration runs MEDIA_SRTP_REPEAT times, all of them taking
-# turns: CFG@REP names run REP of CFG.
+# Every configuration runs MEDIA_REPEAT times, all of them taking turns
+# (a slow spell of the host then hits one run of several rows, not every
+# run of one): CFG@REP names run REP of CFG.
 configs_for() {
 	local n=$1 rep c
-	echo "$CONFIGS"
-	if [ "$MEDIA_SRTP" = 1 ]; then
-		case " $MEDIA_SRTP_CALLS " in
-		*" $n "*)
-			for rep in $(seq "$MEDIA_SRTP_REPEAT"); do
-				for c in $SRTP_CONFIGS; do echo "$c@$rep"; done
-			done
-			;;
-		esac
-	fi
+	for rep in $(seq "$MEDIA_REPEAT"); do
+		for c in $CONFIGS; do echo "$c@$rep"; done
+		if [ "$MEDIA_SRTP" = 1 ]; then
+			case " $MEDIA_SRTP_CALLS " in
+			*" $n "*) for c in $SRTP_CONFIGS; do echo "$c@$rep"; done ;;
+			esac
+		fi
+	done
 }
 
 GEN_ADDR=127.0.0.2
@@ -266,7 +265,7 @@ echo "run_media_bench: $(sed -n 's/^meta\tdate\t//p' "$tmp/meta.tsv"), load aver
 	printf 'meta\tmedia_srtp_calls\t%s\n' "$MEDIA_SRTP_CALLS"
 	printf 'meta\tmedia_srtp_duration_s\t%s\n' "$MEDIA_SRTP_DURATION"
 	printf 'meta\tmedia_pin\t%s\n' "$MEDIA_PIN"
-	printf 'meta\tmedia_srtp_repeat\t%s\n' "$MEDIA_SRTP_REPEAT"
+	printf 'meta\tmedia_repeat\t%s\n' "$MEDIA_REPEAT"
 } >> "$tmp/meta.tsv"
 for n in $MEDIA_CALLS; do
 	for cfg in $(configs_for "$n"); do
