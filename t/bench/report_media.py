@@ -52,6 +52,7 @@ def parse(lines):
         pick = dict(rs[ok[(len(ok) - 1) // 2][1]] if ok else rs[0])
         pick["runs"] = str(len(rs))
         pick["runs_us_per_pkt"] = ", ".join("-" if u is None else "%.3f" % u for u in us)
+        pick["runs_loss_pct"] = ", ".join(r.get("loss_pct", "-") for r in rs)
         cells[k] = pick
     return ns, cfgs, cells
 
@@ -246,13 +247,20 @@ def loss_verdict(b, r, e):
     if not b.same_load(r, e):
         return "not comparable: %s: offered pkt/s %s vs %s (tolerance %.0f%%)" % (
             what, b.get(r, "offered_pps"), b.get(e, "offered_pps"), 100 * verdict.TOLERANCE)
-    le, lr = verdict.num(b.get(e, "loss_pct")), verdict.num(b.get(r, "loss_pct"))
-    if le is None or lr is None:
+    # run by run when the rows ran several times (run k of each in one turn)
+    key = "runs_loss_pct" if b.get(r, "runs_loss_pct", None) and b.get(e, "runs_loss_pct", None) \
+        else "loss_pct"
+    lrs = [verdict.num(x) for x in b.get(r, key).split(", ")]
+    les = [verdict.num(x) for x in b.get(e, key).split(", ")]
+    if None in lrs or None in les or len(lrs) != len(les):
         return "no figures: %s" % what
-    if le > 0:
-        return "no target: %s: %s lost %s%% itself" % (what, e, b.get(e, "loss_pct"))
-    return "target %s: %s: loss %s%% vs %s%%" % (
-        "met" if lr == 0 else "MISSED", what, b.get(r, "loss_pct"), b.get(e, "loss_pct"))
+    shown = "loss%s %s%% vs %s%%" % (" per run" if key != "loss_pct" else "", b.get(r, key),
+                                    b.get(e, key))
+    relevant = [lr for lr, le in zip(lrs, les) if le == 0]
+    if not relevant:
+        return "no target: %s: %s lost packets itself (%s)" % (what, e, shown)
+    return "target %s: %s: %s" % ("met" if all(lr == 0 for lr in relevant) else "MISSED",
+                                  what, shown)
 
 
 def srtp_verdicts(b):
@@ -440,8 +448,9 @@ def render(meta, lines):
                    meta.get("media_load_args") or "(none)"))
     if "media_repeat" in meta:
         out.append("- Runs: every row %s times at its call count, all configurations taking "
-                   "turns run by run; a row shows its run of median CPU per packet, and the "
-                   "verdicts list every run's us/pkt" % meta["media_repeat"])
+                   "turns run by run; a row shows its run of median CPU per packet, the "
+                   "verdicts list every run's us/pkt, and loss is judged run by run (run k "
+                   "of one relay against run k of the other)" % meta["media_repeat"])
     if meta.get("media_pin") == "1":
         out.append("- CPU placement: every one-thread row (-t1) runs its relay, all threads, on "
                    "the last CPU and the generator on CPU 0 (taskset), the same for every "
