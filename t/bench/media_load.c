@@ -282,6 +282,10 @@ static void receive_batch(struct load *L, unsigned e)
 			L->rx_misrouted++; /* another call's or our own stream */
 			continue;
 		}
+		/* relayed during the window, whichever window it was sent in:
+		 * what the relay's CPU of the window did */
+		if (t >= L->m_start && t < L->m_end)
+			L->rx_window++;
 		if (!in.measured)
 			continue;
 		L->rx_measured[in.stream]++;
@@ -525,16 +529,28 @@ static void report(struct load *L, double window_s, double d_cpu, const struct p
 	       L->tx_batches ? (double)atomic_load(&L->tx_total) / (double)L->tx_batches : 0);
 	printf("rx_per_batch\t%.2f\n",
 	       L->rx_calls ? (double)L->rx_batched / (double)L->rx_calls : 0);
+	/* Packets the relay relayed during the window (they reached us in
+	 * it), sent in the window or before: for a relay that keeps up, the
+	 * packets offered in the window; for one that falls behind, fewer
+	 * (its backlog grows), and its CPU of the window did only these. */
+	printf("relayed_in_window\t%" PRIu64 "\nrelayed_pps\t%.0f\n", L->rx_window,
+	       (double)L->rx_window / window_s);
 	if (d_cpu >= 0) {
 		printf("daemon_cpu_pct\t%.1f\n", d_cpu / window_s / 1e4);
-		if (L->rx_measured_total)
-			printf("daemon_us_per_pkt\t%.3f\n", d_cpu / (double)L->rx_measured_total);
+		/* CPU of the window per packet relayed in it; per packet offered
+		 * in it as well (lower for a relay that fell behind: its CPU cap
+		 * over a rate it did not relay) */
+		if (L->rx_window)
+			printf("daemon_us_per_pkt\t%.3f\n", d_cpu / (double)L->rx_window);
+		if (L->tx_measured_total)
+			printf("daemon_us_per_offered_pkt\t%.3f\n",
+			       d_cpu / (double)L->tx_measured_total);
 	}
 	/* where the relay's CPU went: its own code (user) or the kernel's
 	 * (system: sockets, io_uring, wake-ups), and how often it slept and
 	 * woke (fewer packets per wake-up cost more each) */
-	if (d_split && L->rx_measured_total) {
-		double pkts = (double)L->rx_measured_total;
+	if (d_split && L->rx_window) {
+		double pkts = (double)L->rx_window;
 
 		printf("daemon_user_us_per_pkt\t%.3f\n", d_split->user_us / pkts);
 		printf("daemon_sys_us_per_pkt\t%.3f\n", d_split->sys_us / pkts);

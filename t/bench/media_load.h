@@ -67,6 +67,7 @@ struct load {
 	uint64_t rx_measured_total, rx_foreign, rx_misrouted;
 	uint64_t rx_calls, rx_batched;
 	uint64_t rx_srtp_failed; /* failed to unprotect (authentication, replay) */
+	uint64_t rx_window;      /* ours, received during the measured window */
 	struct latency lat;
 };
 

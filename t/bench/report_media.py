@@ -18,8 +18,9 @@ SRTP_CONVERSIONS = (("srtp2rtp", "SRTP->RTP"), ("rtp2srtp", "RTP->SRTP"),
 LATE_PCT = 5.0  # generator late by > 1 ms for more packets than this: flagged
 OTHER_CPUS = 0.25  # CPUs busy with neither relay nor generator: flagged
 # A relay at >= this share of its threads' CPUs, or with a p50 latency above
-# SATURATED_P50_US, was saturated: its us/pkt is then the CPU it had divided
-# by the rate it was offered, not what a packet costs it (flagged).
+# SATURATED_P50_US, was saturated (flagged): it relays fewer packets in the
+# window than it is offered, and its us/pkt (per packet relayed in the
+# window) is what a packet costs it at that load.
 SATURATED_CPU = 0.90
 SATURATED_P50_US = 100000
 
@@ -149,7 +150,7 @@ def status_note(b, cfg):
 
 
 def table(ns, cfgs, cells):
-    head = ["calls", "relay", "batching", "asked/s", "offered/s", "deliv/s", "loss %",
+    head = ["calls", "relay", "batching", "asked/s", "offered/s", "deliv/s", "relayed/s", "loss %",
             "p50 us", "p99 us", "CPU %", "us/pkt", "x fwd-t1", "x rtpengine", "x plain",
             "gen CPU %",
             "busy CPUs", "other CPUs", "load1", "status"]
@@ -161,7 +162,8 @@ def table(ns, cfgs, cells):
                 continue
             g = b.show
             rows.append([n, c, g(c, "batching"), g(c, "target_pps"), g(c, "offered_pps"),
-                         g(c, "delivered_pps"), g(c, "loss_pct"), g(c, "lat_p50_us"),
+                         g(c, "delivered_pps"), g(c, "relayed_pps"), g(c, "loss_pct"),
+                         g(c, "lat_p50_us"),
                          g(c, "lat_p99_us"), g(c, "daemon_cpu_pct"), g(c, "daemon_us_per_pkt"),
                          b.cpu_ratio(c, "fwd-t1"),
                          "-" if c.startswith("rtpengine") else b.cpu_ratio(c, rtpengine_of(c)),
@@ -170,7 +172,7 @@ def table(ns, cfgs, cells):
                          "-" if b.other_cpus(c) is None else "%.2f" % b.other_cpus(c),
                          g(c, "load"),
                          status_note(b, c)])
-    return raw_tsv.md_table(head, rows, "lll" + "r" * 15 + "l")
+    return raw_tsv.md_table(head, rows, "lll" + "r" * 16 + "l")
 
 
 def load_desc(b, c1, c2):
@@ -197,15 +199,17 @@ def saturation(b, cfg):
 def caveat(b, rows):
     """What else was different between rows of the same offered load: other
     work on the machine during the window, a generator that was late
-    (bursts instead of a paced stream), or a relay that was saturated (its
-    us/pkt a CPU cap divided by a rate: the ratio then understates how much
-    cheaper the other row is)."""
+    (bursts instead of a paced stream), or a relay that was saturated (it
+    relayed fewer packets in the window than were offered in it: its us/pkt,
+    per packet relayed, is higher than its CPU over the offered rate)."""
     why = []
     for c in rows:
         sat = saturation(b, c)
         if sat:
-            why.append("%s was saturated (%s): its us/pkt is a CPU cap divided by a "
-                       "rate, not its per-packet cost" % (c, sat))
+            why.append("%s was saturated (%s): it relayed %s of the %s pkt/s offered in the "
+                       "window, so its us/pkt is %s per packet relayed (%s per packet offered)"
+                       % (c, sat, b.get(c, "relayed_pps"), b.get(c, "offered_pps"),
+                          b.get(c, "daemon_us_per_pkt"), b.get(c, "daemon_us_per_offered_pkt")))
         other = b.other_cpus(c)
         late = verdict.num(b.get(c, "sender_late_1ms_pct"))
         if other is not None and other >= OTHER_CPUS:
@@ -507,8 +511,14 @@ COLUMNS = """\
 Columns: batching = how the relay moves packets, as its start-up log says
 (rtpengine: one recvmsg and one sendto per packet); p50/p99 = one-way
 latency through the relay (send to receive, CLOCK_MONOTONIC); CPU % = the
-relay's user+system time in % of one CPU; us/pkt = the relay's CPU
-microseconds per delivered packet; x fwd-t1, x rtpengine = us/pkt over
+relay's user+system time in % of one CPU; relayed/s = the packets of ours
+that reached the generator during the measured window (whenever they were
+sent), per second: what the relay did with its CPU of the window, equal to
+offered/s for a relay that keeps up and less for one whose backlog grows;
+us/pkt = the relay's CPU microseconds of the window per packet it relayed
+in the window (for a relay that fell behind, its CPU over the offered
+rate would credit it with packets it had not yet relayed; the verdicts
+print that figure too); x fwd-t1, x rtpengine = us/pkt over
 fwd-t1's and over rtpengine's with as many threads (and, for an SRTP row,
 the same conversion), at the same offered load (n/c otherwise); x plain =
 an SRTP row's us/pkt over its relay's plain row with as many threads, at
