@@ -6,19 +6,33 @@
  * packet a 16-byte IV that the cipher XORs with the salt to get the first
  * counter block (the last two bytes, the block counter, start at zero).
  * Its key derivation uses the same type, with the label in the IV.
+ *
+ * The keystream is AES-ECB of the counter blocks, made here: a new IV per
+ * packet is then a 16-byte XOR, where OpenSSL's CTR mode would re-run its
+ * context initialisation (parameter lookups through the provider) for
+ * every packet. The blocks of one call go to OpenSSL in one update.
  */
 #include "srtp_evp.h"
 
 #include <openssl/evp.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "srtp_evp_internal.h"
 
 #define SALT_LEN 14
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+
+#define CHUNK_BLOCKS 32 /* counter blocks encrypted per OpenSSL call */
 
 struct icm {
 	struct srtp_evp_cipher base; /* first: the state is the whole object */
 	uint8_t salt[16];            /* the 14-byte salt, then the zero block counter */
+	uint8_t counter[16];         /* the next counter block to encrypt */
+	uint8_t ks[16];              /* the last keystream block made ... */
+	unsigned ks_used;            /* ... and how much of it was used (16: all) */
 };
 
 /* by the key length, as libsrtp2's own: its key derivation asks for the
@@ -36,16 +50,46 @@ static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len, int t
 				     sizeof(struct icm));
 }
 
-static const EVP_CIPHER *ctr_cipher(int base_len)
+static const EVP_CIPHER *ecb_cipher(int base_len)
 {
 	switch (base_len) {
 	case 16:
-		return EVP_aes_128_ctr();
+		return EVP_aes_128_ecb();
 	case 24:
-		return EVP_aes_192_ctr();
+		return EVP_aes_192_ecb();
 	default:
-		return EVP_aes_256_ctr();
+		return EVP_aes_256_ecb();
 	}
+}
+
+/* The counter block after c: big-endian + 1 over all 128 bits, as
+ * OpenSSL's CTR mode (RFC 3711 counts in the last 16 bits only; packets
+ * stay far below 2^16 blocks, where the two agree). */
+static void next_counter(uint8_t c[16])
+{
+	for (int i = 15; i >= 0 && ++c[i] == 0; i--)
+		;
+}
+
+/* n keystream blocks (n <= CHUNK_BLOCKS) from the counter on, into out;
+ * the counter moves past them. */
+static bool keystream(struct icm *s, uint8_t *out, unsigned n)
+{
+	uint8_t in[CHUNK_BLOCKS * 16];
+	int len;
+
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(in + 16 * i, s->counter, 16);
+		next_counter(s->counter);
+	}
+	return EVP_EncryptUpdate(s->base.ctx, out, &len, in, (int)(16 * n)) == 1 &&
+	       len == (int)(16 * n);
+}
+
+static void xor_into(uint8_t *buf, const uint8_t *ks, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] ^= ks[i];
 }
 
 /* key: the AES key, then the salt. */
@@ -55,7 +99,10 @@ static srtp_err_status_t icm_init(void *state, const uint8_t *key)
 
 	memset(s->salt, 0, sizeof(s->salt));
 	memcpy(s->salt, key + s->base.base_len, SALT_LEN);
-	if (EVP_EncryptInit_ex(s->base.ctx, ctr_cipher(s->base.base_len), NULL, key, NULL) != 1)
+	memcpy(s->counter, s->salt, sizeof(s->counter));
+	s->ks_used = sizeof(s->ks);
+	if (EVP_EncryptInit_ex(s->base.ctx, ecb_cipher(s->base.base_len), NULL, key, NULL) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(s->base.ctx, 0) != 1)
 		return srtp_err_status_init_fail;
 	return srtp_err_status_ok;
 }
@@ -64,12 +111,10 @@ static srtp_err_status_t icm_init(void *state, const uint8_t *key)
 static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv, srtp_cipher_direction_t dir)
 {
 	struct icm *s = state;
-	uint8_t counter[16];
 
 	for (int i = 0; i < 16; i++)
-		counter[i] = s->salt[i] ^ iv[i];
-	if (EVP_EncryptInit_ex(s->base.ctx, NULL, NULL, NULL, counter) != 1)
-		return srtp_err_status_cipher_fail;
+		s->counter[i] = s->salt[i] ^ iv[i];
+	s->ks_used = sizeof(s->ks);
 	return srtp_err_status_ok;
 }
 
@@ -78,14 +123,30 @@ static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv, srtp_cipher_direct
 static srtp_err_status_t icm_crypt(void *state, uint8_t *buf, unsigned int *len)
 {
 	struct icm *s = state;
-	int out;
+	uint8_t ks[CHUNK_BLOCKS * 16];
+	size_t left = *len, n;
 
-	if (*len > INT32_MAX)
-		return srtp_err_status_bad_param;
-	if (*len == 0)
-		return srtp_err_status_ok;
-	if (EVP_EncryptUpdate(s->base.ctx, buf, &out, buf, (int)*len) != 1 || out != (int)*len)
-		return srtp_err_status_cipher_fail;
+	/* what the last call left of its last block */
+	n = MIN(left, sizeof(s->ks) - s->ks_used);
+	xor_into(buf, s->ks + s->ks_used, n);
+	s->ks_used += (unsigned)n;
+	buf += n;
+	left -= n;
+	while (left >= 16) {
+		unsigned blocks = (unsigned)MIN(left / 16, CHUNK_BLOCKS);
+
+		if (!keystream(s, ks, blocks))
+			return srtp_err_status_cipher_fail;
+		xor_into(buf, ks, 16 * (size_t)blocks);
+		buf += 16 * (size_t)blocks;
+		left -= 16 * (size_t)blocks;
+	}
+	if (left) {
+		if (!keystream(s, s->ks, 1))
+			return srtp_err_status_cipher_fail;
+		xor_into(buf, s->ks, left);
+		s->ks_used = (unsigned)left;
+	}
 	return srtp_err_status_ok;
 }
 

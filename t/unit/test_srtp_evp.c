@@ -192,6 +192,62 @@ TEST(wrong_answers_fail)
 }
 
 /*
+ * The AES-ICM types make their keystream from counter blocks themselves: for
+ * every key size, after one IV, the keystream in pieces of every length
+ * 1..40 (continuing across calls, past the 32-block chunk, through a
+ * carry out of the last byte) is OpenSSL's AES-CTR from salt XOR IV.
+ */
+TEST(icm_keystream_in_pieces_is_aes_ctr)
+{
+	static const srtp_cipher_type_t *const types[] = { &srtp_evp_aes_icm_128,
+							   &srtp_evp_aes_icm_192,
+							   &srtp_evp_aes_icm_256 };
+	static const EVP_CIPHER *(*const ctrs[])(void) = { EVP_aes_128_ctr, EVP_aes_192_ctr,
+							   EVP_aes_256_ctr };
+	enum { LEN = 1500 };
+
+	CHECK(setup());
+	for (int t = 0; t < 3; t++) {
+		int aes = 16 + 8 * t, n;
+		uint8_t key[32 + 14], iv[16], ctr[16] = { 0 }, want[LEN] = { 0 }, got[LEN] = { 0 };
+		srtp_cipher_t *c = NULL;
+		EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+
+		for (int i = 0; i < aes + 14; i++)
+			key[i] = (uint8_t)(7 * i + t);
+		for (int i = 0; i < 16; i++)
+			iv[i] = (uint8_t)(0xf0 + i);
+		iv[13] = iv[14] = iv[15] = 0xff; /* the counter carries out of its low bytes */
+		for (int i = 0; i < 16; i++)
+			ctr[i] = (uint8_t)((i < 14 ? key[aes + i] : 0) ^ iv[i]);
+		CHECK(ctx != NULL);
+		CHECK(EVP_EncryptInit_ex(ctx, ctrs[t](), NULL, key, ctr) == 1);
+		CHECK(EVP_EncryptUpdate(ctx, want, &n, want, LEN) == 1 && n == LEN);
+		EVP_CIPHER_CTX_free(ctx);
+
+		CHECK_EQ(types[t]->alloc(&c, aes + 14, 0), srtp_err_status_ok);
+		CHECK_EQ(types[t]->init(c->state, key), srtp_err_status_ok);
+		CHECK_EQ(types[t]->set_iv(c->state, iv, srtp_direction_encrypt),
+			 srtp_err_status_ok);
+		for (unsigned off = 0, step = 1; off < LEN; off += step, step = step % 40 + 1) {
+			unsigned k = off + step > LEN ? LEN - off : step;
+
+			CHECK_EQ(types[t]->encrypt(c->state, got + off, &k), srtp_err_status_ok);
+		}
+		CHECK_EQ(memcmp(got, want, LEN), 0);
+		/* a new IV restarts the keystream, whatever the last call left */
+		unsigned k = 700;
+
+		memset(got, 0, sizeof(got));
+		CHECK_EQ(types[t]->set_iv(c->state, iv, srtp_direction_encrypt),
+			 srtp_err_status_ok);
+		CHECK_EQ(types[t]->encrypt(c->state, got, &k), srtp_err_status_ok);
+		CHECK_EQ(memcmp(got, want, 700), 0);
+		CHECK_EQ(types[t]->dealloc(c), srtp_err_status_ok);
+	}
+}
+
+/*
  * RFC 3711 B.3: its master key and salt give the session keys printed
  * there. An SRTP packet built from those session keys by hand (AES-CTR and
  * HMAC-SHA1, one OpenSSL call each) is what srtp_protect makes from the
