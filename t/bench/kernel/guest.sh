@@ -154,7 +154,12 @@ done
 # the rtpengine row below: user space only (--table=-1: its io_uring worker)
 # and with its kernel path (--table=0: its own nft rule, and a target per
 # stream once both sides have sent). Issue 12's target compares these two.
-kforwarded() { awk -F': *' '/^Packets forwarded:/ { print $2 }' /proc/rtprelay/0/status; }
+# what our module's table 0 forwarded so far (0 when there is no table 0)
+kforwarded() {
+	local n
+	n=$(awk -F': *' '/^Packets forwarded:/ { print $2 }' /proc/rtprelay/0/status 2>/dev/null)
+	echo "${n:-0}"
+}
 note() { echo "- $*" >> "$outdir/notes.md"; echo "kbench: $*"; }
 
 # ng_row CFG N REP LOG DAEMON ARGS...: one run of a daemon on CPU 1 whose
@@ -170,6 +175,8 @@ ng_row() {
 		--log-level=4 --log-stderr > "$log" 2>&1 &
 	pid=$!
 	for _ in $(seq 100); do ss -lun | grep -q "$FWD:2223" && break; sleep 0.1; done
+	# the daemon's own table (--table=0 replaces one left by earlier rows)
+	k_start=$(kforwarded)
 	printf 'kbench: %-15s %4d calls, run %d ... ' "$cfg" "$n" "$rep"
 	(sleep 2.5; busy_over $((dur - 1))) > /tmp/cpu.tsv &
 	sampler=$!
@@ -183,17 +190,16 @@ ng_row() {
 }
 
 rtprelay_rows() {
-	local n rep t cfg extra k0 k1
+	local n rep t cfg extra k1
 	for n in $calls; do
 		for rep in $(seq "$reps"); do
 			for t in -1 0; do
 				cfg=rtprelay-user extra=
 				[ $t = 0 ] && cfg=rtprelay-kernel extra=--no-fallback
-				k0=$(kforwarded)
 				ng_row $cfg "$n" "$rep" /tmp/rtprelay.log "$top/daemon/rtprelay" --table=$t $extra
 				k1=$(kforwarded) # before the daemon goes: its table goes with it
 				stop $pid
-				note "$cfg N=$n run $rep: the module forwarded $((k1 - k0)) packets during the run"
+				note "$cfg N=$n run $rep: the module forwarded $((k1 - k_start)) packets during the run"
 				grep -iE 'error|warn|kernel' /tmp/rtprelay.log | head -3 | sed 's/^/    /'
 			done
 		done
