@@ -32,9 +32,10 @@
 # (from its own start-up log), and the run's metadata (t/bench/meta.sh) go
 # to t/bench/results/media.tsv; t/bench/results.py then rewrites RESULTS.md
 # from the raw files there and prints this run's section: the table
-# (offered and delivered packets/s, loss, latency p50/p99 beside each row's
-# batching, CPU per packet) and the verdicts, each judged only between rows
-# that carried the same offered load.
+# (offered, delivered and relayed packets/s, loss, latency p50/p99 beside
+# each row's batching, CPU per packet relayed in the measured window) and
+# the verdicts, each judged only between rows that carried the same offered
+# load.
 #
 # media_load is an open loop (it sends at its rate whatever comes back): a
 # row's offered load is what it actually sent per second in the window;
