@@ -18,8 +18,8 @@ SRTP_CONVERSIONS = (("srtp2rtp", "SRTP->RTP"), ("rtp2srtp", "RTP->SRTP"),
 LATE_PCT = 5.0  # generator late by > 1 ms for more packets than this: flagged
 OTHER_CPUS = 0.25  # CPUs busy with neither relay nor generator: flagged
 # A relay at >= this share of its threads' CPUs, or with a p50 latency above
-# SATURATED_P50_US, was saturated (flagged): it relays fewer packets in the
-# window than it is offered, and its us/pkt (per packet relayed in the
+# SATURATED_P50_US, was saturated (flagged): it may relay fewer packets in
+# the window than it is offered; its us/pkt (per packet relayed in the
 # window) is what a packet costs it at that load.
 SATURATED_CPU = 0.90
 SATURATED_P50_US = 100000
@@ -199,9 +199,10 @@ def saturation(b, cfg):
 def caveat(b, rows):
     """What else was different between rows of the same offered load: other
     work on the machine during the window, a generator that was late
-    (bursts instead of a paced stream), or a relay that was saturated (it
-    relayed fewer packets in the window than were offered in it: its us/pkt,
-    per packet relayed, is higher than its CPU over the offered rate)."""
+    (bursts instead of a paced stream), or a relay that was saturated (one
+    that relayed fewer packets in the window than were offered in it has a
+    us/pkt, per packet relayed, above its CPU over the offered rate: both
+    are given)."""
     why = []
     for c in rows:
         sat = saturation(b, c)
@@ -517,8 +518,8 @@ sent), per second: what the relay did with its CPU of the window, equal to
 offered/s for a relay that keeps up and less for one whose backlog grows;
 us/pkt = the relay's CPU microseconds of the window per packet it relayed
 in the window (for a relay that fell behind, its CPU over the offered
-rate would credit it with packets it had not yet relayed; the verdicts
-print that figure too); x fwd-t1, x rtpengine = us/pkt over
+rate would credit it with packets it had not yet relayed; a saturated
+row's caveat gives that figure too); x fwd-t1, x rtpengine = us/pkt over
 fwd-t1's and over rtpengine's with as many threads (and, for an SRTP row,
 the same conversion), at the same offered load (n/c otherwise); x plain =
 an SRTP row's us/pkt over its relay's plain row with as many threads, at
