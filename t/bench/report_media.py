@@ -27,9 +27,10 @@ SATURATED_P50_US = 100000
 
 def parse(lines):
     """(call counts in order, configs in order, {(n, cfg): {key: value}}).
-    A configuration run several times (CFG@1, CFG@2, ...: the SRTP rows)
+    A configuration run several times (CFG@1, CFG@2, ...: MEDIA_REPEAT)
     is the run of median CPU per packet among those that ended ok, with
-    "runs" (how many) and "runs_us_per_pkt" (every run's, in run order)."""
+    "runs" (how many), "runs_us_per_pkt" and "runs_loss_pct" (every run's,
+    in run order)."""
     ns, cfgs, runs = [], [], {}
     for f in lines:
         if f[0] != "cell" or len(f) < 5:
