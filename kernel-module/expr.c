@@ -93,8 +93,7 @@ static void forward(const struct nft_pktinfo *pkt, struct nft_regs *regs, struct
 		    struct rtprelay_ktarget *kt, unsigned int off, unsigned int len, u8 ttl, u64 t0)
 {
 	struct sk_buff *skb = pkt->skb;
-	struct rtprelay_fwd f = { .in_ttl = ttl };
-	u64 t1 = 0;
+	struct rtprelay_fwd f = { .in_ttl = ttl, .timed = t0 != 0 };
 	int err;
 
 	if (likely(!skb->nf_trace) && rtprelay_fwd_reuse(skb, off, len)) {
@@ -113,16 +112,14 @@ static void forward(const struct nft_pktinfo *pkt, struct nft_regs *regs, struct
 			regs->verdict.code = NF_STOLEN;
 		}
 	}
-	if (unlikely(t0))
-		t1 = local_clock();
 	err = rtprelay_fwd_send(nft_net(pkt), kt, &f);
 	if (likely(!err)) {
 		this_cpu_inc(t->stats->fwd_packets);
 		this_cpu_add(t->stats->fwd_bytes, len);
 		if (unlikely(t0)) {
 			this_cpu_inc(t->stats->timed_packets);
-			this_cpu_add(t->stats->time_own_ns, t1 - t0);
-			this_cpu_add(t->stats->time_send_ns, local_clock() - t1);
+			this_cpu_add(t->stats->time_own_ns, f.t_xmit - t0);
+			this_cpu_add(t->stats->time_send_ns, local_clock() - f.t_xmit);
 		}
 	} else if (err == -ELOOP) {
 		count_error(t, kt);
@@ -154,10 +151,12 @@ static void rtprelay_expr_eval(const struct nft_expr *expr, struct nft_regs *reg
 	if (unlikely(READ_ONCE(rtprelay_timing)))
 		t0 = local_clock() | 1; /* 0: not timed */
 	regs->verdict.code = NFT_BREAK; /* unless forwarded or dropped */
+	/* the rule holds no "meta l4proto udp" (daemon/kernel/nft.c): the
+	 * first test, so that other traffic costs next to nothing */
+	if (!(pkt->flags & NFT_PKTINFO_L4PROTO) || pkt->tprot != IPPROTO_UDP || pkt->fragoff)
+		return;
 	t = rtprelay_table_get_rcu(priv->table);
 	if (!t)
-		return;
-	if (!(pkt->flags & NFT_PKTINFO_L4PROTO) || pkt->tprot != IPPROTO_UDP || pkt->fragoff)
 		return;
 	thoff = nft_thoff(pkt);
 	uh = skb_header_pointer(skb, thoff, sizeof(uh_buf), &uh_buf);

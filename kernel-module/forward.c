@@ -5,7 +5,10 @@
  * route, conntrack entry, early-demux socket, mark, timestamp, VLAN tag,
  * checksum state) is dropped, and the target's UDP and IP headers are
  * pushed in front of the untouched payload, so 4->6 and 6->4 are the same
- * path as 4->4. (A packet the kernel tracer still reads after the verdict
+ * path as 4->4. The packet leaves with the target's own flow hash, as a
+ * socket's packets carry the socket's, so the stack never dissects it to
+ * pick a transmit queue or, on a veth or loopback peer with RPS, a
+ * receive CPU. (A packet the kernel tracer still reads after the verdict
  * is copied instead, see expr.c.) The route comes from a per-target, per-CPU
  * cache (the kernel's dst_cache) that revalidates the entry on every use:
  * an IPv4 route carries the FIB generation it was made in, an IPv6 route
@@ -27,6 +30,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
+#include <linux/sched/clock.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/dst_cache.h>
@@ -54,7 +58,6 @@ bool rtprelay_fwd_reuse(struct sk_buff *skb, unsigned int off, unsigned int len)
 	skb_scrub_packet(skb, true);
 	memset(skb->cb, 0, sizeof(skb->cb));
 	__vlan_hwaccel_clear_tag(skb);
-	skb_clear_hash(skb);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->encapsulation = 0;
 	return true;
@@ -95,8 +98,10 @@ static int make_room(struct sk_buff *skb, const struct dst_entry *dst, unsigned 
 	return skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + iphlen + sizeof(struct udphdr));
 }
 
-static struct udphdr *push_udp(struct sk_buff *skb, const struct rtprelay_target *s)
+/* The UDP header, and the target's flow hash in place of the arrived one. */
+static struct udphdr *push_udp(struct sk_buff *skb, const struct rtprelay_ktarget *kt)
 {
+	const struct rtprelay_target *s = &kt->spec;
 	struct udphdr *uh;
 
 	uh = skb_push(skb, sizeof(*uh));
@@ -105,6 +110,7 @@ static struct udphdr *push_udp(struct sk_buff *skb, const struct rtprelay_target
 	uh->dest = s->dst_out.port;
 	uh->len = htons(skb->len);
 	uh->check = 0;
+	skb_set_hash(skb, kt->txhash, PKT_HASH_TYPE_L4);
 	return uh;
 }
 
@@ -136,7 +142,7 @@ static struct rtable *route4(struct net *net, struct rtprelay_ktarget *kt, __be3
 	return rt;
 }
 
-static int send4(struct net *net, struct rtprelay_ktarget *kt, const struct rtprelay_fwd *f)
+static int send4(struct net *net, struct rtprelay_ktarget *kt, struct rtprelay_fwd *f)
 {
 	const struct rtprelay_target *s = &kt->spec;
 	struct sk_buff *skb = f->skb;
@@ -161,7 +167,7 @@ static int send4(struct net *net, struct rtprelay_ktarget *kt, const struct rtpr
 		goto err_put_route;
 	skb_dst_set(skb, &rt->dst);
 	memcpy(&daddr, s->dst_out.addr, 4);
-	push_udp(skb, s);
+	push_udp(skb, kt);
 	udp_set_csum(false, skb, saddr, daddr, skb->len);
 
 	iph = skb_push(skb, sizeof(*iph));
@@ -177,6 +183,8 @@ static int send4(struct net *net, struct rtprelay_ktarget *kt, const struct rtpr
 	iph->daddr = daddr;
 	ip_select_ident(net, skb, NULL);
 	skb->protocol = htons(ETH_P_IP);
+	if (unlikely(f->timed))
+		f->t_xmit = local_clock();
 	return xmit_errno(ip_local_out(net, NULL, skb));
 
 err_put_route:
@@ -215,7 +223,7 @@ static struct dst_entry *route6(struct net *net, struct rtprelay_ktarget *kt,
 	return dst;
 }
 
-static int send6(struct net *net, struct rtprelay_ktarget *kt, const struct rtprelay_fwd *f)
+static int send6(struct net *net, struct rtprelay_ktarget *kt, struct rtprelay_fwd *f)
 {
 	const struct rtprelay_target *s = &kt->spec;
 	struct sk_buff *skb = f->skb;
@@ -240,7 +248,7 @@ static int send6(struct net *net, struct rtprelay_ktarget *kt, const struct rtpr
 		goto err_put_dst;
 	skb_dst_set(skb, dst);
 	memcpy(&daddr, s->dst_out.addr, 16);
-	push_udp(skb, s);
+	push_udp(skb, kt);
 	udp6_set_csum(false, skb, &saddr, &daddr, skb->len);
 
 	ip6h = skb_push(skb, sizeof(*ip6h));
@@ -252,6 +260,8 @@ static int send6(struct net *net, struct rtprelay_ktarget *kt, const struct rtpr
 	ip6h->saddr = saddr;
 	ip6h->daddr = daddr;
 	skb->protocol = htons(ETH_P_IPV6);
+	if (unlikely(f->timed))
+		f->t_xmit = local_clock();
 	return xmit_errno(ip6_local_out(net, NULL, skb));
 
 err_put_dst:
@@ -261,7 +271,7 @@ err_free_skb:
 	return err;
 }
 
-int rtprelay_fwd_send(struct net *net, struct rtprelay_ktarget *kt, const struct rtprelay_fwd *f)
+int rtprelay_fwd_send(struct net *net, struct rtprelay_ktarget *kt, struct rtprelay_fwd *f)
 {
 	if (kt->spec.dst_out.family == RTPRELAY_AF_INET)
 		return send4(net, kt, f);

@@ -10,11 +10,15 @@ struct rtprelay_ktarget;
 
 /*
  * A packet on its way out: skb holds exactly the UDP payload (skb->data is
- * its first byte); in_ttl is the TTL / hop limit it arrived with.
+ * its first byte); in_ttl is the TTL / hop limit it arrived with. With
+ * timed set, the send stores local_clock() in t_xmit as it hands the packet
+ * to ip_local_out (the module's timing parameter).
  */
 struct rtprelay_fwd {
 	struct sk_buff *skb;
+	u64 t_xmit;
 	u8 in_ttl;
+	bool timed;
 };
 
 /*
@@ -37,6 +41,6 @@ struct sk_buff *rtprelay_fwd_copy(const struct sk_buff *skb, unsigned int off, u
  * arrived with is spent (a loop between targets, see forward.c). Under
  * rcu_read_lock with BH disabled (the route cache is per CPU).
  */
-int rtprelay_fwd_send(struct net *net, struct rtprelay_ktarget *kt, const struct rtprelay_fwd *f);
+int rtprelay_fwd_send(struct net *net, struct rtprelay_ktarget *kt, struct rtprelay_fwd *f);
 
 #endif

@@ -35,7 +35,7 @@ bool rtprelay_timing;
 module_param_named(timing, rtprelay_timing, bool, 0600);
 MODULE_PARM_DESC(
 	timing,
-	"time the forwarding of each packet (status: Forward time); costs two clock reads per packet");
+	"time the forwarding of each packet (status: Time own ns, Time send ns); costs three clock reads per packet");
 
 static DEFINE_SPINLOCK(inject_lock);
 

@@ -75,9 +75,10 @@ struct rtprelay_pcpu_stats {
 	u64 send_errors;
 	u64 dropped_source;
 	u64 dropped_loop; /* TTL spent on the way to a local address */
-	/* with the timing parameter: ns from the expression's start to the
-	 * send, and in the send (route, headers, ip_local_out and everything
-	 * below it down to the device), for forwarded packets */
+	/* with the timing parameter, for forwarded packets: ns from the
+	 * expression's start to ip_local_out (lookup, checks, counters, the
+	 * route from the target's cache, the headers), and in ip_local_out
+	 * with everything below it down to the device */
 	u64 timed_packets, time_own_ns, time_send_ns;
 	u64 pass[RTPRELAY_PASS_COUNT];
 };
@@ -100,6 +101,7 @@ struct rtprelay_ktarget {
 	struct rtprelay_area *area;          /* holds stats */
 	struct rtprelay_stream_stats *stats; /* kernel address of spec.stats_addr */
 	struct dst_cache dst_cache;          /* route to dst_out, per CPU (forward.c) */
+	u32 txhash;                          /* flow hash of every packet sent (forward.c) */
 	struct rcu_head rcu;
 };
 

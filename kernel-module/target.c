@@ -6,6 +6,7 @@
  * or replaced target is freed after a grace period; user space learns that
  * the grace period passed from the BARRIER command.
  */
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
@@ -158,6 +159,11 @@ int rtprelay_target_add(struct rtprelay_table *t, const struct rtprelay_target *
 	kt->spec = *spec;
 	kt->area = area;
 	kt->stats = area->kaddr + (spec->stats_addr - area->uaddr);
+	/* A flow hash per target, as a socket has one (sk_txhash): the
+	 * stack then never dissects our packets to choose a transmit queue
+	 * or a receive CPU. Kept across a replace, so that the stream's
+	 * packets do not change queue (and order) mid-flow. */
+	kt->txhash = old ? old->txhash : (get_random_u32() ?: 1);
 	if (old)
 		err = rhashtable_replace_fast(&t->targets, &old->node, &kt->node, target_params);
 	else

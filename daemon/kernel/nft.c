@@ -405,11 +405,13 @@ static void del_rule(struct batch *bt, const struct knft *k, const char *chain, 
 	batch_msg_done(bt);
 }
 
-/* meta l4proto udp rtprelay table N: raw, for the expression libnftnl does
- * not know (and the two before it, to keep one way of building a rule). */
+/* rtprelay table N: raw, for the expression libnftnl does not know. No
+ * "meta l4proto udp" before it: the expression looks at UDP only and
+ * returns at once for anything else, so a match first would only cost
+ * every packet two more expressions. */
 static void add_forward_rule(struct batch *bt, const struct knft *k)
 {
-	struct nlattr *list, *elem, *data, *val;
+	struct nlattr *list, *elem, *data;
 	struct nlmsghdr *nlh;
 
 	nlh = batch_msg(bt, NFT_MSG_NEWRULE, k->family, NLM_F_CREATE | NLM_F_APPEND,
@@ -417,25 +419,6 @@ static void add_forward_rule(struct batch *bt, const struct knft *k)
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, KNFT_TABLE);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, k->chain);
 	list = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
-
-	elem = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "meta");
-	data = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
-	mnl_attr_put_u32(nlh, NFTA_META_KEY, htonl(NFT_META_L4PROTO));
-	mnl_attr_put_u32(nlh, NFTA_META_DREG, htonl(NFT_REG_1));
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, elem);
-
-	elem = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "cmp");
-	data = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
-	mnl_attr_put_u32(nlh, NFTA_CMP_SREG, htonl(NFT_REG_1));
-	mnl_attr_put_u32(nlh, NFTA_CMP_OP, htonl(NFT_CMP_EQ));
-	val = mnl_attr_nest_start(nlh, NFTA_CMP_DATA);
-	mnl_attr_put_u8(nlh, NFTA_DATA_VALUE, IPPROTO_UDP);
-	mnl_attr_nest_end(nlh, val);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, elem);
 
 	elem = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
 	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "rtprelay");

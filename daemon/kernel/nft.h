@@ -9,7 +9,7 @@
  *       jump rtprelay                      (first, or last with nftables-append)
  *     }
  *     chain rtprelay {                     (nftables-chain)
- *       meta l4proto udp rtprelay table N  (nft(8) cannot show this rule)
+ *       rtprelay table N                   (nft(8) cannot show this rule)
  *     }
  *   }
  *

@@ -1,6 +1,7 @@
 /* ktest: forwarding: v4/v6/4to6/6to4, namespaces, strict source, what goes to user space (see ktest.c). */
 #include "ktest.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -278,6 +280,36 @@ void test_other_source_to_user(void)
 
 /* ---- what goes to user space ---- */
 
+/* TCP to a target's own address and port is none of the module's
+ * business (the daemon's rule has no "meta l4proto udp" in front of the
+ * expression): a connection there works, and the expression does not even
+ * count it as a miss. */
+static void tcp_passes(long long no_target_before)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(23000) };
+	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0), s = -1;
+	int one = 1;
+	bool ok;
+	char got[4] = { 0 };
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ok = bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0;
+	CHECK(ok, "TCP listener on the target's address and port%s%s", ok ? "" : ": ",
+	      ok ? "" : strerror(errno));
+	ok = connect(c, (struct sockaddr *)&a, sizeof(a)) == 0;
+	CHECK(ok, "TCP connect to the target's address and port%s%s", ok ? "" : ": ",
+	      ok ? "" : strerror(errno));
+	s = accept(l, NULL, NULL);
+	CHECK(s >= 0 && write(c, "rtp?", 4) == 4 && read(s, got, 4) == 4 && !memcmp(got, "rtp?", 4),
+	      "bytes over TCP to the target's port arrive (got \"%.4s\")", got);
+	CHECK_EQ(kt_pass_count("no_target") - no_target_before, 0,
+		 "TCP packets counted as no_target");
+	if (s >= 0)
+		close(s);
+	close(c), close(l);
+}
+
 struct pass_case {
 	const char *name;
 	const char *reason; /* the status counter it bumps */
@@ -349,6 +381,7 @@ void test_passthrough(void)
 	}
 	CHECK_EQ(kn_drain(rx, 200), 0, "packets forwarded");
 	CHECK_EQ(kt_ld(&st->packets), 0, "stats packets");
+	tcp_passes(kt_pass_count("no_target"));
 
 	/* Without rtcp-mux RTCP on an RTP port is not forwarded either. */
 	t.flags = 0;

@@ -25,6 +25,8 @@ bin=$top/build/kernel-bench
 calls=${KBENCH_CALLS:-50 200}
 dur=${KBENCH_DURATION:-8}
 reps=${KBENCH_REPEAT:-3}
+rows=" ${KBENCH_ROWS:-user kernel kernel-timed kernel-pre rtprelay-user rtprelay-kernel rtpengine} "
+want() { [[ $rows == *" $1 "* ]]; }
 outdir=${KBENCH_OUT:?}
 GEN=10.99.0.2 FWD=10.99.0.1 BASE=10000 OFFSET=10000
 
@@ -102,10 +104,11 @@ timing() { awk -F': ' '/^(Timed packets|Time own ns|Time send ns):/ { printf "%s
 # and shows their spread (one run's figure swung by a third here).
 for n in $calls; do
 	# kernel-timed: the kernel row again with the module's timing parameter
-	# on (two clock reads per packet), for the split of its time;
+	# on (three clock reads per packet), for the split of its time;
 	# kernel-pre: the rule on the prerouting hook
 	for rep in $(seq "$reps"); do
 	for cfg in user kernel kernel-timed kernel-pre; do
+		want $cfg || continue
 		if [ $cfg = user ]; then
 			taskset -c 1 "$top/t/bench/min_forwarder" --listen $FWD --dest $GEN --base $BASE \
 				--count $((2 * n)) --offset $OFFSET --threads 1 \
@@ -196,6 +199,7 @@ rtprelay_rows() {
 			for t in -1 0; do
 				cfg=rtprelay-user extra=
 				[ $t = 0 ] && cfg=rtprelay-kernel extra=--no-fallback
+				want $cfg || continue
 				ng_row $cfg "$n" "$rep" /tmp/rtprelay.log "$top/daemon/rtprelay" --table=$t $extra
 				k1=$(kforwarded) # before the daemon goes: its table goes with it
 				stop $pid
@@ -239,7 +243,7 @@ rtpe_rows() {
 	echo "del 0" > /proc/rtpengine/control 2>/dev/null
 	rmmod xt_RTPENGINE 2>/dev/null || echo "kbench: xt_RTPENGINE stays loaded (in use)"
 }
-if [ -n "${KBENCH_RTPE_DIR:-}" ]; then
+if [ -n "${KBENCH_RTPE_DIR:-}" ] && want rtpengine; then
 	rtpe_rows
 fi
 exit 0

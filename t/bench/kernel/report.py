@@ -95,10 +95,11 @@ PROSE_TIMING = """\
 
 `kernel-timed` is the kernel row again with the module's `timing`
 parameter on: per forwarded packet, `own` is the module's work from the
-expression's start to the send (lookup, checks, classification, the pinned
-counters, reusing the skb), `send` the route from the target's cache, the
-headers and `ip_local_out` with everything below it down to the veth
-peer's receive queue (POSTROUTING, neighbour output, the veth transmit).
+expression's start to `ip_local_out` (lookup, checks, classification, the
+pinned counters, reusing the skb, the route from the target's cache, the
+new headers), `send` is `ip_local_out` with everything below it down to
+the veth peer's receive queue (POSTROUTING, neighbour output, the veth
+transmit, queueing for the generator's CPU): the stack's transmit path.
 Microseconds of guest time, from `local_clock()`. What `relay/pkt` has
 beyond their sum is the part of the relay CPU's time that is not inside
 the module's call: waking from idle, the interrupt and the softirq, the
@@ -117,6 +118,16 @@ wake-up, system calls, copies), to be set against the module's call.
 Under TCG that shared part is large (emulated idle exits, interrupts and
 IPIs), so it holds the measured ratio down; how large it is on hardware
 is not measurable here.
+"""
+
+PROSE_CEILING = """The ceiling this guest allows, from the same figures: all of the kernel
+row's relay time but `own` is stack work that a user-space forwarder does
+as well (waking up, the interrupt, the receive path up to the input hook,
+where a socket's path only begins; and `send`, the transmit path from
+`ip_local_out` down, which its `sendmmsg` reaches too). So a module whose own work cost
+nothing would still spend relay - own per packet here, and a user row's
+relay / (relay - own) of `kernel-timed` is the largest ratio any
+forwarder inside the kernel could show in this guest at this load.
 """
 
 
@@ -287,6 +298,23 @@ def main():
                           "%.2fx."
                           % (r["n"], u["relay"], outside, u["relay"] - outside, call,
                              (u["relay"] - outside) / call, outside, u["relay"] / r["relay"]))
+        md.append("")
+        md.append(PROSE_CEILING)
+        for r in rows:
+            if "own" not in r or not r["relay"]:
+                continue
+            floor = r["relay"] - r["own"]
+            for ucfg in ("user", "rtprelay-user"):
+                u = by[r["n"]].get(ucfg)
+                if not u or not u["relay"] or floor <= 0:
+                    continue
+                need = u["relay"] / TARGET - floor
+                md.append("- N=%d: %s %.2f / (%.2f - %.2f) = %.2fx at most; %s"
+                          % (r["n"], ucfg, u["relay"], r["relay"], r["own"], u["relay"] / floor,
+                             "%.0fx would need the module's own work at %.2f us or less "
+                             "(measured %.2f)" % (TARGET, need, r["own"]) if need > 0 else
+                             "%.0fx is out of reach here even if the module's own work "
+                             "cost nothing" % TARGET))
         md.append("")
     notes = os.path.join(res, "notes.md")
     if os.path.exists(notes):

@@ -14,7 +14,9 @@
 # run), KBENCH_REPEAT (3 runs of every row, taking turns; the report takes
 # medians), KBENCH_RTPENGINE=0 (no reference row), KBENCH_CPUS (guest vCPUs, 3:
 # CPU 1 relays, the others generate), KBENCH_RESULTS (where to write the
-# report; default t/bench/kernel/RESULTS.md), KBENCH_PROFILE=1 (perf
+# report; default t/bench/kernel/RESULTS.md), KBENCH_ROWS (the rows to run,
+# default all: user kernel kernel-timed kernel-pre rtprelay-user
+# rtprelay-kernel rtpengine), KBENCH_PROFILE=1 (perf
 # profiles of CPU 1 into build/kernel-bench/results/profile.*.txt instead of
 # CPU figures: no report).
 set -uo pipefail
@@ -48,6 +50,7 @@ fi
 cat > "$out/env.sh" <<EOT
 export KBENCH_CALLS="$calls" KBENCH_DURATION=${KBENCH_DURATION:-8} KBENCH_REPEAT=${KBENCH_REPEAT:-3}
 export KBENCH_OUT="$out/results" KBENCH_RTPE_DIR="$rtpe_dir" KBENCH_PROFILE="${KBENCH_PROFILE:-}"
+export KBENCH_ROWS="${KBENCH_ROWS:-}"
 EOT
 cat > "$out/guest-run.sh" <<EOT
 . "$out/env.sh"
