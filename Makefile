@@ -97,7 +97,7 @@ bench: all
 	$(Q)$(MAKE) --no-print-directory bench-replay
 
 # Kernel targets vs a user-space forwarder and rtpengine's kernel module in
-# the qemu guest (~12 min: every row 3 times; KBENCH_CALLS, KBENCH_DURATION,
+# the qemu guest (~9-12 min: every row 3 times; KBENCH_CALLS, KBENCH_DURATION,
 # KBENCH_REPEAT: see t/bench/kernel/run.sh); writes t/bench/kernel/RESULTS.md.
 bench-kernel:
 	$(Q)t/bench/kernel/run.sh

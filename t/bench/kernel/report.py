@@ -120,13 +120,16 @@ IPIs), so it holds the measured ratio down; how large it is on hardware
 is not measurable here.
 """
 
-PROSE_CEILING = """The ceiling this guest allows, from the same figures: all of the kernel
-row's relay time but `own` is stack work that a user-space forwarder does
-as well (waking up, the interrupt, the receive path up to the input hook,
-where a socket's path only begins; and `send`, the transmit path from
-`ip_local_out` down, which its `sendmmsg` reaches too). So a module whose own work cost
-nothing would still spend relay - own per packet here, and a user row's
-relay / (relay - own) of `kernel-timed` is the largest ratio any
+PROSE_CEILING = """\
+The ceiling this guest allows, from the same figures: nearly all of the
+kernel row's relay time but `own` is stack work that a user-space
+forwarder does as well: waking up, the interrupt, the receive path up to
+the input hook (where a socket's path only begins), and `send`, the
+transmit path from `ip_local_out` down, which its `sendmmsg` reaches too.
+(Only the walk of the nftables chain up to the expression is the kernel
+rows' alone, a small part of it.) So a module whose own work cost nothing
+would still spend about relay - own per packet here, and a user row's
+relay / (relay - own) of `kernel-timed` is about the largest ratio any
 forwarder inside the kernel could show in this guest at this load.
 """
 
@@ -309,7 +312,7 @@ def main():
                 if not u or not u["relay"] or floor <= 0:
                     continue
                 need = u["relay"] / TARGET - floor
-                md.append("- N=%d: %s %.2f / (%.2f - %.2f) = %.2fx at most; %s"
+                md.append("- N=%d: %s %.2f / (%.2f - %.2f): about %.2fx at most; %s"
                           % (r["n"], ucfg, u["relay"], r["relay"], r["own"], u["relay"] / floor,
                              "%.0fx would need the module's own work at %.2f us or less "
                              "(measured %.2f)" % (TARGET, need, r["own"]) if need > 0 else
