@@ -98,61 +98,55 @@ sed 's/^/kbench: idle /' "$outdir/idle.tsv"
 
 # "Timed packets", "Time own ns", "Time send ns" of the module's status
 timing() { awk -F': ' '/^(Timed packets|Time own ns|Time send ns):/ { printf "%s ", $2 }' /proc/rtprelay/0/status; }
-# Every row runs $reps times, the configurations taking turns (user,
-# kernel, ..., user, kernel, ...), each run into its own file
-# CFG.N.REP.tsv: the report takes the median of each figure over the runs
-# and shows their spread (one run's figure swung by a third here).
-for n in $calls; do
-	# kernel-timed: the kernel row again with the module's timing parameter
-	# on (three clock reads per packet), for the split of its time;
-	# kernel-pre: the rule on the prerouting hook
-	for rep in $(seq "$reps"); do
-	for cfg in user kernel kernel-timed kernel-pre; do
-		want $cfg || continue
-		if [ $cfg = user ]; then
-			taskset -c 1 "$top/t/bench/min_forwarder" --listen $FWD --dest $GEN --base $BASE \
-				--count $((2 * n)) --offset $OFFSET --threads 1 \
-				--max-seconds $((dur + 60)) > /tmp/relay.log 2>&1 &
-			pid=$!
-			sleep 0.5
-		else
-			[ $cfg = kernel-timed ] && echo 1 > /sys/module/nft_rtprelay/parameters/timing
-			tm0=$(timing)
-			if [ $cfg = kernel-pre ]; then rule_add prerouting || exit 1; else rule_add input || exit 1; fi
-			"$bin/ktargets" 0 $FWD $GEN $BASE $((2 * n)) $OFFSET > /tmp/relay.log 2>&1 &
-			pid=$!
-			for _ in $(seq 100); do grep -q ready /tmp/relay.log && break; sleep 0.1; done
-		fi
-		printf 'kbench: %-6s %4d calls, run %d ... ' $cfg "$n" "$rep"
-		# sampled over [warm-up + 0.5 s, warm-up + duration - 0.5 s];
-		# KBENCH_PROFILE=1: a perf profile of CPU 1 instead (then the CPU
-		# figures include perf's own cost: not for the report's ratios)
-		if [ -n "${KBENCH_PROFILE:-}" ]; then
-			(sleep 2.5; perf record -q -e cpu-clock -C 1 -g -o /tmp/perf.data -- sleep $((dur - 1)) 2>/dev/null
-				perf report -q --stdio --no-children --sort sym -i /tmp/perf.data 2>/dev/null |
-				grep -v '^$' | head -150 > "$outdir/profile.$cfg.$n.$rep.txt") > /tmp/cpu.tsv &
-		else
-			(sleep 2.5; busy_over $((dur - 1))) > /tmp/cpu.tsv &
-		fi
-		sampler=$!
-		timeout -k 5 $((dur + 60)) ip netns exec gen taskset -c $gen_cpus "$top/t/bench/media_load" \
-			--static-offset $OFFSET --fwd $FWD --calls "$n" --local $GEN --port-base $BASE \
-			--pid "$pid" --warmup 2 --duration "$dur" --max-seconds $((dur + 50)) \
-			> "$outdir/$cfg.$n.$rep.tsv" 2> /tmp/load.err
-		wait $sampler
-		cat /tmp/cpu.tsv >> "$outdir/$cfg.$n.$rep.tsv"
-		if [ $cfg = kernel-timed ]; then
-			echo 0 > /sys/module/nft_rtprelay/parameters/timing
-			echo "$tm0 $(timing)" | awk '{ printf "timed_packets\t%d\ntime_own_ns\t%d\ntime_send_ns\t%d\n", $4 - $1, $5 - $2, $6 - $3 }' \
-				>> "$outdir/$cfg.$n.$rep.tsv"
-		fi
-		stop $pid
-		[ $cfg != user ] && nft delete table inet rtprelay
-		sed -n 's/^status\t//p' "$outdir/$cfg.$n.$rep.tsv" | tail -1
-		sed 's/^/    /' /tmp/relay.log | tail -2
-	done
-	done
-done
+# static_run CFG N REP: one run of min_forwarder (user) or of bare kernel
+# targets (kernel; kernel-timed: with the module's timing parameter on,
+# three clock reads per packet, for the split of its time; kernel-pre: the
+# rule on the prerouting hook) into CFG.N.REP.tsv.
+static_run() {
+	local cfg=$1 n=$2 rep=$3 tm0 sampler
+	if [ $cfg = user ]; then
+		taskset -c 1 "$top/t/bench/min_forwarder" --listen $FWD --dest $GEN --base $BASE \
+			--count $((2 * n)) --offset $OFFSET --threads 1 \
+			--max-seconds $((dur + 60)) > /tmp/relay.log 2>&1 &
+		pid=$!
+		sleep 0.5
+	else
+		[ $cfg = kernel-timed ] && echo 1 > /sys/module/nft_rtprelay/parameters/timing
+		tm0=$(timing)
+		if [ $cfg = kernel-pre ]; then rule_add prerouting || return 1; else rule_add input || return 1; fi
+		"$bin/ktargets" 0 $FWD $GEN $BASE $((2 * n)) $OFFSET > /tmp/relay.log 2>&1 &
+		pid=$!
+		for _ in $(seq 100); do grep -q ready /tmp/relay.log && break; sleep 0.1; done
+	fi
+	printf 'kbench: %-6s %4d calls, run %d ... ' $cfg "$n" "$rep"
+	# sampled over [warm-up + 0.5 s, warm-up + duration - 0.5 s];
+	# KBENCH_PROFILE=1: a perf profile of CPU 1 instead (then the CPU
+	# figures include perf's own cost: not for the report's ratios)
+	if [ -n "${KBENCH_PROFILE:-}" ]; then
+		(sleep 2.5; perf record -q -e cpu-clock -C 1 -g -o /tmp/perf.data -- sleep $((dur - 1)) 2>/dev/null
+			perf report -q --stdio --no-children --sort sym -i /tmp/perf.data 2>/dev/null |
+			grep -v '^$' | head -150 > "$outdir/profile.$cfg.$n.$rep.txt") > /tmp/cpu.tsv &
+	else
+		(sleep 2.5; busy_over $((dur - 1))) > /tmp/cpu.tsv &
+	fi
+	sampler=$!
+	timeout -k 5 $((dur + 60)) ip netns exec gen taskset -c $gen_cpus "$top/t/bench/media_load" \
+		--static-offset $OFFSET --fwd $FWD --calls "$n" --local $GEN --port-base $BASE \
+		--pid "$pid" --warmup 2 --duration "$dur" --max-seconds $((dur + 50)) \
+		> "$outdir/$cfg.$n.$rep.tsv" 2> /tmp/load.err
+	wait $sampler
+	cat /tmp/cpu.tsv >> "$outdir/$cfg.$n.$rep.tsv"
+	if [ $cfg = kernel-timed ]; then
+		echo 0 > /sys/module/nft_rtprelay/parameters/timing
+		echo "$tm0 $(timing)" | awk '{ printf "timed_packets\t%d\ntime_own_ns\t%d\ntime_send_ns\t%d\n", $4 - $1, $5 - $2, $6 - $3 }' \
+			>> "$outdir/$cfg.$n.$rep.tsv"
+	fi
+	stop $pid
+	[ $cfg != user ] && nft delete table inet rtprelay
+	sed -n 's/^status\t//p' "$outdir/$cfg.$n.$rep.tsv" | tail -1
+	sed 's/^/    /' /tmp/relay.log | tail -2
+}
+
 # rtprelay itself on CPU 1, its calls set up over ng by the generator as in
 # the rtpengine row below: user space only (--table=-1: its io_uring worker)
 # and with its kernel path (--table=0: its own nft rule, and a target per
@@ -192,24 +186,35 @@ ng_row() {
 	sed -n 's/^status\t//p' "$out" | tail -1
 }
 
-rtprelay_rows() {
-	local n rep t cfg extra k1
-	for n in $calls; do
-		for rep in $(seq "$reps"); do
-			for t in -1 0; do
-				cfg=rtprelay-user extra=
-				[ $t = 0 ] && cfg=rtprelay-kernel extra=--no-fallback
-				want $cfg || continue
-				ng_row $cfg "$n" "$rep" /tmp/rtprelay.log "$top/daemon/rtprelay" --table=$t $extra
-				k1=$(kforwarded) # before the daemon goes: its table goes with it
-				stop $pid
-				note "$cfg N=$n run $rep: the module forwarded $((k1 - k_start)) packets during the run"
-				grep -iE 'error|warn|kernel' /tmp/rtprelay.log | head -3 | sed 's/^/    /'
-			done
+# rtprelay_run CFG N REP: rtprelay-user (--table=-1) or rtprelay-kernel
+# (--table=0 --no-fallback), one run.
+rtprelay_run() {
+	local cfg=$1 n=$2 rep=$3 t=-1 extra= k1
+	[ "$cfg" = rtprelay-kernel ] && t=0 extra=--no-fallback
+	ng_row "$cfg" "$n" "$rep" /tmp/rtprelay.log "$top/daemon/rtprelay" --table=$t $extra
+	k1=$(kforwarded) # while the daemon still holds its table
+	stop $pid
+	note "$cfg N=$n run $rep: the module forwarded $((k1 - k_start)) packets during the run"
+	grep -iE 'error|warn|kernel' /tmp/rtprelay.log | head -3 | sed 's/^/    /'
+}
+
+# Every row of ours runs $reps times, all of them taking turns (user,
+# kernel, ..., rtprelay-kernel, user, kernel, ...), each run into its own
+# file CFG.N.REP.tsv: the report takes the median of each figure over the
+# runs and shows their spread (one run's figure swung by a third here), and
+# a slow spell of the host hits one run of several rows, not every run of
+# one. (The rtpengine rows below need its module and come after.)
+for n in $calls; do
+	for rep in $(seq "$reps"); do
+		for cfg in user kernel kernel-timed kernel-pre rtprelay-user rtprelay-kernel; do
+			want $cfg || continue
+			case $cfg in
+			rtprelay-*) rtprelay_run $cfg "$n" "$rep" ;;
+			*) static_run $cfg "$n" "$rep" || exit 1 ;;
+			esac
 		done
 	done
-}
-rtprelay_rows
+done
 grep -E '^(Packets forwarded|Send errors|Passed)' /proc/rtprelay/0/status | sed 's/^/kbench: /'
 rmmod nft_rtprelay
 

@@ -81,10 +81,13 @@ PROSE_METHOD = """\
   short bursts of packet work far more often than their length warrants.
   Under TCG everything is several times slower than on hardware: only
   ratios between rows of one boot mean anything.
-- Every row runs several times (KBENCH_REPEAT, 3), the configurations
-  taking turns run by run (user, kernel, ..., user, kernel, ...) so that a
-  slow spell of the host hits all of them; a row's figures are the medians
-  over its runs, and its relay range shows how far single runs strayed.
+- Every row runs several times (KBENCH_REPEAT, 3), our configurations
+  taking turns run by run (user, kernel, kernel-timed, kernel-pre,
+  rtprelay-user, rtprelay-kernel, user, kernel, ...) so that a slow spell
+  of the host hits all of them; the rtpengine runs come after (they need
+  its module in place of ours), so its comparisons span more of the
+  host's drift. A row's figures are the medians over its runs, and its
+  relay range shows how far single runs strayed.
 - Rows are compared only when all their runs ended `ok` and their offered
   loads agree within the tolerance printed with the verdicts.
 """
