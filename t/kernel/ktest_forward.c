@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -291,16 +292,21 @@ static void tcp_passes(long long no_target_before)
 	int one = 1;
 	bool ok;
 	char got[4] = { 0 };
+	struct timeval tmo = { .tv_sec = 3 }; /* a dropped SYN or segment fails, never hangs */
 
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo)); /* bounds connect() */
 	ok = bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0;
 	CHECK(ok, "TCP listener on the target's address and port%s%s", ok ? "" : ": ",
 	      ok ? "" : strerror(errno));
-	ok = connect(c, (struct sockaddr *)&a, sizeof(a)) == 0;
+	ok = ok && connect(c, (struct sockaddr *)&a, sizeof(a)) == 0;
 	CHECK(ok, "TCP connect to the target's address and port%s%s", ok ? "" : ": ",
 	      ok ? "" : strerror(errno));
-	s = accept(l, NULL, NULL);
+	if (ok) /* else accept() would wait for ever */
+		s = accept(l, NULL, NULL);
+	if (s >= 0)
+		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
 	CHECK(s >= 0 && write(c, "rtp?", 4) == 4 && read(s, got, 4) == 4 && !memcmp(got, "rtp?", 4),
 	      "bytes over TCP to the target's port arrive (got \"%.4s\")", got);
 	CHECK_EQ(kt_pass_count("no_target") - no_target_before, 0,
