@@ -54,6 +54,23 @@ static void raise_nofile(void)
 	}
 }
 
+/* Before the first thread: a table grown later stalls socket() (process.h). */
+static void reserve_fds(const struct rtprelay_config *cfg)
+{
+	/* every port of the range on every interface address, and room for
+	 * the listeners, ng TCP connections, the kernel's and the pool's */
+	unsigned want = 1024;
+
+	if (cfg->port_min <= cfg->port_max) /* else ports_new refuses the range */
+		want += (cfg->port_max - cfg->port_min + 1) * cfg->n_interfaces;
+	int n = process_reserve_fds(want);
+
+	if (n < 0)
+		log_warnx("cannot reserve %u file descriptors: %s", want, strerror(-n));
+	else
+		log_info("file descriptor table reserved for %d", n);
+}
+
 int main(int argc, char **argv)
 {
 	struct rtprelay_config *boot = config_new();
@@ -109,6 +126,7 @@ int main(int argc, char **argv)
 	if (!rp.base)
 		fatalx("cannot create the event base");
 	raise_nofile();
+	reserve_fds(cfg);
 	/* Before the pool: its backing (pinned or not) is fixed at creation. */
 	if (kernel_start(&kernel, cfg) < 0)
 		goto err_free_base;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -127,4 +128,26 @@ void process_notify(const char *state)
 		return;
 	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sun, len);
 	close(fd);
+}
+
+int process_reserve_fds(unsigned n)
+{
+	struct rlimit rl;
+	int fd, high, err = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < n)
+		n = (unsigned)rl.rlim_cur;
+	if (n < 2)
+		return 0;
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* The table only grows: one descriptor at n - 1, closed again. */
+	high = fcntl(fd, F_DUPFD_CLOEXEC, (int)n - 1);
+	if (high < 0)
+		err = -errno;
+	else
+		close(high);
+	close(fd);
+	return err ? err : (int)n;
 }

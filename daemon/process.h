@@ -25,6 +25,15 @@ void process_daemonize_done(int status);
 /* Write our PID to path (created 0644). 0 or -errno. */
 int process_pidfile_write(const char *path);
 void process_pidfile_remove(const char *path);
+/*
+ * Grow this process's descriptor table to hold descriptors 0..n-1 (n
+ * capped at the open-file limit). Call it before any thread starts: once
+ * threads share the table, the kernel grows it only after an RCU grace
+ * period (synchronize_rcu), so every socket() that crosses 64, 128, 256...
+ * descriptors would stall its thread for that long, seconds on a loaded
+ * host (t/e2e saw an offer take 4.9 s). Returns the size reserved or -errno.
+ */
+int process_reserve_fds(unsigned n);
 /* Send a state string ("READY=1", "STOPPING=1") if $NOTIFY_SOCKET is set. */
 void process_notify(const char *state);
 
