@@ -57,16 +57,19 @@ static void raise_nofile(void)
 /* Before the first thread: a table grown later stalls socket() (process.h). */
 static void reserve_fds(const struct rtprelay_config *cfg)
 {
-	/* every port of the range on every interface address, and room for
-	 * the listeners, ng TCP connections, the kernel's and the pool's */
-	unsigned want = 1024;
+	/* every port of the range on every interface address (both fixed
+	 * until a restart), the ng TCP and HTTP connections allowed, and room
+	 * for the listeners, the kernel's and the pool's */
+	uint64_t want = 1024 + (uint64_t)cfg->n_listen_tcp_ng * cfg->ng_tcp_max_connections +
+			(uint64_t)cfg->n_listen_http * cfg->http_max_connections;
 
 	if (cfg->port_min <= cfg->port_max) /* else ports_new refuses the range */
-		want += (cfg->port_max - cfg->port_min + 1) * cfg->n_interfaces;
-	int n = process_reserve_fds(want);
+		want += (uint64_t)(cfg->port_max - cfg->port_min + 1) * cfg->n_interfaces;
+	want = MIN(want, 1u << 20); /* the kernel's default nr_open */
+	int n = process_reserve_fds((unsigned)want);
 
 	if (n < 0)
-		log_warnx("cannot reserve %u file descriptors: %s", want, strerror(-n));
+		log_warnx("cannot reserve %u file descriptors: %s", (unsigned)want, strerror(-n));
 	else
 		log_info("file descriptor table reserved for %d", n);
 }
