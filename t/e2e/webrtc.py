@@ -406,6 +406,13 @@ def check_phone_sdp(h, call):
              % (call.name, len(sdps), ": " + ", ".join(sorted(set(bad))) if bad else ""))
 
 
+def calls_before(h, poller):
+    """Calls that are not this one: what the poller has seen, and what the
+    relay lists now (the poller may not have polled yet; a call an earlier
+    leg left behind is not this call's)."""
+    return set(poller.calls) | set(h.ng_request({"command": "list"}).get("calls", []))
+
+
 def new_call_ids(poller, before):
     return sorted(cid for cid in poller.calls if cid not in before)
 
@@ -417,7 +424,7 @@ def call_up(h, mark):
 def call_out(h, out, sniffer, poller):
     """baresip calls the phone (SIPp UAS), talks CALL_S s, hangs up."""
     call = Call("webrtc-out", out)
-    before = set(poller.calls)
+    before = calls_before(h, poller)
     mark = len(h.read_log("baresip"))
     phone = h.start("phone-uas", ["sipp", "-sf", os.path.join(HERE, "uas_ws.xml"), "-i",
                                   "127.0.0.1", "-p", str(PHONE_SIP), "-mi", "127.0.0.1", "-mp",
@@ -450,7 +457,7 @@ def call_out(h, out, sniffer, poller):
 def call_in(h, out, sniffer, poller):
     """The phone (SIPp UAC) calls baresip, talks CALL_S s, hangs up."""
     call = Call("webrtc-in", out)
-    before = set(poller.calls)
+    before = calls_before(h, poller)
     mark = len(h.read_log("baresip"))
     call.kmark = len(h.read_log("kamailio-ws"))
     inf = os.path.join(out, "phone-uac.csv")
