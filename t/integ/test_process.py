@@ -664,23 +664,15 @@ def test_fd_table_reserved_before_threads():
 
     # A hard limit of 600 descriptors: the table stops there, start-up goes on.
     def low_limit():
+        daemon._pdeathsig()
         resource.setrlimit(resource.RLIMIT_NOFILE, (600, 600))
-    ng_port = daemon.free_ports([socket.SOCK_DGRAM])[0]
+    ng_port = daemon.free_port()
     with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
         p = subprocess.Popen([daemon.default_bin(), "--foreground", "--log-stderr"]
                              + base_args(ng_port), stdin=subprocess.DEVNULL, stdout=log,
                              stderr=subprocess.STDOUT, preexec_fn=low_limit, env=env())
         try:
-            c = ng.NG(("127.0.0.1", ng_port), timeout=0.3, retries=0)
-            up = False
-            deadline = time.monotonic() + START_TIMEOUT
-            while not up and time.monotonic() < deadline and p.poll() is None:
-                try:
-                    up = c.request({"command": "ping"}).get("result") == "pong"
-                except (ng.NGTimeout, OSError):
-                    time.sleep(0.05)
-            c.close()
-            check.true(up, "started with a 600-descriptor limit", p.poll())
+            wait_ping(ng_port, p)
             size = fd_table_size(p.pid)
             check.true(600 <= size <= 1024, "FDSize %d: the limit, rounded up" % size, size)
         finally:
