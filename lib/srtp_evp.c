@@ -7,6 +7,11 @@
 #include "srtp_evp_internal.h"
 
 static atomic_ulong objects_made;
+static _Thread_local struct srtp_evp_used used;
+
+/* OpenSSL's EVP_CIPHER_CTX is opaque: the bytes at its start that an
+ * update reads (its method, flags and provider context pointers) */
+#define EVP_CTX_BYTES 192
 
 void srtp_evp_count_object(void)
 {
@@ -16,6 +21,36 @@ void srtp_evp_count_object(void)
 unsigned long srtp_evp_objects_made(void)
 {
 	return atomic_load_explicit(&objects_made, memory_order_relaxed);
+}
+
+void srtp_evp_note_cipher(const struct srtp_evp_cipher *o)
+{
+	used.cipher = o;
+	used.cipher_size = o->size;
+	used.cipher_ctx = o->ctx;
+}
+
+void srtp_evp_note_auth(const void *o, size_t size)
+{
+	used.auth = o;
+	used.auth_size = size;
+}
+
+void srtp_evp_used_reset(void)
+{
+	used = (struct srtp_evp_used){ 0 };
+}
+
+struct srtp_evp_used srtp_evp_used_get(void)
+{
+	return used;
+}
+
+unsigned srtp_evp_warm(struct srtp_evp_used u, prefetch_span *out, unsigned k, unsigned n)
+{
+	k = prefetch_span_add(out, k, n, u.cipher, u.cipher_size);
+	k = prefetch_span_add(out, k, n, u.cipher_ctx, EVP_CTX_BYTES);
+	return prefetch_span_add(out, k, n, u.auth, u.auth_size);
 }
 
 static const srtp_cipher_type_t *const ciphers[] = {

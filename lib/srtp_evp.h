@@ -20,6 +20,9 @@
 
 #include <srtp2/auth.h>
 #include <srtp2/cipher.h>
+#include <stddef.h>
+
+#include "prefetch.h"
 
 /*
  * Replace libsrtp2's AES-ICM, AES-GCM and HMAC-SHA1 types with these. Call
@@ -35,6 +38,22 @@ int srtp_evp_register(const char **why);
 /* Cipher and authenticator objects these types have made so far (they are
  * made per session, never per packet): tests see which types are in use. */
 unsigned long srtp_evp_objects_made(void);
+
+/*
+ * The cipher and authenticator objects the calling thread's SRTP packets
+ * went through since srtp_evp_used_reset(): srtp_evp_warm() names the
+ * memory they will read for the next packet of the same session, for the
+ * caller to prefetch (prefetch.h). NULL where none was used (a null
+ * authenticator, libsrtp2's own types). Per packet: a few stores.
+ */
+struct srtp_evp_used {
+	const void *cipher, *cipher_ctx, *auth;
+	size_t cipher_size, auth_size;
+};
+void srtp_evp_used_reset(void);
+struct srtp_evp_used srtp_evp_used_get(void);
+/* u's objects as spans at out[k..n); the new k. Call while they are live. */
+unsigned srtp_evp_warm(struct srtp_evp_used u, prefetch_span *out, unsigned k, unsigned n);
 
 /* The types, each with its known-answer vectors as test_data (RFC 3711
  * B.2, RFC 6188 7.1/7.3, the GCM specification's test case 4, RFC 2202). */

@@ -15,6 +15,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,8 @@ static srtp_err_status_t hmac_start(void *state)
 	struct hmac *s = state;
 
 	s->work = s->inner;
+	srtp_evp_note_auth((const char *)s - offsetof(struct hmac_object, s),
+			   sizeof(struct hmac_object));
 	return srtp_err_status_ok;
 }
 

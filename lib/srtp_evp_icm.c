@@ -115,6 +115,7 @@ static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv, srtp_cipher_direct
 	for (int i = 0; i < 16; i++)
 		s->counter[i] = s->salt[i] ^ iv[i];
 	s->ks_used = sizeof(s->ks);
+	srtp_evp_note_cipher(&s->base);
 	return srtp_err_status_ok;
 }
 

@@ -30,6 +30,11 @@ struct srtp_evp_cipher {
 	int base_len; /* AES key bytes: the key length less the salt */
 };
 
+/* A packet goes through this cipher object or this authenticator object
+ * (size bytes): srtp_evp_used_get() reports it. */
+void srtp_evp_note_cipher(const struct srtp_evp_cipher *o);
+void srtp_evp_note_auth(const void *o, size_t size);
+
 /* A key length of a type family and the type (its id, libsrtp2's
  * algorithm) that serves it. */
 struct srtp_evp_key_len {

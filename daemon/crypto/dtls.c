@@ -538,3 +538,13 @@ bool dtls_srtp_out(struct media_dtls *d, bool rtcp, uint8_t *p, size_t *len, siz
 	}
 	return srtp_dir_protect(c->out, rtcp, p, len, cap) == SRTP_OK;
 }
+
+unsigned dtls_srtp_warm(const struct media_dtls *d, bool out, prefetch_span *spans, unsigned k,
+			unsigned n)
+{
+	const struct dtls_conn *c = &d->c[0];
+
+	k = prefetch_span_add(spans, k, n, &d->in_use, sizeof(d->in_use));
+	k = prefetch_span_add(spans, k, n, &c->in, 2 * sizeof(c->in));
+	return srtp_dir_warm(out ? c->out : c->in, spans, k, n);
+}

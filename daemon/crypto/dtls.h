@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "crypto/dtls_cert.h"
+#include "prefetch.h"
 
 struct media;
 struct stream;
@@ -122,6 +123,11 @@ void dtls_packet(struct stream *s, const uint8_t *p, size_t len, const struct so
  */
 bool dtls_srtp_in(struct media_dtls *d, bool rtcp, uint8_t *p, size_t *len);
 bool dtls_srtp_out(struct media_dtls *d, bool rtcp, uint8_t *p, size_t *len, size_t cap);
+/* What the next RTP packet through dtls_srtp_in (out: dtls_srtp_out) will
+ * read, as spans at spans[k..n) (prefetch.h); the new k. Worker, call
+ * lock held. */
+unsigned dtls_srtp_warm(const struct media_dtls *d, bool out, prefetch_span *spans, unsigned k,
+			unsigned n);
 
 const char *dtls_state_name(enum dtls_state s);
 

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <srtp2/srtp.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "log.h"
@@ -26,6 +27,7 @@ struct srtp_dir {
 	bool mki;
 	unsigned n_ssrcs;
 	uint32_t ssrcs[SRTP_DIR_SSRCS]; /* network byte order, most recent first */
+	struct srtp_evp_used used;      /* by the last packet that went through */
 };
 
 int srtp_dir_library_init(void)
@@ -205,11 +207,13 @@ enum srtp_result srtp_dir_unprotect(struct srtp_dir *d, bool rtcp, uint8_t *p, s
 
 	if (!packet_ssrc(rtcp, p, *len, &ssrc))
 		return SRTP_ERROR;
+	srtp_evp_used_reset();
 	srtp_err_status_t e = rtcp ? srtp_unprotect_rtcp_mki(d->session, p, &n, d->mki)
 				   : srtp_unprotect_mki(d->session, p, &n, d->mki);
 
 	if (e != srtp_err_status_ok)
 		return result(e);
+	d->used = srtp_evp_used_get();
 	ssrc_use(d, ssrc); /* libsrtp2 made its stream if it was new */
 	*len = (size_t)n;
 	return SRTP_OK;
@@ -226,10 +230,23 @@ enum srtp_result srtp_dir_protect(struct srtp_dir *d, bool rtcp, uint8_t *p, siz
 	if (!packet_ssrc(rtcp, p, *len, &ssrc))
 		return SRTP_ERROR;
 	ssrc_use(d, ssrc);
+	srtp_evp_used_reset();
 	srtp_err_status_t e = rtcp ? srtp_protect_rtcp_mki(d->session, p, &n, d->mki, 0)
 				   : srtp_protect_mki(d->session, p, &n, d->mki, 0);
 
-	if (e == srtp_err_status_ok)
+	if (e == srtp_err_status_ok) {
 		*len = (size_t)n;
+		d->used = srtp_evp_used_get();
+	}
 	return result(e);
+}
+
+unsigned srtp_dir_warm(const struct srtp_dir *d, prefetch_span *out, unsigned k, unsigned n)
+{
+	if (!d)
+		return k;
+	k = prefetch_span_add(out, k, n, d, offsetof(struct srtp_dir, used));
+	/* libsrtp2's session head; what hangs off it is libsrtp2's own */
+	k = prefetch_span_add(out, k, n, d->session, 3 * sizeof(void *));
+	return srtp_evp_warm(d->used, out, k, n);
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prefetch.h"
 #include "sdes.h"
 
 struct srtp_dir;
@@ -41,5 +42,11 @@ enum srtp_result {
 enum srtp_result srtp_dir_unprotect(struct srtp_dir *d, bool rtcp, uint8_t *p, size_t *len);
 enum srtp_result srtp_dir_protect(struct srtp_dir *d, bool rtcp, uint8_t *p, size_t *len,
 				  size_t cap);
+
+/* What the next packet through d will read (d's own state, libsrtp2's
+ * session head, the cipher and authenticator objects the last packet
+ * used) as spans at out[k..n) (prefetch.h); the new k. NULL adds nothing.
+ * Call lock held. */
+unsigned srtp_dir_warm(const struct srtp_dir *d, prefetch_span *out, unsigned k, unsigned n);
 
 #endif

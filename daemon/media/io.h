@@ -36,10 +36,15 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "prefetch.h"
+
 struct stream;
 struct worker;
 struct workers;
 struct event;
+
+/* spans a socket keeps for its next packet (media_route_warm) */
+#define MEDIA_SOCKET_WARM 24
 
 struct media_socket {
 	int fd;
@@ -50,6 +55,11 @@ struct media_socket {
 	struct worker *worker; /* the one that reads it */
 	struct event *ev;      /* epoll backend */
 	int uring_state;       /* io_uring backend: the worker's own */
+	/* io_uring backend, the worker's own: what the last packet routed
+	 * from this socket read (media_route_warm), prefetched while the
+	 * worker handles the completions before the next one from here. */
+	unsigned n_warm;
+	prefetch_span warm[MEDIA_SOCKET_WARM];
 };
 
 /* Take over a bound socket and start reading it on a worker. Main thread. */

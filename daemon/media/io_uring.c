@@ -45,6 +45,8 @@
 #define BUF_GROUP 0
 #define COALESCE_BATCH 64 /* a coalescing wait ends early with this many */
 #define COALESCE_AFTER 2  /* packets a round must receive to coalesce the next wait */
+#define ROUND_BATCH 64    /* completions taken off the ring at a time */
+#define WARM_AHEAD 4      /* completions prefetched ahead of the one handled, per stage */
 
 enum tag { TAG_RECV, TAG_SEND, TAG_WAKE, TAG_CANCEL };
 #define TAG_MASK 3u
@@ -217,6 +219,7 @@ static void on_packet(struct uring_worker *uw, struct media_socket *ms, unsigned
 		os = media_route(s, p, &len, BUF_SIZE - (size_t)(p - buf), o->flags & MSG_TRUNC,
 				 &src, now);
 		if (os) {
+			ms->n_warm = media_route_warm(s, os, ms->warm, MEDIA_SOCKET_WARM);
 			sl->dst = os->endpoint;
 			sl->out = stream_sock_for(os, os->endpoint.ss_family);
 			/* Seen under the call lock: the control thread takes a
@@ -410,10 +413,65 @@ static bool pending(const struct uring_worker *uw)
 	return uw->rearm->len || uw->cancels->len || uw->stop_pending || uw->wake_pending;
 }
 
+/*
+ * Prefetching (prefetch.h). A round's completions are known up front: while
+ * it handles one, the worker fetches the lines of those a few places
+ * ahead, first the socket (which keeps the spans its last packet read,
+ * media_route_warm), then those spans; for a finished send, its slot, then
+ * the sockets whose references it drops.
+ */
+static void fetch(const void *p, size_t size)
+{
+	prefetch_span s;
+
+	if (prefetch_span_add(&s, 0, 1, p, size))
+		prefetch_span_fetch(s);
+}
+
+static void warm_first(struct uring_worker *uw, const struct io_uring_cqe *c)
+{
+	switch (c->user_data & TAG_MASK) {
+	case TAG_RECV:
+		fetch((void *)(uintptr_t)(c->user_data & ~(uint64_t)TAG_MASK),
+		      sizeof(struct media_socket));
+		break;
+	case TAG_SEND:
+		fetch(&uw->slots[c->user_data >> 2], sizeof(struct send_slot));
+		break;
+	default:
+		break;
+	}
+}
+
+static void warm_second(struct uring_worker *uw, const struct io_uring_cqe *c)
+{
+	switch (c->user_data & TAG_MASK) {
+	case TAG_RECV: {
+		/* referenced by its armed receive, which this completion is of */
+		const struct media_socket *ms = (void *)(uintptr_t)(c->user_data &
+								    ~(uint64_t)TAG_MASK);
+
+		for (unsigned i = 0; i < ms->n_warm; i++)
+			prefetch_span_fetch(ms->warm[i]);
+		break;
+	}
+	case TAG_SEND: {
+		const struct send_slot *sl = &uw->slots[c->user_data >> 2];
+
+		if (sl->in)
+			fetch(&sl->in->refs, sizeof(sl->in->refs));
+		if (sl->out)
+			fetch(&sl->out->refs, sizeof(sl->out->refs));
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 /* Handle what completed. */
 static void round_once(struct uring_worker *uw)
 {
-	struct io_uring_cqe *cqe;
 	unsigned n = 0;
 	bool woken = false;
 	int64_t now = clock_mono_us();
@@ -422,23 +480,43 @@ static void round_once(struct uring_worker *uw)
 	 * needs an SQE may have to submit, and the kernel wants room in the
 	 * completion queue for that. Bounded: what arrives meanwhile waits
 	 * for the next round. */
-	while (n < uw->cq_entries && io_uring_peek_cqe(&uw->ring, &cqe) == 0) {
-		struct io_uring_cqe c = *cqe;
+	while (n < uw->cq_entries) {
+		struct io_uring_cqe *at[ROUND_BATCH], batch[ROUND_BATCH];
+		unsigned got = io_uring_peek_batch_cqe(&uw->ring, at,
+						       MIN(ROUND_BATCH, uw->cq_entries - n));
 
-		io_uring_cqe_seen(&uw->ring, cqe);
-		n++;
-		switch (c.user_data & TAG_MASK) {
-		case TAG_RECV:
-			on_recv(uw, &c, now);
+		if (!got)
 			break;
-		case TAG_SEND:
-			on_sent(uw, &c);
-			break;
-		case TAG_WAKE:
-			woken = true;
-			break;
-		default:
-			break; /* a cancel's own completion */
+		for (unsigned i = 0; i < got; i++)
+			batch[i] = *at[i];
+		io_uring_cq_advance(&uw->ring, got);
+		n += got;
+		/* Two stages ahead of the completion handled: the socket (and
+		 * the addresses it keeps), then those addresses. */
+		for (unsigned i = 0; i < got && i < 2 * WARM_AHEAD; i++)
+			warm_first(uw, &batch[i]);
+		for (unsigned i = 0; i < got && i < WARM_AHEAD; i++)
+			warm_second(uw, &batch[i]);
+		for (unsigned i = 0; i < got; i++) {
+			struct io_uring_cqe *c = &batch[i];
+
+			if (i + 2 * WARM_AHEAD < got)
+				warm_first(uw, &batch[i + 2 * WARM_AHEAD]);
+			if (i + WARM_AHEAD < got)
+				warm_second(uw, &batch[i + WARM_AHEAD]);
+			switch (c->user_data & TAG_MASK) {
+			case TAG_RECV:
+				on_recv(uw, c, now);
+				break;
+			case TAG_SEND:
+				on_sent(uw, c);
+				break;
+			case TAG_WAKE:
+				woken = true;
+				break;
+			default:
+				break; /* a cancel's own completion */
+			}
 		}
 	}
 	if (woken) {

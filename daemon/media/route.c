@@ -8,6 +8,7 @@
 #include "crypto/media_sdes.h"
 #include "ice/agent.h"
 #include "kernel/offload.h"
+#include "media/io.h"
 #include "rtp.h"
 #include "sockaddr.h"
 
@@ -189,4 +190,46 @@ struct stream *media_route(struct stream *s, uint8_t *p, size_t *lenp, size_t ca
 void media_route_send_errors(struct stream *s, unsigned n)
 {
 	bump(&s->stats->errors, n);
+}
+
+#define SPAN(k, ...) prefetch_span_add(out, (k), n, __VA_ARGS__)
+/* the fields from a to b (inclusive) of *o */
+#define FIELDS(o, a, b) \
+	&(o)->a, offsetof(__typeof__(*(o)), b) + sizeof((o)->b) - offsetof(__typeof__(*(o)), a)
+
+unsigned media_route_warm(const struct stream *s, const struct stream *os, prefetch_span *out,
+			  unsigned n)
+{
+	const struct media *m = s->media, *pm = os->media;
+	const struct monologue *peer = pm->ml;
+	unsigned k = 0;
+
+	/* roughly in the order media_route reads them */
+	k = SPAN(k, m->ml, sizeof(*m->ml));
+	k = SPAN(k, &m->ml->call->lock, sizeof(m->ml->call->lock));
+	k = SPAN(k, &m->ml, sizeof(m->ml));
+	k = SPAN(k, FIELDS(m, rejected, dtls));
+	/* the stream's own state, up to its kernel target (not read here) */
+	k = SPAN(k, s, offsetof(struct stream, koff) + offsetof(struct stream_offload, target));
+	k = SPAN(k, s->stats, sizeof(*s->stats));
+	if (m->sdes) {
+		k = SPAN(k, FIELDS(m->sdes, in, out));
+		k = srtp_dir_warm(m->sdes->in, out, k, n);
+	}
+	if (m->dtls)
+		k = dtls_srtp_warm(m->dtls, false, out, k, n);
+	k = SPAN(k, peer->medias, sizeof(*peer->medias));
+	k = SPAN(k, peer->medias->pdata, peer->medias->len * sizeof(void *));
+	k = SPAN(k, &pm->ml, sizeof(pm->ml));
+	k = SPAN(k, FIELDS(pm, rejected, dtls));
+	k = SPAN(k, os, offsetof(struct stream, endpoint) + sizeof(os->endpoint));
+	if (pm->sdes) {
+		k = SPAN(k, FIELDS(pm->sdes, in, out));
+		k = srtp_dir_warm(pm->sdes->out, out, k, n);
+	}
+	if (pm->dtls)
+		k = dtls_srtp_warm(pm->dtls, true, out, k, n);
+	if (os->sock)
+		k = SPAN(k, os->sock, offsetof(struct media_socket, n_warm));
+	return k;
 }

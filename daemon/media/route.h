@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "prefetch.h"
+
 struct stream;
 
 /*
@@ -25,6 +27,15 @@ struct stream;
  */
 struct stream *media_route(struct stream *s, uint8_t *p, size_t *len, size_t cap, bool truncated,
 			   const struct sockaddr_storage *src, int64_t now);
+
+/*
+ * What the next packet from s to os will read (the streams, their media,
+ * parties and call, the counters, the SRTP sessions) as spans at out[0..n)
+ * (prefetch.h); how many. The call lock of s is held, right after
+ * media_route returned os.
+ */
+unsigned media_route_warm(const struct stream *s, const struct stream *os, prefetch_span *out,
+			  unsigned n);
 
 /* Count n packets s could not send. The call lock of s is held. */
 void media_route_send_errors(struct stream *s, unsigned n);

@@ -399,6 +399,83 @@ TEST(every_suite_both_ways)
 	}
 }
 
+static bool covers(const prefetch_span *s, unsigned n, const void *p)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uintptr_t first = s[i] & ~(uintptr_t)(PREFETCH_LINE - 1);
+		uintptr_t lines = (s[i] & (PREFETCH_LINE - 1)) + 1;
+
+		if ((uintptr_t)p >= first && (uintptr_t)p < first + lines * PREFETCH_LINE)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What a worker prefetches for a session's next packet: the session's own
+ * state, and, once a packet went through, the cipher and authenticator
+ * objects of OpenSSL's types it used (libsrtp2's own types are not ours to
+ * name). A failed packet does not change them.
+ */
+TEST(warm_names_the_objects_the_last_packet_used)
+{
+	prefetch_span s[8];
+	uint8_t pkt[200 + SRTP_DIR_MAX_GROWTH];
+	size_t len;
+	struct sdes_crypto c;
+	const char *why;
+
+	CHECK(setup());
+	crypto_for(&c, &configs[0]); /* AES_CM_128_HMAC_SHA1_80 */
+	struct srtp_dir *fresh = srtp_dir_new(&c, false, &why);
+
+	CHECK(fresh);
+	CHECK_EQ(srtp_dir_warm(fresh, s, 0, 8), 2); /* itself, libsrtp2's session */
+	CHECK(covers(s, 2, fresh));
+	len = rtp_packet(pkt, 1, 160);
+	CHECK_EQ(srtp_dir_protect(fresh, false, pkt, &len, sizeof(pkt)), SRTP_OK);
+	struct srtp_evp_used u = srtp_evp_used_get();
+
+	CHECK(u.cipher && u.cipher_ctx && u.auth);
+	CHECK_EQ(srtp_dir_warm(fresh, s, 0, 8), 5);
+	CHECK(covers(s, 5, u.cipher));
+	CHECK(covers(s, 5, (const char *)u.cipher + u.cipher_size - 1));
+	CHECK(covers(s, 5, u.cipher_ctx));
+	CHECK(covers(s, 5, u.auth));
+	CHECK(covers(s, 5, (const char *)u.auth + u.auth_size - 1));
+	/* room for 3: the first three, nothing past n */
+	s[3] = 0;
+	CHECK_EQ(srtp_dir_warm(fresh, s, 0, 3), 3);
+	CHECK_EQ(s[3], 0);
+	srtp_dir_free(fresh);
+
+	/* libsrtp2's own types: no objects of ours */
+	len = rtp_packet(pkt, 2, 160);
+	CHECK_EQ(srtp_dir_protect(out[0][0], false, pkt, &len, sizeof(pkt)), SRTP_OK);
+	u = srtp_evp_used_get();
+	CHECK(!u.cipher && !u.auth);
+
+	/* an inbound packet that fails leaves what the last good one used */
+	struct srtp_dir *tx = srtp_dir_new(&c, false, &why), *rx = srtp_dir_new(&c, true, &why);
+	prefetch_span before[8];
+
+	CHECK(tx && rx);
+	len = rtp_packet(pkt, 3, 160);
+	CHECK_EQ(srtp_dir_protect(tx, false, pkt, &len, sizeof(pkt)), SRTP_OK);
+	CHECK_EQ(srtp_dir_unprotect(rx, false, pkt, &len), SRTP_OK);
+	unsigned good = srtp_dir_warm(rx, before, 0, 8);
+
+	CHECK_EQ(good, 5);
+	len = rtp_packet(pkt, 4, 160);
+	CHECK_EQ(srtp_dir_protect(out[0][0], false, pkt, &len, sizeof(pkt)), SRTP_OK);
+	pkt[20] ^= 1;
+	CHECK_EQ(srtp_dir_unprotect(rx, false, pkt, &len), SRTP_AUTH_FAIL);
+	CHECK_EQ(srtp_dir_warm(rx, s, 0, 8), good);
+	CHECK(memcmp(before, s, good * sizeof(s[0])) == 0);
+	srtp_dir_free(tx);
+	srtp_dir_free(rx);
+}
+
 /* The packet path allocates nothing in OpenSSL (its context per session,
  * the HMAC states copied): a thousand packets each way, every config. */
 TEST(no_allocation_per_packet)
