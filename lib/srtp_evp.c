@@ -23,11 +23,13 @@ unsigned long srtp_evp_objects_made(void)
 	return atomic_load_explicit(&objects_made, memory_order_relaxed);
 }
 
-void srtp_evp_note_cipher(const struct srtp_evp_cipher *o)
+bool srtp_evp_force_openssl;
+
+void srtp_evp_note_cipher(const struct srtp_evp_cipher *o, bool uses_ctx)
 {
 	used.cipher = o;
 	used.cipher_size = o->size;
-	used.cipher_ctx = o->ctx;
+	used.cipher_ctx = uses_ctx ? o->ctx : NULL;
 }
 
 void srtp_evp_note_auth(const void *o, size_t size)

@@ -2,7 +2,8 @@
  * srtp_evp: libsrtp2's ciphers and authenticator on OpenSSL, registered into
  * libsrtp2 in place of its own. libsrtp2 stays the protocol engine (key
  * derivation, ROC, replay window, SRTCP index, MKI); only the primitives
- * under it change: AES-ICM 128/192/256 (AES-CTR), AES-GCM 128/256 and
+ * under it change: AES-ICM 128/192/256 (AES-CTR; its blocks on the CPU's
+ * AES instructions where there are any, aesni.h), AES-GCM 128/256 and
  * HMAC-SHA1.
  *
  * Why: Debian's libsrtp2 is built against NSS, whose per-packet context

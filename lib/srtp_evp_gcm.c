@@ -66,7 +66,7 @@ static srtp_err_status_t gcm_set_iv(void *state, uint8_t *iv, srtp_cipher_direct
 	s->encrypt = dir == srtp_direction_encrypt;
 	if (EVP_CipherInit_ex(s->base.ctx, NULL, NULL, NULL, iv, s->encrypt) != 1)
 		return srtp_err_status_cipher_fail;
-	srtp_evp_note_cipher(&s->base);
+	srtp_evp_note_cipher(&s->base, true);
 	return srtp_err_status_ok;
 }
 

@@ -1,6 +1,6 @@
 /*
  * AES in integer counter mode (RFC 3711 4.1.1; RFC 6188 for 192 and 256-bit
- * keys) for libsrtp2, on OpenSSL's AES-CTR; see srtp_evp.h.
+ * keys) for libsrtp2; see srtp_evp.h.
  *
  * libsrtp2 hands the cipher key||salt (14-byte salt) at init, then per
  * packet a 16-byte IV that the cipher XORs with the salt to get the first
@@ -10,7 +10,10 @@
  * The keystream is AES-ECB of the counter blocks, made here: a new IV per
  * packet is then a 16-byte XOR, where OpenSSL's CTR mode would re-run its
  * context initialisation (parameter lookups through the provider) for
- * every packet. The blocks of one call go to OpenSSL in one update.
+ * every packet. The blocks are encrypted with the CPU's AES instructions
+ * and the key schedule in this object (aesni.h: no OpenSSL object to miss
+ * in the cache per packet), or, on a CPU without them, by OpenSSL's ECB,
+ * the blocks of one call in one update.
  */
 #include "srtp_evp.h"
 
@@ -18,6 +21,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "aesni.h"
 #include "srtp_evp_internal.h"
 
 #define SALT_LEN 14
@@ -33,6 +37,8 @@ struct icm {
 	uint8_t counter[16];         /* the next counter block to encrypt */
 	uint8_t ks[16];              /* the last keystream block made ... */
 	unsigned ks_used;            /* ... and how much of it was used (16: all) */
+	bool ni;                     /* the blocks by aesni (key below), not OpenSSL */
+	struct aesni_key key;
 };
 
 /* by the key length, as libsrtp2's own: its key derivation asks for the
@@ -82,6 +88,10 @@ static bool keystream(struct icm *s, uint8_t *out, unsigned n)
 		memcpy(in + 16 * i, s->counter, 16);
 		next_counter(s->counter);
 	}
+	if (s->ni) {
+		aesni_encrypt_blocks(&s->key, in, out, n);
+		return true;
+	}
 	return EVP_EncryptUpdate(s->base.ctx, out, &len, in, (int)(16 * n)) == 1 &&
 	       len == (int)(16 * n);
 }
@@ -101,6 +111,11 @@ static srtp_err_status_t icm_init(void *state, const uint8_t *key)
 	memcpy(s->salt, key + s->base.base_len, SALT_LEN);
 	memcpy(s->counter, s->salt, sizeof(s->counter));
 	s->ks_used = sizeof(s->ks);
+	/* the CPU's AES instructions with the schedule here when it has them
+	 * (see aesni.h), else OpenSSL's ECB */
+	s->ni = !srtp_evp_force_openssl && aesni_set_key(&s->key, key, (unsigned)s->base.base_len);
+	if (s->ni)
+		return srtp_err_status_ok;
 	if (EVP_EncryptInit_ex(s->base.ctx, ecb_cipher(s->base.base_len), NULL, key, NULL) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(s->base.ctx, 0) != 1)
 		return srtp_err_status_init_fail;
@@ -115,7 +130,7 @@ static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv, srtp_cipher_direct
 	for (int i = 0; i < 16; i++)
 		s->counter[i] = s->salt[i] ^ iv[i];
 	s->ks_used = sizeof(s->ks);
-	srtp_evp_note_cipher(&s->base);
+	srtp_evp_note_cipher(&s->base, !s->ni);
 	return srtp_err_status_ok;
 }
 

@@ -8,11 +8,16 @@
 #include <openssl/evp.h>
 #include <srtp2/auth.h>
 #include <srtp2/cipher.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* srtp_evp_register() with these types (tests give it a broken one). */
 int srtp_evp_register_these(const srtp_cipher_type_t *const *cts, size_t n,
 			    const srtp_auth_type_t *at, const char **why);
+
+/* Tests: AES-ICM objects initialised while this is set use OpenSSL's
+ * ECB even where the CPU's AES instructions are there (aesni.h). */
+extern bool srtp_evp_force_openssl;
 
 /* One more cipher or authenticator object made (any thread). */
 void srtp_evp_count_object(void);
@@ -30,9 +35,10 @@ struct srtp_evp_cipher {
 	int base_len; /* AES key bytes: the key length less the salt */
 };
 
-/* A packet goes through this cipher object or this authenticator object
- * (size bytes): srtp_evp_used_get() reports it. */
-void srtp_evp_note_cipher(const struct srtp_evp_cipher *o);
+/* A packet goes through this cipher object (and its OpenSSL context, if
+ * uses_ctx) or this authenticator object (size bytes):
+ * srtp_evp_used_get() reports it. */
+void srtp_evp_note_cipher(const struct srtp_evp_cipher *o, bool uses_ctx);
 void srtp_evp_note_auth(const void *o, size_t size);
 
 /* A key length of a type family and the type (its id, libsrtp2's

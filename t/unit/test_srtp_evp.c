@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "aesni.h"
 #include "crypto/srtp.h"
 #include "sdes.h"
 #include "srtp_evp.h"
@@ -192,7 +193,8 @@ TEST(wrong_answers_fail)
 }
 
 /*
- * The AES-ICM types make their keystream from counter blocks themselves: for
+ * The AES-ICM types make their keystream from counter blocks themselves (on
+ * the CPU's AES instructions, or on OpenSSL's ECB when forced): for
  * every key size, after one IV, the keystream in pieces of every length
  * 1..40 (continuing across calls, past the 32-block chunk, through a
  * carry out of the last byte) is OpenSSL's AES-CTR from salt XOR IV.
@@ -207,8 +209,10 @@ TEST(icm_keystream_in_pieces_is_aes_ctr)
 	enum { LEN = 1500 };
 
 	CHECK(setup());
-	for (int t = 0; t < 3; t++) {
-		int aes = 16 + 8 * t, n;
+	/* both ways of making the blocks: the CPU's AES instructions (where
+	 * there are any) and OpenSSL's ECB */
+	for (int t = 0; t < 6; t++) {
+		int aes = 16 + 8 * (t % 3), n;
 		uint8_t key[32 + 14], iv[16], ctr[16] = { 0 }, want[LEN] = { 0 }, got[LEN] = { 0 };
 		srtp_cipher_t *c = NULL;
 		EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
@@ -221,29 +225,31 @@ TEST(icm_keystream_in_pieces_is_aes_ctr)
 		for (int i = 0; i < 16; i++)
 			ctr[i] = (uint8_t)((i < 14 ? key[aes + i] : 0) ^ iv[i]);
 		CHECK(ctx != NULL);
-		CHECK(EVP_EncryptInit_ex(ctx, ctrs[t](), NULL, key, ctr) == 1);
+		CHECK(EVP_EncryptInit_ex(ctx, ctrs[t % 3](), NULL, key, ctr) == 1);
 		CHECK(EVP_EncryptUpdate(ctx, want, &n, want, LEN) == 1 && n == LEN);
 		EVP_CIPHER_CTX_free(ctx);
 
-		CHECK_EQ(types[t]->alloc(&c, aes + 14, 0), srtp_err_status_ok);
-		CHECK_EQ(types[t]->init(c->state, key), srtp_err_status_ok);
-		CHECK_EQ(types[t]->set_iv(c->state, iv, srtp_direction_encrypt),
-			 srtp_err_status_ok);
+		const srtp_cipher_type_t *type = types[t % 3];
+
+		srtp_evp_force_openssl = t >= 3;
+		CHECK_EQ(type->alloc(&c, aes + 14, 0), srtp_err_status_ok);
+		CHECK_EQ(type->init(c->state, key), srtp_err_status_ok);
+		srtp_evp_force_openssl = false;
+		CHECK_EQ(type->set_iv(c->state, iv, srtp_direction_encrypt), srtp_err_status_ok);
 		for (unsigned off = 0, step = 1; off < LEN; off += step, step = step % 40 + 1) {
 			unsigned k = off + step > LEN ? LEN - off : step;
 
-			CHECK_EQ(types[t]->encrypt(c->state, got + off, &k), srtp_err_status_ok);
+			CHECK_EQ(type->encrypt(c->state, got + off, &k), srtp_err_status_ok);
 		}
 		CHECK_EQ(memcmp(got, want, LEN), 0);
 		/* a new IV restarts the keystream, whatever the last call left */
 		unsigned k = 700;
 
 		memset(got, 0, sizeof(got));
-		CHECK_EQ(types[t]->set_iv(c->state, iv, srtp_direction_encrypt),
-			 srtp_err_status_ok);
-		CHECK_EQ(types[t]->encrypt(c->state, got, &k), srtp_err_status_ok);
+		CHECK_EQ(type->set_iv(c->state, iv, srtp_direction_encrypt), srtp_err_status_ok);
+		CHECK_EQ(type->encrypt(c->state, got, &k), srtp_err_status_ok);
 		CHECK_EQ(memcmp(got, want, 700), 0);
-		CHECK_EQ(types[t]->dealloc(c), srtp_err_status_ok);
+		CHECK_EQ(type->dealloc(c), srtp_err_status_ok);
 	}
 }
 
@@ -436,17 +442,31 @@ TEST(warm_names_the_objects_the_last_packet_used)
 	CHECK_EQ(srtp_dir_protect(fresh, false, pkt, &len, sizeof(pkt)), SRTP_OK);
 	struct srtp_evp_used u = srtp_evp_used_get();
 
-	CHECK(u.cipher && u.cipher_ctx && u.auth);
-	CHECK_EQ(srtp_dir_warm(fresh, s, 0, 8), 5);
+	/* AES-ICM on the CPU's instructions has no OpenSSL context to name */
+	CHECK(u.cipher && u.auth);
+	CHECK_EQ(u.cipher_ctx == NULL, aesni_available());
+	CHECK_EQ(srtp_dir_warm(fresh, s, 0, 8), aesni_available() ? 4 : 5);
 	CHECK(covers(s, 5, u.cipher));
 	CHECK(covers(s, 5, (const char *)u.cipher + u.cipher_size - 1));
-	CHECK(covers(s, 5, u.cipher_ctx));
 	CHECK(covers(s, 5, u.auth));
 	CHECK(covers(s, 5, (const char *)u.auth + u.auth_size - 1));
 	/* room for 3: the first three, nothing past n */
 	s[3] = 0;
 	CHECK_EQ(srtp_dir_warm(fresh, s, 0, 3), 3);
 	CHECK_EQ(s[3], 0);
+	srtp_dir_free(fresh);
+
+	/* on OpenSSL's ECB, its context too */
+	srtp_evp_force_openssl = true;
+	fresh = srtp_dir_new(&c, false, &why);
+	srtp_evp_force_openssl = false;
+	CHECK(fresh);
+	len = rtp_packet(pkt, 1, 160);
+	CHECK_EQ(srtp_dir_protect(fresh, false, pkt, &len, sizeof(pkt)), SRTP_OK);
+	u = srtp_evp_used_get();
+	CHECK(u.cipher && u.cipher_ctx && u.auth);
+	CHECK_EQ(srtp_dir_warm(fresh, s, 0, 8), 5);
+	CHECK(covers(s, 5, u.cipher_ctx));
 	srtp_dir_free(fresh);
 
 	/* libsrtp2's own types: no objects of ours */
@@ -465,7 +485,7 @@ TEST(warm_names_the_objects_the_last_packet_used)
 	CHECK_EQ(srtp_dir_unprotect(rx, false, pkt, &len), SRTP_OK);
 	unsigned good = srtp_dir_warm(rx, before, 0, 8);
 
-	CHECK_EQ(good, 5);
+	CHECK_EQ(good, aesni_available() ? 4 : 5);
 	len = rtp_packet(pkt, 4, 160);
 	CHECK_EQ(srtp_dir_protect(out[0][0], false, pkt, &len, sizeof(pkt)), SRTP_OK);
 	pkt[20] ^= 1;
