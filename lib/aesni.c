@@ -12,6 +12,7 @@
 
 bool aesni_available(void)
 {
+	__builtin_cpu_init(); /* callable before constructors have run */
 	return __builtin_cpu_supports("aes") && __builtin_cpu_supports("sse2");
 }
 

@@ -193,9 +193,13 @@ void media_route_send_errors(struct stream *s, unsigned n)
 }
 
 #define SPAN(k, ...) prefetch_span_add(out, (k), n, __VA_ARGS__)
-/* the fields from a to b (inclusive) of *o */
+/* the fields from a to b (inclusive) of *o; a must come first (below) */
 #define FIELDS(o, a, b) \
 	&(o)->a, offsetof(__typeof__(*(o)), b) + sizeof((o)->b) - offsetof(__typeof__(*(o)), a)
+_Static_assert(offsetof(struct media, rejected) < offsetof(struct media, dtls),
+	       "media_route_warm: the media's flags through dtls");
+_Static_assert(offsetof(struct media_sdes, in) < offsetof(struct media_sdes, out),
+	       "media_route_warm: the SDES sessions in, then out");
 
 unsigned media_route_warm(const struct stream *s, const struct stream *os, prefetch_span *out,
 			  unsigned n)
